@@ -1,0 +1,85 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from salesops import audit
+from salesops.models import AuditEntry, CompanySettings, User
+from territories.models import Region
+
+
+class RegionMembershipInline(admin.TabularInline):
+    model = Region.members.through
+    extra = 0
+    verbose_name = _("region membership")
+    verbose_name_plural = _("region memberships")
+
+
+def _audited_save(action: str, request, obj, form, change):
+    fields = form.changed_data if change else list(form.fields)
+    audit.record(
+        action,
+        actor=request.user,
+        target=obj,
+        changes={
+            name: form.cleaned_data.get(name)
+            for name in fields
+            if name not in ("password", "password1", "password2")
+        },
+    )
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "display_name", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "regions"]
+    search_fields = ["username", "display_name", "email", "first_name", "last_name"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("SalesOps"), {"fields": ("role", "display_name", "phone")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("SalesOps"), {"fields": ("role", "display_name", "email")}),
+    )
+    inlines = [RegionMembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The admin saves inside one transaction, so the entry lands with the change.
+        _audited_save(
+            "salesops.user.changed" if change else "salesops.user.created",
+            request,
+            obj,
+            form,
+            change,
+        )
+
+
+@admin.register(CompanySettings)
+class CompanySettingsAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return not CompanySettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _audited_save("salesops.settings.changed", request, obj, form, change)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "actor", "target_label"]
+    list_filter = ["action"]
+    search_fields = ["action", "target_label", "actor__username"]
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,17 @@
+class DomainError(Exception):
+    """A broken business rule. The message is for the user, already translated.
+
+    `field` names the form field the message belongs next to, when there is one.
+    """
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class AlreadyDecided(DomainError):
+    """Someone else decided the record first (two approvers at once)."""

@@ -1,0 +1,139 @@
+from decimal import Decimal
+
+import pghistory
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SALESPERSON = "salesperson", _("Salesperson")
+    MANAGER = "manager", _("Regional manager")
+    DIRECTOR = "director", _("Sales director")
+    HEAD_OFFICE = "head_office", _("Head office")
+    ADMIN = "admin", _("Administrator")
+
+
+@pghistory.track(exclude=["password", "last_login"])
+class User(AbstractUser):
+    """A person who signs in. Regions they belong to are `user.regions` (territories app)."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def sells(self) -> bool:
+        # SPEC §1: a regional manager also sells in their own territory.
+        return self.role in (Role.SALESPERSON, Role.MANAGER)
+
+
+class AuditEntry(models.Model):
+    """One decision or change, written in the same transaction as the change itself."""
+
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    target_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    target_label = models.CharField(_("record"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_label}"
+
+
+def _money(default: str) -> models.DecimalField:
+    return models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(default),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+
+class CompanySettings(models.Model):
+    """The rules' numbers an admin may change (SPEC: every "configurable"). One row."""
+
+    # SPEC §2: a territory with no visits for this many days is a blank area.
+    blank_area_days = models.PositiveIntegerField(
+        _("blank area after days without visits"), default=60
+    )
+    # SPEC §3–4: classification and follow-up.
+    large_demand_threshold = _money("50000.00")
+    order_soon_days = models.PositiveIntegerField(_("order expected soon within days"), default=15)
+    hot_follow_up_days = models.PositiveIntegerField(_("A/B follow-up every days"), default=2)
+    keep_in_touch_days = models.PositiveIntegerField(_("C follow-up every days"), default=30)
+    small_customer_threshold = _money("10000.00")
+    # SPEC §5: trips above this estimated cost also need the sales director.
+    trip_director_threshold = _money("5000.00")
+    working_day_minutes = models.PositiveIntegerField(_("working day (minutes)"), default=480)
+    average_visit_minutes = models.PositiveIntegerField(_("average visit (minutes)"), default=60)
+    average_travel_minutes = models.PositiveIntegerField(_("average travel (minutes)"), default=40)
+    average_speed_kmh = models.PositiveIntegerField(_("average road speed (km/h)"), default=40)
+    road_factor = models.DecimalField(
+        _("road distance ÷ straight-line distance"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.30"),
+    )
+    # SPEC §6 / issue 4: a visit entered later than this is a late entry.
+    late_visit_entry_days = models.PositiveIntegerField(_("late visit entry after days"), default=2)
+    # SPEC §8: expenses.
+    monthly_expense_cap = _money("5000.00")
+    expense_due_day = models.PositiveIntegerField(
+        _("expense claim due on day of next month"), default=5
+    )
+    expense_decision_working_days = models.PositiveIntegerField(
+        _("expense decision target (working days)"), default=3
+    )
+    travel_advance_default = _money("3000.00")
+    # SPEC §7: assessment flags.
+    first_to_target_bonus = _money("1000.00")
+    probation_attainment_percent = models.PositiveIntegerField(
+        _("probation below attainment % (2 months)"), default=80
+    )
+    dismissal_attainment_percent = models.PositiveIntegerField(
+        _("dismissal review below attainment % (3 months)"), default=100
+    )
+
+    class Meta:
+        verbose_name = _("company settings")
+        verbose_name_plural = _("company settings")
+
+    def __str__(self) -> str:
+        return str(_("Company settings"))
+
+    @classmethod
+    def current(cls) -> "CompanySettings":
+        settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row

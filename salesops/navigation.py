@@ -1,0 +1,80 @@
+"""Menu entries and home-page panels, contributed by each app.
+
+An app adds menu entries in `<app>/nav.py` (`NAV_ITEMS`) and home-page panels in
+`<app>/home.py` (`def home_panels(request) -> list[Panel]`), so the project's own code never
+needs to know which apps exist.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+LOCAL_APPS = ["territories", "customers", "visits", "reports"]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any  # a lazy translation
+    url_name: str
+    roles: frozenset[str] | None = None  # None: every signed-in user with a role
+    order: int = 100
+
+    def visible_to(self, user) -> bool:
+        if not getattr(user, "role", "") and not getattr(user, "is_superuser", False):
+            return False
+        return self.roles is None or user.role in self.roles or user.is_superuser
+
+
+@dataclass
+class Panel:
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+def _optional_module(app: str, name: str):
+    try:
+        return import_module(f"{app}.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{app}.{name}":
+            raise
+        return None
+
+
+@cache
+def nav_items() -> list[NavItem]:
+    items = []
+    for app in LOCAL_APPS:
+        module = _optional_module(app, "nav")
+        items.extend(getattr(module, "NAV_ITEMS", []))
+    return sorted(items, key=lambda item: item.order)
+
+
+@cache
+def _panel_providers() -> list[Callable[[HttpRequest], list[Panel]]]:
+    providers = []
+    for app in LOCAL_APPS:
+        module = _optional_module(app, "home")
+        if module is not None:
+            providers.append(module.home_panels)
+    return providers
+
+
+def home_panels(request: HttpRequest) -> list[Panel]:
+    panels = [panel for provider in _panel_providers() for panel in provider(request)]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def menu_for(user) -> list[dict[str, str]]:
+    if not (user.is_authenticated and user.is_active):
+        return []
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        for item in nav_items()
+        if item.visible_to(user)
+    ]

@@ -1,0 +1,9 @@
+"""Queue a task once the surrounding transaction commits (STYLE §5)."""
+
+from functools import partial
+
+from django.db import transaction
+
+
+def on_commit(task, **kwargs) -> None:
+    transaction.on_commit(partial(task.delay, **kwargs))

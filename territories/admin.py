@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from territories.models import Assignment, CrossTerritoryRequest, Region, Territory, TerritoryDraw
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Decisions happen in the app's pages (through services, with audit); admin only shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "office_city"]
+    raw_id_fields = ["office_city"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(Territory)
+class TerritoryAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name_zh", "name_en", "level", "region"]
+    list_filter = ["level", "region"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["territory", "salesperson", "started_on", "ended_on", "created_by"]
+    list_filter = ["territory__region"]
+    list_select_related = ["territory", "salesperson", "created_by"]
+
+
+@admin.register(TerritoryDraw)
+class TerritoryDrawAdmin(ReadOnlyAdmin):
+    list_display = ["territory", "winner", "drawn_by", "drawn_at"]
+
+
+@admin.register(CrossTerritoryRequest)
+class CrossTerritoryRequestAdmin(ReadOnlyAdmin):
+    list_display = ["requester", "customer", "status", "decided_by", "created_at"]
+    list_filter = ["status"]

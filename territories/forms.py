@@ -1,0 +1,72 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from territories import selectors
+
+
+class _Form(forms.Form):
+    submit_label = _("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class AssignForm(_Form):
+    submit_label = _("Assign")
+    salesperson = forms.ModelChoiceField(label=_("Salesperson"), queryset=None)
+    started_on = forms.DateField(
+        label=_("From"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["salesperson"].queryset = selectors.sellers_in(region)
+
+
+class EndAssignmentForm(_Form):
+    submit_label = _("End assignment")
+    ended_on = forms.DateField(
+        label=_("Last day"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class DrawForm(_Form):
+    submit_label = _("Draw")
+    candidates = forms.ModelMultipleChoiceField(
+        label=_("Candidates"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].queryset = selectors.sellers_in(region)
+
+    def clean_candidates(self):
+        candidates = self.cleaned_data["candidates"]
+        if len(candidates) < 2:
+            raise forms.ValidationError(_("Choose at least two candidates."))
+        return list(candidates)
+
+
+class CrossTerritoryRequestForm(_Form):
+    submit_label = _("Send request")
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=None)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = selectors.customers_open_to_request(user)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)

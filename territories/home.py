@@ -1,0 +1,38 @@
+from django.http import HttpRequest
+
+from salesops import access
+from salesops.models import Role
+from salesops.navigation import Panel
+from territories import selectors
+
+
+def home_panels(request: HttpRequest) -> list[Panel]:
+    user = request.user
+    panels = []
+    if user.sells:
+        panels.append(
+            Panel(
+                "territories/_partials/my_territories_panel.html",
+                {"assignments": selectors.my_territories(user)},
+                order=10,
+            )
+        )
+    if user.role == Role.MANAGER or user.is_admin:
+        pending = selectors.pending_decisions_for(user)
+        panels.append(
+            Panel(
+                "territories/_partials/pending_requests_panel.html",
+                {"pending": pending[:10], "count": pending.count()},
+                order=20,
+            )
+        )
+    if user.role in (Role.MANAGER, Role.DIRECTOR, Role.HEAD_OFFICE) or user.is_admin:
+        people = access.visible_people(user).filter(is_active=True).exclude(role="")
+        panels.append(
+            Panel(
+                "territories/_partials/people_panel.html",
+                {"people": people.prefetch_related("regions").order_by("role", "username")[:50]},
+                order=30,
+            )
+        )
+    return panels

@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+from salesops.navigation import NavItem
+
+NAV_ITEMS = [
+    NavItem(_("Territories"), "territories:regions", order=10),
+    NavItem(
+        _("Cross-territory requests"),
+        "territories:requests",
+        roles=frozenset({"salesperson", "manager", "director", "admin"}),
+        order=90,
+    ),
+]

@@ -1,0 +1,126 @@
+"""Read queries for territories, each taking the acting user (scoped by salesops.access)."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from salesops import access
+from salesops.models import Role, User
+from territories.models import Assignment, CrossTerritoryRequest, Region, Territory
+
+_active_assignments = Prefetch(
+    "assignments",
+    queryset=Assignment.objects.active().select_related("salesperson"),
+    to_attr="active_assignments",
+)
+
+
+def regions_for(user: User) -> QuerySet[Region]:
+    return access.visible_regions(user).select_related("office_city").order_by("code")
+
+
+def region_for(user: User, code: str) -> Region:
+    return get_object_or_404(regions_for(user), code=code)
+
+
+def territory_for(user: User, pk: int) -> Territory:
+    return get_object_or_404(access.visible_territories(user).select_related("region"), pk=pk)
+
+
+def managed_territory_for(user: User, pk: int) -> Territory:
+    """A territory the user may assign or draw; 404 unless it is in a region they manage."""
+    queryset = Territory.objects.filter(region__in=access.managed_regions(user))
+    return get_object_or_404(queryset.select_related("region"), pk=pk)
+
+
+def region_tree(user: User, region: Region) -> QuerySet[Territory]:
+    """Provinces and cities of a region with their active holders (counties load on demand)."""
+    return (
+        access.visible_territories(user)
+        .filter(region=region, level__in=[Territory.Level.PROVINCE, Territory.Level.CITY])
+        .prefetch_related(_active_assignments)
+        .order_by("path")
+    )
+
+
+def children_of(user: User, territory: Territory) -> QuerySet[Territory]:
+    return (
+        access.visible_territories(user)
+        .filter(parent=territory)
+        .prefetch_related(_active_assignments)
+        .order_by("path")
+    )
+
+
+def assignment_history(user: User, region: Region) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(
+            territory__in=access.visible_territories(user), territory__region=region
+        )
+        .select_related("territory", "salesperson", "created_by")
+        .order_by("-started_on", "-id")
+    )
+
+
+def managed_assignment_for(user: User, pk: int) -> Assignment:
+    queryset = Assignment.objects.filter(territory__region__in=access.managed_regions(user))
+    return get_object_or_404(queryset.select_related("territory", "salesperson"), pk=pk)
+
+
+def sellers_in(region: Region) -> QuerySet[User]:
+    return region.members.filter(
+        is_active=True, role__in=[Role.SALESPERSON, Role.MANAGER]
+    ).order_by("username")
+
+
+def my_territories(user: User) -> QuerySet[Assignment]:
+    return user.assignments.active().select_related("territory", "territory__region")
+
+
+def cross_territory_requests_for(user: User) -> QuerySet[CrossTerritoryRequest]:
+    """Salespeople see their own requests; managers and above the requests of their regions."""
+    queryset = CrossTerritoryRequest.objects.select_related(
+        "requester", "customer", "customer__territory", "customer__territory__region", "decided_by"
+    )
+    if not access.is_active_user(user):
+        return queryset.none()
+    if access.sees_all_regions(user):
+        return queryset
+    if user.role in (Role.MANAGER, Role.DIRECTOR):
+        return queryset.filter(customer__territory__region__in=access.visible_regions(user))
+    if user.role == Role.SALESPERSON:
+        return queryset.filter(requester=user)
+    return queryset.none()
+
+
+def cross_territory_request_for(user: User, pk: int) -> CrossTerritoryRequest:
+    return get_object_or_404(cross_territory_requests_for(user), pk=pk)
+
+
+def pending_decisions_for(user: User) -> QuerySet[CrossTerritoryRequest]:
+    """Requests waiting for this user's decision (the regional manager's queue)."""
+    if not access.is_active_user(user) or not (user.role == Role.MANAGER or user.is_admin):
+        return CrossTerritoryRequest.objects.none()
+    return cross_territory_requests_for(user).filter(
+        status=CrossTerritoryRequest.Status.PENDING,
+        customer__territory__region__in=access.managed_regions(user),
+    )
+
+
+def customers_open_to_request(user: User):
+    """Customers of the user's regions outside their own territories: what they may ask for."""
+    from customers.models import Customer
+
+    if not access.is_active_user(user) or not user.sells:
+        return Customer.objects.none()
+    return (
+        Customer.objects.filter(territory__region__in=user.regions.all())
+        .exclude(territory__in=access.held_territories(user))
+        .select_related("territory")
+        .order_by("name")
+    )
+
+
+def has_approved_cross_request(user: User, customer) -> bool:
+    return CrossTerritoryRequest.objects.filter(
+        requester=user, customer=customer, status=CrossTerritoryRequest.Status.APPROVED
+    ).exists()

@@ -1,0 +1,227 @@
+"""Every change to regions, assignments, draws and cross-territory requests (the only writers)."""
+
+import secrets
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesops import access, audit
+from salesops.errors import AlreadyDecided, DomainError
+from salesops.models import Role, User
+from territories.models import Assignment, CrossTerritoryRequest, Region, Territory, TerritoryDraw
+
+
+def _require_manager(by: User, region: Region | None) -> None:
+    if region is None or not access.can_manage_region(by, region):
+        raise DomainError(_("Only the region's manager can do this."))
+
+
+def _overlapping_active_assignments(territory: Territory):
+    """Active assignments on the territory, any territory above it, or any below it."""
+    ancestor_paths = [territory.path[: i + 1] for i, ch in enumerate(territory.path) if ch == "/"]
+    return Assignment.objects.active().filter(
+        Q(territory__path__in=ancestor_paths) | Q(territory__path__startswith=territory.path)
+    )
+
+
+@transaction.atomic
+def assign_territory(
+    *, territory: Territory, salesperson: User, by: User, started_on: date | None = None
+) -> Assignment:
+    """Give a territory to a salesperson (SPEC §2: at most one active holder, history kept).
+
+    1. the actor must manage the territory's region; 2. the salesperson must sell in it;
+    3. nobody may hold it, a territory above it or one below it; 4. write, audit.
+    """
+    territory = Territory.objects.select_for_update().get(pk=territory.pk)
+    _require_manager(by, territory.region)
+    if not salesperson.is_active or not salesperson.sells:
+        raise DomainError(
+            _("Only an active salesperson or regional manager can hold a territory."),
+            field="salesperson",
+        )
+    if not salesperson.regions.filter(pk=territory.region_id).exists():
+        raise DomainError(
+            _("%(person)s does not belong to this region.") % {"person": salesperson},
+            field="salesperson",
+        )
+    holder = (
+        _overlapping_active_assignments(territory)
+        .select_related("salesperson", "territory")
+        .first()
+    )
+    if holder is not None:
+        raise DomainError(
+            _("%(territory)s is already held by %(person)s; end that assignment first.")
+            % {"territory": holder.territory, "person": holder.salesperson},
+            field="territory",
+        )
+    assignment = Assignment.objects.create(
+        territory=territory,
+        salesperson=salesperson,
+        started_on=started_on or timezone.localdate(),
+        created_by=by,
+    )
+    audit.record(
+        "territories.assignment.created",
+        actor=by,
+        target=assignment,
+        changes={
+            "territory": territory,
+            "salesperson": salesperson,
+            "started_on": assignment.started_on,
+        },
+    )
+    access.forget(salesperson)
+    return assignment
+
+
+@transaction.atomic
+def end_assignment(*, assignment: Assignment, by: User, ended_on: date | None = None) -> Assignment:
+    assignment = (
+        Assignment.objects.select_for_update().select_related("territory").get(pk=assignment.pk)
+    )
+    _require_manager(by, assignment.territory.region)
+    if not assignment.is_active:
+        raise AlreadyDecided(_("This assignment has already ended."))
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < assignment.started_on:
+        raise DomainError(_("An assignment cannot end before it starts."), field="ended_on")
+    assignment.ended_on = ended_on
+    assignment.save(update_fields=["ended_on"])
+    audit.record(
+        "territories.assignment.ended", actor=by, target=assignment, changes={"ended_on": ended_on}
+    )
+    return assignment
+
+
+@transaction.atomic
+def run_draw(
+    *, territory: Territory, candidates: list[User], by: User, assign: bool = True, note: str = ""
+) -> TerritoryDraw:
+    """Settle a contested territory by a recorded random draw (抓阄), and assign the winner."""
+    territory = Territory.objects.select_for_update().get(pk=territory.pk)
+    _require_manager(by, territory.region)
+    unique_candidates = list({person.pk: person for person in candidates}.values())
+    if len(unique_candidates) < 2:
+        raise DomainError(_("A draw needs at least two candidates."), field="candidates")
+    for person in unique_candidates:
+        if not person.sells or not person.regions.filter(pk=territory.region_id).exists():
+            raise DomainError(
+                _("%(person)s cannot hold territories in this region.") % {"person": person},
+                field="candidates",
+            )
+    winner = secrets.SystemRandom().choice(unique_candidates)
+    draw = TerritoryDraw.objects.create(
+        territory=territory,
+        winner=winner,
+        drawn_by=by,
+        note=note,
+        candidate_names=[str(person) for person in unique_candidates],
+    )
+    draw.candidates.set(unique_candidates)
+    audit.record(
+        "territories.draw.held",
+        actor=by,
+        target=draw,
+        changes={"territory": territory, "candidates": unique_candidates, "winner": winner},
+    )
+    if assign:
+        assign_territory(territory=territory, salesperson=winner, by=by)
+    return draw
+
+
+@transaction.atomic
+def request_cross_territory(*, customer, by: User, reason: str) -> CrossTerritoryRequest:
+    """A salesperson asks to work one customer outside their own territories."""
+    if not by.sells:
+        raise DomainError(_("Only salespeople ask to work outside their territories."))
+    if access.held_territories(by).filter(pk=customer.territory_id).exists():
+        raise DomainError(_("This customer is already in your territory."), field="customer")
+    if not by.regions.filter(pk=customer.territory.region_id).exists():
+        raise DomainError(_("This customer is in another region."), field="customer")
+    if CrossTerritoryRequest.objects.filter(
+        requester=by, customer=customer, status=CrossTerritoryRequest.Status.PENDING
+    ).exists():
+        raise DomainError(
+            _("You already have a pending request for this customer."), field="customer"
+        )
+    request = CrossTerritoryRequest.objects.create(requester=by, customer=customer, reason=reason)
+    audit.record(
+        "territories.cross_request.created",
+        actor=by,
+        target=request,
+        changes={"customer": customer, "reason": reason},
+    )
+    return request
+
+
+@transaction.atomic
+def decide_cross_territory(
+    *, request: CrossTerritoryRequest, by: User, approve: bool, comment: str = ""
+) -> CrossTerritoryRequest:
+    """The regional manager approves or rejects; the row is locked so only one decision lands."""
+    request = (
+        CrossTerritoryRequest.objects.select_for_update()
+        .select_related("customer__territory__region")
+        .get(pk=request.pk)
+    )
+    region = request.customer.territory.region
+    if not access.is_regional_manager_of(by, region):
+        raise DomainError(_("Only the region's manager decides cross-territory requests."))
+    if request.status != CrossTerritoryRequest.Status.PENDING:
+        raise AlreadyDecided(
+            _("This request was already decided (%(status)s).")
+            % {"status": request.get_status_display()}
+        )
+    request.status = (
+        CrossTerritoryRequest.Status.APPROVED if approve else CrossTerritoryRequest.Status.REJECTED
+    )
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.decision_comment = comment
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+    audit.record(
+        f"territories.cross_request.{request.status}",
+        actor=by,
+        target=request,
+        changes={"status": request.status, "comment": comment},
+    )
+    return request
+
+
+@transaction.atomic
+def add_province_to_region(*, province: Territory, region: Region, by: User | None) -> int:
+    """Put a province and everything below it into a region. Returns the rows moved."""
+    if province.level != Territory.Level.PROVINCE:
+        raise DomainError(_("Only whole provinces join a region."), field="province")
+    moved = Territory.objects.filter(path__startswith=province.path).update(region=region)
+    audit.record(
+        "territories.region.province_added",
+        actor=by,
+        target=region,
+        changes={"province": province, "territories": moved},
+    )
+    return moved
+
+
+@transaction.atomic
+def set_membership(*, person: User, regions: list[Region], role: str, by: User | None) -> User:
+    """Give a person a role and the regions they work in (admin pages call this too)."""
+    if role not in Role.values:
+        raise DomainError(_("Unknown role."), field="role")
+    before = {"role": person.role, "regions": sorted(r.code for r in person.regions.all())}
+    person.role = role
+    person.save(update_fields=["role"])
+    person.regions.set(regions)
+    audit.record(
+        "salesops.user.role_changed",
+        actor=by,
+        target=person,
+        changes={"before": before, "role": role, "regions": sorted(r.code for r in regions)},
+    )
+    access.forget(person)
+    return person

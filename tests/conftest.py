@@ -1,0 +1,259 @@
+"""Shared fixtures: fixed personas in two regions (STYLE §11) and test-only settings."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from salesops.models import Role, User
+from territories.models import Assignment, Region, Territory
+from tests.factories import PASSWORD, RegionFactory, UserFactory, make_territory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Production security settings assume HTTPS; the test client and the live server speak
+    plain HTTP. Session-wide, so it is in force before the live server builds its middleware."""
+    from django.test.utils import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.LANGUAGE_CODE = "en"  # assertions read English; tests of Chinese ask for it
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@dataclass
+class World:
+    """Two regions with a small territory tree, and one person in every role."""
+
+    east: Region
+    south: Region
+    zhejiang: Territory
+    hangzhou: Territory
+    xihu: Territory
+    ningbo: Territory
+    shanghai: Territory
+    shanghai_city: Territory
+    jiangsu: Territory
+    guangdong: Territory
+    guangzhou: Territory
+    shenzhen: Territory
+    manager: User
+    salesperson: User
+    colleague: User
+    other_salesperson: User
+    other_manager: User
+    director: User
+    head_office: User
+    admin: User
+    outsider: User
+
+    password: str = PASSWORD
+
+    def persona_names(self) -> list[str]:
+        return [
+            "anonymous",
+            "salesperson",
+            "colleague",
+            "other_salesperson",
+            "manager",
+            "other_manager",
+            "director",
+            "head_office",
+            "admin",
+            "outsider",
+        ]
+
+
+def _hold(person: User, territory: Territory) -> Assignment:
+    return Assignment.objects.create(
+        territory=territory, salesperson=person, started_on=timezone.localdate()
+    )
+
+
+@pytest.fixture
+def personas(db) -> World:
+    east = RegionFactory(code="east-china", name_zh="华东大区", name_en="East China")
+    south = RegionFactory(code="south-china", name_zh="华南大区", name_en="South China")
+    zhejiang = make_territory(
+        "330000", "浙江省", "Zhejiang", region=east, lat="30.27", lng="120.15"
+    )
+    hangzhou = make_territory(
+        "330100", "杭州市", "Hangzhou", parent=zhejiang, lat="30.27", lng="120.15"
+    )
+    xihu = make_territory(
+        "330106", "西湖区", "Xihu District", parent=hangzhou, lat="30.26", lng="120.13"
+    )
+    ningbo = make_territory(
+        "330200", "宁波市", "Ningbo", parent=zhejiang, lat="29.87", lng="121.54"
+    )
+    shanghai = make_territory(
+        "310000", "上海市", "Shanghai", region=east, lat="31.23", lng="121.47"
+    )
+    shanghai_city = make_territory("310100", "上海市市辖区", "Shanghai", parent=shanghai)
+    jiangsu = make_territory("320000", "江苏省", "Jiangsu", region=east, lat="32.06", lng="118.79")
+    guangdong = make_territory(
+        "440000", "广东省", "Guangdong", region=south, lat="23.13", lng="113.26"
+    )
+    guangzhou = make_territory("440100", "广州市", "Guangzhou", parent=guangdong)
+    shenzhen = make_territory("440300", "深圳市", "Shenzhen", parent=guangdong)
+    east.office_city = shanghai_city
+    east.save()
+    south.office_city = guangzhou
+    south.save()
+
+    world = World(
+        east=east,
+        south=south,
+        zhejiang=zhejiang,
+        hangzhou=hangzhou,
+        xihu=xihu,
+        ningbo=ningbo,
+        shanghai=shanghai,
+        shanghai_city=shanghai_city,
+        jiangsu=jiangsu,
+        guangdong=guangdong,
+        guangzhou=guangzhou,
+        shenzhen=shenzhen,
+        manager=UserFactory(
+            username="wang", display_name="王建国", role=Role.MANAGER, regions=[east]
+        ),
+        salesperson=UserFactory(
+            username="li", display_name="李明", role=Role.SALESPERSON, regions=[east]
+        ),
+        colleague=UserFactory(
+            username="zhang", display_name="张伟", role=Role.SALESPERSON, regions=[east]
+        ),
+        other_salesperson=UserFactory(
+            username="lin", display_name="林晓燕", role=Role.SALESPERSON, regions=[south]
+        ),
+        other_manager=UserFactory(
+            username="huang", display_name="黄志强", role=Role.MANAGER, regions=[south]
+        ),
+        director=UserFactory(
+            username="zhao", display_name="赵立新", role=Role.DIRECTOR, regions=[east, south]
+        ),
+        head_office=UserFactory(username="sun", display_name="孙丽华", role=Role.HEAD_OFFICE),
+        admin=UserFactory(
+            username="root", display_name="Admin", role=Role.ADMIN, is_staff=True, is_superuser=True
+        ),
+        outsider=UserFactory(username="nobody", display_name="Nobody", role=""),
+    )
+    _hold(world.manager, shanghai_city)
+    _hold(world.salesperson, zhejiang)
+    _hold(world.colleague, jiangsu)
+    _hold(world.other_salesperson, shenzhen)
+    _hold(world.other_manager, guangzhou)
+    return world
+
+
+@pytest.fixture
+def login(client):
+    """`login(user)` signs the test client in as that persona (None stays anonymous)."""
+
+    def _login(user: User | None):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+# --- background work -------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks run in-process in ordinary tests, even when REDIS_URL names a broker; the
+    `celery_worker` fixture switches to the real broker and a real worker."""
+    from salesops.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker (a thread of this process) consuming from Redis.
+
+    Skipped on the embedded default (no REDIS_URL): there is no broker to talk to.
+    """
+    import os
+
+    from celery.contrib.testing.worker import start_worker
+
+    from salesops.celery import app
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs REDIS_URL: a real broker for a real worker")
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+    app.conf.task_always_eager = True
+
+
+# --- real browser ----------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Playwright driving the system Chromium (installed by apt, never downloaded)."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("system Chromium is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the test body's ORM calls are
+    # still plain synchronous code, so Django's async guard does not apply to them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab in English against the live server; `page.base_url` is its root."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    tab.base_url = live_server.url
+    yield tab
+    context.close()
+
+
+def log_in_through_browser(page, user: User, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")

@@ -1,0 +1,40 @@
+"""Foundation journeys in a real browser: log in, read the territory tree, decide a request."""
+
+import pytest
+
+from territories.models import CrossTerritoryRequest
+from tests.conftest import log_in_through_browser
+from tests.customers.factories import CustomerFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_manager_approves_a_cross_territory_request_in_place(page, personas):
+    customer = CustomerFactory(
+        name="宁波永固胶业", territory=personas.ningbo, owner=personas.salesperson
+    )
+    request = CrossTerritoryRequest.objects.create(
+        requester=personas.colleague, customer=customer, reason="Their buyer sits in Nanjing"
+    )
+    log_in_through_browser(page, personas.manager)
+
+    page.get_by_role("link", name="Cross-territory requests").first.click()
+    row = page.locator(f"#request-{request.pk}")
+    row.get_by_label("Comment").fill("OK for this quarter")
+    row.get_by_role("button", name="Approve").click()
+
+    page.locator(f"#request-{request.pk}", has_text="Approved").wait_for()
+    assert page.url.endswith("/territories/requests/")  # decided in place, no reload
+    request.refresh_from_db()
+    assert request.status == CrossTerritoryRequest.Status.APPROVED
+    assert request.decided_by == personas.manager
+
+
+def test_salesperson_sees_own_territories_and_switches_to_chinese(page, personas):
+    log_in_through_browser(page, personas.salesperson)
+
+    assert "Zhejiang" in page.locator("#my-territories").inner_text()
+    page.get_by_role("button", name="简体中文").click()
+    page.locator("#my-territories").wait_for()
+    assert "浙江省" in page.locator("#my-territories").inner_text()
+    assert "我的辖区" in page.content()

@@ -1,0 +1,24 @@
+from django.urls import reverse
+
+from tests.access_matrix import OK, REDIRECT, Case, expect
+
+
+def cases(world):
+    return [
+        Case(reverse("home"), expect(OK)),
+        Case(reverse("health"), expect(OK, anonymous=OK)),
+        Case(reverse("login"), expect(REDIRECT, anonymous=OK)),  # signed in: straight home
+        Case(reverse("logout"), expect(REDIRECT, anonymous=REDIRECT), method="post"),
+        Case(reverse("password_change"), expect(OK)),
+        Case(reverse("password_change_done"), expect(OK)),
+        Case(reverse("password_reset"), expect(OK, anonymous=OK)),
+        Case(reverse("password_reset_done"), expect(OK, anonymous=OK)),
+        Case(reverse("password_reset_confirm", args=["MQ", "bad-token"]), expect(OK, anonymous=OK)),
+        Case(reverse("password_reset_complete"), expect(OK, anonymous=OK)),
+        Case(
+            reverse("set_language"),
+            expect(REDIRECT, anonymous=REDIRECT),
+            method="post",
+            data={"language": "en", "next": "/"},
+        ),
+    ]

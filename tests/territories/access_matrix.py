@@ -1,0 +1,67 @@
+from django.urls import reverse
+
+from territories.models import CrossTerritoryRequest
+from tests.access_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, expect
+from tests.customers.factories import CustomerFactory
+
+EAST_VIEWERS = {"manager": OK, "director": OK, "head_office": OK, "admin": OK}
+
+
+def cases(world):
+    east_customer = CustomerFactory(territory=world.ningbo, owner=world.salesperson)
+    pending = CrossTerritoryRequest.objects.create(
+        requester=world.colleague, customer=east_customer, reason="Their head office is in Nanjing"
+    )
+    active = world.salesperson.assignments.get()
+    return [
+        # One region each: salespeople and managers are sent straight to their region.
+        Case(
+            reverse("territories:regions"),
+            expect(REDIRECT, head_office=OK, director=OK, admin=OK, outsider=OK),
+        ),
+        Case(
+            reverse("territories:region", args=["east-china"]),
+            expect(NOT_FOUND, salesperson=OK, colleague=OK, **EAST_VIEWERS),
+        ),
+        Case(
+            reverse("territories:children", args=[world.zhejiang.pk]),
+            expect(NOT_FOUND, salesperson=OK, **EAST_VIEWERS),
+        ),
+        Case(
+            reverse("territories:assign", args=[world.ningbo.pk]),
+            expect(NOT_FOUND, manager=OK, director=OK, admin=OK),
+        ),
+        Case(
+            reverse("territories:draw", args=[world.ningbo.pk]),
+            expect(NOT_FOUND, manager=OK, director=OK, admin=OK),
+        ),
+        Case(
+            reverse("territories:end_assignment", args=[active.pk]),
+            expect(NOT_FOUND, manager=OK, director=OK, admin=OK),
+        ),
+        Case(reverse("territories:requests"), expect(OK)),
+        Case(
+            reverse("territories:request_new"),
+            expect(
+                FORBIDDEN,
+                salesperson=OK,
+                colleague=OK,
+                other_salesperson=OK,
+                manager=OK,
+                other_manager=OK,
+            ),
+        ),
+        Case(
+            reverse("territories:request_decide", args=[pending.pk]),
+            expect(
+                NOT_FOUND,
+                colleague=FORBIDDEN,
+                director=FORBIDDEN,
+                manager=REDIRECT,
+                head_office=FORBIDDEN,
+                admin=REDIRECT,
+            ),
+            method="post",
+            data={"decision": "approve"},
+        ),
+    ]
