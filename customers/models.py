@@ -73,6 +73,7 @@ class Customer(models.Model):
     current_supplier = models.CharField(_("current supplier or brand"), max_length=200, blank=True)
     current_price = models.CharField(_("price they pay"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
+    last_contacted_at = models.DateTimeField(_("last contact"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -1,0 +1,191 @@
+"""Trip plans, planned visits and visit records (SPEC §5, §6).
+
+The workflow (state machine, approvals, routes, locking) is built in visits/services.py; these
+models state what the database can enforce.
+"""
+
+from decimal import Decimal
+
+import pghistory
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+def _cost(verbose_name) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name,
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+
+@pghistory.track()
+class TripPlan(models.Model):
+    """A salesperson's business trip: dates, cities, planned visits and estimated costs."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        MANAGER_APPROVED = "manager_approved", _("Approved by the manager, awaiting the director")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        RETURNED = "returned", _("Returned for changes")
+        COMPLETED = "completed", _("Completed")
+
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        related_name="trip_plans",
+    )
+    region = models.ForeignKey(
+        "territories.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    cities = models.ManyToManyField(
+        "territories.Territory", verbose_name=_("cities"), blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    estimated_lodging = _cost(_("estimated lodging"))
+    estimated_transport = _cost(_("estimated transport"))
+    estimated_phone = _cost(_("estimated phone"))
+    estimated_entertainment = _cost(_("estimated entertainment"))
+    estimated_other = _cost(_("estimated other costs"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("trip plan")
+        verbose_name_plural = _("trip plans")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="trip_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d})"
+
+    @property
+    def estimated_total(self) -> Decimal:
+        return (
+            self.estimated_lodging
+            + self.estimated_transport
+            + self.estimated_phone
+            + self.estimated_entertainment
+            + self.estimated_other
+        )
+
+
+class PlannedVisit(models.Model):
+    """One visit a trip plan intends: whom, which day, why, and what result is expected."""
+
+    plan = models.ForeignKey(
+        TripPlan,
+        verbose_name=_("trip plan"),
+        on_delete=models.CASCADE,
+        related_name="planned_visits",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="planned_visits",
+    )
+    day = models.DateField(_("day"))
+    purpose = models.CharField(_("purpose"), max_length=300)
+    expected_result = models.CharField(_("expected result"), max_length=300, blank=True)
+    route_position = models.PositiveSmallIntegerField(_("order in the day's route"), default=0)
+    visit = models.OneToOneField(
+        "Visit",
+        verbose_name=_("logged visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="planned_visit",
+    )
+
+    class Meta:
+        verbose_name = _("planned visit")
+        verbose_name_plural = _("planned visits")
+        ordering = ["day", "route_position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.customer}"
+
+
+@pghistory.track()
+class Visit(models.Model):
+    """A visit or call as it happened (SPEC §6). "Such information may not be fabricated"."""
+
+    class Kind(models.TextChoices):
+        ON_SITE = "on_site", _("On-site visit")
+        PHONE = "phone", _("Phone call")
+        SAMPLE = "sample", _("Sample delivery")
+        MEETING = "meeting", _("Meeting")
+
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    visited_at = models.DateTimeField(_("when"), db_index=True)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    person_met = models.CharField(_("person met"), max_length=100, blank=True)
+    person_position = models.CharField(_("position"), max_length=100, blank=True)
+    sales_objective = models.CharField(_("sales objective"), max_length=300, blank=True)
+    task_objectives = models.CharField(_("task objectives"), max_length=300, blank=True)
+    discussion = models.TextField(_("what was discussed"), blank=True)
+    result = models.TextField(_("result against the objective"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    updated_demand = models.DecimalField(
+        _("updated monthly demand (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    updated_expected_order_date = models.DateField(
+        _("updated expected order date"), null=True, blank=True
+    )
+    is_late_entry = models.BooleanField(_("late entry"), default=False)
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_at", "-id"]
+        indexes = [
+            models.Index(fields=["salesperson", "visited_at"]),
+            models.Index(fields=["customer", "visited_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visited_at:%Y-%m-%d} {self.customer}"
