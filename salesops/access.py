@@ -123,7 +123,9 @@ def visible_people(user: User) -> QuerySet[User]:
         return User.objects.all()
     if user.role in (Role.MANAGER, Role.DIRECTOR):
         return User.objects.filter(regions__in=visible_regions(user)).distinct()
-    return User.objects.filter(pk=user.pk)
+    if user.role == Role.SALESPERSON:
+        return User.objects.filter(pk=user.pk)
+    return User.objects.none()
 
 
 def can_manage_region(user: User, region: Region) -> bool:

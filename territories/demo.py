@@ -24,7 +24,7 @@ EAST_CHINA_PROVINCES = [
 ]
 SOUTH_CHINA_PROVINCES = ["440000"]
 
-# username, display name, role, region codes, province codes held (None: the office city)
+# username, display name, role, region codes, territory codes held (None: the office city)
 PEOPLE = [
     ("admin", "系统管理员", Role.ADMIN, [], []),
     ("sun.lihua", "孙丽华", Role.HEAD_OFFICE, [], []),
@@ -35,7 +35,8 @@ PEOPLE = [
     ("liu.yang", "刘洋", Role.SALESPERSON, ["east-china"], ["370000", "420000"]),
     ("chen.jing", "陈静", Role.SALESPERSON, ["east-china"], ["510000", "500000"]),
     ("huang.zhiqiang", "黄志强", Role.MANAGER, ["south-china"], [None]),
-    ("lin.xiaoyan", "林晓燕", Role.SALESPERSON, ["south-china"], ["440000"]),
+    ("lin.xiaoyan", "林晓燕", Role.SALESPERSON, ["south-china"], ["440300", "440600", "441900"]),
+    ("wu.haitao", "吴海涛", Role.SALESPERSON, ["south-china"], []),  # joining: no territory yet
 ]
 
 
@@ -97,7 +98,7 @@ def seed(out) -> None:
         person.regions.add(*(regions[code] for code in region_codes))
         people[username] = person
     for username, _name, _role, region_codes, held in PEOPLE:
-        for province_code in held:
+        for territory_code in held:
             region = regions[region_codes[0]]
             manager = next(
                 p
@@ -106,8 +107,8 @@ def seed(out) -> None:
             )
             territory = (
                 region.office_city
-                if province_code is None
-                else Territory.objects.get(code=province_code)
+                if territory_code is None
+                else Territory.objects.get(code=territory_code)
             )
             _hold(people[username], territory, manager)
     out.write(f"  {len(people)} people in {len(regions)} regions")
