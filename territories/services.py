@@ -82,7 +82,9 @@ def assign_territory(
 @transaction.atomic
 def end_assignment(*, assignment: Assignment, by: User, ended_on: date | None = None) -> Assignment:
     assignment = (
-        Assignment.objects.select_for_update(of=("self",)).select_related("territory").get(pk=assignment.pk)
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("territory")
+        .get(pk=assignment.pk)
     )
     _require_manager(by, assignment.territory.region)
     if not assignment.is_active:

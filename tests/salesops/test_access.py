@@ -15,7 +15,12 @@ def codes(queryset) -> set[str]:
 
 
 def test_salesperson_sees_held_province_with_its_cities_and_counties(personas):
-    assert codes(access.visible_territories(personas.salesperson)) == {"330000", "330100", "330106", "330200"}
+    assert codes(access.visible_territories(personas.salesperson)) == {
+        "330000",
+        "330100",
+        "330106",
+        "330200",
+    }
 
 
 def test_salesperson_holding_a_city_sees_only_that_subtree(personas):

@@ -1,4 +1,4 @@
-"""Security baseline (OWASP ASVS level 2): lockout, no enumeration, sessions, headers, deploy check."""
+"""Security baseline (OWASP ASVS level 2): lockout, enumeration, sessions, headers, deploy."""
 
 import secrets
 import subprocess
@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _log_in(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password},
-                       REMOTE_ADDR="10.0.0.7")
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="10.0.0.7"
+    )
 
 
 def test_five_failures_lock_the_login_even_with_the_right_password(personas, client):
@@ -74,11 +75,20 @@ def test_forms_carry_a_csrf_token_and_htmx_sends_it(personas, login):
 
 
 def test_deploy_check_is_clean_with_production_settings():
-    env = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "salesops.example.com",
-           "PATH": "/usr/bin:/bin", "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3"}
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "salesops.example.com",
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=False,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -86,6 +96,12 @@ def test_deploy_check_is_clean_with_production_settings():
 
 def test_settings_refuse_to_start_without_a_secret_key_outside_debug():
     env = {"DEBUG": "0", "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr

@@ -15,45 +15,57 @@ from tests.customers.factories import CustomerFactory
 
 @pytest.fixture
 def ningbo_customer(personas):
-    return CustomerFactory(name="宁波永固胶业有限公司", territory=personas.ningbo, owner=personas.salesperson)
+    return CustomerFactory(
+        name="宁波永固胶业有限公司", territory=personas.ningbo, owner=personas.salesperson
+    )
 
 
 @pytest.fixture
 def pending(personas, ningbo_customer):
-    return services.request_cross_territory(customer=ningbo_customer, by=personas.colleague,
-                                            reason="Their buyer sits in our Nanjing office")
+    return services.request_cross_territory(
+        customer=ningbo_customer,
+        by=personas.colleague,
+        reason="Their buyer sits in our Nanjing office",
+    )
 
 
 @pytest.mark.django_db
 def test_salesperson_asks_for_a_customer_outside_their_territory(personas, pending):
     assert pending.status == CrossTerritoryRequest.Status.PENDING
-    assert AuditEntry.objects.filter(action="territories.cross_request.created",
-                                     actor=personas.colleague).exists()
+    assert AuditEntry.objects.filter(
+        action="territories.cross_request.created", actor=personas.colleague
+    ).exists()
 
 
 @pytest.mark.django_db
 def test_asking_for_a_customer_in_ones_own_territory_is_refused(personas, ningbo_customer):
     with pytest.raises(DomainError, match="already in your territory"):
-        services.request_cross_territory(customer=ningbo_customer, by=personas.salesperson, reason="x")
+        services.request_cross_territory(
+            customer=ningbo_customer, by=personas.salesperson, reason="x"
+        )
 
 
 @pytest.mark.django_db
 def test_asking_across_regions_is_refused(personas, ningbo_customer):
     with pytest.raises(DomainError, match="another region"):
-        services.request_cross_territory(customer=ningbo_customer, by=personas.other_salesperson,
-                                         reason="x")
+        services.request_cross_territory(
+            customer=ningbo_customer, by=personas.other_salesperson, reason="x"
+        )
 
 
 @pytest.mark.django_db
 def test_a_second_pending_request_for_the_same_customer_is_refused(personas, pending):
     with pytest.raises(DomainError, match="already have a pending request"):
-        services.request_cross_territory(customer=pending.customer, by=personas.colleague, reason="again")
+        services.request_cross_territory(
+            customer=pending.customer, by=personas.colleague, reason="again"
+        )
 
 
 @pytest.mark.django_db
 def test_manager_approves_and_the_decision_is_recorded(personas, pending):
-    decided = services.decide_cross_territory(request=pending, by=personas.manager, approve=True,
-                                              comment="This quarter only")
+    decided = services.decide_cross_territory(
+        request=pending, by=personas.manager, approve=True, comment="This quarter only"
+    )
     assert decided.status == CrossTerritoryRequest.Status.APPROVED
     assert decided.decided_by == personas.manager and decided.decided_at is not None
     assert AuditEntry.objects.filter(action="territories.cross_request.approved").count() == 1
@@ -63,7 +75,9 @@ def test_manager_approves_and_the_decision_is_recorded(personas, pending):
 @pytest.mark.parametrize("decider", ["director", "other_manager", "salesperson", "head_office"])
 def test_only_the_regions_manager_decides(personas, pending, decider):
     with pytest.raises(DomainError):
-        services.decide_cross_territory(request=pending, by=getattr(personas, decider), approve=True)
+        services.decide_cross_territory(
+            request=pending, by=getattr(personas, decider), approve=True
+        )
     pending.refresh_from_db()
     assert pending.status == CrossTerritoryRequest.Status.PENDING
 
@@ -78,8 +92,11 @@ def test_a_decided_request_cannot_be_decided_again(personas, pending):
 @pytest.mark.django_db
 def test_deciding_in_place_returns_the_row_with_the_outcome(personas, pending, login):
     client = login(personas.manager)
-    response = client.post(reverse("territories:request_decide", args=[pending.pk]),
-                           {"decision": "reject", "comment": "Stay in Jiangsu"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("territories:request_decide", args=[pending.pk]),
+        {"decision": "reject", "comment": "Stay in Jiangsu"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert f'id="request-{pending.pk}"' in response.text
     assert "Rejected" in response.text and "Stay in Jiangsu" in response.text
@@ -89,8 +106,10 @@ def test_deciding_in_place_returns_the_row_with_the_outcome(personas, pending, l
 def test_the_second_decider_in_place_is_told_it_was_already_decided(personas, pending, login):
     services.decide_cross_territory(request=pending, by=personas.manager, approve=True)
     response = login(personas.manager).post(
-        reverse("territories:request_decide", args=[pending.pk]), {"decision": "reject"},
-        HTTP_HX_REQUEST="true")
+        reverse("territories:request_decide", args=[pending.pk]),
+        {"decision": "reject"},
+        HTTP_HX_REQUEST="true",
+    )
     assert "already decided" in response.text
     pending.refresh_from_db()
     assert pending.status == CrossTerritoryRequest.Status.APPROVED
@@ -98,11 +117,22 @@ def test_the_second_decider_in_place_is_told_it_was_already_decided(personas, pe
 
 @pytest.mark.django_db
 def test_posted_status_or_requester_fields_change_nothing(personas, ningbo_customer, login):
-    login(personas.colleague).post(reverse("territories:request_new"), {
-        "customer": ningbo_customer.pk, "reason": "Nanjing buyer",
-        "status": "approved", "requester": personas.manager.pk, "decided_by": personas.manager.pk})
+    login(personas.colleague).post(
+        reverse("territories:request_new"),
+        {
+            "customer": ningbo_customer.pk,
+            "reason": "Nanjing buyer",
+            "status": "approved",
+            "requester": personas.manager.pk,
+            "decided_by": personas.manager.pk,
+        },
+    )
     created = CrossTerritoryRequest.objects.get()
-    assert (created.status, created.requester, created.decided_by) == ("pending", personas.colleague, None)
+    assert (created.status, created.requester, created.decided_by) == (
+        "pending",
+        personas.colleague,
+        None,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -126,6 +156,11 @@ def test_two_managers_deciding_at_once_make_one_decision(personas, pending):
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["already decided", "decided"]
-    assert AuditEntry.objects.filter(action__startswith="territories.cross_request.",
-                                     target_id=str(pending.pk)).exclude(
-        action="territories.cross_request.created").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action__startswith="territories.cross_request.", target_id=str(pending.pk)
+        )
+        .exclude(action="territories.cross_request.created")
+        .count()
+        == 1
+    )

@@ -1,4 +1,4 @@
-"""The territory tree loaded from the administrative-division data file, and the demo organisation."""
+"""The territory tree loaded from the division data file, and the demo organisation."""
 
 from io import StringIO
 
@@ -19,7 +19,9 @@ def rows():
 
 def test_all_of_mainland_china_loads_as_a_three_level_tree(rows):
     load_divisions(rows)
-    counts = {level: Territory.objects.filter(level=level).count() for level in Territory.Level.values}
+    counts = {
+        level: Territory.objects.filter(level=level).count() for level in Territory.Level.values
+    }
     assert counts["province"] == 31
     assert counts["city"] > 330 and counts["county"] > 2800
     assert not Territory.objects.filter(level="city").exclude(parent__level="province").exists()
@@ -39,7 +41,10 @@ def test_loading_again_changes_nothing(rows):
     load_divisions(rows)
     before = list(Territory.objects.values_list("pk", "code", "path", "name_en").order_by("code"))
     load_divisions(rows)
-    assert list(Territory.objects.values_list("pk", "code", "path", "name_en").order_by("code")) == before
+    assert (
+        list(Territory.objects.values_list("pk", "code", "path", "name_en").order_by("code"))
+        == before
+    )
 
 
 def test_demo_builds_east_china_as_in_the_plan_and_can_run_twice():
@@ -49,12 +54,24 @@ def test_demo_builds_east_china_as_in_the_plan_and_can_run_twice():
     assert "wang.jianguo" in output.getvalue()
     east = Region.objects.get(code="east-china")
     provinces = set(east.territories.filter(level="province").values_list("name_en", flat=True))
-    assert provinces == {"Zhejiang", "Jiangsu", "Sichuan", "Shandong", "Anhui", "Hubei", "Shanghai",
-                         "Chongqing"}
+    assert provinces == {
+        "Zhejiang",
+        "Jiangsu",
+        "Sichuan",
+        "Shandong",
+        "Anhui",
+        "Hubei",
+        "Shanghai",
+        "Chongqing",
+    }
     salespeople = east.members.filter(role=Role.SALESPERSON)
     assert salespeople.count() == 4
     manager = east.members.get(role=Role.MANAGER)
     assert Assignment.objects.active().get(salesperson=manager).territory == east.office_city
     assert east.office_city.name_zh == "上海市"
     assert Assignment.objects.active().count() == 12
-    assert User.objects.filter(role=Role.DIRECTOR, regions=east).filter(regions__code="south-china").exists()
+    assert (
+        User.objects.filter(role=Role.DIRECTOR, regions=east)
+        .filter(regions__code="south-china")
+        .exists()
+    )

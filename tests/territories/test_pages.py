@@ -18,21 +18,26 @@ def test_region_tree_shows_who_holds_each_territory(personas, login):
     assert "Guangdong" not in tree
 
 
-def test_region_tree_query_count_does_not_grow_with_the_territories(personas, login,
-                                                                   django_assert_max_num_queries):
+def test_region_tree_query_count_does_not_grow_with_the_territories(
+    personas, login, django_assert_max_num_queries
+):
     client = login(personas.manager)
     url = reverse("territories:region", args=["east-china"])
     client.get(url)
     with django_assert_max_num_queries(12) as small:
         client.get(url)
     for number in range(20):
-        make_territory(f"3205{number:02d}", f"城市{number}", f"City {number}", parent=personas.jiangsu)
+        make_territory(
+            f"3205{number:02d}", f"城市{number}", f"City {number}", parent=personas.jiangsu
+        )
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
 
 
 def test_counties_load_below_their_city_on_demand(personas, login):
-    response = login(personas.salesperson).get(reverse("territories:children", args=[personas.hangzhou.pk]))
+    response = login(personas.salesperson).get(
+        reverse("territories:children", args=[personas.hangzhou.pk])
+    )
     assert "Xihu District" in response.text
     assert "<html" not in response.text  # a partial for htmx
 
@@ -40,7 +45,8 @@ def test_counties_load_below_their_city_on_demand(personas, login):
 def test_assigning_through_the_form_refuses_a_held_territory_next_to_the_field(personas, login):
     response = login(personas.manager).post(
         reverse("territories:assign", args=[personas.ningbo.pk]),
-        {"salesperson": personas.colleague.pk, "started_on": "2026-12-01"})
+        {"salesperson": personas.colleague.pk, "started_on": "2026-12-01"},
+    )
     assert response.status_code == 200
     assert "already held by 李明" in response.text
     assert not Assignment.objects.filter(territory=personas.ningbo).exists()
@@ -50,7 +56,8 @@ def test_assigning_with_a_malformed_date_says_so_and_saves_nothing(personas, log
     personas.salesperson.assignments.update(ended_on=timezone.localdate())
     response = login(personas.manager).post(
         reverse("territories:assign", args=[personas.ningbo.pk]),
-        {"salesperson": personas.colleague.pk, "started_on": "31/12/2026"})
+        {"salesperson": personas.colleague.pk, "started_on": "31/12/2026"},
+    )
     assert "Enter a valid date." in response.text
     assert not Assignment.objects.filter(territory=personas.ningbo).exists()
 
@@ -59,7 +66,8 @@ def test_a_manager_can_only_pick_salespeople_of_the_region(personas, login):
     personas.salesperson.assignments.update(ended_on=timezone.localdate())
     response = login(personas.manager).post(
         reverse("territories:assign", args=[personas.ningbo.pk]),
-        {"salesperson": personas.other_salesperson.pk, "started_on": "2026-12-01"})
+        {"salesperson": personas.other_salesperson.pk, "started_on": "2026-12-01"},
+    )
     assert "Select a valid choice" in response.text
 
 
@@ -67,7 +75,9 @@ def test_the_draw_page_records_the_result(personas, login):
     personas.salesperson.assignments.update(ended_on=timezone.localdate())
     response = login(personas.manager).post(
         reverse("territories:draw", args=[personas.zhejiang.pk]),
-        {"candidates": [personas.salesperson.pk, personas.colleague.pk], "note": "抓阄"}, follow=True)
+        {"candidates": [personas.salesperson.pk, personas.colleague.pk], "note": "抓阄"},
+        follow=True,
+    )
     assert "Draw held" in response.text
     winner = Assignment.objects.active().get(territory=personas.zhejiang).salesperson
     assert winner in {personas.salesperson, personas.colleague}
