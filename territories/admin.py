@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from salesops import audit
+
 from territories.models import Assignment, CrossTerritoryRequest, Region, Territory, TerritoryDraw
 
 
@@ -21,6 +23,15 @@ class RegionAdmin(admin.ModelAdmin):
     list_display = ["code", "name_zh", "name_en", "office_city"]
     raw_id_fields = ["office_city"]
     filter_horizontal = ["members"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record(
+            "territories.region.changed" if change else "territories.region.created",
+            actor=request.user,
+            target=obj,
+            changes={name: form.cleaned_data.get(name) for name in form.changed_data},
+        )
 
 
 @admin.register(Territory)
