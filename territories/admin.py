@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from salesops import audit
-
 from territories.models import Assignment, CrossTerritoryRequest, Region, Territory, TerritoryDraw
 
 
