@@ -1,18 +1,11 @@
 """Read queries for territories, each taking the acting user (scoped by salesops.access)."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from salesops import access
 from salesops.models import Role, User
 from territories.models import Assignment, CrossTerritoryRequest, Region, Territory
-
-_active_assignments = Prefetch(
-    "assignments",
-    queryset=Assignment.objects.active().select_related("salesperson"),
-    to_attr="active_assignments",
-)
-
 
 def regions_for(user: User) -> QuerySet[Region]:
     return access.visible_regions(user).select_related("office_city").order_by("code")
@@ -32,23 +25,35 @@ def managed_territory_for(user: User, pk: int) -> Territory:
     return get_object_or_404(queryset.select_related("region"), pk=pk)
 
 
-def region_tree(user: User, region: Region) -> QuerySet[Territory]:
-    """Provinces and cities of a region with their active holders (counties load on demand)."""
-    return (
+def region_tree(user: User, region: Region) -> list[Territory]:
+    """Provinces and cities of a region with their holders (counties load on demand)."""
+    territories = (
         access.visible_territories(user)
         .filter(region=region, level__in=[Territory.Level.PROVINCE, Territory.Level.CITY])
-        .prefetch_related(_active_assignments)
         .order_by("path")
     )
+    return with_holders(list(territories), region)
 
 
-def children_of(user: User, territory: Territory) -> QuerySet[Territory]:
-    return (
-        access.visible_territories(user)
-        .filter(parent=territory)
-        .prefetch_related(_active_assignments)
-        .order_by("path")
-    )
+def children_of(user: User, territory: Territory) -> list[Territory]:
+    children = access.visible_territories(user).filter(parent=territory).order_by("path")
+    return with_holders(list(children), territory.region)
+
+
+def with_holders(territories: list[Territory], region: Region | None) -> list[Territory]:
+    """Set `holder` (the active assignment covering each territory, its own or one above it)
+    and `holds_itself` on each, with one query for the whole region."""
+    active = {
+        assignment.territory.path: assignment
+        for assignment in Assignment.objects.active()
+        .filter(territory__region=region)
+        .select_related("territory", "salesperson")
+    }
+    for territory in territories:
+        covering = [path for path in active if territory.path.startswith(path)]
+        territory.holder = active[max(covering, key=len)] if covering else None
+        territory.holds_itself = territory.path in active
+    return territories
 
 
 def assignment_history(user: User, region: Region) -> QuerySet[Assignment]:
