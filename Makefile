@@ -39,7 +39,7 @@ beat: $(STAMP)
 	$(BIN)/celery -A salesops beat --loglevel=info
 
 bench: $(STAMP)
-	SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key} $(BIN)/pytest tests/perf -p no:cacheprovider -s $(PYTEST_ARGS)
+	SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key} $(BIN)/pytest tests/perf -o python_files="bench_*.py" -p no:cacheprovider -s -q $(PYTEST_ARGS)
 
 ## make messages: refresh and compile every catalogue after changing user-facing strings
 ## (needs GNU gettext; the compiled .mo files are committed so `make run` does not).

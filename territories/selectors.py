@@ -7,6 +7,7 @@ from salesops import access
 from salesops.models import Role, User
 from territories.models import Assignment, CrossTerritoryRequest, Region, Territory
 
+
 def regions_for(user: User) -> QuerySet[Region]:
     return access.visible_regions(user).select_related("office_city").order_by("code")
 
