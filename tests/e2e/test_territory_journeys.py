@@ -38,3 +38,34 @@ def test_salesperson_sees_own_territories_and_switches_to_chinese(page, personas
     page.locator("#my-territories").wait_for()
     assert "浙江省" in page.locator("#my-territories").inner_text()
     assert "我的辖区" in page.content()
+
+
+def test_manager_ends_an_assignment_and_gives_the_territory_to_someone_else(page, personas):
+    log_in_through_browser(page, personas.manager)
+    page.goto("/territories/regions/east-china/")
+    page.locator(f"#territory-{personas.jiangsu.pk}").get_by_role("link", name="End").click()
+    page.get_by_role("button", name="End assignment").click()
+    page.get_by_text("Assignment ended.").wait_for()
+
+    page.locator(f"#territory-{personas.jiangsu.pk}").get_by_role("link", name="Assign").click()
+    page.get_by_label("Salesperson").select_option(label="李明")
+    page.get_by_role("button", name="Assign").click()
+
+    page.get_by_text("Jiangsu assigned.").wait_for()
+    assert "李明" in page.locator(f"#territory-{personas.jiangsu.pk}").inner_text()
+    history = page.locator("table").nth(1).inner_text()
+    assert "张伟" in history and "李明" in history  # the ended assignment stays in the history
+
+
+def test_salesperson_asks_to_work_a_customer_in_a_colleagues_territory(page, personas):
+    CustomerFactory(name="南京华泰包装", territory=personas.jiangsu, owner=personas.colleague)
+    log_in_through_browser(page, personas.salesperson)
+    page.get_by_role("link", name="Cross-territory requests").first.click()
+    page.get_by_role("link", name="New request").click()
+    page.get_by_label("Customer").select_option(label="南京华泰包装")
+    page.get_by_label("Reason").fill("Their purchasing office is in Hangzhou")
+    page.get_by_role("button", name="Send request").click()
+
+    page.get_by_text("Request sent to your regional manager.").wait_for()
+    assert "Pending" in page.locator("#cross-requests").inner_text()
+    assert CrossTerritoryRequest.objects.get().requester == personas.salesperson
