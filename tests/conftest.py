@@ -64,20 +64,6 @@ class World:
 
     password: str = PASSWORD
 
-    def persona_names(self) -> list[str]:
-        return [
-            "anonymous",
-            "salesperson",
-            "colleague",
-            "other_salesperson",
-            "manager",
-            "other_manager",
-            "director",
-            "head_office",
-            "admin",
-            "outsider",
-        ]
-
 
 def _hold(person: User, territory: Territory) -> Assignment:
     return Assignment.objects.create(
