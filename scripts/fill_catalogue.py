@@ -21,6 +21,7 @@ def fill(table: dict[str, str], path: str) -> list[str]:
             entry.msgstr = table[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
+                entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         else:
             missing.append(entry.msgid)
     catalogue.save(path)
