@@ -118,7 +118,7 @@ def reclassify(customers: QuerySet[Customer], *, now: datetime | None = None) ->
     """
     now = now or timezone.now()
     rules = CompanySettings.current()
-    computed = customers.alias(
+    computed = customers.annotate(
         computed_class=class_expression(rules, timezone.localdate(now))
     ).exclude(customer_class=F("computed_class"))
     changed = list(computed.values_list("pk", "customer_class", "computed_class"))
@@ -139,7 +139,7 @@ def reclassify(customers: QuerySet[Customer], *, now: datetime | None = None) ->
 
 def _refresh_follow_ups(customers: QuerySet[Customer], rules: CompanySettings) -> None:
     due = follow_up_expression(rules)
-    stale = customers.alias(due=due).exclude(
+    stale = customers.annotate(due=due).exclude(
         Q(next_follow_up_at=F("due")) | Q(next_follow_up_at__isnull=True, due__isnull=True)
     )
     Customer.objects.filter(pk__in=stale.values("pk")).update(next_follow_up_at=due)

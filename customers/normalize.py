@@ -17,42 +17,40 @@ COMPANY_SUFFIXES = sorted(
         "集团",
         "公司",
         "厂",
-        "co.,ltd.",
-        "co.,ltd",
-        "co.ltd.",
-        "co.ltd",
         "coltd",
         "company",
         "limited",
-        "ltd.",
         "ltd",
-        "inc.",
         "inc",
-        "corp.",
         "corp",
         "llc",
-        "co.",
     ],
     key=len,
     reverse=True,
 )
-_SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[\s,.·()（）\-_/&'\"]+")
 
 
 def normalize_name(name: str) -> str:
     """Case, full/half width, spaces, punctuation and company suffixes do not count."""
-    text = unicodedata.normalize("NFKC", name or "").casefold()
-    text = _SPACES.sub("", text)
+    text, previous = name or "", None
+    while text != previous:  # removing a space can join a combining mark: repeat until stable
+        previous, text = text, _normalize_once(text)
+    return text
+
+
+def _normalize_once(text: str) -> str:
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    text = _PUNCTUATION.sub("", text)
     stripped = True
     while stripped and text:
         stripped = False
         for suffix in COMPANY_SUFFIXES:
             if text.endswith(suffix) and len(text) > len(suffix):
-                text = text[: -len(suffix)].rstrip(",.")
+                text = text[: -len(suffix)]
                 stripped = True
                 break
-    return _PUNCTUATION.sub("", text)[:200]
+    return text[:200]
 
 
 _EXTENSION = re.compile(r"(转|ext\.?|x|分机).*$", re.IGNORECASE)
@@ -78,6 +76,8 @@ def normalize_phone(phone: str) -> str:
         raise InvalidPhone(phone)
     digits = re.sub(r"\D", "", text)
     international = text.startswith("+") or digits.startswith("0086")
+    if text.startswith("+") and not digits.startswith("86"):
+        raise InvalidPhone(phone)  # mainland numbers only (SPEC §3)
     if digits.startswith("0086"):
         digits = digits[4:]
     elif digits.startswith("86") and (international or len(digits) in (12, 13)):

@@ -67,19 +67,19 @@ def _phone_key(phone: str, field_name: str = "phone") -> str:
         ) from None
 
 
-def duplicates_of(*, name: str, phone: str = "", exclude_pk: int | None = None):
+def duplicates_of(*, name: str, phones: list[str], exclude_pk: int | None = None):
     """Customers company-wide whose normalised name or phone (own or a contact's) matches."""
     from customers.selectors import duplicate_candidates
 
     return duplicate_candidates(
         name_key=normalize_name(name),
-        phone_keys=[_phone_key(phone)] if phone else [],
+        phone_keys=[_phone_key(phone) for phone in phones if phone],
         exclude_pk=exclude_pk,
     )
 
 
-def _refuse_duplicates(*, name: str, phone: str, exclude_pk: int | None) -> None:
-    matches = list(duplicates_of(name=name, phone=phone, exclude_pk=exclude_pk)[:5])
+def _refuse_duplicates(*, name: str, phones: list[str], exclude_pk: int | None) -> None:
+    matches = list(duplicates_of(name=name, phones=phones, exclude_pk=exclude_pk)[:5])
     if matches:
         raise DuplicateCustomer(matches)
 
@@ -123,7 +123,8 @@ def create_customer(
     _check_dealer_fields(values)
     phone_key = _phone_key(values.get("phone", ""))
     if not allow_duplicate:
-        _refuse_duplicates(name=name, phone=values.get("phone", ""), exclude_pk=None)
+        phones = [values.get("phone", ""), *(c.get("phone", "") for c in contacts or [])]
+        _refuse_duplicates(name=name, phones=phones, exclude_pk=None)
     customer = Customer.objects.create(
         **values,
         owner=owner or (by if by.sells else None),
@@ -158,7 +159,7 @@ def update_customer(
     if not changed:
         return customer
     if not allow_duplicate and ({"name", "phone"} & changed.keys()):
-        _refuse_duplicates(name=merged["name"], phone=merged["phone"], exclude_pk=customer.pk)
+        _refuse_duplicates(name=merged["name"], phones=[merged["phone"]], exclude_pk=customer.pk)
     for field_name, value in changed.items():
         setattr(customer, field_name, value)
     customer.normalized_name = normalize_name(customer.name)
