@@ -59,12 +59,17 @@ COLUMNS = {
     "current_price": ["price", "currentprice", "价格", "现价格", "现用价格"],
     "source": ["source", "来源", "客户来源"],
 }
-_HEADING_TO_FIELD = {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
+_HEADING_TO_FIELD: dict[str, str] = {}
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
 
 
 def _heading_key(heading) -> str:
-    return re.sub(r"[\s_（）()]", "", str(heading or "")).casefold().replace("（", "(")
+    return re.sub(r"[\s_（）()\-]", "", str(heading or "")).casefold()
+
+
+_HEADING_TO_FIELD.update(
+    {_heading_key(alias): field for field, aliases in COLUMNS.items() for alias in aliases}
+)
 
 
 def map_columns(headers: list) -> dict[int, str]:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from customers.models import Customer
 from salesops.models import AuditEntry
-from tests.customers.factories import ContactFactory, CustomerFactory
+from tests.customers.factories import ContactFactory
 
 
 def _new_prospect(**overrides):
