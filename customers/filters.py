@@ -14,7 +14,7 @@ FOLLOW_UP_CHOICES = [
     ("none", _("None required")),
 ]
 ORDERINGS = [
-    ("name", _("Name")),
+    ("name", _("Customer name")),
     ("customer_class", _("Class")),
     ("next_follow_up_at", _("Next follow-up")),
     ("-estimated_monthly_demand", _("Demand, largest first")),
@@ -23,7 +23,7 @@ ORDERINGS = [
 
 
 class CustomerFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name"), method="filter_name")
+    q = django_filters.CharFilter(label=_("Customer name or phone"), method="filter_name")
     customer_class = django_filters.MultipleChoiceFilter(
         label=_("Class"), choices=CustomerClass.choices
     )

@@ -30,7 +30,7 @@ def _clean_phone(value: str) -> str:
 class CustomerForm(_Form):
     """The customer's own fields; the first contact only when creating."""
 
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Customer name"), max_length=200)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     territory = forms.ModelChoiceField(label=_("Territory"), queryset=None)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)

@@ -73,9 +73,9 @@ class ClassChange(models.Model):
         related_name="class_changes",
     )
     from_class = models.CharField(
-        _("from"), max_length=1, choices=CustomerClass.choices, blank=True
+        _("previous class"), max_length=1, choices=CustomerClass.choices, blank=True
     )
-    to_class = models.CharField(_("to"), max_length=1, choices=CustomerClass.choices)
+    to_class = models.CharField(_("new class"), max_length=1, choices=CustomerClass.choices)
     changed_at = models.DateTimeField(_("changed at"), db_index=True)
 
     class Meta:

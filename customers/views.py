@@ -74,7 +74,7 @@ def customer_export(request: HttpRequest, file_format: str) -> HttpResponse:
         for c in customers.iterator(chunk_size=2000)
     )
     headers = [
-        _("Name"),
+        _("Customer name"),
         _("Status"),
         _("Channel"),
         _("Class"),
