@@ -252,7 +252,9 @@ def _require_successor(region: Region, person: User) -> None:
 @transaction.atomic
 def reassign_customer(*, customer: Customer, to_person: User, by: User) -> Customer:
     customer = (
-        Customer.objects.select_for_update().select_related("territory__region").get(pk=customer.pk)
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("territory__region")
+        .get(pk=customer.pk)
     )
     region = customer.territory.region
     if region is None or not access.can_manage_region(by, region):
