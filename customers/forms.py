@@ -27,6 +27,12 @@ def _clean_phone(value: str) -> str:
     return value.strip()
 
 
+def _money_field(label) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+
+
 class CustomerForm(_Form):
     """The customer's own fields; the first contact only when creating."""
 
@@ -36,13 +42,7 @@ class CustomerForm(_Form):
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    estimated_monthly_demand = forms.DecimalField(
-        label=_("Estimated monthly demand (CNY)"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
-    )
+    estimated_monthly_demand = _money_field(_("Estimated monthly demand (CNY)"))
     expected_order_date = forms.DateField(
         label=_("Expected order date"), required=False, widget=DATE_INPUT
     )
@@ -61,13 +61,7 @@ class CustomerForm(_Form):
     agreement_signed_on = forms.DateField(
         label=_("Agreement signed on"), required=False, widget=DATE_INPUT
     )
-    agreed_monthly_order = forms.DecimalField(
-        label=_("Agreed monthly order (CNY)"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
-    )
+    agreed_monthly_order = _money_field(_("Agreed monthly order (CNY)"))
     allow_duplicate = forms.BooleanField(
         label=_("Save anyway: it is not a duplicate"), required=False
     )
