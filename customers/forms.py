@@ -201,3 +201,34 @@ class ImportConfirmForm(forms.Form):
     include_duplicates = forms.BooleanField(
         label=_("Also import the lines flagged as possible duplicates"), required=False
     )
+
+
+class ColumnMappingForm(forms.Form):
+    """Which field each column of the uploaded file holds (one select per heading)."""
+
+    def __init__(self, *args, columns: list[dict], **kwargs):
+        from customers.import_lines import FIELD_LABELS
+
+        super().__init__(*args, **kwargs)
+        choices = [("", _("ignored")), *FIELD_LABELS.items()]
+        for index, column in enumerate(columns):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=column["heading"] or "—",
+                choices=choices,
+                required=False,
+                initial=column["field"],
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def clean(self):
+        chosen = [value for value in self.cleaned_data.values() if value]
+        if len(chosen) != len(set(chosen)):
+            raise forms.ValidationError(_("Give each field one column at most."))
+        if "name" not in chosen:
+            raise forms.ValidationError(_("One column must hold the customer's name."))
+        return self.cleaned_data
+
+    def mapping(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("column_")): value for name, value in self.cleaned_data.items()
+        }

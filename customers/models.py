@@ -261,6 +261,10 @@ class ImportBatch(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW
     )
+    content = models.BinaryField(editable=False, default=bytes)  # the file, for remapping
+    default_territory = models.ForeignKey(
+        "territories.Territory", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     columns = models.JSONField(default=list)  # [{"heading": "客户名称", "field": "name"}]
     rows = models.JSONField(default=list)  # cleaned rows, ready for the database
     errors = models.JSONField(default=list)  # [{"line": 3, "message": "..."}]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/credit/", views.customer_credit, name="credit"),
     path("import/", views_book.import_upload, name="import"),
     path("import/<int:pk>/", views_book.import_preview, name="import_preview"),
+    path("import/<int:pk>/columns/", views_book.import_columns, name="import_columns"),
     path("import/<int:pk>/status/", views_book.import_status, name="import_status"),
     path("handovers/", views_book.handover_list, name="handovers"),
     path("handovers/new/", views_book.handover_new, name="handover_new"),

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers import exporting, importing, selectors, services
-from customers.forms import HandoverForm, ImportConfirmForm, ImportUploadForm
+from customers.forms import ColumnMappingForm, HandoverForm, ImportConfirmForm, ImportUploadForm
 from customers.models import ImportBatch
 from salesops import access
 from salesops.errors import DomainError
@@ -57,9 +57,25 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "batch": batch,
         "form": form,
+        "mapping_form": ColumnMappingForm(columns=batch.columns),
         "lines": [(row, flagged.get(row["line"])) for row in batch.rows[:PREVIEW_LINES]],
     }
     return render(request, "customers/import_preview.html", context)
+
+
+@login_required
+@require_POST
+def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.import_batch_for(request.user, pk)
+    form = ColumnMappingForm(request.POST, columns=batch.columns)
+    if form.is_valid():
+        try:
+            importing.remap_columns(batch=batch, by=request.user, mapping=form.mapping())
+        except DomainError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, " ".join(form.non_field_errors()))
+    return redirect("customers:import_preview", pk=batch.pk)
 
 
 @login_required

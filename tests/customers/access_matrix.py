@@ -71,6 +71,12 @@ def cases(world):
             expect(NOT_FOUND, salesperson=OK),
         ),
         Case(
+            reverse("customers:import_columns", args=[preview.pk]),
+            expect(NOT_FOUND, salesperson=REDIRECT),
+            method="post",
+            data={"column_0": "name"},
+        ),
+        Case(
             reverse("customers:import_status", args=[finished.pk]),
             expect(NOT_FOUND, salesperson=OK),
         ),

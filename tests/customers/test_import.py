@@ -199,3 +199,35 @@ def test_someone_elses_batch_is_not_found(personas, login):
     response = login(personas.colleague).post(reverse("customers:import_preview", args=[batch.pk]))
 
     assert response.status_code == 404
+
+
+def test_the_user_says_which_column_holds_what(personas, login):
+    text = "公司,号码,备注\n宁波甲公司,13900003333,老客户介绍\n"
+    batch = _prepare(personas.salesperson, text, default_territory=personas.ningbo)
+    assert [column["field"] for column in batch.columns] == ["", "", ""]
+    assert "No column holds the customer's name" in batch.errors[0]["message"]
+
+    response = login(personas.salesperson).post(
+        reverse("customers:import_columns", args=[batch.pk]),
+        {"column_0": "name", "column_1": "contact_phone", "column_2": ""},
+    )
+
+    batch.refresh_from_db()
+    assert response.status_code == 302
+    assert [column["field"] for column in batch.columns] == ["name", "contact_phone", ""]
+    assert batch.rows[0]["contact"]["phone"] == "13900003333"
+
+
+def test_a_mapping_without_the_name_is_refused(personas, login):
+    batch = _prepare(
+        personas.salesperson,
+        "name,phone\n宁波甲公司,13900003333\n",
+        default_territory=personas.ningbo,
+    )
+
+    login(personas.salesperson).post(
+        reverse("customers:import_columns", args=[batch.pk]), {"column_0": "", "column_1": "phone"}
+    )
+
+    batch.refresh_from_db()
+    assert batch.columns[0]["field"] == "name"
