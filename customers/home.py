@@ -16,6 +16,7 @@ def _queue_panel(customers, title_key: str, order: int) -> Panel:
         "customers/_partials/follow_up_panel.html",
         {
             "scope": title_key,
+            "upgrades": selectors.recent_upgrades(customers)[:PANEL_ROWS],
             "overdue": overdue[:PANEL_ROWS],
             "overdue_count": overdue.count(),
             "due_today": due_today[:PANEL_ROWS],

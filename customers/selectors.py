@@ -112,6 +112,19 @@ def region_follow_ups(user: User) -> QuerySet[Customer]:
     return customers_for(user).filter(territory__region__in=access.managed_regions(user))
 
 
+def recent_upgrades(customers: QuerySet[Customer], days: int = 7) -> QuerySet[ClassChange]:
+    """Customers that became A or B lately (SPEC §4: a C that turns into an A is news)."""
+    since = timezone.now() - timedelta(days=days)
+    return (
+        ClassChange.objects.filter(
+            customer__in=customers.values("pk"), changed_at__gte=since, to_class__in=["A", "B"]
+        )
+        .exclude(from_class__in=["A", "B"])
+        .select_related("customer", "customer__owner")
+        .order_by("-changed_at")
+    )
+
+
 def class_counts(customers: QuerySet[Customer]) -> dict[str, int]:
     rows = customers.order_by().values("customer_class").annotate(n=Count("pk"))
     return {row["customer_class"] or "-": row["n"] for row in rows}

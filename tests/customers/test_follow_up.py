@@ -107,3 +107,15 @@ def test_home_page_queries_do_not_grow_with_the_follow_ups(
     client = login(personas.manager)
     with django_assert_max_num_queries(25):
         client.get(reverse("home"))
+
+
+def test_a_c_turning_into_an_a_is_news_on_the_home_page(make_customer, personas, login):
+    customer = make_customer(name="宁波超能胶带", estimated_monthly_demand=LARGE)
+    classification.reclassify(Customer.objects.all())
+    Customer.objects.filter(pk=customer.pk).update(expected_order_date=timezone.localdate())
+    classification.reclassify(Customer.objects.all())
+
+    page = login(personas.manager).get(reverse("home")).content.decode()
+
+    assert "Became A or B this week" in page
+    assert "C → A" in page
