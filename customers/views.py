@@ -34,7 +34,8 @@ def _filtered(request: HttpRequest) -> CustomerFilter:
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
     customers = _filtered(request)
-    page = Paginator(customers.qs.order_by(*customers.qs.query.order_by, "pk"), PAGE_SIZE)
+    ordering = customers.qs.query.order_by or ("name",)
+    page = Paginator(customers.qs.order_by(*ordering, "pk"), PAGE_SIZE)
     context = {
         "filter": customers,
         "page": page.get_page(request.GET.get("page")),

@@ -50,3 +50,33 @@ def test_a_visit_reclassifies_its_customer_on_the_worker_after_commit(
         customer.refresh_from_db()
     assert customer.customer_class == "A"
     assert customer.next_follow_up_at is not None
+
+
+def test_a_large_import_runs_on_the_worker_while_the_page_polls(celery_worker, personas, login):
+    from django.urls import reverse
+
+    from customers import importing
+    from customers.models import ImportBatch
+
+    lines = "".join(f"宁波批量客户{index:04d},330200,139{index:08d}\n" for index in range(1200))
+    batch = importing.prepare_import(
+        content=("客户名称,辖区,手机\n" + lines).encode(),
+        file_name="big.csv",
+        by=personas.salesperson,
+    )
+    client = login(personas.salesperson)
+    client.post(reverse("customers:import_preview", args=[batch.pk]), {})
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        batch.refresh_from_db()
+        if batch.status == ImportBatch.Status.DONE:
+            break
+        status = client.get(
+            reverse("customers:import_status", args=[batch.pk]), HTTP_HX_REQUEST="true"
+        )
+        assert status.status_code == 200
+        time.sleep(0.1)
+    assert batch.status == ImportBatch.Status.DONE
+    assert Customer.objects.filter(territory=personas.ningbo).count() == 1200
+    assert not Customer.objects.filter(customer_class="").exists()
