@@ -1,3 +1,5 @@
+"""The book of business: the filtered list and its exports, the customer page, edits (SPEC §3–4)."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
