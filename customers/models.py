@@ -288,7 +288,17 @@ class ImportBatch(models.Model):
         return 100 if not self.total else min(100, self.processed * 100 // self.total)
 
 
-@pghistory.track()
+# Row history for what people change; the derived fields are left out, so the nightly job
+# writing classes and follow-up dates (kept in ClassChange) adds no history rows of its own.
+@pghistory.track(
+    exclude=[
+        "customer_class",
+        "class_since",
+        "next_follow_up_at",
+        "normalized_name",
+        "normalized_phone",
+    ]
+)
 class Customer(models.Model):
     """A prospect (准客户) or, from its first sale on, a customer (成交客户). SPEC §3."""
 
