@@ -150,3 +150,12 @@ def test_recording_a_contact_reclassifies_the_customer_on_commit(
     customer.refresh_from_db()
     assert customer.customer_class == "C"
     assert customer.class_changes.get().to_class == "C"
+
+
+def test_beat_runs_the_nightly_classification():
+    from salesops.celery import beat_schedule
+
+    entry = beat_schedule()["customers.classify_all"]
+
+    assert entry["task"] == tasks.classify_all.name
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {0})
