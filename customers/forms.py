@@ -140,12 +140,23 @@ class NewCustomerForm(CustomerForm):
         ]
 
 
+SMALL_INPUT = forms.TextInput(attrs={"class": "form-control form-control-sm"})
+
+
 class ContactForm(_Form):
+    """Rendered inline on the customer page, field by field."""
+
     submit_label = _("Add contact")
-    name = forms.CharField(label=_("Name"), max_length=100)
-    position = forms.CharField(label=_("Position"), max_length=100, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    name = forms.CharField(label=_("Name"), max_length=100, widget=SMALL_INPUT)
+    position = forms.CharField(
+        label=_("Position"), max_length=100, required=False, widget=SMALL_INPUT
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False, widget=SMALL_INPUT)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        widget=forms.EmailInput(attrs={"class": "form-control form-control-sm"}),
+    )
 
     def clean_phone(self):
         return _clean_phone(self.cleaned_data["phone"])

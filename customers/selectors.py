@@ -117,9 +117,11 @@ def recent_upgrades(customers: QuerySet[Customer], days: int = 7) -> QuerySet[Cl
     since = timezone.now() - timedelta(days=days)
     return (
         ClassChange.objects.filter(
-            customer__in=customers.values("pk"), changed_at__gte=since, to_class__in=["A", "B"]
+            customer__in=customers.values("pk"),
+            changed_at__gte=since,
+            from_class__in=["C", "D"],  # a first classification is not news
+            to_class__in=["A", "B"],
         )
-        .exclude(from_class__in=["A", "B"])
         .select_related("customer", "customer__owner")
         .order_by("-changed_at")
     )
