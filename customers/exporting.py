@@ -5,6 +5,7 @@ from decimal import Decimal
 import tablib
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # A cell starting with one of these is run as a formula by Excel/WPS (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -29,6 +30,49 @@ def dataset(headers: list[str], rows) -> tablib.Dataset:
     for row in rows:
         data.append([neutralise(value) for value in row])
     return data
+
+
+def _local_date(moment):
+    # Spreadsheets have no time zones: the day in the company's time zone.
+    return timezone.localtime(moment).date() if moment else None
+
+
+def customer_table(customers) -> tablib.Dataset:
+    """The customer list as the page filtered it, one customer a row."""
+    headers = [
+        _("Customer name"),
+        _("Status"),
+        _("Channel"),
+        _("Class"),
+        _("Territory"),
+        _("Owner"),
+        _("Phone"),
+        _("Address"),
+        _("Estimated monthly demand (CNY)"),
+        _("Expected order date"),
+        _("Current supplier or brand"),
+        _("Price they pay"),
+        _("Next follow-up"),
+    ]
+    rows = (
+        (
+            customer.name,
+            customer.get_status_display(),
+            customer.get_channel_display(),
+            customer.customer_class,
+            str(customer.territory),
+            str(customer.owner or ""),
+            customer.phone,
+            customer.address,
+            customer.estimated_monthly_demand,
+            customer.expected_order_date,
+            customer.current_supplier,
+            customer.current_price,
+            _local_date(customer.next_follow_up_at),
+        )
+        for customer in customers.iterator(chunk_size=2000)
+    )
+    return dataset(headers, rows)
 
 
 def response(data: tablib.Dataset, *, file_format: str, name: str) -> HttpResponse:

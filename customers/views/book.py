@@ -58,40 +58,7 @@ def _query_without_page(request: HttpRequest) -> str:
 @require_GET
 def customer_export(request: HttpRequest, file_format: str) -> HttpResponse:
     customers = _filtered(request).qs[: exporting.MAX_EXPORT_ROWS]
-    rows = (
-        (
-            c.name,
-            c.get_status_display(),
-            c.get_channel_display(),
-            c.customer_class,
-            str(c.territory),
-            str(c.owner or ""),
-            c.phone,
-            c.address,
-            c.estimated_monthly_demand,
-            c.expected_order_date,
-            c.current_supplier,
-            c.current_price,
-            c.next_follow_up_at,
-        )
-        for c in customers.iterator(chunk_size=2000)
-    )
-    headers = [
-        _("Customer name"),
-        _("Status"),
-        _("Channel"),
-        _("Class"),
-        _("Territory"),
-        _("Owner"),
-        _("Phone"),
-        _("Address"),
-        _("Estimated monthly demand (CNY)"),
-        _("Expected order date"),
-        _("Current supplier or brand"),
-        _("Price they pay"),
-        _("Next follow-up"),
-    ]
-    data = exporting.dataset(headers, rows)
+    data = exporting.customer_table(customers)
     return exporting.response(data, file_format=file_format, name="customers")
 
 

@@ -3,11 +3,13 @@ page, and exports safe against formula injection."""
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.models import Customer
 from salesops.models import AuditEntry
@@ -255,7 +257,9 @@ def test_csv_export_neutralises_formulas(personas, login, booby_trapped):
 def test_xlsx_export_neutralises_formulas_and_follows_the_filter(
     personas, login, booby_trapped, make_customer
 ):
-    make_customer(name="只在A类", customer_class="A")
+    make_customer(
+        name="只在A类", customer_class="A", next_follow_up_at=timezone.now() + timedelta(days=1)
+    )
     response = login(personas.salesperson).get(
         reverse("customers:export", args=["xlsx"]), {"customer_class": "A"}
     )
@@ -263,6 +267,7 @@ def test_xlsx_export_neutralises_formulas_and_follows_the_filter(
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == ["只在A类"]
+    assert rows[1][-1].date() == timezone.localdate() + timedelta(days=1)  # the local day
 
     everything = login(personas.salesperson).get(reverse("customers:export", args=["xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(everything.content)).active
