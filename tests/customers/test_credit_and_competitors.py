@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from customers import classification, services
 from customers.models import Competitor, CreditIncident
@@ -111,3 +112,31 @@ def test_top_three_competitors_of_a_territory_include_its_cities(personas):
     top = top_competitors(personas.manager, personas.zhejiang)
 
     assert [competitor.name for competitor in top] == ["回天", "汉高", "3M"]
+
+
+def test_salesperson_adds_a_competitor_to_the_registry_once(personas, login):
+    client = login(personas.salesperson)
+    for name in ["德莎 tesa", "德莎TESA"]:
+        client.post(reverse("customers:competitors"), {"name": name, "brand": "tesa"})
+
+    assert list(Competitor.objects.values_list("name", flat=True)) == ["德莎 tesa"]
+
+
+def test_head_office_cannot_add_to_the_registry(personas, login):
+    response = login(personas.head_office).post(reverse("customers:competitors"), {"name": "汉高"})
+
+    assert response.status_code == 403
+    assert not Competitor.objects.exists()
+
+
+def test_a_dispute_recorded_on_the_credit_page_refuses_credit(personas, login, dealer):
+    client = login(personas.salesperson)
+
+    client.post(
+        reverse("customers:credit", args=[dealer.pk]),
+        {"kind": "dispute", "occurred_on": "2026-04-02", "note": "货款争议"},
+    )
+
+    assert dealer.credit_incidents.get().note == "货款争议"
+    page = client.get(reverse("customers:credit", args=[dealer.pk])).content.decode()
+    assert "Not eligible for credit" in page
