@@ -25,7 +25,280 @@ class Source(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-@pghistory.track()
+class CustomerClass(models.TextChoices):
+    """SPEC §4: two axes, monthly demand × how soon an order is expected."""
+
+    A = "A", _("A: large demand, order within the threshold")
+    B = "B", _("B: small demand, order within the threshold")
+    C = "C", _("C: large demand, order later or unknown")
+    D = "D", _("D: small demand, order later or unknown")
+
+
+class CreditTier(models.TextChoices):
+    """Dealers' credit tiers (SPEC §3, 001 §5.2). Only tier A may get credit."""
+
+    A = "A", _("A: first-level agent")
+    AA = "AA", _("AA: second-level agent")
+    AAA = "AAA", _("AAA: system integrator")
+
+
+class Contact(models.Model):
+    """A person at a customer (SPEC §3: name, position, phone; e-mail too)."""
+
+    customer = models.ForeignKey(
+        "Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    normalized_phone = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["customer", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.position})" if self.position else self.name
+
+
+class ClassChange(models.Model):
+    """Every change of a customer's class, with its date (SPEC §4: a C turning A is news)."""
+
+    customer = models.ForeignKey(
+        "Customer",
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="class_changes",
+    )
+    from_class = models.CharField(
+        _("previous class"), max_length=1, choices=CustomerClass.choices, blank=True
+    )
+    to_class = models.CharField(_("new class"), max_length=1, choices=CustomerClass.choices)
+    changed_at = models.DateTimeField(_("changed at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("class change")
+        verbose_name_plural = _("class changes")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.from_class or '-'} → {self.to_class}"
+
+
+class CreditIncident(models.Model):
+    """A bad debt or a dispute with a dealer: three clean months are needed for credit (SPEC §3)."""
+
+    class Kind(models.TextChoices):
+        BAD_DEBT = "bad_debt", _("Bad debt")
+        DISPUTE = "dispute", _("Dispute")
+
+    customer = models.ForeignKey(
+        "Customer",
+        verbose_name=_("dealer"),
+        on_delete=models.CASCADE,
+        related_name="credit_incidents",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    occurred_on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("credit incident")
+        verbose_name_plural = _("credit incidents")
+        ordering = ["-occurred_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+class Competitor(models.Model):
+    """The competitors registry (SPEC §6)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    normalized_name = models.CharField(max_length=200, unique=True, editable=False)
+    brand = models.CharField(_("brand"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("competitor")
+        verbose_name_plural = _("competitors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CompetitorObservation(models.Model):
+    """What was seen of a competitor at a customer or in a territory (SPEC §6: brand, price,
+    quality, payment terms, after-sales service, strengths and weaknesses).
+
+    Visits write these through `customers.services.record_competitor_observation`; the
+    territory's top three competitors are counted from them.
+    """
+
+    competitor = models.ForeignKey(
+        Competitor,
+        verbose_name=_("competitor"),
+        on_delete=models.PROTECT,
+        related_name="observations",
+    )
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    customer = models.ForeignKey(
+        "Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="competitor_observations",
+    )
+    visit = models.ForeignKey(
+        "visits.Visit",
+        verbose_name=_("visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="competitor_observations",
+    )
+    observed_on = models.DateField(_("observed on"), db_index=True)
+    price = models.CharField(_("price"), max_length=100, blank=True)
+    quality = models.CharField(_("quality"), max_length=200, blank=True)
+    payment_terms = models.CharField(_("payment terms"), max_length=200, blank=True)
+    after_sales = models.CharField(_("after-sales service"), max_length=200, blank=True)
+    strengths = models.CharField(_("strengths"), max_length=300, blank=True)
+    weaknesses = models.CharField(_("weaknesses"), max_length=300, blank=True)
+    estimated_monthly_volume = models.DecimalField(
+        _("their estimated monthly volume (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("competitor observation")
+        verbose_name_plural = _("competitor observations")
+        ordering = ["-observed_on", "-id"]
+        indexes = [models.Index(fields=["territory", "observed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.competitor} {self.observed_on}"
+
+
+class Handover(models.Model):
+    """A departing salesperson's book moved to a successor in one step (SPEC §3)."""
+
+    from_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
+        on_delete=models.PROTECT,
+        related_name="handovers_given",
+    )
+    to_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        related_name="handovers_received",
+    )
+    region = models.ForeignKey(
+        "territories.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    customers = models.ManyToManyField(
+        "Customer", verbose_name=_("customers"), related_name="handovers"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("handed over at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_person} → {self.to_person}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded prospect list: parsed rows waiting for the preview, then imported at once."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Preview")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW
+    )
+    content = models.BinaryField(editable=False, default=bytes)  # the file, for remapping
+    default_territory = models.ForeignKey(
+        "territories.Territory", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    columns = models.JSONField(default=list)  # [{"heading": "客户名称", "field": "name"}]
+    rows = models.JSONField(default=list)  # cleaned rows, ready for the database
+    errors = models.JSONField(default=list)  # [{"line": 3, "message": "..."}]
+    duplicates = models.JSONField(default=list)  # [{"line": 3, "matches": "..."}]
+    total = models.PositiveIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    processed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.processed * 100 // self.total)
+
+
+# Row history for what people change; the derived fields are left out, so the nightly job
+# writing classes and follow-up dates (kept in ClassChange) adds no history rows of its own.
+@pghistory.track(
+    exclude=[
+        "customer_class",
+        "class_since",
+        "next_follow_up_at",
+        "normalized_name",
+        "normalized_phone",
+    ]
+)
 class Customer(models.Model):
     """A prospect (准客户) or, from its first sale on, a customer (成交客户). SPEC §3."""
 
@@ -74,6 +347,30 @@ class Customer(models.Model):
     current_price = models.CharField(_("price they pay"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
     last_contacted_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+    # Duplicate detection keys (SPEC §3), written by the services from name and phone.
+    normalized_name = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    normalized_phone = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
+    # SPEC §4: written by customers.classification (nightly and after each change).
+    customer_class = models.CharField(
+        _("class"), max_length=1, choices=CustomerClass.choices, blank=True, db_index=True
+    )
+    class_since = models.DateTimeField(_("class since"), null=True, blank=True)
+    next_follow_up_at = models.DateTimeField(
+        _("next follow-up"), null=True, blank=True, db_index=True
+    )
+    # SPEC §3: dealers only.
+    credit_tier = models.CharField(
+        _("credit tier"), max_length=3, choices=CreditTier.choices, blank=True
+    )
+    agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
+    agreed_monthly_order = models.DecimalField(
+        _("agreed monthly order (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -81,14 +378,26 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["name"]
-        indexes = [models.Index(fields=["territory", "name"]), models.Index(fields=["owner"])]
+        indexes = [
+            models.Index(fields=["territory", "name"]),
+            models.Index(fields=["owner"]),
+            models.Index(fields=["owner", "next_follow_up_at"], name="customer_owner_follow_up"),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(credit_tier="") | Q(channel="dealer"),
+                name="customer_credit_tier_only_for_dealers",
+            ),
             models.CheckConstraint(
                 condition=Q(estimated_monthly_demand__isnull=True)
                 | Q(estimated_monthly_demand__gte=0),
                 name="customer_demand_not_negative",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_dealer(self) -> bool:
+        return self.channel == Channel.DEALER

@@ -1,0 +1,145 @@
+"""A/B/C/D classification and follow-up cadence (SPEC §4), as SQL expressions.
+
+One code path for every case: `reclassify(customers)` updates any queryset of customers with a
+few set-based statements: the nightly job passes all of them, the on-commit task one.
+
+    class | demand (≥ large threshold) | order expected within N days | follow-up every
+    A     | yes                        | yes                          | 2 days
+    B     | no                         | yes                          | 2 days
+    C     | yes                        | no or unknown                | 30 days
+    D     | no                         | no or unknown                | none
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import (
+    Case,
+    DateTimeField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.utils import timezone
+
+from customers.models import ClassChange, Customer, CustomerClass
+from salesops.models import CompanySettings
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def last_three_full_months(today: date) -> tuple[date, date]:
+    """[first day of the month three months back, first day of this month) in company time."""
+    first_of_this_month = today.replace(day=1)
+    year, month = first_of_this_month.year, first_of_this_month.month - 3
+    if month < 1:
+        year, month = year - 1, month + 12
+    return date(year, month, 1), first_of_this_month
+
+
+def average_monthly_sales(today: date):
+    """The average of the last three full months' sales per customer, as an expression on
+    Customer (NULL when there are none).
+
+    The sales engineer plugs in here: while there is no sales table this returns NULL, so
+    demand is the estimate alone. With sales, return something like
+        Subquery(Sale.objects.filter(customer=OuterRef("pk"), sold_on__gte=start,
+                 sold_on__lt=end).values("customer").annotate(total=Sum("amount"))
+                 .values("total")) / 3
+    with (start, end) = last_three_full_months(today): a date range, never a function on the
+    date column (ARCHITECTURE "big tables").
+    """
+    return Value(None, output_field=MONEY)
+
+
+def monthly_sales_totals(*, customer_id: int, start: date, end: date) -> dict[date, Decimal]:
+    """One customer's sales per month in [start, end), keyed by the month's first day; months
+    without sales are absent. Used by the dealers' credit rule (SPEC §3).
+
+    The sales engineer plugs in here as well: while there is no sales table there are no sales.
+    """
+    return {}
+
+
+def demand_expression(today: date):
+    """SPEC §4: the latest estimate or, with sales, the larger of it and the sales average."""
+    return Greatest(
+        Coalesce("estimated_monthly_demand", Value(0, output_field=MONEY)),
+        Coalesce(average_monthly_sales(today), Value(0, output_field=MONEY)),
+        output_field=MONEY,
+    )
+
+
+def class_expression(rules: CompanySettings, today: date):
+    # SPEC §4: exactly 50,000 is large; an order expected exactly 15 days ahead is "within".
+    large = GreaterThanOrEqual(demand_expression(today), rules.large_demand_threshold)
+    soon = LessThanOrEqual(F("expected_order_date"), today + timedelta(days=rules.order_soon_days))
+    return Case(
+        When(large & soon, then=Value(CustomerClass.A)),
+        When(soon, then=Value(CustomerClass.B)),
+        When(large, then=Value(CustomerClass.C)),
+        default=Value(CustomerClass.D),
+    )
+
+
+def follow_up_expression(rules: CompanySettings):
+    """Next contact due: from the last contact (or, never contacted, from the record's
+    creation) plus the class's cadence; class D needs none (SPEC §4)."""
+    since = Coalesce("last_contacted_at", "created_at")
+
+    def due_after(days: int):
+        return ExpressionWrapper(since + timedelta(days=days), output_field=DateTimeField())
+
+    return Case(
+        When(
+            customer_class__in=[CustomerClass.A, CustomerClass.B],
+            then=due_after(rules.hot_follow_up_days),
+        ),
+        When(customer_class=CustomerClass.C, then=due_after(rules.keep_in_touch_days)),
+        default=Value(None, output_field=DateTimeField()),
+    )
+
+
+@transaction.atomic
+def reclassify(customers: QuerySet[Customer], *, now: datetime | None = None) -> int:
+    """Recompute class and next follow-up for a set of customers. Returns how many changed class.
+
+    1. read the customers whose computed class differs from the stored one (one query);
+    2. keep each change with its date (bulk inserts);
+    3. write the new classes (one UPDATE per class, by subquery) and the follow-up dates.
+    Running it twice changes nothing the first run got right.
+    """
+    now = now or timezone.now()
+    rules = CompanySettings.current()
+    computed = customers.annotate(
+        computed_class=class_expression(rules, timezone.localdate(now))
+    ).exclude(customer_class=F("computed_class"))
+    changed = list(computed.values_list("pk", "customer_class", "computed_class"))
+    ClassChange.objects.bulk_create(
+        [
+            ClassChange(customer_id=pk, from_class=old, to_class=new, changed_at=now)
+            for pk, old, new in changed
+        ],
+        batch_size=2000,
+    )
+    for new_class in {new for _pk, _old, new in changed}:
+        Customer.objects.filter(
+            pk__in=computed.filter(computed_class=new_class).values("pk")
+        ).update(customer_class=new_class, class_since=now)
+    _refresh_follow_ups(customers, rules)
+    return len(changed)
+
+
+def _refresh_follow_ups(customers: QuerySet[Customer], rules: CompanySettings) -> None:
+    due = follow_up_expression(rules)
+    stale = customers.annotate(due=due).exclude(
+        Q(next_follow_up_at=F("due")) | Q(next_follow_up_at__isnull=True, due__isnull=True)
+    )
+    Customer.objects.filter(pk__in=stale.values("pk")).update(next_follow_up_at=due)

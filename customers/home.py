@@ -1,0 +1,36 @@
+"""Home-page panels: the follow-up queue (SPEC §4: overdue follow-ups on the dashboards)."""
+
+from django.http import HttpRequest
+
+from customers import selectors
+from salesops import access
+from salesops.navigation import Panel
+
+PANEL_ROWS = 10
+
+
+def _queue_panel(customers, title_key: str, order: int) -> Panel:
+    overdue = selectors.follow_ups_overdue(customers)
+    due_today = selectors.follow_ups_due_today(customers)
+    return Panel(
+        "customers/_partials/follow_up_panel.html",
+        {
+            "scope": title_key,
+            "upgrades": selectors.recent_upgrades(customers)[:PANEL_ROWS],
+            "overdue": overdue[:PANEL_ROWS],
+            "overdue_count": overdue.count(),
+            "due_today": due_today[:PANEL_ROWS],
+            "due_today_count": due_today.count(),
+        },
+        order=order,
+    )
+
+
+def home_panels(request: HttpRequest) -> list[Panel]:
+    user = request.user
+    panels = []
+    if user.sells:
+        panels.append(_queue_panel(selectors.my_follow_ups(user), "mine", order=15))
+    if access.managed_regions(user).exists():
+        panels.append(_queue_panel(selectors.region_follow_ups(user), "region", order=25))
+    return panels

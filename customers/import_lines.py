@@ -1,0 +1,311 @@
+"""Reading a prospect list and shaping each line (SPEC §3 bulk import).
+
+Files are read with tablib (the library behind django-import-export); each line is shaped
+into the same values the create form gives the service, or a message for its line number.
+"""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+import tablib
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from customers.models import Channel, Customer, Source
+from customers.normalize import InvalidPhone, normalize_name, normalize_phone
+from salesops import access
+from salesops.errors import DomainError
+from salesops.models import User
+from territories.models import Territory
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_LINES = 20_000
+
+# Column headings users' own spreadsheets use, in English and Chinese (lower-cased, no spaces).
+COLUMNS = {
+    "name": ["name", "customer", "company", "名称", "客户名称", "公司名称", "客户", "单位名称"],
+    "channel": ["channel", "渠道", "客户类型", "类型"],
+    "territory": ["territory", "territorycode", "辖区", "区域", "地区", "城市", "区县"],
+    "address": ["address", "地址"],
+    "industry": ["industry", "行业"],
+    "phone": ["phone", "telephone", "tel", "电话", "公司电话", "座机"],
+    "contact_name": ["contact", "contactname", "联系人", "联系人姓名"],
+    "contact_position": ["position", "title", "职位", "职务"],
+    "contact_phone": ["contactphone", "mobile", "手机", "联系人电话", "联系电话"],
+    "contact_email": ["email", "e-mail", "邮箱", "电子邮件"],
+    "estimated_monthly_demand": [
+        "demand",
+        "monthlydemand",
+        "estimatedmonthlydemand",
+        "estimatedmonthlydemand(cny)",
+        "月需求",
+        "月需求量",
+        "预计月需求",
+        "月需求(元)",
+        "预计月需求(元)",
+    ],
+    "expected_order_date": ["expectedorderdate", "orderdate", "预计下单日期", "预计订货日期"],
+    "current_supplier": ["supplier", "currentsupplier", "现供应商", "现用品牌", "供应商"],
+    "current_price": ["price", "currentprice", "价格", "现价格", "现用价格"],
+    "source": ["source", "来源", "客户来源"],
+}
+FIELD_LABELS = {
+    "name": gettext_lazy("Customer name"),
+    "channel": gettext_lazy("Channel"),
+    "territory": gettext_lazy("Territory"),
+    "address": gettext_lazy("Address"),
+    "industry": gettext_lazy("Industry"),
+    "phone": gettext_lazy("Phone"),
+    "contact_name": gettext_lazy("Contact"),
+    "contact_position": gettext_lazy("Position"),
+    "contact_phone": gettext_lazy("Contact phone"),
+    "contact_email": gettext_lazy("Contact e-mail"),
+    "estimated_monthly_demand": gettext_lazy("Estimated monthly demand (CNY)"),
+    "expected_order_date": gettext_lazy("Expected order date"),
+    "current_supplier": gettext_lazy("Current supplier or brand"),
+    "current_price": gettext_lazy("Price they pay"),
+    "source": gettext_lazy("Source"),
+}
+_HEADING_TO_FIELD: dict[str, str] = {}
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
+
+
+def _heading_key(heading) -> str:
+    return re.sub(r"[\s_（）()\-]", "", str(heading or "")).casefold()
+
+
+_HEADING_TO_FIELD.update(
+    {_heading_key(alias): field for field, aliases in COLUMNS.items() for alias in aliases}
+)
+
+
+def map_columns(headers: list) -> dict[int, str]:
+    """Column index → field, from the headings; unknown columns are left out (and shown)."""
+    mapping = {}
+    for index, heading in enumerate(headers):
+        field = _HEADING_TO_FIELD.get(_heading_key(heading))
+        if field and field not in mapping.values():
+            mapping[index] = field
+    return mapping
+
+
+def read_table(content: bytes, file_name: str) -> tuple[tablib.Dataset, str]:
+    """The file's rows, and the text encoding used (CSV from Chinese Excel is GB18030)."""
+    if len(content) > MAX_FILE_BYTES:
+        raise DomainError(_("The file is larger than 5 MB; split it."), field="file")
+    if file_name.lower().endswith(".xlsx"):
+        try:
+            return tablib.Dataset().load(content, format="xlsx"), "xlsx"
+        except Exception:
+            raise DomainError(_("This is not a readable XLSX workbook."), field="file") from None
+    if not file_name.lower().endswith(".csv"):
+        raise DomainError(_("Upload a .csv or .xlsx file."), field="file")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return tablib.Dataset().load(text, format="csv"), encoding
+    raise DomainError(
+        _("The file's text encoding is neither UTF-8 nor GB18030; save it as CSV UTF-8."),
+        field="file",
+    )
+
+
+class LineError(ValueError):
+    pass
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _parse_demand(value) -> Decimal | None:
+    text = re.sub(r"[,，\s¥￥元]", "", _text(value))
+    if not text:
+        return None
+    multiplier = Decimal("10000") if text.endswith("万") else Decimal("1")
+    try:
+        amount = Decimal(text.rstrip("万")) * multiplier
+    except InvalidOperation:
+        raise LineError(_("monthly demand “%(v)s” is not a number") % {"v": value}) from None
+    if amount < 0:
+        raise LineError(_("monthly demand cannot be negative"))
+    return amount.quantize(Decimal("0.01"))
+
+
+def _parse_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, date_format).date()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            continue
+    raise LineError(_("date “%(v)s” is not in the form 2026-12-31") % {"v": value})
+
+
+def _phone(value, label: str) -> str:
+    text = _text(value)
+    if isinstance(value, int | float):  # a spreadsheet stored the number as a number
+        text = str(int(value))
+    try:
+        return normalize_phone(text) and text
+    except InvalidPhone:
+        raise LineError(
+            _("%(label)s “%(v)s” is not a mainland mobile or landline number")
+            % {"label": label, "v": value}
+        ) from None
+
+
+def _choice_lookup(choices) -> dict[str, str]:
+    """Codes and labels in both languages → code."""
+    lookup = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            for code, label in choices:
+                lookup[str(label).casefold()] = code
+                lookup[code] = code
+    return lookup
+
+
+class TerritoryLookup:
+    """Territories by code or name, within what the user may change (everything else refused)."""
+
+    def __init__(self, user: User):
+        self.allowed = {t.pk: t for t in access.changeable_territories(user)}
+        self.by_key: dict[str, list[Territory]] = {}
+        for territory in self.allowed.values():
+            for key in {territory.code, territory.name_zh, territory.name_en.casefold()}:
+                self.by_key.setdefault(key, []).append(territory)
+
+    def find(self, value) -> Territory:
+        key = _text(value)
+        matches = self.by_key.get(key) or self.by_key.get(key.casefold()) or []
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise LineError(_("territory “%(v)s” is ambiguous; use its code") % {"v": value})
+        if Territory.objects.filter(Q(code=key) | Q(name_zh=key) | Q(name_en__iexact=key)).exists():
+            raise LineError(_("territory “%(v)s” is outside your territories") % {"v": value})
+        raise LineError(_("unknown territory “%(v)s”") % {"v": value})
+
+
+def clean_line(values: dict, *, default_territory: Territory | None, territories, lookups) -> dict:
+    name = _text(values.get("name"))
+    if not name:
+        raise LineError(_("the name is missing"))
+    territory = (
+        territories.find(values["territory"])
+        if _text(values.get("territory"))
+        else default_territory
+    )
+    if territory is None:
+        raise LineError(_("no territory: fill the column or choose a default"))
+    channel = lookups["channel"].get(
+        _text(values.get("channel")).casefold(), Channel.TERMINAL_MEDIUM
+    )
+    if (
+        _text(values.get("channel"))
+        and _text(values.get("channel")).casefold() not in lookups["channel"]
+    ):
+        raise LineError(_("unknown channel “%(v)s”") % {"v": values["channel"]})
+    source = lookups["source"].get(_text(values.get("source")).casefold(), "")
+    demand = _parse_demand(values.get("estimated_monthly_demand"))
+    order_date = _parse_date(values.get("expected_order_date"))
+    return {
+        "name": name[:200],
+        "channel": channel,
+        "territory_id": territory.pk,
+        "address": _text(values.get("address"))[:300],
+        "industry": _text(values.get("industry"))[:100],
+        "phone": _phone(values.get("phone"), _("phone"))[:40],
+        "estimated_monthly_demand": str(demand) if demand is not None else None,
+        "expected_order_date": order_date.isoformat() if order_date else None,
+        "current_supplier": _text(values.get("current_supplier"))[:200],
+        "current_price": _text(values.get("current_price"))[:100],
+        "source": source,
+        "contact": {
+            "name": _text(values.get("contact_name"))[:100],
+            "position": _text(values.get("contact_position"))[:100],
+            "phone": _phone(values.get("contact_phone"), _("contact phone"))[:40],
+            "email": _text(values.get("contact_email"))[:254],
+        },
+    }
+
+
+def _keys(row: dict) -> tuple[str, list[str]]:
+    phones = [normalize_phone(row["phone"]), normalize_phone(row["contact"]["phone"])]
+    return normalize_name(row["name"]), [phone for phone in phones if phone]
+
+
+def find_duplicates(rows: list[tuple[int, dict]]) -> list[dict]:
+    """Lines matching a customer on file, or an earlier line of the same file."""
+    keyed = [(line, *_keys(row)) for line, row in rows]
+    names = {name for _line, name, _phones in keyed}
+    phones = {phone for _line, _name, line_phones in keyed for phone in line_phones}
+    on_file: dict[str, str] = {}
+    existing = Customer.objects.filter(
+        Q(normalized_name__in=names)
+        | Q(normalized_phone__in=phones)
+        | Q(contacts__normalized_phone__in=phones)
+    ).prefetch_related("contacts")
+    for customer in existing.distinct()[:5000]:
+        for key in [customer.normalized_name, customer.normalized_phone] + [
+            contact.normalized_phone for contact in customer.contacts.all()
+        ]:
+            if key:
+                on_file.setdefault(key, customer.name)
+    duplicates, seen_in_file = [], {}
+    for line, name, line_phones in keyed:
+        match = next((on_file[key] for key in [name, *line_phones] if key in on_file), None)
+        earlier = next(
+            (seen_in_file[key] for key in [name, *line_phones] if key in seen_in_file), None
+        )
+        if match:
+            duplicates.append({"line": line, "matches": match})
+        elif earlier:
+            duplicates.append({"line": line, "matches": _("line %(n)s") % {"n": earlier}})
+        for key in [name, *line_phones]:
+            seen_in_file.setdefault(key, line)
+    return duplicates
+
+
+def check_lines(
+    dataset: tablib.Dataset,
+    mapping: dict[int, str],
+    *,
+    by: User,
+    default_territory: Territory | None,
+) -> tuple[list[tuple[int, dict]], list[dict]]:
+    """Every non-empty line shaped for the database, or an error with its line number."""
+    if "name" not in mapping.values():  # the preview then asks which column holds what
+        message = _("No column holds the customer's name: choose it under “Columns”.")
+        return [], [{"line": 1, "message": message}]
+    territories = TerritoryLookup(by)
+    lookups = {"channel": _choice_lookup(Channel.choices), "source": _choice_lookup(Source.choices)}
+    rows, errors = [], []
+    for line, raw in enumerate(dataset, start=2):  # line 1 holds the headings
+        if not any(_text(cell) for cell in raw):
+            continue
+        values = {field: raw[index] for index, field in mapping.items()}
+        try:
+            cleaned = clean_line(
+                values,
+                default_territory=default_territory,
+                territories=territories,
+                lookups=lookups,
+            )
+        except LineError as error:
+            errors.append({"line": line, "message": str(error)})
+        else:
+            rows.append((line, cleaned))
+    return rows, errors

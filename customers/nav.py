@@ -1,0 +1,14 @@
+from django.utils.translation import gettext_lazy as _
+
+from salesops.navigation import NavItem
+
+NAV_ITEMS = [
+    NavItem(_("Customers"), "customers:list", order=20),
+    NavItem(_("Competitors"), "customers:competitors", order=25),
+    NavItem(
+        _("Handovers"),
+        "customers:handovers",
+        roles=frozenset({"manager", "director", "head_office", "admin"}),
+        order=80,
+    ),
+]

@@ -1,0 +1,197 @@
+"""Read queries for customers, each taking the acting user (scoped by salesops.access)."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from customers.models import (
+    ClassChange,
+    Competitor,
+    CompetitorObservation,
+    Contact,
+    Customer,
+    Handover,
+    ImportBatch,
+)
+from salesops import access
+from salesops.models import User
+from territories.models import Region, Territory
+
+
+def customers_for(user: User) -> QuerySet[Customer]:
+    """The book of business the user may see: salespeople their territories, managers and
+    directors their regions, head office everything (SPEC §1)."""
+    return Customer.objects.filter(access.territory_q(user)).select_related("territory", "owner")
+
+
+def customer_for(user: User, pk: int) -> Customer:
+    return get_object_or_404(customers_for(user), pk=pk)
+
+
+def changeable_customer_for(user: User, pk: int) -> Customer:
+    """404 for a customer the user cannot see, 403 for one they may see but not change."""
+    customer = customer_for(user, pk)
+    if not can_change(user, customer):
+        raise PermissionDenied
+    return customer
+
+
+def can_change(user: User, customer: Customer) -> bool:
+    return access.changeable_territories(user).filter(pk=customer.territory_id).exists()
+
+
+def customer_page(user: User, pk: int) -> Customer:
+    """One customer with everything its page shows, in a fixed number of queries."""
+    recent_changes = ClassChange.objects.order_by("-changed_at", "-id")
+    observations = CompetitorObservation.objects.select_related("competitor").order_by(
+        "-observed_on", "-id"
+    )
+    queryset = (
+        customers_for(user)
+        .select_related("territory__region")
+        .prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.order_by("id")),
+            Prefetch("class_changes", queryset=recent_changes, to_attr="class_history"),
+            Prefetch(
+                "competitor_observations", queryset=observations, to_attr="competitor_history"
+            ),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def recent_visits(customer: Customer, limit: int = 10):
+    """The customer's latest visits and calls (one query, bounded)."""
+    return list(customer.visits.select_related("salesperson").order_by("-visited_at")[:limit])
+
+
+def duplicate_candidates(
+    *, name_key: str, phone_keys: list[str], exclude_pk: int | None = None
+) -> QuerySet[Customer]:
+    """Company-wide on purpose: a duplicate in a colleague's territory is still a duplicate."""
+    condition = Q(normalized_name=name_key) if name_key else Q(pk__in=[])
+    phones = [key for key in phone_keys if key]
+    if phones:
+        condition |= Q(normalized_phone__in=phones) | Q(contacts__normalized_phone__in=phones)
+    queryset = Customer.objects.filter(condition).select_related("territory", "owner").distinct()
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.order_by("name")
+
+
+# --- follow-up queue (SPEC §4) -------------------------------------------------------------
+
+
+def _day_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Start of today and of tomorrow in the company's time zone, as aware datetimes."""
+    local = timezone.localtime(now)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=1)
+
+
+def follow_ups_due_today(customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    start, end = _day_bounds()
+    return customers.filter(next_follow_up_at__gte=start, next_follow_up_at__lt=end).order_by(
+        "next_follow_up_at"
+    )
+
+
+def follow_ups_overdue(customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    start, _end = _day_bounds()
+    return customers.filter(next_follow_up_at__lt=start).order_by("next_follow_up_at")
+
+
+def my_follow_ups(user: User) -> QuerySet[Customer]:
+    return customers_for(user).filter(owner=user)
+
+
+def region_follow_ups(user: User) -> QuerySet[Customer]:
+    return customers_for(user).filter(territory__region__in=access.managed_regions(user))
+
+
+def recent_upgrades(customers: QuerySet[Customer], days: int = 7) -> QuerySet[ClassChange]:
+    """Customers that became A or B lately (SPEC §4: a C that turns into an A is news)."""
+    since = timezone.now() - timedelta(days=days)
+    return (
+        ClassChange.objects.filter(
+            customer__in=customers.values("pk"),
+            changed_at__gte=since,
+            from_class__in=["C", "D"],  # a first classification is not news
+            to_class__in=["A", "B"],
+        )
+        .select_related("customer", "customer__owner")
+        .order_by("-changed_at")
+    )
+
+
+def class_counts(customers: QuerySet[Customer]) -> dict[str, int]:
+    rows = customers.order_by().values("customer_class").annotate(n=Count("pk"))
+    return {row["customer_class"] or "-": row["n"] for row in rows}
+
+
+# --- filters' choices, competitors, handovers, imports ---------------------------------------
+
+
+def territory_choices(user: User) -> QuerySet[Territory]:
+    return access.visible_territories(user).exclude(level=Territory.Level.COUNTY).order_by("path")
+
+
+def changeable_territory_choices(user: User) -> QuerySet[Territory]:
+    return access.changeable_territories(user).order_by("path")
+
+
+def owner_choices(user: User) -> QuerySet[User]:
+    return access.visible_people(user).filter(is_active=True, role__in=["salesperson", "manager"])
+
+
+def competitors() -> QuerySet[Competitor]:
+    """The registry is shared company-wide; observations are scoped by territory."""
+    return Competitor.objects.annotate(seen=Count("observations")).order_by("-seen", "name")
+
+
+def top_competitors(user: User, territory: Territory, limit: int = 3) -> QuerySet[Competitor]:
+    """SPEC §6: per territory (with its cities and counties) the most-seen competitors."""
+    observations = CompetitorObservation.objects.filter(
+        access.territory_q(user), territory__path__startswith=territory.path
+    )
+    return (
+        Competitor.objects.filter(observations__in=observations)
+        .annotate(seen=Count("observations"))
+        .order_by("-seen", "name")[:limit]
+    )
+
+
+def managed_regions(user: User) -> QuerySet[Region]:
+    return access.managed_regions(user).order_by("code")
+
+
+def handovers_for(user: User) -> QuerySet[Handover]:
+    """Handovers are the managers' business: salespeople see none."""
+    if not access.is_active_user(user) or user.role == "salesperson":
+        return Handover.objects.none()
+    return (
+        Handover.objects.filter(region__in=access.visible_regions(user))
+        .select_related("from_person", "to_person", "recorded_by", "region")
+        .annotate(customer_count=Count("customers"))
+        .order_by("-created_at")
+    )
+
+
+def handover_for(user: User, pk: int) -> Handover:
+    return get_object_or_404(handovers_for(user), pk=pk)
+
+
+def notify_list(handover: Handover) -> QuerySet[Customer]:
+    """Customers to tell that the leaver no longer represents the company, with contacts."""
+    return (
+        handover.customers.select_related("territory")
+        .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("id")))
+        .order_by("territory__path", "name")
+    )
+
+
+def import_batch_for(user: User, pk: int) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.filter(created_by=user), pk=pk)

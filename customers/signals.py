@@ -1,0 +1,7 @@
+"""Signals other apps listen to, so the customers app never imports them."""
+
+from django.dispatch import Signal
+
+# Sent inside the handover's transaction with handover, from_person, to_person: the visits app
+# moves the leaver's open trip plans and follow-ups to the successor (SPEC §3).
+customers_handed_over = Signal()

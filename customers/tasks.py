@@ -1,0 +1,28 @@
+"""Celery entry points for customers: thin, idempotent, ids only."""
+
+from celery import shared_task
+
+from customers import classification, importing
+from customers.models import Customer
+
+
+@shared_task(acks_late=True)
+def classify_all() -> int:
+    """Nightly (beat): every customer's class and next follow-up, set-based (SPEC §4)."""
+    return classification.reclassify(Customer.objects.all())
+
+
+@shared_task(acks_late=True)
+def classify_customer(*, customer_id: int) -> int:
+    """Right after one customer's data changed (queued on commit)."""
+    return classification.reclassify(Customer.objects.filter(pk=customer_id))
+
+
+@shared_task(bind=True, acks_late=True)
+def run_import(self, *, batch_id: int) -> int:
+    """A confirmed prospect list, written in one transaction; the page polls the progress."""
+
+    def progress(done: int, total: int) -> None:
+        self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+
+    return importing.run_import(batch_id=batch_id, progress=progress)

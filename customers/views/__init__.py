@@ -1,0 +1,1 @@
+"""Customers pages: the book (list, customer page), imports, handovers."""

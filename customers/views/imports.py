@@ -1,0 +1,101 @@
+"""Importing a prospect list: upload, preview with column mapping, progress (SPEC §3)."""
+
+from celery.result import AsyncResult
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from customers import importing, selectors
+from customers.forms import ColumnMappingForm, ImportConfirmForm, ImportUploadForm
+from customers.models import ImportBatch
+from salesops import access
+from salesops.errors import DomainError
+from salesops.forms import add_domain_error
+
+PREVIEW_LINES = 100
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    if not access.changeable_territories(request.user).exists():
+        raise PermissionDenied
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = importing.prepare_import(
+                content=upload.read(),
+                file_name=upload.name,
+                by=request.user,
+                default_territory=form.cleaned_data["default_territory"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect("customers:import_preview", pk=batch.pk)
+    return render(request, "customers/import_upload.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.import_batch_for(request.user, pk)
+    form = ImportConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            importing.confirm_import(batch=batch, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("customers:import_status", pk=batch.pk)
+    flagged = {item["line"]: item["matches"] for item in batch.duplicates}
+    context = {
+        "batch": batch,
+        "form": form,
+        "mapping_form": ColumnMappingForm(columns=batch.columns),
+        "lines": [(row, flagged.get(row["line"])) for row in batch.rows[:PREVIEW_LINES]],
+    }
+    return render(request, "customers/import_preview.html", context)
+
+
+@login_required
+@require_POST
+def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.import_batch_for(request.user, pk)
+    form = ColumnMappingForm(request.POST, columns=batch.columns)
+    if form.is_valid():
+        try:
+            importing.remap_columns(batch=batch, by=request.user, mapping=form.mapping())
+        except DomainError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, " ".join(form.non_field_errors()))
+    return redirect("customers:import_preview", pk=batch.pk)
+
+
+@login_required
+@require_GET
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page a user waits on: htmx polls the same partial until the import ends."""
+    batch = selectors.import_batch_for(request.user, pk)
+    if batch.status == ImportBatch.Status.PREVIEW:
+        return redirect("customers:import_preview", pk=batch.pk)
+    done = _progress(batch)
+    context = {"batch": batch, "done": done, "percent": done * 100 // max(batch.total, 1)}
+    template = (
+        "customers/_partials/import_status.html" if request.htmx else "customers/import_status.html"
+    )
+    return render(request, template, context)
+
+
+def _progress(batch: ImportBatch) -> int:
+    if batch.status == ImportBatch.Status.DONE:
+        return batch.total
+    if batch.status == ImportBatch.Status.RUNNING and batch.task_id:
+        info = AsyncResult(batch.task_id).info
+        if isinstance(info, dict):
+            return int(info.get("done", 0))
+    return 0

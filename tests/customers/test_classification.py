@@ -1,0 +1,161 @@
+"""SPEC §4: A/B/C/D from monthly demand and how soon an order is expected."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from customers import classification, services, tasks
+from customers.models import ClassChange, Customer
+from tests.customers.conftest import LARGE, days_ahead, local
+
+NOW = local(2026, 3, 2, 10, 0)
+
+
+def _classify(customer, now=NOW) -> str:
+    classification.reclassify(Customer.objects.filter(pk=customer.pk), now=now)
+    customer.refresh_from_db()
+    return customer.customer_class
+
+
+@pytest.mark.parametrize(
+    ("demand", "days", "expected"),
+    [
+        (LARGE, 15, "A"),  # exactly 50,000 is large; exactly 15 days ahead is within
+        (LARGE, 0, "A"),
+        (LARGE - Decimal("0.01"), 15, "B"),
+        (Decimal("0"), 1, "B"),
+        (None, 3, "B"),  # no estimate: not large
+        (LARGE, 16, "C"),
+        (LARGE, None, "C"),  # no date: later or unknown
+        (LARGE - Decimal("0.01"), 16, "D"),
+        (None, None, "D"),
+    ],
+)
+def test_class_follows_demand_and_order_date(make_customer, demand, days, expected):
+    order_date = None if days is None else days_ahead(NOW, days)
+    customer = make_customer(estimated_monthly_demand=demand, expected_order_date=order_date)
+
+    assert _classify(customer) == expected
+
+
+def test_an_order_date_already_passed_counts_as_within(make_customer):
+    customer = make_customer(
+        estimated_monthly_demand=LARGE, expected_order_date=days_ahead(NOW, -3)
+    )
+
+    assert _classify(customer) == "A"
+
+
+def test_days_are_counted_in_the_company_time_zone(make_customer):
+    # 00:30 on 3 March in Shanghai is still 2 March in UTC: the 15 days start on 3 March.
+    just_after_midnight = local(2026, 3, 3, 0, 30)
+    customer = make_customer(
+        estimated_monthly_demand=LARGE, expected_order_date=days_ahead(just_after_midnight, 15)
+    )
+
+    assert _classify(customer, now=just_after_midnight) == "A"
+
+
+def test_thresholds_come_from_company_settings(make_customer, rules):
+    rules.large_demand_threshold = Decimal("40000")
+    rules.order_soon_days = 30
+    rules.save()
+    customer = make_customer(
+        estimated_monthly_demand=Decimal("45000"), expected_order_date=days_ahead(NOW, 25)
+    )
+
+    assert _classify(customer) == "A"
+
+
+def test_sales_average_above_the_estimate_makes_a_customer_large(make_customer, monkeypatch):
+    from django.db.models import Value
+
+    monkeypatch.setattr(
+        classification,
+        "average_monthly_sales",
+        lambda today: Value(Decimal("60000"), output_field=classification.MONEY),
+    )
+    customer = make_customer(estimated_monthly_demand=Decimal("1000"), expected_order_date=None)
+
+    assert _classify(customer) == "C"
+
+
+def test_every_class_change_is_kept_with_its_date(make_customer):
+    customer = make_customer(estimated_monthly_demand=LARGE, expected_order_date=None)
+    _classify(customer)
+    customer.expected_order_date = days_ahead(NOW, 5)
+    customer.save()
+    later = NOW + timedelta(days=1)
+
+    _classify(customer, now=later)
+
+    history = list(
+        customer.class_changes.order_by("changed_at").values_list(
+            "from_class", "to_class", "changed_at"
+        )
+    )
+    assert history == [("", "C", NOW), ("C", "A", later)]
+    assert customer.class_since == later
+
+
+def test_running_the_job_twice_changes_nothing(make_customer):
+    make_customer(estimated_monthly_demand=LARGE, expected_order_date=days_ahead(NOW, 3))
+    make_customer(estimated_monthly_demand=None)
+
+    first = classification.reclassify(Customer.objects.all(), now=NOW)
+    second = classification.reclassify(Customer.objects.all(), now=NOW)
+
+    assert (first, second) == (2, 0)
+    assert ClassChange.objects.count() == 2
+
+
+def _nightly_queries(make_customer, count: int) -> int:
+    Customer.objects.all().delete()
+    for index in range(count):
+        make_customer(
+            estimated_monthly_demand=LARGE if index % 2 else None,
+            expected_order_date=days_ahead(timezone.now(), (index % 4) * 10),
+        )
+    with CaptureQueriesContext(connection) as queries:
+        tasks.classify_all.delay()
+    return len(queries)
+
+
+def test_nightly_job_is_set_based_whatever_the_number_of_customers(make_customer, rules):
+    # Issue: a few SQL statements for all customers, not a loop per customer.
+    few = _nightly_queries(make_customer, 8)
+    many = _nightly_queries(make_customer, 80)
+
+    assert many == few <= 15
+    assert set(Customer.objects.values_list("customer_class", flat=True)) == {"A", "B", "C", "D"}
+
+
+def test_recording_a_contact_reclassifies_the_customer_on_commit(
+    make_customer, personas, django_capture_on_commit_callbacks
+):
+    customer = make_customer(estimated_monthly_demand=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_contact(
+            customer=customer,
+            contacted_at=local(2026, 3, 2, 9, 0),
+            by=personas.salesperson,
+            demand=Decimal("80000"),
+            expected_order_date=None,
+        )
+
+    customer.refresh_from_db()
+    assert customer.customer_class == "C"
+    assert customer.class_changes.get().to_class == "C"
+
+
+def test_beat_runs_the_nightly_classification():
+    from salesops.celery import beat_schedule
+
+    entry = beat_schedule()["customers.classify_all"]
+
+    assert entry["task"] == tasks.classify_all.name
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {0})

@@ -1,0 +1,121 @@
+"""SPEC §4: follow-up cadence per class, and the due-today / overdue lists on the home pages."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from customers import classification, selectors
+from customers.models import Customer
+from tests.customers.conftest import LARGE, days_ahead, local
+
+NOW = local(2026, 3, 2, 10, 0)
+
+
+def _follow_up(customer):
+    classification.reclassify(Customer.objects.filter(pk=customer.pk), now=NOW)
+    customer.refresh_from_db()
+    return customer.next_follow_up_at
+
+
+@pytest.mark.parametrize(
+    ("demand", "days", "cadence"), [(LARGE, 3, 2), (None, 3, 2), (LARGE, None, 30)]
+)
+def test_follow_up_is_due_a_cadence_after_the_last_contact(make_customer, demand, days, cadence):
+    contacted = local(2026, 3, 1, 15, 0)
+    customer = make_customer(
+        estimated_monthly_demand=demand,
+        expected_order_date=None if days is None else days_ahead(NOW, days),
+        last_contacted_at=contacted,
+    )
+
+    assert _follow_up(customer) == contacted + timedelta(days=cadence)
+
+
+def test_class_d_needs_no_follow_up(make_customer):
+    customer = make_customer(estimated_monthly_demand=None, last_contacted_at=NOW)
+
+    assert _follow_up(customer) is None
+
+
+def test_keep_in_touch_cadence_is_configurable(make_customer, rules):
+    rules.keep_in_touch_days = 14
+    rules.save()
+    customer = make_customer(estimated_monthly_demand=LARGE, last_contacted_at=NOW)
+
+    assert _follow_up(customer) == NOW + timedelta(days=14)
+
+
+def test_a_never_contacted_prospect_is_due_from_its_creation(make_customer):
+    customer = make_customer(estimated_monthly_demand=LARGE, expected_order_date=days_ahead(NOW, 1))
+
+    assert _follow_up(customer) == customer.created_at + timedelta(days=2)
+
+
+def test_due_today_and_overdue_are_split_at_local_midnight(make_customer):
+    due_early_today = make_customer(next_follow_up_at=local(2026, 3, 2, 0, 10))
+    due_late_yesterday = make_customer(next_follow_up_at=local(2026, 3, 1, 23, 50))
+    make_customer(next_follow_up_at=local(2026, 3, 3, 0, 0))  # tomorrow
+    with mock.patch.object(timezone, "now", return_value=local(2026, 3, 2, 9, 0)):
+        today = list(selectors.follow_ups_due_today(Customer.objects.all()))
+        overdue = list(selectors.follow_ups_overdue(Customer.objects.all()))
+
+    assert today == [due_early_today]
+    assert overdue == [due_late_yesterday]
+
+
+def test_salesperson_home_lists_own_overdue_follow_ups(make_customer, personas, login):
+    make_customer(name="宁波超能胶带", next_follow_up_at=timezone.now() - timedelta(days=3))
+    make_customer(
+        name="别人的客户",
+        owner=personas.colleague,
+        next_follow_up_at=timezone.now() - timedelta(days=3),
+    )
+
+    response = login(personas.salesperson).get(reverse("home"))
+
+    assert response.status_code == 200
+    panel = response.content.decode()
+    assert "宁波超能胶带" in panel
+    assert "别人的客户" not in panel
+
+
+def test_manager_home_lists_the_regions_overdue_follow_ups(make_customer, personas, login):
+    make_customer(name="宁波超能胶带", next_follow_up_at=timezone.now() - timedelta(days=3))
+
+    response = login(personas.manager).get(reverse("home"))
+
+    assert "Follow-ups in my region" in response.content.decode()
+    assert "宁波超能胶带" in response.content.decode()
+
+
+def test_other_regions_manager_does_not_see_the_follow_up(make_customer, personas, login):
+    make_customer(name="宁波超能胶带", next_follow_up_at=timezone.now() - timedelta(days=3))
+
+    response = login(personas.other_manager).get(reverse("home"))
+
+    assert "宁波超能胶带" not in response.content.decode()
+
+
+def test_home_page_queries_do_not_grow_with_the_follow_ups(
+    make_customer, personas, login, django_assert_max_num_queries
+):
+    for _index in range(25):
+        make_customer(next_follow_up_at=timezone.now() - timedelta(days=1))
+    client = login(personas.manager)
+    with django_assert_max_num_queries(25):
+        client.get(reverse("home"))
+
+
+def test_a_c_turning_into_an_a_is_news_on_the_home_page(make_customer, personas, login):
+    customer = make_customer(name="宁波超能胶带", estimated_monthly_demand=LARGE)
+    classification.reclassify(Customer.objects.all())
+    Customer.objects.filter(pk=customer.pk).update(expected_order_date=timezone.localdate())
+    classification.reclassify(Customer.objects.all())
+
+    page = login(personas.manager).get(reverse("home")).content.decode()
+
+    assert "Became A or B this week" in page
+    assert "C → A" in page
