@@ -43,4 +43,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("territories/", include("territories.urls")),
+    path("visits/", include("visits.urls")),
 ]
