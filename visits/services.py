@@ -123,7 +123,9 @@ def create_trip_plan(
 
 def _lock_plan(plan: TripPlan) -> TripPlan:
     return (
-        TripPlan.objects.select_for_update().select_related("region", "salesperson").get(pk=plan.pk)
+        TripPlan.objects.select_for_update(of=("self",))
+        .select_related("region", "salesperson")
+        .get(pk=plan.pk)
     )
 
 
@@ -509,7 +511,11 @@ def record_visit(
 def change_visit(*, visit: Visit, by: User, reason: str = "", **details) -> Visit:
     """The salesperson edits an unlocked visit; the regional manager corrects any visit of
     their region (SPEC §6: corrections go through the manager and are kept in history)."""
-    visit = Visit.objects.select_for_update().select_related("territory__region").get(pk=visit.pk)
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("territory__region")
+        .get(pk=visit.pk)
+    )
     is_correction = by.pk != visit.salesperson_id
     visit_day = timezone.localdate(visit.visited_at)
     if is_correction:
