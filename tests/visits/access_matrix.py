@@ -59,7 +59,7 @@ def cases(world):
         Case(reverse("visits:approvals"), expect(FORBIDDEN, **APPROVERS)),
         Case(
             reverse("visits:approvals_bulk"),
-            expect(FORBIDDEN, **{persona: REDIRECT for persona in APPROVERS}),
+            expect(FORBIDDEN, **dict.fromkeys(APPROVERS, REDIRECT)),
             method="post",
             data={"plans": [submitted.pk], "decision": "approve"},
         ),

@@ -1,6 +1,10 @@
 from datetime import timedelta
 from decimal import Decimal
 
+# crispy_forms.layout binds django.template.loader.render_to_string when first imported; import
+# it now, before tests/test_access_matrix.py patches that function out for speed, or every
+# Row/Column rendered later in the session would come out empty.
+import crispy_forms.layout  # noqa: F401
 import pytest
 
 from tests.customers.factories import CustomerFactory

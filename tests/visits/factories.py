@@ -5,6 +5,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from visits import services
 from visits.models import PlannedVisit, TripPlan, Visit
 
 
@@ -42,3 +43,14 @@ class VisitFactory(DjangoModelFactory):
     territory = factory.LazyAttribute(lambda visit: visit.customer.territory)
     visited_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
     kind = Visit.Kind.ON_SITE
+
+
+def plan_visit(plan, customer, *, day=None, purpose="Call"):
+    """The plan's salesperson adds a planned visit (on the first day unless told)."""
+    return services.add_planned_visit(
+        plan=plan,
+        by=plan.salesperson,
+        customer=customer,
+        day=day or plan.starts_on,
+        purpose=purpose,
+    )

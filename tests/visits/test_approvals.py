@@ -8,7 +8,7 @@ import pytest
 from salesops.errors import AlreadyDecided, DomainError
 from salesops.models import AuditEntry, CompanySettings
 from territories.models import CrossTerritoryRequest
-from tests.visits.factories import TripPlanFactory
+from tests.visits.factories import TripPlanFactory, plan_visit
 from visits import services
 from visits.models import TripPlan, TripPlanTransition
 
@@ -63,10 +63,9 @@ def test_plan_ending_before_it_starts_is_refused(personas):
 
 def test_planned_visit_outside_the_plans_dates_is_refused(personas, draft_plan, ningbo_customer):
     with pytest.raises(DomainError) as refusal:
-        services.add_planned_visit(
-            plan=draft_plan,
-            by=personas.salesperson,
-            customer=ningbo_customer,
+        plan_visit(
+            draft_plan,
+            ningbo_customer,
             day=draft_plan.ends_on + timedelta(days=1),
             purpose="Sample",
         )
@@ -76,13 +75,7 @@ def test_planned_visit_outside_the_plans_dates_is_refused(personas, draft_plan, 
 
 def test_planned_visit_across_the_territory_line_is_refused(personas, draft_plan, jiangsu_customer):
     with pytest.raises(DomainError, match="outside your territories") as refusal:
-        services.add_planned_visit(
-            plan=draft_plan,
-            by=personas.salesperson,
-            customer=jiangsu_customer,
-            day=draft_plan.starts_on,
-            purpose="Sample",
-        )
+        plan_visit(draft_plan, jiangsu_customer, purpose="Sample")
     assert refusal.value.field == "customer"
 
 
@@ -95,13 +88,7 @@ def test_planned_visit_across_the_line_is_allowed_with_an_approved_request(
         reason="Buyer in Hangzhou",
         status=CrossTerritoryRequest.Status.APPROVED,
     )
-    planned = services.add_planned_visit(
-        plan=draft_plan,
-        by=personas.salesperson,
-        customer=jiangsu_customer,
-        day=draft_plan.starts_on,
-        purpose="Sample",
-    )
+    planned = plan_visit(draft_plan, jiangsu_customer, purpose="Sample")
     assert planned.plan == draft_plan
 
 
@@ -206,13 +193,7 @@ def test_reject_and_return_need_a_comment(personas, make_plan, decision):
 
 def test_returned_plan_can_be_changed_and_submitted_again(personas, make_plan, ningbo_customer):
     plan = make_plan("returned")
-    services.add_planned_visit(
-        plan=plan,
-        by=personas.salesperson,
-        customer=ningbo_customer,
-        day=plan.starts_on,
-        purpose="Second call",
-    )
+    plan_visit(plan, ningbo_customer, purpose="Second call")
     plan = services.submit_trip_plan(plan=plan, by=personas.salesperson)
     assert plan.status == S.SUBMITTED
 
@@ -221,13 +202,7 @@ def test_returned_plan_can_be_changed_and_submitted_again(personas, make_plan, n
 def test_plan_cannot_be_changed_once_it_left_draft(personas, make_plan, status, ningbo_customer):
     plan = make_plan(status)
     with pytest.raises(DomainError, match="can no longer be changed"):
-        services.add_planned_visit(
-            plan=plan,
-            by=personas.salesperson,
-            customer=ningbo_customer,
-            day=plan.starts_on,
-            purpose="Late addition",
-        )
+        plan_visit(plan, ningbo_customer, purpose="Late addition")
 
 
 @pytest.mark.parametrize("status", ["draft", "submitted", "rejected", "returned", "completed"])

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.customers.factories import CustomerFactory
+from tests.visits.factories import plan_visit
 from visits import routes, services
 
 HANGZHOU = routes.Stop("hangzhou", 30.2741, 120.1551)
@@ -87,16 +88,8 @@ def test_planned_visits_of_a_day_are_stored_in_route_order(personas, draft_plan)
     haining = CustomerFactory(territory=personas.xihu, latitude="30.510", longitude="120.680")
     shaoxing = CustomerFactory(territory=personas.xihu, latitude="30.000", longitude="120.580")
     for customer in (ningbo, haining, shaoxing):
-        services.add_planned_visit(
-            plan=draft_plan, by=personas.salesperson, customer=customer, day=day, purpose="Call"
-        )
-    services.add_planned_visit(
-        plan=draft_plan,
-        by=personas.salesperson,
-        customer=ningbo,
-        day=day + timedelta(days=1),
-        purpose="Another day",
-    )
+        plan_visit(draft_plan, customer, day=day, purpose="Call")
+    plan_visit(draft_plan, ningbo, day=day + timedelta(days=1), purpose="Another day")
 
     order = list(
         draft_plan.planned_visits.filter(day=day)
@@ -109,13 +102,7 @@ def test_planned_visits_of_a_day_are_stored_in_route_order(personas, draft_plan)
 @pytest.mark.django_db
 def test_customer_without_coordinates_falls_back_to_its_territory(personas, draft_plan):
     customer = CustomerFactory(territory=personas.ningbo)  # Ningbo: 29.87, 121.54
-    services.add_planned_visit(
-        plan=draft_plan,
-        by=personas.salesperson,
-        customer=customer,
-        day=draft_plan.starts_on,
-        purpose="Call",
-    )
+    plan_visit(draft_plan, customer, purpose="Call")
     planned = list(draft_plan.planned_visits.select_related("customer__territory"))
     from salesops.models import CompanySettings
 

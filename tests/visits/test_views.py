@@ -64,7 +64,8 @@ def test_planned_visit_row_is_added_in_place(personas, login, draft_plan, ningbo
     assert response.status_code == 200
     assert body.startswith('\n<section id="plan-days">') or 'id="plan-days"' in body[:200]
     assert ningbo_customer.name in body
-    assert "<svg" in body and "<polyline" in body
+    assert "<svg" in body
+    assert "<polyline" in body
     assert draft_plan.planned_visits.count() == 2
 
 
@@ -100,7 +101,8 @@ def test_plan_page_shows_route_costs_and_history(
         response = client.get(reverse("visits:plan", args=[plan.pk]))
     body = response.content.decode()
     assert "杭州永固胶业" in body
-    assert "Submitted" in body and 'id="plan-history"' in body
+    assert "Submitted" in body
+    assert 'id="plan-history"' in body
     assert "900.00" in body
 
 
@@ -286,4 +288,5 @@ def test_market_page_lists_top_competitors(personas, login, hangzhou_customer):
         .get(reverse("visits:market", args=[personas.zhejiang.pk]))
         .content.decode()
     )
-    assert "回天" in body and "交货快" in body
+    assert "回天" in body
+    assert "交货快" in body
