@@ -234,4 +234,6 @@ class VisitLogFilterForm(forms.Form):
     def __init__(self, *args, people, customers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["salesperson"].queryset = people
+        self.fields["salesperson"].widget.attrs["class"] = "form-select"
+        self.fields["week"].widget.attrs["class"] = "form-control"
         self.fields["customer"].queryset = customers

@@ -10,5 +10,5 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     if not (user.role in (Role.MANAGER, Role.DIRECTOR) or user.is_admin):
         return []
     queue = selectors.approval_queue(user)
-    context = {"queue": queue[:10], "count": len(queue)}
+    context = {"queue": queue[:10], "count": queue.count()}
     return [Panel("visits/_partials/approvals_panel.html", context, order=15)]

@@ -119,10 +119,13 @@ def diagram_points(stops: list[Stop], *, width: int = 320, height: int = 220, ma
     ys = [stop.latitude for stop in stops]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     scale = min(width, height) - 2 * margin
+    # Centre the drawing in the box (a single stop sits in the middle).
+    left = (width - (max(xs) - min(xs)) / span * scale) / 2
+    bottom = (height - (max(ys) - min(ys)) / span * scale) / 2
     return [
         (
-            round(margin + (x - min(xs)) / span * scale, 1),
-            round(height - margin - (y - min(ys)) / span * scale, 1),
+            round(left + (x - min(xs)) / span * scale, 1),
+            round(height - bottom - (y - min(ys)) / span * scale, 1),
             stop,
         )
         for x, y, stop in zip(xs, ys, stops, strict=True)

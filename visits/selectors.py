@@ -52,19 +52,29 @@ def my_trip_plans(user: User) -> QuerySet[TripPlan]:
     )
 
 
-def approval_queue(user: User) -> list[TripPlan]:
-    """Plans waiting for this user's decision (managers first level, directors second)."""
-    if not access.is_active_user(user) or not (
-        user.role in (Role.MANAGER, Role.DIRECTOR) or user.is_admin
-    ):
-        return []
-    candidates = (
-        trip_plans_for(user)
-        .filter(status__in=[Status.SUBMITTED, Status.MANAGER_APPROVED])
+def approval_queue(user: User) -> QuerySet[TripPlan]:
+    """Plans waiting for this user's decision, in one query (the same rule as
+    services.may_decide: the regional manager first, the director second and for a manager's
+    own trips)."""
+    if not access.is_active_user(user):
+        return TripPlan.objects.none()
+    as_manager = user.is_admin or user.role == Role.MANAGER
+    as_director = user.is_admin or user.role == Role.DIRECTOR
+    regions = access.managed_regions(user)
+    none = Q(pk__in=[])
+    first_level = Q(status=Status.SUBMITTED, region__in=regions)
+    waiting = (
+        (first_level & ~Q(salesperson__role=Role.MANAGER) if as_manager else none)
+        | (first_level & Q(salesperson__role=Role.MANAGER) if as_director else none)
+        | (Q(status=Status.MANAGER_APPROVED, region__in=regions) if as_director else none)
+    )
+    return (
+        TripPlan.objects.filter(waiting)
+        .exclude(salesperson=user)
+        .select_related("salesperson", "region")
         .annotate(planned_count=Count("planned_visits"))
         .order_by("starts_on", "id")
     )
-    return [plan for plan in candidates if services.may_decide(user, plan)]
 
 
 def planned_visits_of(plan: TripPlan) -> QuerySet[PlannedVisit]:
@@ -83,7 +93,11 @@ def plan_days(plan: TripPlan) -> list[dict]:
     day = plan.starts_on
     while day <= plan.ends_on:
         planned = by_day.get(day, [])
-        days.append({"day": day, "planned": planned, "route": services.day_route(planned, company)})
+        route = services.day_route(planned, company)
+        legs = {leg.destination.key: leg for leg in route.legs}
+        for item in planned:
+            item.leg = legs.get(item.pk)  # the drive that leads to this visit
+        days.append({"day": day, "planned": planned, "route": route})
         day += timedelta(days=1)
     return days
 
@@ -164,17 +178,25 @@ def visit_log(
     return visits.prefetch_related("competitor_notes")
 
 
-def locked_weeks(visits: list[Visit]) -> set[tuple[int, date]]:
-    """(salesperson id, week start) pairs locked among these visits (one query)."""
+def mark_locked(visits: list[Visit]) -> list[Visit]:
+    """Set `is_locked` on each visit whose week's report is submitted (one query)."""
     people = {visit.salesperson_id for visit in visits}
-    return set(
+    locked = set(
         WeekLock.objects.filter(salesperson__in=people).values_list("salesperson_id", "week_start")
     )
+    for visit in visits:
+        week = services.week_start(timezone.localdate(visit.visited_at))
+        visit.is_locked = (visit.salesperson_id, week) in locked
+    return visits
 
 
 def entered_today(user: User) -> QuerySet[Visit]:
     start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    return visits_for(user).filter(salesperson=user, created_at__gte=start).order_by("-created_at")
+    return (
+        visits_for(user)
+        .filter(salesperson=user, created_at__gte=start)
+        .order_by("-created_at")[:20]
+    )
 
 
 def people_in_log(user: User) -> QuerySet[User]:

@@ -259,8 +259,9 @@ def visit_log(request: HttpRequest) -> HttpResponse:
         customers=selectors.customers_in_view(request.user),
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    visits = list(selectors.visit_log(request.user, **filters)[:200])
-    context = {"form": form, "visits": visits, "locked": selectors.locked_weeks(visits)}
+    visits = selectors.mark_locked(list(selectors.visit_log(request.user, **filters)[:200]))
+    can_correct = request.user.role == "manager" or request.user.is_admin
+    context = {"form": form, "visits": visits, "can_correct": can_correct}
     return render(request, "visits/visit_log.html", context)
 
 

@@ -290,3 +290,24 @@ def test_market_page_lists_top_competitors(personas, login, hangzhou_customer):
     )
     assert "回天" in body
     assert "交货快" in body
+
+
+def test_approval_queue_matches_who_may_decide_in_constant_queries(
+    personas, make_plan, django_assert_max_num_queries
+):
+    from tests.customers.factories import CustomerFactory
+    from visits import selectors
+
+    make_plan("submitted")
+    make_plan("manager_approved", cost=Decimal("9000"))
+    managers_trip = make_plan("draft", salesperson=personas.manager)
+    managers_trip.planned_visits.update(customer=CustomerFactory(territory=personas.shanghai_city))
+    services.submit_trip_plan(plan=managers_trip, by=personas.manager)
+    everyone = list(TripPlan.objects.select_related("salesperson", "region"))
+
+    for persona in ("manager", "director", "admin", "other_manager", "salesperson"):
+        user = getattr(personas, persona)
+        expected = {plan.pk for plan in everyone if services.may_decide(user, plan)}
+        with django_assert_max_num_queries(1):  # regions are a subquery: one query at most
+            queue = {plan.pk for plan in selectors.approval_queue(user)}
+        assert queue == expected, persona
