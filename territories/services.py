@@ -82,7 +82,9 @@ def assign_territory(
 @transaction.atomic
 def end_assignment(*, assignment: Assignment, by: User, ended_on: date | None = None) -> Assignment:
     assignment = (
-        Assignment.objects.select_for_update().select_related("territory").get(pk=assignment.pk)
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("territory")
+        .get(pk=assignment.pk)
     )
     _require_manager(by, assignment.territory.region)
     if not assignment.is_active:
@@ -165,7 +167,7 @@ def decide_cross_territory(
 ) -> CrossTerritoryRequest:
     """The regional manager approves or rejects; the row is locked so only one decision lands."""
     request = (
-        CrossTerritoryRequest.objects.select_for_update()
+        CrossTerritoryRequest.objects.select_for_update(of=("self",))
         .select_related("customer__territory__region")
         .get(pk=request.pk)
     )
