@@ -230,10 +230,12 @@ class VisitLogFilterForm(forms.Form):
         label=_("Customer"), queryset=None, required=False, widget=forms.HiddenInput
     )
     week = forms.DateField(label=_("Week of"), required=False, widget=forms.DateInput(attrs=DATE))
+    late_only = forms.BooleanField(label=_("Late entries only"), required=False)
 
     def __init__(self, *args, people, customers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["salesperson"].queryset = people
         self.fields["salesperson"].widget.attrs["class"] = "form-select"
         self.fields["week"].widget.attrs["class"] = "form-control"
+        self.fields["late_only"].widget.attrs["class"] = "form-check-input"
         self.fields["customer"].queryset = customers

@@ -166,8 +166,11 @@ def visit_log(
     salesperson: User | None = None,
     customer: Customer | None = None,
     week: date | None = None,
+    late_only: bool = False,
 ) -> QuerySet[Visit]:
     visits = visits_for(user)
+    if late_only:
+        visits = visits.filter(is_late_entry=True)
     if salesperson is not None:
         visits = visits.filter(salesperson=salesperson)
     if customer is not None:

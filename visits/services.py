@@ -421,17 +421,17 @@ def _check_visit_input(*, visited_at: datetime, follow_up_on: date | None) -> da
 
 
 def _matching_planned_visit(by: User, customer: Customer, day: date) -> PlannedVisit | None:
-    return (
-        PlannedVisit.objects.select_for_update()
-        .filter(
-            plan__salesperson=by,
-            plan__status__in=[Status.APPROVED, Status.COMPLETED],
-            customer=customer,
-            day=day,
-            visit__isnull=True,
-        )
-        .first()
+    """The open planned visit to this customer in an approved trip covering the day: the one
+    planned for that very day, else the earliest (a visit moved within the trip still counts)."""
+    candidates = PlannedVisit.objects.select_for_update(of=("self",)).filter(
+        plan__salesperson=by,
+        plan__status__in=[Status.APPROVED, Status.COMPLETED],
+        plan__starts_on__lte=day,
+        plan__ends_on__gte=day,
+        customer=customer,
+        visit__isnull=True,
     )
+    return candidates.filter(day=day).first() or candidates.order_by("day", "id").first()
 
 
 def _save_competitor_notes(visit: Visit, notes: list[dict]) -> list[CompetitorNote]:

@@ -84,6 +84,7 @@ def _plan_context(request: HttpRequest, plan, form=None) -> dict:
         "transitions": plan.transitions.select_related("by"),
         "can_edit": is_owner and plan.is_editable,
         "can_complete": is_owner and plan.status == plan.Status.APPROVED,
+        "can_log_visits": is_owner and plan.status in (plan.Status.APPROVED, plan.Status.COMPLETED),
         "can_decide": services.may_decide(request.user, plan),
         "needs_director": services.needs_director(plan),
         "form": form or PlannedVisitForm(user=request.user, initial={"day": plan.starts_on}),
@@ -223,7 +224,9 @@ def approvals_bulk(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_new(request: HttpRequest) -> HttpResponse:
     _require_seller(request.user)
-    form = VisitForm(request.POST or None, user=request.user)
+    form = VisitForm(
+        request.POST or None, user=request.user, initial={"customer": request.GET.get("customer")}
+    )
     saved = None
     if form.is_valid():
         try:

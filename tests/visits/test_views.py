@@ -253,6 +253,14 @@ def test_visit_log_shows_late_entries_to_the_manager(
     body = response.content.decode()
     assert body.count("late entry</span>") == 2
     assert len(re.findall(r'id="visit-\d+"', body)) == 3
+    late_only = client.get(reverse("visits:log"), {"late_only": "on"}).content.decode()
+    assert len(re.findall(r'id="visit-\d+"', late_only)) == 2
+
+
+def test_log_this_visit_link_prefills_the_customer(personas, login, hangzhou_customer):
+    label = f"{hangzhou_customer.name} #{hangzhou_customer.pk}"
+    response = login(personas.salesperson).get(reverse("visits:visit_new"), {"customer": label})
+    assert f'value="{label}"' in response.content.decode()
 
 
 def test_manager_corrects_a_visit_through_the_page(personas, login, hangzhou_customer):

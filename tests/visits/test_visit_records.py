@@ -111,14 +111,39 @@ def test_visit_closes_the_matching_planned_visit_of_an_approved_plan(
     personas, make_plan, hangzhou_customer
 ):
     plan = make_plan("approved")
+    today = timezone.localdate()
+    type(plan).objects.filter(pk=plan.pk).update(starts_on=today, ends_on=today)
     planned = plan.planned_visits.get()
-    PlannedVisit.objects.filter(pk=planned.pk).update(day=timezone.localdate())
+    PlannedVisit.objects.filter(pk=planned.pk).update(day=today)
 
     visit = _record(personas, hangzhou_customer)
 
     planned.refresh_from_db()
     assert planned.visit == visit
     assert selectors.completion(plan) == {"planned": 1, "done": 1, "rate": 100}
+
+
+def test_visit_a_day_off_plan_still_closes_the_trips_planned_visit(
+    personas, make_plan, hangzhou_customer
+):
+    plan = make_plan("approved")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    type(plan).objects.filter(pk=plan.pk).update(
+        starts_on=yesterday, ends_on=yesterday + timedelta(days=2)
+    )
+    plan.planned_visits.update(day=yesterday + timedelta(days=1))
+
+    visit = _record(personas, hangzhou_customer, visited_at=timezone.now() - timedelta(days=1))
+
+    assert plan.planned_visits.get().visit == visit
+
+
+def test_visit_outside_the_trip_does_not_close_its_planned_visit(
+    personas, make_plan, hangzhou_customer
+):
+    plan = make_plan("approved")  # next week
+    _record(personas, hangzhou_customer)
+    assert plan.planned_visits.get().visit is None
 
 
 def test_visit_does_not_close_a_planned_visit_of_a_draft(personas, draft_plan, hangzhou_customer):
