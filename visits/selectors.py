@@ -3,13 +3,14 @@
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from customers.models import Channel, Customer
 from salesops import access
-from salesops.models import CompanySettings, Role, User
+from salesops.models import AuditEntry, CompanySettings, Role, User
 from territories.models import CrossTerritoryRequest, Territory
 from visits import services
 from visits.models import CompetitorNote, PlannedVisit, TripPlan, Visit, WeekLock
@@ -191,6 +192,29 @@ def mark_locked(visits: list[Visit]) -> list[Visit]:
         week = services.week_start(timezone.localdate(visit.visited_at))
         visit.is_locked = (visit.salesperson_id, week) in locked
     return visits
+
+
+def visit_history(visit: Visit) -> list[dict]:
+    """The visit's audit trail: recorded, changed, corrected (SPEC §6: kept in history),
+    each with its changed fields as (field, before, after)."""
+    entries = AuditEntry.objects.filter(
+        target_type=ContentType.objects.get_for_model(Visit), target_id=str(visit.pk)
+    ).select_related("actor")
+    return [
+        {
+            "entry": entry,
+            "reason": entry.changes.get("reason", ""),
+            "fields": [
+                (
+                    Visit._meta.get_field(field).verbose_name,
+                    before,
+                    entry.changes.get("after", {}).get(field),
+                )
+                for field, before in entry.changes.get("before", {}).items()
+            ],
+        }
+        for entry in entries.order_by("created_at", "id")
+    ]
 
 
 def entered_today(user: User) -> QuerySet[Visit]:

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -83,7 +84,10 @@ def _plan_context(request: HttpRequest, plan, form=None) -> dict:
         "completion": selectors.completion(plan),
         "transitions": plan.transitions.select_related("by"),
         "can_edit": is_owner and plan.is_editable,
-        "can_complete": is_owner and plan.status == plan.Status.APPROVED,
+        "can_complete": is_owner
+        and plan.status == plan.Status.APPROVED
+        and plan.ends_on <= timezone.localdate(),
+        "today": timezone.localdate(),
         "can_log_visits": is_owner and plan.status in (plan.Status.APPROVED, plan.Status.COMPLETED),
         "can_decide": services.may_decide(request.user, plan),
         "needs_director": services.needs_director(plan),
@@ -285,7 +289,12 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Visit saved."))
             return redirect("visits:log")
-    context = {"form": form, "visit": visit, "is_correction": not is_owner}
+    context = {
+        "form": form,
+        "visit": visit,
+        "is_correction": not is_owner,
+        "history": selectors.visit_history(visit),
+    }
     return render(request, "visits/visit_edit.html", context)
 
 

@@ -281,6 +281,10 @@ def test_manager_corrects_a_visit_through_the_page(personas, login, hangzhou_cus
     visit.refresh_from_db()
     assert visit.result == "Not signed yet"
     assert AuditEntry.objects.filter(action="visits.visit.corrected").count() == 1
+    history = client.get(reverse("visits:visit_edit", args=[visit.pk])).content.decode()
+    assert "visits.visit.corrected" in history
+    assert "Checked with the buyer" in history
+    assert "result against the objective: Signed" in history
 
 
 def test_market_page_lists_top_competitors(personas, login, hangzhou_customer):
