@@ -323,3 +323,12 @@ def test_approval_queue_matches_who_may_decide_in_constant_queries(
         with django_assert_max_num_queries(1):  # regions are a subquery: one query at most
             queue = {plan.pk for plan in selectors.approval_queue(user)}
         assert queue == expected, persona
+
+
+def test_admin_shows_plans_and_visits_read_only(personas, login, make_plan):
+    plan = make_plan("approved")
+    client = login(personas.admin)
+    page = client.get(reverse("admin:visits_tripplan_change", args=[plan.pk]))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.get(reverse("admin:visits_visit_changelist")).status_code == 200
