@@ -20,6 +20,7 @@ urlpatterns = [
     path("approvals/", views.approval_queue, name="approvals"),
     path("approvals/decide/", views.approvals_bulk, name="approvals_bulk"),
     path("approvals/<int:pk>/decide/", views.approval_decide, name="approval_decide"),
+    path("approvals/<int:pk>/summary/", views.approval_summary, name="approval_summary"),
     path("", views.visit_log, name="log"),
     path("new/", views.visit_new, name="visit_new"),
     path("customers/", views.customer_options, name="customer_options"),

@@ -177,6 +177,15 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def approval_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's costs and routes, unfolded in the queue (read without leaving the page)."""
+    plan = selectors.trip_plan_for(request.user, pk)
+    context = {**_plan_context(request, plan), "can_edit": False}
+    return render(request, "visits/_partials/plan_summary.html", context)
+
+
+@login_required
 @require_POST
 def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.trip_plan_for(request.user, pk)

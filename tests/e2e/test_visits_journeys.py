@@ -65,6 +65,8 @@ def test_manager_approves_a_plan_from_the_queue(page, personas):
     assert page.locator("#pending-plan-count").inner_text() == "1"
     page.get_by_role("link", name="Approval queue").click()
     row = page.locator(f"#approval-{plan.pk}")
+    row.get_by_role("button", name="Route and costs").click()
+    page.locator(f"#approval-summary-{plan.pk} svg.route-diagram").wait_for()  # read in place
     row.get_by_label("Comment").fill("同意，注意控制招待费")
     row.get_by_role("button", name="Approve").click()
 

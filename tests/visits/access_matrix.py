@@ -76,6 +76,11 @@ def cases(world):
             method="post",
             data={"decision": "approve"},
         ),
+        Case(
+            reverse("visits:approval_summary", args=[submitted.pk]),
+            expect(NOT_FOUND, salesperson=OK, **EAST_VIEWERS),
+            htmx=True,
+        ),
         Case(reverse("visits:log"), expect(OK)),
         Case(reverse("visits:visit_new"), expect(FORBIDDEN, **SELLERS)),
         Case(
