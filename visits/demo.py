@@ -88,7 +88,7 @@ def _plan(person, customers, title, *, cost="1800.00", weeks_ahead=1) -> TripPla
             plan=plan,
             by=person,
             customer=customer,
-            day=monday + timedelta(days=index % 3),
+            day=monday + timedelta(days=index // 2),
             purpose=["介绍新品", "送样", "催收货款", "处理投诉"][index % 4],
             expected_result="确认试用" if index % 2 else "拿到月需求量",
         )
@@ -128,7 +128,7 @@ def _plans_in_every_state(person, manager, director, customers) -> TripPlan:
 
 
 def _visit_planned(person: User, plan: TripPlan) -> None:
-    """Two of the completed trip's three planned visits happened (completion 67%)."""
+    """The completed trip's first two planned visits happened on their day."""
     for planned in plan.planned_visits.order_by("day")[:2]:
         services.record_visit(
             by=person,

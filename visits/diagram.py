@@ -8,8 +8,8 @@ WIDTH, HEIGHT = 320, 220
 
 def route_svg(route: routes.DayRoute) -> dict | None:
     """Coordinates for the template's <svg>: numbered stops and the path joining them."""
-    if not route.stops:
-        return None
+    if len(route.stops) < 2:
+        return None  # one stop makes no route to draw
     points = routes.diagram_points(route.stops, width=WIDTH, height=HEIGHT)
     return {
         "width": WIDTH,

@@ -56,9 +56,9 @@ def test_salesperson_builds_and_submits_a_plan(page, personas):
 
 
 def test_manager_approves_a_plan_from_the_queue(page, personas):
-    customer = CustomerFactory(territory=personas.xihu)
     plan = TripPlanFactory(salesperson=personas.salesperson, title="杭州大客户回访")
-    PlannedVisitFactory(plan=plan, customer=customer)
+    for territory in (personas.xihu, personas.ningbo):
+        PlannedVisitFactory(plan=plan, customer=CustomerFactory(territory=territory))
     services.submit_trip_plan(plan=plan, by=personas.salesperson)
     log_in_through_browser(page, personas.manager)
 

@@ -113,3 +113,31 @@ def test_customer_without_coordinates_falls_back_to_its_territory(personas, draf
         * 1.3,
         rel=1e-3,
     )
+
+
+def test_diagram_draws_numbered_stops_inside_its_box_north_up():
+    from visits import diagram
+
+    stops = [
+        routes.Stop(1, 30.2741, 120.1551, "Hangzhou"),
+        routes.Stop(2, 31.2304, 121.4737, "Shanghai"),
+        routes.Stop(3, 29.8683, 121.5440, "Ningbo"),
+    ]
+    route = routes.plan_day(stops, road_factor=1.3, speed_kmh=40, capacity=4)
+    drawing = diagram.route_svg(route)
+
+    assert [stop["number"] for stop in drawing["stops"]] == [1, 2, 3]
+    assert len(drawing["path"].split()) == 3
+    for stop in drawing["stops"]:
+        assert 0 <= stop["x"] <= drawing["width"]
+        assert 0 <= stop["y"] <= drawing["height"]
+    at = {stop["label"]: (stop["x"], stop["y"]) for stop in drawing["stops"]}
+    assert at["Shanghai"][1] < at["Ningbo"][1]  # north is up
+    assert at["Hangzhou"][0] < at["Ningbo"][0]  # east is right
+
+
+def test_single_stop_draws_no_diagram():
+    from visits import diagram
+
+    route = routes.plan_day([HANGZHOU], road_factor=1.3, speed_kmh=40, capacity=4)
+    assert diagram.route_svg(route) is None
