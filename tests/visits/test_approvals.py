@@ -242,3 +242,41 @@ def test_bulk_decision_reports_each_plans_outcome(personas, make_plan):
     assert outcome[first.pk] is None
     assert "already decided" in outcome[second.pk]
     assert TripPlan.objects.get(pk=first.pk).status == S.APPROVED
+
+
+def test_new_dates_that_leave_planned_visits_outside_are_refused(personas, draft_plan):
+    later = draft_plan.starts_on + timedelta(days=1)
+    with pytest.raises(DomainError, match="outside the new dates"):
+        services.update_trip_plan(
+            plan=draft_plan,
+            by=personas.salesperson,
+            title=draft_plan.title,
+            starts_on=later,
+            ends_on=later + timedelta(days=1),
+        )
+    draft_plan.refresh_from_db()
+    assert draft_plan.starts_on == later - timedelta(days=1)
+
+
+def test_draft_dates_and_costs_are_changed_with_an_audit_entry(personas, draft_plan):
+    plan = services.update_trip_plan(
+        plan=draft_plan,
+        by=personas.salesperson,
+        title="杭州三日",
+        starts_on=draft_plan.starts_on,
+        ends_on=draft_plan.ends_on,
+        estimated_lodging=Decimal("450.00"),
+    )
+    assert plan.estimated_total == Decimal("450.00")
+    assert AuditEntry.objects.filter(
+        action="visits.trip_plan.changed", actor=personas.salesperson
+    ).exists()
+
+
+def test_removing_a_planned_visit_reorders_the_day(personas, draft_plan, ningbo_customer):
+    planned = plan_visit(draft_plan, ningbo_customer)
+    first = draft_plan.planned_visits.exclude(pk=planned.pk).get()
+    services.remove_planned_visit(planned_visit=first, by=personas.salesperson)
+    planned.refresh_from_db()
+    assert planned.route_position == 0
+    assert draft_plan.planned_visits.count() == 1

@@ -332,3 +332,8 @@ def test_admin_shows_plans_and_visits_read_only(personas, login, make_plan):
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
     assert client.get(reverse("admin:visits_visit_changelist")).status_code == 200
+
+
+def test_plan_edit_page_shows_the_plans_values(personas, login, draft_plan):
+    body = login(personas.salesperson).get(reverse("visits:plan_edit", args=[draft_plan.pk]))
+    assert f'value="{draft_plan.title}"' in body.content.decode()
