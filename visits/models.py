@@ -75,6 +75,21 @@ class TripPlan(FSMModelMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="trip_ends_after_it_starts"
             ),
+            models.CheckConstraint(
+                # The database refuses a status the state machine does not know.
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "manager_approved",
+                        "approved",
+                        "rejected",
+                        "returned",
+                        "completed",
+                    ]
+                ),
+                name="trip_plan_status_is_known",
+            ),
         ]
 
     def __str__(self) -> str:

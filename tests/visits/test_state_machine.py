@@ -56,3 +56,15 @@ def test_loaded_plan_cannot_have_its_status_assigned(draft_plan):
         plan.status = S.APPROVED
     plan.refresh_from_db()  # the FSM mixin still lets a protected plan reload
     assert plan.status == S.DRAFT
+
+
+@pytest.mark.django_db
+def test_database_refuses_an_unknown_status(draft_plan):
+    from django.db import IntegrityError, transaction
+
+    constraint = next(
+        c for c in TripPlan._meta.constraints if c.name == "trip_plan_status_is_known"
+    )
+    assert sorted(constraint.condition.children[0][1]) == sorted(S.values)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TripPlan.objects.filter(pk=draft_plan.pk).update(status="teleported")
