@@ -44,4 +44,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("territories/", include("territories.urls")),
     path("customers/", include("customers.urls")),
+    path("visits/", include("visits.urls")),
 ]

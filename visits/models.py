@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 
 def _cost(verbose_name) -> models.DecimalField:
@@ -25,7 +26,7 @@ def _cost(verbose_name) -> models.DecimalField:
 
 
 @pghistory.track()
-class TripPlan(models.Model):
+class TripPlan(FSMModelMixin, models.Model):
     """A salesperson's business trip: dates, cities, planned visits and estimated costs."""
 
     class Status(models.TextChoices):
@@ -52,8 +53,10 @@ class TripPlan(models.Model):
     cities = models.ManyToManyField(
         "territories.Territory", verbose_name=_("cities"), blank=True, related_name="+"
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    # SPEC §5: the status changes only through the transitions below (protected: a plain
+    # assignment raises), and visits.services records each one in TripPlanTransition.
+    status = FSMField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, protected=True
     )
     estimated_lodging = _cost(_("estimated lodging"))
     estimated_transport = _cost(_("estimated transport"))
@@ -72,6 +75,21 @@ class TripPlan(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="trip_ends_after_it_starts"
             ),
+            models.CheckConstraint(
+                # The database refuses a status the state machine does not know.
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "manager_approved",
+                        "approved",
+                        "rejected",
+                        "returned",
+                        "completed",
+                    ]
+                ),
+                name="trip_plan_status_is_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -86,6 +104,68 @@ class TripPlan(models.Model):
             + self.estimated_entertainment
             + self.estimated_other
         )
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    # --- SPEC §5 state machine: draft → submitted → approved / rejected / returned → completed.
+    # The methods only move the state; visits.services checks who may act and logs the move.
+
+    @transition(status, source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED)
+    def submit(self) -> None:
+        pass
+
+    @transition(status, source=Status.SUBMITTED, target=Status.APPROVED)
+    def approve(self) -> None:
+        pass
+
+    @transition(status, source=Status.SUBMITTED, target=Status.MANAGER_APPROVED)
+    def approve_pending_director(self) -> None:
+        pass
+
+    @transition(status, source=Status.MANAGER_APPROVED, target=Status.APPROVED)
+    def approve_as_director(self) -> None:
+        pass
+
+    @transition(status, source=[Status.SUBMITTED, Status.MANAGER_APPROVED], target=Status.REJECTED)
+    def reject(self) -> None:
+        pass
+
+    @transition(status, source=[Status.SUBMITTED, Status.MANAGER_APPROVED], target=Status.RETURNED)
+    def return_for_changes(self) -> None:
+        pass
+
+    @transition(status, source=Status.APPROVED, target=Status.COMPLETED)
+    def complete(self) -> None:
+        pass
+
+
+EDITABLE_STATUSES = (TripPlan.Status.DRAFT, TripPlan.Status.RETURNED)
+DECIDABLE_STATUSES = (TripPlan.Status.SUBMITTED, TripPlan.Status.MANAGER_APPROVED)
+
+
+class TripPlanTransition(models.Model):
+    """One move of a trip plan through its states: who, when, from what to what, and why."""
+
+    plan = models.ForeignKey(
+        TripPlan, verbose_name=_("trip plan"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    source = models.CharField(_("from"), max_length=20, choices=TripPlan.Status.choices)
+    target = models.CharField(_("to"), max_length=20, choices=TripPlan.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("trip plan transition")
+        verbose_name_plural = _("trip plan transitions")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.source} → {self.target}"
 
 
 class PlannedVisit(models.Model):
@@ -189,3 +269,64 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visited_at:%Y-%m-%d} {self.customer}"
+
+
+class WeekLock(models.Model):
+    """A salesperson's week whose visits are locked (SPEC §6: "may not be fabricated").
+
+    Written by visits.services.lock_week, which the weekly report calls on submission.
+    """
+
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        related_name="locked_weeks",
+    )
+    week_start = models.DateField(_("week starting"))
+    locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("locked week")
+        verbose_name_plural = _("locked weeks")
+        constraints = [
+            models.UniqueConstraint(fields=["salesperson", "week_start"], name="one_lock_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.salesperson} {self.week_start:%Y-%m-%d}"
+
+
+class CompetitorNote(models.Model):
+    """Competitor information heard during a visit (SPEC §6), kept with the visit's territory.
+
+    Feeds the territory's top-3 competitors (SPEC §6, 000 §5e).
+    """
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="competitor_notes"
+    )
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    brand = models.CharField(_("competitor brand"), max_length=100)
+    price = models.CharField(_("competitor price"), max_length=100, blank=True)
+    quality = models.CharField(_("quality"), max_length=200, blank=True)
+    payment_terms = models.CharField(_("payment terms"), max_length=200, blank=True)
+    after_sales_service = models.CharField(_("after-sales service"), max_length=200, blank=True)
+    strengths = models.CharField(_("strengths"), max_length=300, blank=True)
+    weaknesses = models.CharField(_("weaknesses"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("competitor note")
+        verbose_name_plural = _("competitor notes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["territory", "brand"])]
+
+    def __str__(self) -> str:
+        return self.brand

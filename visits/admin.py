@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from territories.admin import ReadOnlyAdmin
+from visits.models import CompetitorNote, TripPlan, TripPlanTransition, Visit, WeekLock
+
+
+class TripPlanTransitionInline(admin.TabularInline):
+    model = TripPlanTransition
+    fields = ["at", "source", "target", "by", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(TripPlan)
+class TripPlanAdmin(ReadOnlyAdmin):
+    list_display = ["title", "salesperson", "region", "starts_on", "ends_on", "status"]
+    list_filter = ["status", "region"]
+    list_select_related = ["salesperson", "region"]
+    inlines = [TripPlanTransitionInline]
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyAdmin):
+    list_display = ["visited_at", "salesperson", "customer", "kind", "is_late_entry"]
+    list_filter = ["kind", "is_late_entry"]
+    list_select_related = ["salesperson", "customer"]
+    date_hierarchy = "visited_at"
+
+
+@admin.register(WeekLock)
+class WeekLockAdmin(ReadOnlyAdmin):
+    list_display = ["salesperson", "week_start", "locked_at", "reason"]
+
+
+@admin.register(CompetitorNote)
+class CompetitorNoteAdmin(ReadOnlyAdmin):
+    list_display = ["brand", "price", "territory", "visit", "created_at"]
+    list_select_related = ["territory", "visit__customer"]
+    search_fields = ["brand"]

@@ -1,0 +1,241 @@
+"""Input shapes for trip plans, approvals and visit records (the rules live in visits.services)."""
+
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer
+from salesops import access
+from territories.models import Territory
+from visits.models import Visit
+from visits.services import COMPETITOR_FIELDS, COST_FIELDS, DECISIONS
+
+DATE = {"type": "date"}
+_ID_SUFFIX = re.compile(r"#(\d+)\s*$")
+
+
+class CustomerField(forms.CharField):
+    """A customer typed by name (the autocomplete offers "name #id"); resolved in a queryset.
+
+    The queryset is the user's whole region, so a customer across territory lines reaches the
+    service and is refused there with its reason.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Customer"))
+        kwargs.setdefault("max_length", 220)
+        super().__init__(*args, **kwargs)
+        self.queryset = Customer.objects.none()
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        match = _ID_SUFFIX.search(text)
+        if match:
+            found = self.queryset.filter(pk=int(match.group(1)))
+        else:
+            found = self.queryset.filter(name__iexact=text)
+            if not found.exists():
+                found = self.queryset.filter(name__icontains=text)
+        customers = list(found[:2])
+        if len(customers) != 1:
+            raise forms.ValidationError(_("Choose one customer from the list."))
+        return customers[0]
+
+
+def customers_of_regions(user) -> "forms.QuerySet":
+    return Customer.objects.filter(territory__region__in=access.visible_regions(user))
+
+
+def _customer_autocomplete(field: CustomerField, user) -> None:
+    field.queryset = customers_of_regions(user)
+    field.widget.attrs.update(
+        {
+            "list": "customer-options",
+            "autocomplete": "off",
+            "hx-get": reverse("visits:customer_options"),
+            "hx-trigger": "input changed delay:200ms",
+            "hx-target": "#customer-options",
+            "hx-sync": "this:replace",
+        }
+    )
+
+
+def _money(label) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, min_value=0, max_digits=12, decimal_places=2, required=False, initial=0
+    )
+
+
+class TripPlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs=DATE))
+    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs=DATE))
+    cities = forms.ModelMultipleChoiceField(
+        label=_("Cities"), queryset=Territory.objects.none(), required=False
+    )
+    estimated_lodging = _money(_("Lodging"))
+    estimated_transport = _money(_("Transport"))
+    estimated_phone = _money(_("Phone"))
+    estimated_entertainment = _money(_("Entertainment"))
+    estimated_other = _money(_("Other costs"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cities"].queryset = (
+            access.held_territories(user).filter(level=Territory.Level.CITY).order_by("path")
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "title",
+            Row(Column("starts_on"), Column("ends_on")),
+            "cities",
+            Row(*(Column(field) for field in COST_FIELDS)),
+        )
+        self.helper.add_input(Submit("save", _("Save")))
+
+
+class PlannedVisitForm(forms.Form):
+    customer = CustomerField()
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs=DATE))
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    expected_result = forms.CharField(label=_("Expected result"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _customer_autocomplete(self.fields["customer"], user)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=list(zip(DECISIONS, [_("Approve"), _("Reject"), _("Return")], strict=True))
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=1000, required=False)
+
+
+class BulkDecisionForm(DecisionForm):
+    plans = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+
+    def __init__(self, *args, queue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plans"].choices = [(plan.pk, str(plan)) for plan in queue]
+        self.fields["plans"].error_messages["required"] = _("Tick at least one plan.")
+
+
+class VisitForm(forms.Form):
+    """The fast form (SPEC §6): fields in typing order, one competitor per entry."""
+
+    customer = CustomerField()
+    visited_at = forms.DateTimeField(
+        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    kind = forms.ChoiceField(label=_("Type"), choices=Visit.Kind.choices)
+    person_met = forms.CharField(label=_("Person met"), max_length=100, required=False)
+    person_position = forms.CharField(label=_("Position"), max_length=100, required=False)
+    sales_objective = forms.CharField(label=_("Sales objective"), max_length=300, required=False)
+    task_objectives = forms.CharField(label=_("Task objectives"), max_length=300, required=False)
+    discussion = forms.CharField(
+        label=_("What was discussed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    result = forms.CharField(
+        label=_("Result against the objective"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
+    follow_up_on = forms.DateField(
+        label=_("Follow-up date"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
+    updated_demand = forms.DecimalField(
+        label=_("Monthly demand (CNY)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+    )
+    updated_expected_order_date = forms.DateField(
+        label=_("Expected order date"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
+    competitor_brand = forms.CharField(label=_("Competitor brand"), max_length=100, required=False)
+    competitor_price = forms.CharField(label=_("Their price"), max_length=100, required=False)
+    competitor_quality = forms.CharField(label=_("Quality"), max_length=200, required=False)
+    competitor_payment_terms = forms.CharField(
+        label=_("Payment terms"), max_length=200, required=False
+    )
+    competitor_after_sales_service = forms.CharField(
+        label=_("After-sales service"), max_length=200, required=False
+    )
+    competitor_strengths = forms.CharField(label=_("Strengths"), max_length=300, required=False)
+    competitor_weaknesses = forms.CharField(label=_("Weaknesses"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _customer_autocomplete(self.fields["customer"], user)
+        self.fields["customer"].widget.attrs["autofocus"] = True
+        self.fields["visited_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("customer", css_class="col-md-5"), Column("visited_at"), Column("kind")),
+            Row(Column("person_met"), Column("person_position")),
+            Row(Column("sales_objective"), Column("task_objectives")),
+            Row(Column("discussion"), Column("result")),
+            Row(Column("next_step"), Column("follow_up_on")),
+            Row(Column("updated_demand"), Column("updated_expected_order_date")),
+            Row(*(Column(f"competitor_{field}") for field in COMPETITOR_FIELDS[:4])),
+            Row(*(Column(f"competitor_{field}") for field in COMPETITOR_FIELDS[4:])),
+        )
+
+    def visit_details(self) -> dict:
+        data = self.cleaned_data
+        return {
+            key: value
+            for key, value in data.items()
+            if key not in ("customer", "visited_at") and not key.startswith("competitor_")
+        }
+
+    def competitors(self) -> list[dict]:
+        return [{field: self.cleaned_data[f"competitor_{field}"] for field in COMPETITOR_FIELDS}]
+
+
+class VisitChangeForm(forms.Form):
+    """The salesperson's edit or the manager's correction of a logged visit."""
+
+    kind = VisitForm.base_fields["kind"]
+    person_met = VisitForm.base_fields["person_met"]
+    person_position = VisitForm.base_fields["person_position"]
+    sales_objective = VisitForm.base_fields["sales_objective"]
+    task_objectives = VisitForm.base_fields["task_objectives"]
+    discussion = VisitForm.base_fields["discussion"]
+    result = VisitForm.base_fields["result"]
+    next_step = VisitForm.base_fields["next_step"]
+    follow_up_on = VisitForm.base_fields["follow_up_on"]
+    updated_demand = VisitForm.base_fields["updated_demand"]
+    updated_expected_order_date = VisitForm.base_fields["updated_expected_order_date"]
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Save")))
+
+
+class VisitLogFilterForm(forms.Form):
+    salesperson = forms.ModelChoiceField(label=_("Salesperson"), queryset=None, required=False)
+    customer = forms.ModelChoiceField(
+        label=_("Customer"), queryset=None, required=False, widget=forms.HiddenInput
+    )
+    week = forms.DateField(label=_("Week of"), required=False, widget=forms.DateInput(attrs=DATE))
+    late_only = forms.BooleanField(label=_("Late entries only"), required=False)
+
+    def __init__(self, *args, people, customers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["salesperson"].queryset = people
+        self.fields["salesperson"].widget.attrs["class"] = "form-select"
+        self.fields["week"].widget.attrs["class"] = "form-control"
+        self.fields["late_only"].widget.attrs["class"] = "form-check-input"
+        self.fields["customer"].queryset = customers

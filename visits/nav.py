@@ -1,0 +1,17 @@
+from django.utils.translation import gettext_lazy as _
+
+from salesops.navigation import NavItem
+
+SELLERS = frozenset({"salesperson", "manager", "admin"})
+
+NAV_ITEMS = [
+    NavItem(_("Trip plans"), "visits:plans", roles=SELLERS, order=30),
+    NavItem(_("Log a visit"), "visits:visit_new", roles=SELLERS, order=31),
+    NavItem(_("Visit log"), "visits:log", order=32),
+    NavItem(
+        _("Approvals"),
+        "visits:approvals",
+        roles=frozenset({"manager", "director", "admin"}),
+        order=33,
+    ),
+]

@@ -1,0 +1,264 @@
+"""Read queries for trip plans and visits, each taking the acting user (scoped by access)."""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from customers.models import Channel, Customer
+from salesops import access
+from salesops.models import AuditEntry, CompanySettings, Role, User
+from territories.models import CrossTerritoryRequest, Territory
+from visits import services
+from visits.models import CompetitorNote, PlannedVisit, TripPlan, Visit, WeekLock
+
+Status = TripPlan.Status
+TERMINAL_CHANNELS = [Channel.TERMINAL_LARGE, Channel.TERMINAL_MEDIUM, Channel.TERMINAL_SMALL]
+
+
+# --- trip plans -------------------------------------------------------------------------------
+
+
+def trip_plans_for(user: User) -> QuerySet[TripPlan]:
+    """Own plans for everyone; the plans of their regions for managers, directors, head office."""
+    queryset = TripPlan.objects.select_related("salesperson", "region")
+    if not access.is_active_user(user):
+        return queryset.none()
+    scope = Q(salesperson=user)
+    if access.sees_all_regions(user) or user.role in (Role.MANAGER, Role.DIRECTOR):
+        scope |= Q(region__in=access.visible_regions(user))
+    return queryset.filter(scope)
+
+
+def trip_plan_for(user: User, pk: int) -> TripPlan:
+    return get_object_or_404(trip_plans_for(user), pk=pk)
+
+
+def own_trip_plan_for(user: User, pk: int) -> TripPlan:
+    """A plan its salesperson works on; anybody else's is a 404."""
+    return get_object_or_404(trip_plans_for(user).filter(salesperson=user), pk=pk)
+
+
+def my_trip_plans(user: User) -> QuerySet[TripPlan]:
+    return (
+        trip_plans_for(user)
+        .filter(salesperson=user)
+        .annotate(
+            planned_count=Count("planned_visits"),
+            done_count=Count("planned_visits", filter=Q(planned_visits__visit__isnull=False)),
+        )
+    )
+
+
+def approval_queue(user: User) -> QuerySet[TripPlan]:
+    """Plans waiting for this user's decision, in one query (the same rule as
+    services.may_decide: the regional manager first, the director second and for a manager's
+    own trips)."""
+    if not access.is_active_user(user):
+        return TripPlan.objects.none()
+    as_manager = user.is_admin or user.role == Role.MANAGER
+    as_director = user.is_admin or user.role == Role.DIRECTOR
+    regions = access.managed_regions(user)
+    none = Q(pk__in=[])
+    first_level = Q(status=Status.SUBMITTED, region__in=regions)
+    waiting = (
+        (first_level & ~Q(salesperson__role=Role.MANAGER) if as_manager else none)
+        | (first_level & Q(salesperson__role=Role.MANAGER) if as_director else none)
+        | (Q(status=Status.MANAGER_APPROVED, region__in=regions) if as_director else none)
+    )
+    return (
+        TripPlan.objects.filter(waiting)
+        .exclude(salesperson=user)
+        .select_related("salesperson", "region")
+        .annotate(planned_count=Count("planned_visits"))
+        .order_by("starts_on", "id")
+    )
+
+
+def planned_visits_of(plan: TripPlan) -> QuerySet[PlannedVisit]:
+    return plan.planned_visits.select_related("customer", "customer__territory", "visit").order_by(
+        "day", "route_position", "id"
+    )
+
+
+def plan_days(plan: TripPlan) -> list[dict]:
+    """Each day of the trip with its planned visits in route order and the route's figures."""
+    company = CompanySettings.current()
+    by_day = defaultdict(list)
+    for planned in planned_visits_of(plan):
+        by_day[planned.day].append(planned)
+    days = []
+    day = plan.starts_on
+    while day <= plan.ends_on:
+        planned = by_day.get(day, [])
+        route = services.day_route(planned, company)
+        legs = {leg.destination.key: leg for leg in route.legs}
+        for item in planned:
+            item.leg = legs.get(item.pk)  # the drive that leads to this visit
+        days.append({"day": day, "planned": planned, "route": route})
+        day += timedelta(days=1)
+    return days
+
+
+def completion(plan: TripPlan) -> dict:
+    """SPEC §5: planned visits matched with visits logged."""
+    counts = plan.planned_visits.aggregate(
+        planned=Count("id"), done=Count("id", filter=Q(visit__isnull=False))
+    )
+    rate = round(100 * counts["done"] / counts["planned"]) if counts["planned"] else None
+    return {**counts, "rate": rate}
+
+
+# --- customers a user may visit -----------------------------------------------------------------
+
+
+def visitable_customers(user: User) -> QuerySet[Customer]:
+    """Customers inside the user's territories, plus those of approved cross-territory requests."""
+    if not access.is_active_user(user) or not user.sells:
+        return Customer.objects.none()
+    approved = CrossTerritoryRequest.objects.filter(
+        requester=user, customer=OuterRef("pk"), status=CrossTerritoryRequest.Status.APPROVED
+    )
+    return Customer.objects.filter(
+        Q(territory__in=access.held_territories(user)) | Q(Exists(approved))
+    ).select_related("territory")
+
+
+def customers_in_view(user: User) -> QuerySet[Customer]:
+    return Customer.objects.filter(access.territory_q(user))
+
+
+def customer_suggestions(user: User, text: str, limit: int = 10) -> QuerySet[Customer]:
+    text = text.strip()
+    if not text:
+        return Customer.objects.none()
+    return visitable_customers(user).filter(name__icontains=text).order_by("name")[:limit]
+
+
+# --- visits -----------------------------------------------------------------------------------
+
+
+def visits_for(user: User) -> QuerySet[Visit]:
+    """Own visits for salespeople; the visits of their regions' territories for everyone above."""
+    queryset = Visit.objects.select_related("salesperson", "customer", "territory")
+    if not access.is_active_user(user):
+        return queryset.none()
+    if access.sees_all_regions(user) or user.role in (Role.MANAGER, Role.DIRECTOR):
+        return queryset.filter(Q(salesperson=user) | access.territory_q(user))
+    return queryset.filter(salesperson=user)
+
+
+def visit_for(user: User, pk: int) -> Visit:
+    return get_object_or_404(visits_for(user), pk=pk)
+
+
+def week_bounds(week_start: date) -> tuple[datetime, datetime]:
+    """A company-time-zone week as an aware datetime range (a range filter, not a function)."""
+    start = timezone.make_aware(datetime.combine(week_start, time.min))
+    return start, start + timedelta(days=7)
+
+
+def visit_log(
+    user: User,
+    *,
+    salesperson: User | None = None,
+    customer: Customer | None = None,
+    week: date | None = None,
+    late_only: bool = False,
+) -> QuerySet[Visit]:
+    visits = visits_for(user)
+    if late_only:
+        visits = visits.filter(is_late_entry=True)
+    if salesperson is not None:
+        visits = visits.filter(salesperson=salesperson)
+    if customer is not None:
+        visits = visits.filter(customer=customer)
+    if week is not None:
+        start, end = week_bounds(services.week_start(week))
+        visits = visits.filter(visited_at__gte=start, visited_at__lt=end)
+    return visits.prefetch_related("competitor_notes")
+
+
+def mark_locked(visits: list[Visit]) -> list[Visit]:
+    """Set `is_locked` on each visit whose week's report is submitted (one query)."""
+    people = {visit.salesperson_id for visit in visits}
+    locked = set(
+        WeekLock.objects.filter(salesperson__in=people).values_list("salesperson_id", "week_start")
+    )
+    for visit in visits:
+        week = services.week_start(timezone.localdate(visit.visited_at))
+        visit.is_locked = (visit.salesperson_id, week) in locked
+    return visits
+
+
+def visit_history(visit: Visit) -> list[dict]:
+    """The visit's audit trail: recorded, changed, corrected (SPEC §6: kept in history),
+    each with its changed fields as (field, before, after)."""
+    entries = AuditEntry.objects.filter(
+        target_type=ContentType.objects.get_for_model(Visit), target_id=str(visit.pk)
+    ).select_related("actor")
+    return [
+        {
+            "entry": entry,
+            "reason": entry.changes.get("reason", ""),
+            "fields": [
+                (
+                    Visit._meta.get_field(field).verbose_name,
+                    before,
+                    entry.changes.get("after", {}).get(field),
+                )
+                for field, before in entry.changes.get("before", {}).items()
+            ],
+        }
+        for entry in entries.order_by("created_at", "id")
+    ]
+
+
+def entered_today(user: User) -> QuerySet[Visit]:
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return (
+        visits_for(user)
+        .filter(salesperson=user, created_at__gte=start)
+        .order_by("-created_at")[:20]
+    )
+
+
+def people_in_log(user: User) -> QuerySet[User]:
+    return access.visible_people(user).filter(role__in=[Role.SALESPERSON, Role.MANAGER])
+
+
+# --- the territory's market (SPEC §6, 000 §5e) ---------------------------------------------------
+
+
+def market_territory_for(user: User, pk: int) -> Territory:
+    return get_object_or_404(access.visible_territories(user).select_related("region"), pk=pk)
+
+
+def top_competitors(territory: Territory, limit: int = 3) -> list[dict]:
+    """Competitor brands most often met in the territory and below, with their latest note."""
+    notes = CompetitorNote.objects.filter(territory__path__startswith=territory.path)
+    ranking = list(
+        notes.values("brand")
+        .annotate(customers=Count("visit__customer", distinct=True), mentions=Count("id"))
+        .order_by("-customers", "-mentions", "brand")[:limit]
+    )
+    latest = {}
+    for note in notes.filter(brand__in=[row["brand"] for row in ranking]).order_by("created_at"):
+        latest[note.brand] = note
+    return [{**row, "latest": latest.get(row["brand"])} for row in ranking]
+
+
+def top_terminal_customers(territory: Territory, limit: int = 10) -> QuerySet[Customer]:
+    """Terminal customers of the territory by monthly demand (the latest estimate from visits)."""
+    return (
+        Customer.objects.filter(
+            territory__path__startswith=territory.path,
+            channel__in=TERMINAL_CHANNELS,
+            estimated_monthly_demand__isnull=False,
+        )
+        .select_related("territory")
+        .order_by("-estimated_monthly_demand", "name")[:limit]
+    )
