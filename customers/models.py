@@ -92,3 +92,6 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from customers.sales import Sale, SalesImport  # noqa: E402,F401

@@ -189,3 +189,11 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visited_at:%Y-%m-%d} {self.customer}"
+
+
+from visits.expense_models import (  # noqa: E402,F401
+    ExpenseCategory,
+    ExpenseClaim,
+    ExpenseItem,
+    TravelAdvance,
+)
