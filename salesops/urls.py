@@ -44,3 +44,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("territories/", include("territories.urls")),
 ]
+
+urlpatterns += [
+    path("sales/", include("customers.sales_urls")),
+    path("expenses/", include("visits.expense_urls")),
+    path("reports/", include("reports.urls")),
+]

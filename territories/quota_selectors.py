@@ -88,3 +88,12 @@ def grid_rows(grid: QuotaGrid) -> list[dict]:
                 }
             )
     return [row for person_rows in rows.values() for row in person_rows]
+
+
+def parse_cells(values: dict[str, Decimal]) -> dict[tuple[int, date, str], Decimal]:
+    """Grid field names `q-<person>-<YYYY-MM>-<channel>` → (person id, month, channel)."""
+    cells = {}
+    for name, amount in values.items():
+        _prefix, person, year, month, channel = name.split("-", 4)
+        cells[int(person), date(int(year), int(month), 1), channel] = amount
+    return cells

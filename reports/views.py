@@ -1,0 +1,136 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reports import selectors, services
+from reports.forms import QuotaGridForm, ScoringRunForm, SpreadForm
+from salesops.errors import DomainError
+from salesops.forms import add_domain_error
+from salesops.months import add_months, current_month, half_year_of, months_between, parse_month
+from territories import quota_selectors, quota_services
+from territories.selectors import regions_for, sellers_in
+
+
+def _period(request: HttpRequest):
+    month = parse_month(request.GET.get("period"), current_month())
+    return half_year_of(month)
+
+
+@login_required
+@require_GET
+def my_attainment(request: HttpRequest) -> HttpResponse:
+    if not request.user.sells:
+        raise PermissionDenied
+    period = _period(request)
+    context = {"rows": selectors.my_attainment(request.user, period), "period": period}
+    if request.htmx:
+        return render(request, "reports/_partials/my_attainment_table.html", context)
+    return render(request, "reports/my_attainment.html", context)
+
+
+@login_required
+@require_GET
+def team_attainment(request: HttpRequest) -> HttpResponse:
+    if not selectors.sees_team(request.user):
+        raise PermissionDenied
+    month = parse_month(request.GET.get("month"), current_month())
+    rows = selectors.team_attainment(request.user, month, request.GET.get("region", ""))
+    context = {
+        "rows": rows,
+        "month": month,
+        "form": ScoringRunForm(
+            initial={"first_month": f"{month:%Y-%m}", "last_month": f"{month:%Y-%m}"}
+        ),
+        "can_run": services.can_run_scoring(request.user),
+    }
+    return render(request, "reports/team_attainment.html", context)
+
+
+@login_required
+@require_POST
+def run_scoring(request: HttpRequest) -> HttpResponse:
+    if not services.can_run_scoring(request.user):
+        raise PermissionDenied
+    form = ScoringRunForm(request.POST)
+    if not form.is_valid():
+        return render(request, "reports/_partials/scoring_run.html", {"form_errors": form.errors})
+    try:
+        run = services.start_scoring_run(by=request.user, **form.cleaned_data)
+    except DomainError as error:
+        return render(request, "reports/_partials/scoring_run.html", {"error": error.message})
+    if request.htmx:
+        return render(request, "reports/_partials/scoring_run.html", {"run": run})
+    messages.info(request, _("Scores are being recomputed."))
+    return redirect("reports:team_attainment")
+
+
+@login_required
+@require_GET
+def scoring_run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.scoring_run_for(request.user, pk)
+    return render(request, "reports/_partials/scoring_run.html", {"run": run})
+
+
+def _grid_context(request, region_code, period):
+    months = months_between(period, add_months(period, 5))
+    grid = quota_selectors.quota_grid_for(request.user, region_code, months)
+    open_months = [month for month in months if month >= current_month()]
+    return grid, open_months
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quota_grid(request: HttpRequest, region_code: str) -> HttpResponse:
+    if not selectors.sees_team(request.user):
+        raise PermissionDenied
+    period = _period(request)
+    grid, open_months = _grid_context(request, region_code, period)
+    can_edit = quota_services.can_set_quotas(request.user, grid.region)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    rows = quota_selectors.grid_rows(grid)
+    names = [cell["name"] for row in rows for cell in row["cells"] if cell["month"] in open_months]
+    form = QuotaGridForm(request.POST if "save" in request.POST else None, cell_names=names)
+    spread = SpreadForm(
+        request.POST if "spread" in request.POST else None, sellers=sellers_in(grid.region)
+    )
+    try:
+        if form.is_bound and form.is_valid():
+            cells = quota_selectors.parse_cells(form.cells())
+            quota_services.save_quota_grid(by=request.user, region=grid.region, cells=cells)
+            messages.success(request, _("Quotas saved."))
+            return redirect(request.get_full_path())
+        if spread.is_bound and spread.is_valid():
+            quota_services.spread_total(
+                by=request.user, region=grid.region, months=open_months, **spread.cleaned_data
+            )
+            messages.success(request, _("Total spread over the open months."))
+            return redirect(request.get_full_path())
+    except DomainError as error:
+        add_domain_error(spread if spread.is_bound else form, error)
+    context = {
+        "grid": grid,
+        "rows": rows,
+        "open_months": open_months,
+        "form": form,
+        "spread": spread,
+        "can_edit": can_edit,
+        "period": period,
+    }
+    return render(request, "reports/quota_grid.html", context)
+
+
+@login_required
+@require_GET
+def quota_regions(request: HttpRequest) -> HttpResponse:
+    """The quota grid of the user's first region (the grid links the others)."""
+    if not selectors.sees_team(request.user):
+        raise PermissionDenied
+    region = regions_for(request.user).first()
+    if region is None:
+        raise Http404
+    return redirect("reports:quota_grid", region_code=region.code)
