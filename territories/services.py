@@ -165,7 +165,6 @@ def decide_cross_territory(
 ) -> CrossTerritoryRequest:
     """The regional manager approves or rejects; the row is locked so only one decision lands."""
     request = (
-        # of=self: PostgreSQL cannot lock the nullable side of the outer join to the region.
         CrossTerritoryRequest.objects.select_for_update(of=("self",))
         .select_related("customer__territory__region")
         .get(pk=request.pk)
