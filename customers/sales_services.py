@@ -23,7 +23,7 @@ from salesops import access, audit, queue
 from salesops.errors import DomainError
 from salesops.models import Role, User
 from salesops.months import month_of
-from territories.models import Territory
+from territories.models import Assignment, CrossTerritoryRequest, Territory
 
 COLUMNS = ["order_number", "line", "date", "customer", "salesperson", "amount", "gross_profit"]
 OPTIONAL_COLUMNS = ["channel"]
@@ -127,12 +127,38 @@ class _Lookups:
         customers = Customer.objects.filter(
             name__in=names, territory__in=importable_territories(by)
         ).select_related("territory", "owner")
-        self.customers = {customer.name: customer for customer in customers}
+        self.customers: dict[str, Customer] = {}
+        self.ambiguous: set[str] = set()
+        for customer in customers:
+            if customer.name in self.customers:
+                self.ambiguous.add(customer.name)
+            self.customers[customer.name] = customer
         usernames = {str(row.get("salesperson") or "").strip() for row in rows}
         sellers = User.objects.filter(
             username__in=usernames, is_active=True, role__in=[Role.SALESPERSON, Role.MANAGER]
         ).prefetch_related("regions")
         self.sellers = {person.username: person for person in sellers}
+        seller_ids = {person.pk for person in sellers} | {
+            customer.owner_id for customer in customers if customer.owner_id
+        }
+        self.held_paths: dict[int, list[str]] = {}
+        held = Assignment.objects.active().filter(salesperson_id__in=seller_ids)
+        for person_id, path in held.values_list("salesperson_id", "territory__path"):
+            self.held_paths.setdefault(person_id, []).append(path)
+        self.approved_requests = set(
+            CrossTerritoryRequest.objects.filter(
+                requester_id__in=seller_ids,
+                customer__in=customers,
+                status=CrossTerritoryRequest.Status.APPROVED,
+            ).values_list("requester_id", "customer_id")
+        )
+
+    def may_sell_to(self, salesperson: User, customer: Customer) -> bool:
+        """SPEC §2: no selling across territory lines without an approved request."""
+        paths = self.held_paths.get(salesperson.pk, [])
+        return any(customer.territory.path.startswith(path) for path in paths) or (
+            (salesperson.pk, customer.pk) in self.approved_requests
+        )
 
 
 def _sale_from_row(row: dict, lookups: _Lookups) -> Sale:
@@ -149,7 +175,10 @@ def _sale_from_row(row: dict, lookups: _Lookups) -> Sale:
         raise DomainError(_("The amount cannot be negative."))
     if gross_profit > amount:
         raise DomainError(_("The gross profit cannot be above the amount."))
-    customer = lookups.customers.get(str(row.get("customer") or "").strip())
+    name = str(row.get("customer") or "").strip()
+    if name in lookups.ambiguous:
+        raise DomainError(_("Several customers are called “%(name)s”.") % {"name": name})
+    customer = lookups.customers.get(name)
     if customer is None:
         raise DomainError(_("Unknown customer “%(name)s”.") % {"name": row.get("customer") or ""})
     username = str(row.get("salesperson") or "").strip()
@@ -159,6 +188,11 @@ def _sale_from_row(row: dict, lookups: _Lookups) -> Sale:
     if customer.territory.region_id not in {region.pk for region in salesperson.regions.all()}:
         raise DomainError(
             _("%(person)s does not sell in the customer's region.") % {"person": salesperson}
+        )
+    if not lookups.may_sell_to(salesperson, customer):
+        raise DomainError(
+            _("%(customer)s is outside %(person)s's territories (no approved request).")
+            % {"customer": customer, "person": salesperson}
         )
     channel = str(row.get("channel") or "").strip() or customer.channel
     if channel not in Channel.values:

@@ -1,6 +1,6 @@
 """Importing sales from the order system (SPEC §7): idempotent, all or nothing, by line."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -101,6 +101,67 @@ def test_a_bad_line_is_reported_by_number_and_nothing_is_imported(
     assert message in text
     assert not Sale.objects.exists()
     assert not AuditEntry.objects.filter(action="customers.sales.imported").exists()
+
+
+def test_sale_outside_the_salespersons_territories_is_refused(personas):
+    CustomerFactory(name="南京金陵木业", territory=personas.jiangsu, owner=personas.colleague)
+
+    with pytest.raises(SalesImportRefused) as refusal:
+        import_sales(
+            rows=[_row(customer="南京金陵木业")], by=personas.head_office, file_name="x.csv"
+        )
+
+    assert "outside" in refusal.value.errors[0][1]
+
+
+def test_approved_cross_territory_request_allows_the_sale(personas):
+    from territories.models import CrossTerritoryRequest
+
+    customer = CustomerFactory(
+        name="南京金陵木业", territory=personas.jiangsu, owner=personas.colleague
+    )
+    CrossTerritoryRequest.objects.create(
+        requester=personas.salesperson,
+        customer=customer,
+        reason="Head office in Hangzhou",
+        status=CrossTerritoryRequest.Status.APPROVED,
+    )
+
+    import_sales(rows=[_row(customer="南京金陵木业")], by=personas.head_office, file_name="x.csv")
+
+    assert Sale.objects.get().customer == customer
+
+
+def test_customer_name_shared_by_two_customers_is_refused(personas, prospect):
+    CustomerFactory(name="杭州永固胶业", territory=personas.ningbo, owner=personas.salesperson)
+
+    with pytest.raises(SalesImportRefused) as refusal:
+        import_sales(rows=[_row()], by=personas.head_office, file_name="x.csv")
+
+    assert "Several customers" in refusal.value.errors[0][1]
+
+
+def test_xlsx_file_is_read_like_csv(personas, prospect):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from customers.sales_services import read_rows
+
+    workbook = Workbook()
+    sheet = workbook.active
+    row = _row()
+    sheet.append(list(row))
+    local_time = datetime(2025, 7, 31, 23, 30)  # noqa: DTZ001 - spreadsheets hold local time
+    sheet.append([*list(row.values())[:2], local_time, *list(row.values())[3:]])
+    content = BytesIO()
+    workbook.save(content)
+
+    rows, _checksum = read_rows(SimpleUploadedFile("july.xlsx", content.getvalue()))
+    import_sales(rows=rows, by=personas.head_office, file_name="july.xlsx")
+
+    assert Sale.objects.get().month == date(2025, 7, 1)
 
 
 def test_a_line_repeated_in_one_file_is_refused(personas, prospect):
