@@ -75,11 +75,45 @@ def scoring_run_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/_partials/scoring_run.html", {"run": run})
 
 
-def _grid_context(request, region_code, period):
+def _grid_context(request, region_code, period) -> dict:
     months = months_between(period, add_months(period, 5))
     grid = quota_selectors.quota_grid_for(request.user, region_code, months)
+    rows = quota_selectors.grid_rows(grid)
+    dealer_rows = quota_selectors.dealer_rows(grid)
+    total_cells = quota_selectors.region_total_cells(grid)
     open_months = [month for month in months if month >= current_month()]
-    return grid, open_months
+    cells = [cell for row in rows + dealer_rows for cell in row["cells"]] + total_cells
+    return {
+        "grid": grid,
+        "rows": rows,
+        "dealer_rows": dealer_rows,
+        "total_cells": total_cells,
+        "open_months": open_months,
+        "open_cells": [cell["name"] for cell in cells if cell["month"] in open_months],
+        "can_edit": quota_services.can_set_quotas(request.user, grid.region),
+        "period": period,
+    }
+
+
+def _save_grid(request, context, form, spread) -> bool:
+    """Save the grid or spread a total; True when something was saved."""
+    region = context["grid"].region
+    try:
+        if form.is_bound and form.is_valid():
+            cells = quota_selectors.parse_cells(form.cells())
+            quota_services.save_quota_grid(by=request.user, region=region, **cells)
+            messages.success(request, _("Quotas saved."))
+            return True
+        if spread.is_bound and spread.is_valid():
+            months = context["open_months"]
+            quota_services.spread_total(
+                by=request.user, region=region, months=months, **spread.cleaned_data
+            )
+            messages.success(request, _("Total spread over the open months."))
+            return True
+    except DomainError as error:
+        add_domain_error(spread if spread.is_bound else form, error)
+    return False
 
 
 @login_required
@@ -87,40 +121,16 @@ def _grid_context(request, region_code, period):
 def quota_grid(request: HttpRequest, region_code: str) -> HttpResponse:
     if not selectors.sees_team(request.user):
         raise PermissionDenied
-    period = _period(request)
-    grid, open_months = _grid_context(request, region_code, period)
-    can_edit = quota_services.can_set_quotas(request.user, grid.region)
-    if request.method == "POST" and not can_edit:
+    context = _grid_context(request, region_code, _period(request))
+    if request.method == "POST" and not context["can_edit"]:
         raise PermissionDenied
-    rows = quota_selectors.grid_rows(grid)
-    names = [cell["name"] for row in rows for cell in row["cells"] if cell["month"] in open_months]
-    form = QuotaGridForm(request.POST if "save" in request.POST else None, cell_names=names)
-    spread = SpreadForm(
-        request.POST if "spread" in request.POST else None, sellers=sellers_in(grid.region)
-    )
-    try:
-        if form.is_bound and form.is_valid():
-            cells = quota_selectors.parse_cells(form.cells())
-            quota_services.save_quota_grid(by=request.user, region=grid.region, cells=cells)
-            messages.success(request, _("Quotas saved."))
-            return redirect(request.get_full_path())
-        if spread.is_bound and spread.is_valid():
-            quota_services.spread_total(
-                by=request.user, region=grid.region, months=open_months, **spread.cleaned_data
-            )
-            messages.success(request, _("Total spread over the open months."))
-            return redirect(request.get_full_path())
-    except DomainError as error:
-        add_domain_error(spread if spread.is_bound else form, error)
-    context = {
-        "grid": grid,
-        "rows": rows,
-        "open_months": open_months,
-        "form": form,
-        "spread": spread,
-        "can_edit": can_edit,
-        "period": period,
-    }
+    data = request.POST
+    form = QuotaGridForm(data if "save" in data else None, cell_names=context["open_cells"])
+    sellers = sellers_in(context["grid"].region)
+    spread = SpreadForm(data if "spread" in data else None, sellers=sellers)
+    if _save_grid(request, context, form, spread):
+        return redirect(request.get_full_path())
+    context |= {"form": form, "spread": spread}
     return render(request, "reports/quota_grid.html", context)
 
 

@@ -8,6 +8,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from customers.models import Channel, Customer
 from salesops import access, audit, queue
 from salesops.errors import DomainError
 from salesops.models import Role, User
@@ -40,16 +41,28 @@ def _check(by: User, region: Region, months: set[date]) -> None:
 
 @transaction.atomic
 def save_quota_grid(
-    *, by: User, region: Region, cells: dict[tuple[int, date, str], Decimal]
+    *,
+    by: User,
+    region: Region,
+    cells: dict[tuple[int, date, str], Decimal],
+    dealer_targets: dict[tuple[int, date], Decimal] | None = None,
+    region_totals: dict[date, Decimal] | None = None,
 ) -> int:
-    """Write a grid of quotas keyed by (salesperson id, month, channel). Returns cells saved."""
-    _check(by, region, {month for _person, month, _channel in cells})
+    """Write a grid: quotas keyed by (salesperson id, month, channel), dealers' monthly targets
+    keyed by (dealer id, month) and the region's monthly totals. Returns cells saved."""
+    dealer_targets, region_totals = dealer_targets or {}, region_totals or {}
+    months = {month for _person, month, _channel in cells}
+    months |= {month for _dealer, month in dealer_targets} | set(region_totals)
+    _check(by, region, months)
     sellers = set(sellers_in(region).values_list("pk", flat=True))
     strangers = {person for person, _month, _channel in cells} - sellers
     if strangers:
         raise DomainError(_("Quotas are set only for the region's salespeople."))
-    if any(amount < 0 for amount in cells.values()):
+    amounts = [*cells.values(), *dealer_targets.values(), *region_totals.values()]
+    if any(amount < 0 for amount in amounts):
         raise DomainError(_("A quota cannot be negative."))
+    _save_dealer_targets(region, dealer_targets)
+    _save_region_totals(region, region_totals)
     Quota.objects.bulk_create(
         [
             Quota(salesperson_id=person, month=month, channel=channel, amount=amount)
@@ -59,14 +72,39 @@ def save_quota_grid(
         unique_fields=["salesperson", "month", "channel"],
         update_fields=["amount", "updated_at"],
     )
-    audit.record(
-        "territories.quotas.saved",
-        actor=by,
-        target=region,
-        changes={f"{p}/{m:%Y-%m}/{c}": a for (p, m, c), a in cells.items()},
-    )
+    changes = {f"{p}/{m:%Y-%m}/{c}": a for (p, m, c), a in cells.items()}
+    changes |= {f"dealer {d}/{m:%Y-%m}": a for (d, m), a in dealer_targets.items()}
+    changes |= {f"region/{m:%Y-%m}": a for m, a in region_totals.items()}
+    audit.record("territories.quotas.saved", actor=by, target=region, changes=changes)
     _queue_scoring(cells)
-    return len(cells)
+    return len(changes)
+
+
+def _save_dealer_targets(region: Region, targets: dict[tuple[int, date], Decimal]) -> None:
+    dealers = set(
+        Customer.objects.filter(
+            pk__in={dealer for dealer, _month in targets},
+            channel=Channel.DEALER,
+            territory__region=region,
+        ).values_list("pk", flat=True)
+    )
+    if {dealer for dealer, _month in targets} - dealers:
+        raise DomainError(_("Targets are set only for the region's dealers."))
+    DealerTarget.objects.bulk_create(
+        [DealerTarget(dealer_id=d, month=m, amount=a) for (d, m), a in targets.items()],
+        update_conflicts=True,
+        unique_fields=["dealer", "month"],
+        update_fields=["amount"],
+    )
+
+
+def _save_region_totals(region: Region, totals: dict[date, Decimal]) -> None:
+    RegionQuota.objects.bulk_create(
+        [RegionQuota(region=region, month=month, amount=a) for month, a in totals.items()],
+        update_conflicts=True,
+        unique_fields=["region", "month"],
+        update_fields=["amount"],
+    )
 
 
 def spread(total: Decimal, parts: int) -> list[Decimal]:
@@ -94,30 +132,6 @@ def spread_total(
         (salesperson.pk, month, channel): share for month, share in zip(months, shares, strict=True)
     }
     return save_quota_grid(by=by, region=region, cells=cells)
-
-
-@transaction.atomic
-def set_dealer_target(*, by: User, dealer, month: date, amount: Decimal) -> DealerTarget:
-    _check(by, dealer.territory.region, {month})
-    target, _created = DealerTarget.objects.update_or_create(
-        dealer=dealer, month=month, defaults={"amount": amount}
-    )
-    audit.record(
-        "territories.dealer_target.saved", actor=by, target=target, changes={"amount": amount}
-    )
-    return target
-
-
-@transaction.atomic
-def set_region_total(*, by: User, region: Region, month: date, amount: Decimal) -> RegionQuota:
-    _check(by, region, {month})
-    total, _created = RegionQuota.objects.update_or_create(
-        region=region, month=month, defaults={"amount": amount}
-    )
-    audit.record(
-        "territories.region_quota.saved", actor=by, target=total, changes={"amount": amount}
-    )
-    return total
 
 
 def _queue_scoring(cells) -> None:

@@ -137,3 +137,32 @@ def test_manager_imports_a_csv_and_sees_line_errors(personas, login):
 
     assert "cannot be negative" in response.content.decode()
     assert not Sale.objects.exists()
+
+
+def test_grid_checks_the_region_total_against_quotas_and_dealer_targets(personas, login):
+    month = current_month()
+    dealer = CustomerFactory(name="宁波恒力胶粘经销部", territory=personas.ningbo, channel="dealer")
+    url = reverse("reports:quota_grid", args=["east-china"])
+    data = {
+        "save": "1",
+        f"q-{personas.salesperson.pk}-{month:%Y-%m}-terminal": "300000",
+        f"q-{personas.salesperson.pk}-{month:%Y-%m}-direct_store": "75000",
+        f"d-{dealer.pk}-{month:%Y-%m}": "80000",
+        f"r-{month:%Y-%m}": "455000",
+    }
+    client = login(personas.director)
+
+    client.post(url, data)
+    matching = client.get(url).content.decode()
+    client.post(url, {**data, f"r-{month:%Y-%m}": "500000"})
+    differing = client.get(url).content.decode()
+
+    assert "matches" in matching
+    assert "differs by -45,000.00" in differing
+
+
+def test_manager_sees_the_grid_read_only(personas, login):
+    response = login(personas.manager).get(reverse("reports:quota_grid", args=["east-china"]))
+
+    assert response.status_code == 200
+    assert "Save quotas" not in response.content.decode()
