@@ -215,3 +215,44 @@ def test_scoring_reads_a_constant_number_of_queries(personas, django_assert_max_
 
     with django_assert_max_num_queries(16):
         score_period(JULY)
+
+
+def test_sale_at_local_midnight_on_the_first_counts_in_the_new_month(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "1000", local(2025, 8, 1, 0, 0))
+
+    score_period(JULY)
+
+    assert _score(personas.salesperson, JULY).sales == 0
+    assert _score(personas.salesperson, AUGUST).sales == Decimal("1000.00")
+
+
+def test_new_years_eve_late_sale_stays_in_december_and_its_half_year(personas):
+    december = date(2025, 12, 1)
+    set_quota(personas.salesperson, december, "375000")
+    make_sale(personas.salesperson, "375000", local(2025, 12, 31, 23, 30))
+
+    score_months(first_month=december, last_month=december)
+
+    assert _score(personas.salesperson, december).target_met_at == local(2025, 12, 31, 23, 30)
+    assert not Attainment.objects.filter(month__year=2026).exists()
+
+
+def test_month_without_quota_still_carries_the_unmet_target(personas):
+    set_quota(personas.salesperson, JULY, "375000")
+    make_sale(personas.salesperson, "100000", local(2025, 7, 5))
+
+    score_period(JULY)
+
+    august = _score(personas.salesperson, AUGUST)
+    assert (august.quota, august.carried_over, august.target) == (0, Decimal("275000"), 275000)
+    assert august.attainment == Decimal("0.0")
+
+
+def test_unmet_target_keeps_accumulating_over_several_months(personas):
+    _east_china_quota(personas.salesperson)
+
+    score_period(JULY)
+
+    targets = [row.target for row in Attainment.objects.order_by("month")]
+    assert targets == [Decimal(375000 * n) for n in range(1, 7)]
