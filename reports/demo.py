@@ -24,7 +24,7 @@ from reports.services import score_months
 from salesops.models import User
 from salesops.months import add_months, add_working_days, current_month, half_year_of
 from territories.models import Assignment, DealerTarget, Quota, QuotaChannel, Region, RegionQuota
-from visits.models import ExpenseClaim, ExpenseItem, TravelAdvance
+from visits.models import ExpenseClaim, ExpenseItem, PlannedVisit, TravelAdvance, TripPlan, Visit
 
 # Monthly sales (thousands of CNY) per salesperson over the six months; quota is 375 a month.
 MONTHLY_SALES = {
@@ -157,6 +157,7 @@ def _claim(
     )
     if not created:
         return claim
+    plan = _trip(person, region, month)
     for number, (category, amount) in enumerate(EXPENSE_ITEMS, start=1):
         ExpenseItem.objects.create(
             claim=claim,
@@ -164,6 +165,7 @@ def _claim(
             category=category,
             amount=Decimal(amount + (extra if number == 1 else 0)),
             invoice_number=f"DEMO{month:%Y%m}{person.pk:03d}{number:02d}",
+            trip_plan=None if category == "phone" else plan,
         )
     if status == ExpenseClaim.Status.APPROVED:
         claim.decided_by = director if extra > 2000 else manager
@@ -172,6 +174,40 @@ def _claim(
         claim.settlement = sum(item.amount for item in claim.items.all())
         claim.save()
     return claim
+
+
+def _trip(person: User, region: Region, month: date) -> TripPlan:
+    """One completed trip a month: three planned visits, two of them visited."""
+    starts_on = month.replace(day=7)
+    plan = TripPlan.objects.create(
+        salesperson=person,
+        region=region,
+        title=f"{month:%Y-%m} 客户拜访出差",
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=2),
+        status=TripPlan.Status.COMPLETED,
+        estimated_lodging=Decimal("1200"),
+        estimated_transport=Decimal("800"),
+        estimated_entertainment=Decimal("500"),
+    )
+    customers = Customer.objects.filter(owner=person).order_by("name")[:3]
+    for position, customer in enumerate(customers):
+        day = starts_on + timedelta(days=position)
+        visit = None
+        if position < 2:
+            visit = Visit.objects.create(
+                salesperson=person,
+                customer=customer,
+                territory=customer.territory,
+                visited_at=_local(day, 10),
+                kind=Visit.Kind.ON_SITE,
+                sales_objective="了解下月用量",
+                result="确认下月订单",
+            )
+        PlannedVisit.objects.create(
+            plan=plan, customer=customer, day=day, purpose="拜访采购负责人", visit=visit
+        )
+    return plan
 
 
 def _expenses(people: dict[str, User], region: Region, months: list[date], manager, director):
