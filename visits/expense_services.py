@@ -55,6 +55,8 @@ def open_claim(*, by: User, month: date) -> ExpenseClaim:
     """The salesperson's claim for a month (created as a draft the first time)."""
     if not access.is_active_user(by) or not by.sells:
         raise DomainError(_("Only salespeople file expense claims."))
+    if month_start(month) > month_start(timezone.localdate()):
+        raise DomainError(_("A claim is filed for a month that has begun."), field="month")
     region = by.regions.order_by("pk").first()
     if region is None:
         raise DomainError(_("You do not belong to any region yet."))

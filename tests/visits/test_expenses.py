@@ -264,3 +264,10 @@ def test_two_approvers_at_once_produce_one_decision(personas):
         .count()
         == 1
     )
+
+
+def test_claim_for_a_month_that_has_not_begun_is_refused(personas):
+    from salesops.months import add_months, current_month
+
+    with pytest.raises(DomainError, match="has begun"):
+        services.open_claim(by=personas.salesperson, month=add_months(current_month(), 1))
