@@ -290,6 +290,7 @@ def import_sales(*, rows: list[dict], by: User, file_name: str, checksum: str = 
         unchanged=result.unchanged,
     )
     _write(changed, result.sales_import)
+    _refresh_rollup(changed, existing)
     won = _turn_prospects_into_customers({sale.customer_id for sale in sales})
     audit.record(
         "customers.sales.imported",
@@ -316,6 +317,18 @@ def _write(sales: list[Sale], sales_import: SalesImport) -> None:
         unique_fields=["order_number", "line"],
         update_fields=[*_VALUE_FIELDS, *_MONEY_FIELDS, "sales_import", "updated_at"],
     )
+
+
+def _refresh_rollup(changed: list[Sale], existing: dict[tuple, tuple]) -> None:
+    """The rollup cells of every (salesperson, month) a line entered or left."""
+    from reports.rollups import refresh_sales_rollup
+
+    pairs = {(sale.salesperson_id, sale.month) for sale in changed}
+    for sale in changed:
+        before = existing.get((sale.order_number, sale.line))
+        if before is not None:
+            pairs.add((before[_VALUE_FIELDS.index("salesperson_id")], before[1]))
+    refresh_sales_rollup(pairs)
 
 
 def _turn_prospects_into_customers(customer_ids: set[int]) -> int:

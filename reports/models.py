@@ -105,3 +105,42 @@ class ScoringRun(models.Model):
         if not self.months_total:
             return 0
         return round(100 * self.months_done / self.months_total)
+
+
+class SalesRollup(models.Model):
+    """Sales per month × salesperson × territory × channel (ARCHITECTURE "Background work").
+
+    Updated when sales are written and rebuilt nightly; the rebuild must equal the incremental
+    state. Scoring reads these rows, never the raw sales, for its totals.
+    """
+
+    month = models.DateField(_("month"))
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=20)
+    amount = _money(_("sales"))
+    gross_profit = _money(_("gross profit"))
+    lines = models.PositiveIntegerField(_("order lines"))
+
+    class Meta:
+        verbose_name = _("sales rollup")
+        verbose_name_plural = _("sales rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "salesperson", "territory", "channel"], name="one_rollup_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["salesperson", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.salesperson_id} {self.territory_id} {self.channel}"

@@ -18,7 +18,7 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 
 from customers.models import Sale
-from reports.models import Attainment
+from reports.models import Attainment, SalesRollup
 from salesops.models import CompanySettings
 from salesops.months import add_months, current_month, half_year_of, months_between
 from territories.models import Quota, Region
@@ -97,7 +97,7 @@ def _totals(months: list[date]) -> dict[tuple[int, date], dict[str, Decimal]]:
     for row in quotas:
         totals[row["salesperson_id"], row["month"]]["quota"] = row["total"]
     sales = (
-        Sale.objects.filter(month__gte=first, month__lte=last)
+        SalesRollup.objects.filter(month__gte=first, month__lte=last)
         .values("salesperson_id", "month")
         .annotate(total=Sum("amount"), profit=Sum("gross_profit"))
     )

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import scoring
+from reports import rollups, scoring
 from reports.models import ScoringRun
 from salesops import access, audit, queue
 from salesops.errors import DomainError
@@ -45,6 +45,13 @@ def start_scoring_run(*, by: User, first_month: date, last_month: date) -> Scori
         run_id=run.pk,
     )
     return run
+
+
+def rebuild_and_score(*, first_month: date, last_month: date) -> int:
+    """The nightly path: the rollup rebuilt from the sales (it must equal the incremental
+    state), then the scores."""
+    rollups.rebuild_sales_rollup(first_month, last_month)
+    return score_months(first_month=first_month, last_month=last_month)
 
 
 def score_months(*, first_month: date, last_month: date, run_id: int | None = None) -> int:

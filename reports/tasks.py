@@ -16,6 +16,6 @@ def score_months(*, first_month: str, last_month: str, run_id: int | None = None
 
 @shared_task(acks_late=True)
 def score_recent_months() -> int:
-    """Nightly: this month and last (last month's carry-over feeds this one)."""
+    """Nightly: rebuild the sales rollup of this month and last, then score their half-years."""
     this_month = current_month()
-    return services.score_months(first_month=add_months(this_month, -1), last_month=this_month)
+    return services.rebuild_and_score(first_month=add_months(this_month, -1), last_month=this_month)

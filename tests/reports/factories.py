@@ -7,6 +7,7 @@ from itertools import count
 from django.utils import timezone
 
 from customers.models import Channel, Customer, Sale
+from reports.rollups import refresh_sales_rollup
 from salesops.months import month_of
 from territories.models import Quota, QuotaChannel
 from tests.customers.factories import CustomerFactory
@@ -25,7 +26,7 @@ def make_sale(salesperson, amount, sold_at, *, customer=None, gross_profit=None)
         status=Customer.Status.CUSTOMER,
     )
     amount = Decimal(amount)
-    return Sale.objects.create(
+    sale = Sale.objects.create(
         order_number=f"SO{next(_order_numbers):06d}",
         line=1,
         sold_at=sold_at,
@@ -37,6 +38,8 @@ def make_sale(salesperson, amount, sold_at, *, customer=None, gross_profit=None)
         amount=amount,
         gross_profit=Decimal(gross_profit) if gross_profit is not None else amount / 4,
     )
+    refresh_sales_rollup({(salesperson.pk, sale.month)})
+    return sale
 
 
 def set_quota(salesperson, month: date, amount, channel=QuotaChannel.TERMINAL) -> Quota:
