@@ -46,6 +46,8 @@ def team_attainment(request: HttpRequest) -> HttpResponse:
             initial={"first_month": f"{month:%Y-%m}", "last_month": f"{month:%Y-%m}"}
         ),
         "can_run": services.can_run_scoring(request.user),
+        "regions": regions_for(request.user),
+        "region_code": request.GET.get("region", ""),
     }
     return render(request, "reports/team_attainment.html", context)
 
@@ -92,6 +94,7 @@ def _grid_context(request, region_code, period) -> dict:
         "open_cells": [cell["name"] for cell in cells if cell["month"] in open_months],
         "can_edit": quota_services.can_set_quotas(request.user, grid.region),
         "period": period,
+        "regions": regions_for(request.user),
     }
 
 

@@ -166,3 +166,19 @@ def test_manager_sees_the_grid_read_only(personas, login):
 
     assert response.status_code == 200
     assert "Save quotas" not in response.content.decode()
+
+
+def test_director_filters_team_attainment_by_region(personas, login):
+    _scored(personas)
+    set_quota(personas.other_salesperson, JULY, "375000")
+    score_period(JULY)
+    url = reverse("reports:team_attainment") + "?month=2025-07"
+    client = login(personas.director)
+
+    everyone = client.get(url).content.decode()
+    south = client.get(url + "&region=south-china").content.decode()
+
+    assert str(personas.salesperson) in everyone
+    assert str(personas.other_salesperson) in everyone
+    assert str(personas.salesperson) not in south
+    assert str(personas.other_salesperson) in south
