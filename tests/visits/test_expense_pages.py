@@ -90,3 +90,12 @@ def test_plan_spend_page_shows_planned_visited_and_spent(personas, login):
 
     assert 'id="plan-spend"' in page.content.decode()
     assert "1,200.00" in page.content.decode()
+
+
+def test_queue_marks_a_decision_past_its_three_working_days(personas, login):
+    claim = services.submit_claim(claim=_claim(personas.salesperson), by=personas.salesperson)
+    ExpenseClaim.objects.filter(pk=claim.pk).update(decision_due_on=date(2025, 8, 6))
+
+    page = login(personas.manager).get(reverse("expenses:queue")).content.decode()
+
+    assert "overdue" in page
