@@ -46,3 +46,9 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("visits/", include("visits.urls")),
 ]
+
+urlpatterns += [
+    path("sales/", include("customers.sales_urls")),
+    path("expenses/", include("visits.expense_urls")),
+    path("reports/", include("reports.urls")),
+]

@@ -5,6 +5,7 @@ one persona's POST cannot change the next one's answer.
 """
 
 from importlib import import_module
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -19,12 +20,11 @@ UNCHECKED_NAMESPACES = {"admin"}  # Django's own admin checks staff status itsel
 
 
 def _cases(world):
+    """Every `tests/<app>/access_matrix*.py` module's cases (one module per app or feature)."""
+    tests_dir = Path(__file__).parent
     for app in MATRIX_MODULES:
-        try:
-            module = import_module(f"tests.{app}.access_matrix")
-        except ModuleNotFoundError:
-            continue
-        yield from module.cases(world)
+        for path in sorted((tests_dir / app).glob("access_matrix*.py")):
+            yield from import_module(f"tests.{app}.{path.stem}").cases(world)
 
 
 def _request(client, case):

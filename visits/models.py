@@ -330,3 +330,11 @@ class CompetitorNote(models.Model):
 
     def __str__(self) -> str:
         return self.brand
+
+
+from visits.expense_models import (  # noqa: E402,F401
+    ExpenseCategory,
+    ExpenseClaim,
+    ExpenseItem,
+    TravelAdvance,
+)

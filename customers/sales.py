@@ -1,0 +1,94 @@
+"""Sales records from the order system (SPEC §7) and the imports that brought them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Channel
+
+
+class SalesImport(models.Model):
+    """One uploaded file: who, when, and what it changed (a re-import changes nothing)."""
+
+    file_name = models.CharField(_("file"), max_length=200)
+    checksum = models.CharField(_("checksum"), max_length=64, db_index=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created = models.PositiveIntegerField(_("new lines"), default=0)
+    updated = models.PositiveIntegerField(_("corrected lines"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged lines"), default=0)
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sales import")
+        verbose_name_plural = _("sales imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Sale(models.Model):
+    """One order line. Its natural key (order number, line) makes every import idempotent."""
+
+    order_number = models.CharField(_("order number"), max_length=40)
+    line = models.PositiveIntegerField(_("line"), default=1)
+    sold_at = models.DateTimeField(_("sold at"))
+    # SPEC §7 / brief: months are counted in the company's time zone; the local month is
+    # stored so month filters and rollups never apply a function to the date column.
+    month = models.DateField(_("month"), db_index=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="sales",
+    )
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        related_name="sales",
+    )
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    gross_profit = models.DecimalField(_("gross profit"), max_digits=14, decimal_places=2)
+    sales_import = models.ForeignKey(
+        SalesImport,
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sales",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sale")
+        verbose_name_plural = _("sales")
+        ordering = ["-sold_at", "-id"]
+        indexes = [
+            models.Index(fields=["salesperson", "month"]),
+            models.Index(fields=["month", "salesperson", "sold_at"]),
+            models.Index(fields=["sold_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["order_number", "line"], name="sale_natural_key"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="sale_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(gross_profit__lte=F("amount")), name="sale_profit_within_amount"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_number}/{self.line}"

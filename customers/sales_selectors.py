@@ -1,0 +1,37 @@
+"""Reads for sales records, each taking the acting user (scoped through salesops.access)."""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from customers.sales import Sale, SalesImport
+from salesops import access
+from salesops.models import Role, User
+from salesops.months import add_months
+
+
+def sales_for(user: User) -> QuerySet[Sale]:
+    """Salespeople see their own sales; managers and above their regions'; head office all."""
+    queryset = Sale.objects.select_related("customer", "salesperson", "territory")
+    if not access.is_active_user(user):
+        return queryset.none()
+    if user.role == Role.SALESPERSON:
+        return queryset.filter(salesperson=user)
+    return queryset.filter(Q(salesperson=user) | access.territory_q(user))
+
+
+def sales_in_month(user: User, month: date | None) -> QuerySet[Sale]:
+    queryset = sales_for(user)
+    if month is not None:
+        # A range on the stored month, never a function on the date column.
+        queryset = queryset.filter(month__gte=month, month__lt=add_months(month, 1))
+    return queryset.order_by("-sold_at", "-id")
+
+
+def recent_imports(user: User) -> QuerySet[SalesImport]:
+    if not access.is_active_user(user):
+        return SalesImport.objects.none()
+    queryset = SalesImport.objects.select_related("imported_by")
+    if access.sees_all_regions(user):
+        return queryset[:10]
+    return queryset.filter(imported_by=user)[:10]

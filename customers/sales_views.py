@@ -1,0 +1,87 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from customers import sales_selectors as selectors
+from customers import sales_services as services
+from customers.sales_forms import SaleForm, SalesImportForm
+from salesops.errors import DomainError
+from salesops.forms import add_domain_error
+from salesops.months import parse_month
+
+
+@login_required
+@require_GET
+def sale_list(request: HttpRequest) -> HttpResponse:
+    month = parse_month(request.GET.get("month"))
+    page = Paginator(selectors.sales_in_month(request.user, month), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "month": month,
+        "can_import": services.can_import_sales(request.user),
+    }
+    return render(request, "customers/sales/sale_list.html", context)
+
+
+def _imported_message(result) -> str:
+    return _("Imported: %(created)s new, %(updated)s corrected, %(unchanged)s unchanged.") % {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sale_import(request: HttpRequest) -> HttpResponse:
+    if not services.can_import_sales(request.user):
+        raise PermissionDenied
+    form = SalesImportForm(request.POST or None, request.FILES or None)
+    line_errors = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows, checksum = services.read_rows(upload)
+            result = services.import_sales(
+                rows=rows, by=request.user, file_name=upload.name, checksum=checksum
+            )
+        except services.SalesImportRefused as refusal:
+            line_errors = refusal.errors
+            add_domain_error(form, refusal)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _imported_message(result))
+            return redirect("sales:list")
+    context = {
+        "form": form,
+        "line_errors": line_errors,
+        "imports": selectors.recent_imports(request.user),
+    }
+    return render(request, "customers/sales/sale_import.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sale_new(request: HttpRequest) -> HttpResponse:
+    if not services.can_import_sales(request.user):
+        raise PermissionDenied
+    form = SaleForm(request.POST or None)
+    if form.is_valid():
+        try:
+            result = services.enter_sale(by=request.user, **form.cleaned_data)
+        except services.SalesImportRefused as refusal:
+            form.add_error(None, "; ".join(message for _line, message in refusal.errors))
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _imported_message(result))
+            return redirect("sales:list")
+    return render(request, "customers/sales/sale_new.html", {"form": form})

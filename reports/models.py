@@ -1,0 +1,146 @@
+"""Results of the scoring jobs (SPEC §7): one row per salesperson and month, written by upsert."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _money(verbose_name, **kwargs) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+def _percent(verbose_name) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=7, decimal_places=1, null=True)
+
+
+class Attainment(models.Model):
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.CASCADE,
+        related_name="attainments",
+    )
+    month = models.DateField(_("month"))
+    region = models.ForeignKey(
+        "territories.Region",
+        verbose_name=_("region"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    quota = _money(_("quota"))
+    carried_over = _money(_("carried over"))
+    target = _money(_("target"))
+    sales = _money(_("sales"))
+    gross_profit = _money(_("gross profit"))
+    attainment = _percent(_("attainment %"))
+    cumulative_quota = _money(_("cumulative quota"))
+    cumulative_sales = _money(_("cumulative sales"))
+    cumulative_attainment = _percent(_("cumulative attainment %"))
+    region_rank = models.PositiveIntegerField(_("rank in region"), null=True)
+    company_rank = models.PositiveIntegerField(_("rank in company"), null=True)
+    target_met_at = models.DateTimeField(_("target met at"), null=True)
+    bonus_flag = models.BooleanField(_("first-to-target bonus"), default=False)
+    probation_flag = models.BooleanField(_("extend probation"), default=False)
+    dismissal_flag = models.BooleanField(_("dismissal review"), default=False)
+    travel_cost = _money(_("travel cost"))
+    travel_efficiency = models.DecimalField(
+        _("travel cost ÷ gross profit"), max_digits=10, decimal_places=4, null=True
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("attainment")
+        verbose_name_plural = _("attainments")
+        ordering = ["month", "region_rank", "salesperson_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["salesperson", "month"], name="one_score_per_month")
+        ]
+        indexes = [models.Index(fields=["month", "region"])]
+
+    def __str__(self) -> str:
+        return f"{self.salesperson} {self.month:%Y-%m}"
+
+    @property
+    def met_target(self) -> bool:
+        return self.target_met_at is not None
+
+
+class ScoringRun(models.Model):
+    """An on-demand run the page polls for progress (start task → poll → message)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    first_month = models.DateField(_("from month"))
+    last_month = models.DateField(_("to month"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    months_done = models.PositiveIntegerField(default=0)
+    months_total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("scoring run")
+        verbose_name_plural = _("scoring runs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.first_month:%Y-%m}–{self.last_month:%Y-%m} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if not self.months_total:
+            return 0
+        return round(100 * self.months_done / self.months_total)
+
+
+class SalesRollup(models.Model):
+    """Sales per month × salesperson × territory × channel (ARCHITECTURE "Background work").
+
+    Updated when sales are written and rebuilt nightly; the rebuild must equal the incremental
+    state. Scoring reads these rows, never the raw sales, for its totals.
+    """
+
+    month = models.DateField(_("month"))
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=20)
+    amount = _money(_("sales"))
+    gross_profit = _money(_("gross profit"))
+    lines = models.PositiveIntegerField(_("order lines"))
+
+    class Meta:
+        verbose_name = _("sales rollup")
+        verbose_name_plural = _("sales rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "salesperson", "territory", "channel"], name="one_rollup_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["salesperson", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.salesperson_id} {self.territory_id} {self.channel}"

@@ -1,0 +1,305 @@
+"""The scoring job (SPEC §7): per salesperson and month the target with carry-over, sales,
+gross profit, attainment, cumulative attainment, ranks, the first-to-target bonus flag, the
+probation and dismissal-review flags and travel efficiency.
+
+Inputs are read as aggregates (one GROUP BY query each); the recurrence of carry-over runs over
+those monthly totals (a handful of rows per person, never per sale); the sale that crossed each
+target is found by one window-function query; results are written by upsert keyed by
+(salesperson, month), so a rerun, or a retry after a crash, leaves exactly the same rows.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Min, Sum
+from django.utils import timezone
+
+from customers.models import Sale
+from reports.models import Attainment, SalesRollup
+from salesops.models import CompanySettings
+from salesops.months import add_months, current_month, half_year_of, months_between
+from territories.models import Quota, Region
+from visits.models import ExpenseClaim, ExpenseItem
+
+ZERO = Decimal("0.00")
+HUNDRED = Decimal("100")
+_SCORE_FIELDS = [
+    "region",
+    "quota",
+    "carried_over",
+    "target",
+    "sales",
+    "gross_profit",
+    "attainment",
+    "cumulative_quota",
+    "cumulative_sales",
+    "cumulative_attainment",
+    "region_rank",
+    "company_rank",
+    "target_met_at",
+    "bonus_flag",
+    "probation_flag",
+    "dismissal_flag",
+    "travel_cost",
+    "travel_efficiency",
+    "computed_at",
+]
+
+
+@dataclass(frozen=True)
+class MonthTotals:
+    quota: Decimal = ZERO
+    sales: Decimal = ZERO
+    gross_profit: Decimal = ZERO
+    travel_cost: Decimal = ZERO
+
+
+def periods_touching(first_month: date, last_month: date) -> list[date]:
+    """The half-years (SPEC §7 assessment periods) holding any month of the range."""
+    starts = {half_year_of(month) for month in months_between(first_month, last_month)}
+    return sorted(starts)
+
+
+def score_period(period_start: date) -> int:
+    """Compute and store every score of one half-year up to the current month. Returns rows."""
+    last = min(add_months(period_start, 5), current_month())
+    if last < period_start:
+        return 0
+    months = months_between(period_start, last)
+    with transaction.atomic():
+        rows = _scores(months)
+        _upsert(rows)
+        _mark_target_crossings(rows, months)
+        _rank(rows)
+        _flag_first_to_target(rows)
+        _upsert(rows)
+        # A person whose quotas and sales were all withdrawn keeps no stale score.
+        Attainment.objects.filter(month__gte=months[0], month__lte=months[-1]).exclude(
+            salesperson_id__in={row.salesperson_id for row in rows}
+        ).delete()
+    return len(rows)
+
+
+# --- 1. monthly totals -----------------------------------------------------------------------
+
+
+def _totals(months: list[date]) -> dict[tuple[int, date], dict[str, Decimal]]:
+    first, last = months[0], months[-1]
+    totals: dict[tuple[int, date], dict[str, Decimal]] = defaultdict(dict)
+    quotas = (
+        Quota.objects.filter(month__gte=first, month__lte=last)
+        .values("salesperson_id", "month")
+        .annotate(total=Sum("amount"))
+    )
+    for row in quotas:
+        totals[row["salesperson_id"], row["month"]]["quota"] = row["total"]
+    sales = (
+        SalesRollup.objects.filter(month__gte=first, month__lte=last)
+        .values("salesperson_id", "month")
+        .annotate(total=Sum("amount"), profit=Sum("gross_profit"))
+    )
+    for row in sales:
+        key = (row["salesperson_id"], row["month"])
+        totals[key]["sales"] = row["total"]
+        totals[key]["gross_profit"] = row["profit"]
+    travel = (
+        ExpenseItem.objects.filter(
+            claim__status=ExpenseClaim.Status.APPROVED,
+            claim__month__gte=first,
+            claim__month__lte=last,
+        )
+        .values("claim__salesperson_id", "claim__month")
+        .annotate(total=Sum("amount"))
+    )
+    for row in travel:
+        totals[row["claim__salesperson_id"], row["claim__month"]]["travel_cost"] = row["total"]
+    return totals
+
+
+def _home_regions(people: set[int]) -> dict[int, int]:
+    rows = (
+        Region.members.through.objects.filter(user_id__in=people)
+        .values("user_id")
+        .annotate(region_id=Min("region_id"))
+    )
+    return {row["user_id"]: row["region_id"] for row in rows}
+
+
+# --- 2. carry-over and cumulative attainment -------------------------------------------------
+
+
+def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    if whole <= 0:
+        return None
+    return (HUNDRED * part / whole).quantize(Decimal("0.1"))
+
+
+def _scores(months: list[date]) -> list[Attainment]:
+    totals = _totals(months)
+    people = {person for person, _month in totals}
+    regions = _home_regions(people)
+    company = CompanySettings.current()
+    now = timezone.now()
+    rows = []
+    for person in sorted(people):
+        rows.extend(_person_scores(person, months, totals, regions.get(person), company, now))
+    return rows
+
+
+def _person_scores(person, months, totals, region_id, company, now) -> list[Attainment]:
+    rows, carried_over = [], ZERO
+    cumulative_quota = cumulative_sales = ZERO
+    quota_months = 0
+    for month in months:
+        month_totals = MonthTotals(**totals.get((person, month), {}))
+        target = month_totals.quota + carried_over
+        cumulative_quota += month_totals.quota
+        cumulative_sales += month_totals.sales
+        quota_months += month_totals.quota > 0
+        cumulative = _percent(cumulative_sales, cumulative_quota)
+        rows.append(
+            Attainment(
+                salesperson_id=person,
+                month=month,
+                region_id=region_id,
+                quota=month_totals.quota,
+                carried_over=carried_over,
+                target=target,
+                sales=month_totals.sales,
+                gross_profit=month_totals.gross_profit,
+                attainment=_percent(month_totals.sales, target),
+                cumulative_quota=cumulative_quota,
+                cumulative_sales=cumulative_sales,
+                cumulative_attainment=cumulative,
+                travel_cost=month_totals.travel_cost,
+                travel_efficiency=_travel_efficiency(month_totals),
+                # SPEC §7: below 80% over the first two months → extend probation one month;
+                # below 100% over three months → dismissal review.
+                probation_flag=quota_months == 2
+                and month_totals.quota > 0
+                and _below(
+                    cumulative_sales, cumulative_quota, company.probation_attainment_percent
+                ),
+                dismissal_flag=quota_months == 3
+                and month_totals.quota > 0
+                and _below(
+                    cumulative_sales, cumulative_quota, company.dismissal_attainment_percent
+                ),
+                computed_at=now,
+            )
+        )
+        # SPEC §7: the unmet part of the target carries into next month; a surplus does not.
+        carried_over = max(ZERO, target - month_totals.sales)
+    return rows
+
+
+def _below(sales: Decimal, quota: Decimal, percent: int) -> bool:
+    # Compared exactly, not on the rounded percentage: 99.99% is below 100%.
+    return quota > 0 and sales * HUNDRED < quota * percent
+
+
+def _travel_efficiency(totals: MonthTotals) -> Decimal | None:
+    """SPEC §7: travel cost ÷ gross profit; None means "no gross profit", not a number."""
+    if totals.gross_profit <= 0:
+        return None
+    return (totals.travel_cost / totals.gross_profit).quantize(Decimal("0.0001"))
+
+
+# --- 3. the sale that crossed each target ------------------------------------------------------
+
+_CROSSING_SQL = """
+WITH running AS (
+    SELECT s.id, s.salesperson_id, s.month, s.sold_at,
+           SUM(s.amount) OVER (
+               PARTITION BY s.salesperson_id, s.month
+               ORDER BY s.sold_at, s.id ROWS UNBOUNDED PRECEDING
+           ) AS running_total
+    FROM {sale} s
+    WHERE s.month >= %s AND s.month <= %s
+),
+crossed AS (
+    SELECT r.id, ROW_NUMBER() OVER (
+               PARTITION BY r.salesperson_id, r.month ORDER BY r.sold_at, r.id
+           ) AS position
+    FROM running r
+    JOIN {attainment} a ON a.salesperson_id = r.salesperson_id AND a.month = r.month
+    WHERE a.target > 0 AND r.running_total >= a.target
+)
+SELECT id FROM crossed WHERE position = 1
+"""
+
+
+def _mark_target_crossings(rows: list[Attainment], months: list[date]) -> None:
+    """For each met target, the moment of the sale whose running total reached it."""
+    sql = _CROSSING_SQL.format(sale=Sale._meta.db_table, attainment=Attainment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [months[0], months[-1]])
+        sale_ids = [row[0] for row in cursor.fetchall()]
+    crossings = {
+        (sale["salesperson_id"], sale["month"]): (sale["sold_at"], sale["id"])
+        for sale in Sale.objects.filter(pk__in=sale_ids).values(
+            "id", "salesperson_id", "month", "sold_at"
+        )
+    }
+    for row in rows:
+        crossing = crossings.get((row.salesperson_id, row.month))
+        row.target_met_at = crossing[0] if crossing else None
+        row.crossing_sale_id = crossing[1] if crossing else None
+
+
+# --- 4. ranks and the first-to-target bonus ----------------------------------------------------
+
+
+def _rank_group(group: list[Attainment], field: str) -> None:
+    ordered = sorted(group, key=lambda row: row.attainment or Decimal("-1"), reverse=True)
+    rank, previous = 0, None
+    for position, row in enumerate(ordered, start=1):
+        if row.attainment != previous:
+            rank, previous = position, row.attainment
+        setattr(row, field, rank if row.attainment is not None else None)
+
+
+def _rank(rows: list[Attainment]) -> None:
+    """SPEC §7 (001 §11): monthly ranking by attainment, in the region and company-wide."""
+    by_month, by_region_month = defaultdict(list), defaultdict(list)
+    for row in rows:
+        by_month[row.month].append(row)
+        by_region_month[row.region_id, row.month].append(row)
+    for group in by_month.values():
+        _rank_group(group, "company_rank")
+    for group in by_region_month.values():
+        _rank_group(group, "region_rank")
+
+
+def _flag_first_to_target(rows: list[Attainment]) -> None:
+    """SPEC §7: the first in a region to meet the month's target, by the sale that crossed it."""
+    first: dict[tuple[int, date], Attainment] = {}
+    for row in rows:
+        row.bonus_flag = False
+        if row.target_met_at is None or row.region_id is None:
+            continue
+        key = (row.region_id, row.month)
+        best = first.get(key)
+        if best is None or (row.target_met_at, row.crossing_sale_id) < (
+            best.target_met_at,
+            best.crossing_sale_id,
+        ):
+            first[key] = row
+    for row in first.values():
+        row.bonus_flag = True
+
+
+# --- 5. writing ------------------------------------------------------------------------------
+
+
+def _upsert(rows: list[Attainment]) -> None:
+    Attainment.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["salesperson", "month"],
+        update_fields=_SCORE_FIELDS,
+    )

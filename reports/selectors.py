@@ -1,0 +1,53 @@
+"""Reads for the attainment pages, each taking the acting user (scoped through salesops.access)."""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from reports.models import Attainment, ScoringRun
+from salesops import access
+from salesops.models import Role, User
+from salesops.months import add_months
+
+
+def attainments_for(user: User) -> QuerySet[Attainment]:
+    """Salespeople see their own; managers and the director their regions'; head office all."""
+    queryset = Attainment.objects.select_related("salesperson", "region")
+    if not access.is_active_user(user):
+        return queryset.none()
+    if access.sees_all_regions(user):
+        return queryset
+    if user.role in (Role.MANAGER, Role.DIRECTOR):
+        return queryset.filter(Q(salesperson=user) | Q(region__in=access.visible_regions(user)))
+    if user.role == Role.SALESPERSON:
+        return queryset.filter(salesperson=user)
+    return queryset.none()
+
+
+def my_attainment(user: User, period_start: date) -> QuerySet[Attainment]:
+    return (
+        attainments_for(user)
+        .filter(salesperson=user, month__gte=period_start, month__lt=add_months(period_start, 6))
+        .order_by("month")
+    )
+
+
+def team_attainment(user: User, month: date, region_code: str = "") -> QuerySet[Attainment]:
+    queryset = attainments_for(user).filter(month=month)
+    if region_code:
+        queryset = queryset.filter(region__code=region_code)
+    return queryset.order_by("region__code", "region_rank", "salesperson__username")
+
+
+def sees_team(user: User) -> bool:
+    return access.is_active_user(user) and (
+        access.sees_all_regions(user) or user.role in (Role.MANAGER, Role.DIRECTOR)
+    )
+
+
+def scoring_run_for(user: User, pk: int) -> ScoringRun:
+    runs = ScoringRun.objects.all()
+    if not (access.is_active_user(user) and (user.is_admin or access.sees_all_regions(user))):
+        runs = runs.filter(started_by=user) if access.is_active_user(user) else runs.none()
+    return get_object_or_404(runs, pk=pk)

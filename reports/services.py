@@ -1,0 +1,73 @@
+"""Scoring runs: the on-demand job a manager starts from the attainment page (SPEC §7)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports import rollups, scoring
+from reports.models import ScoringRun
+from salesops import access, audit, queue
+from salesops.errors import DomainError
+from salesops.models import Role, User
+
+
+def can_run_scoring(user: User) -> bool:
+    return access.is_active_user(user) and (
+        access.sees_all_regions(user) or user.role in (Role.MANAGER, Role.DIRECTOR)
+    )
+
+
+@transaction.atomic
+def start_scoring_run(*, by: User, first_month: date, last_month: date) -> ScoringRun:
+    if not can_run_scoring(by):
+        raise DomainError(_("Only managers, the director and head office recompute scores."))
+    if last_month < first_month:
+        raise DomainError(_("The last month comes before the first."), field="last_month")
+    periods = scoring.periods_touching(first_month, last_month)
+    run = ScoringRun.objects.create(
+        started_by=by, first_month=first_month, last_month=last_month, months_total=len(periods)
+    )
+    audit.record(
+        "reports.scoring.started",
+        actor=by,
+        target=run,
+        changes={"first_month": first_month, "last_month": last_month},
+    )
+    from reports import tasks
+
+    queue.on_commit(
+        tasks.score_months,
+        first_month=first_month.isoformat(),
+        last_month=last_month.isoformat(),
+        run_id=run.pk,
+    )
+    return run
+
+
+def rebuild_and_score(*, first_month: date, last_month: date) -> int:
+    """The nightly path: the rollup rebuilt from the sales (it must equal the incremental
+    state), then the scores."""
+    rollups.rebuild_sales_rollup(first_month, last_month)
+    return score_months(first_month=first_month, last_month=last_month)
+
+
+def score_months(*, first_month: date, last_month: date, run_id: int | None = None) -> int:
+    """Recompute every half-year the range touches (carry-over runs across the whole period).
+
+    Progress is written to the run after each period, so the page's bar moves.
+    """
+    runs = ScoringRun.objects.filter(pk=run_id)
+    runs.update(status=ScoringRun.Status.RUNNING)
+    written = 0
+    try:
+        for period in scoring.periods_touching(first_month, last_month):
+            written += scoring.score_period(period)
+            runs.update(months_done=F("months_done") + 1)
+    except Exception:
+        runs.update(status=ScoringRun.Status.FAILED, finished_at=timezone.now())
+        raise
+    runs.update(status=ScoringRun.Status.DONE, finished_at=timezone.now())
+    return written

@@ -1,0 +1,21 @@
+from celery import shared_task
+
+from reports import services
+from salesops.months import add_months, current_month, parse_month
+
+
+@shared_task(acks_late=True)
+def score_months(*, first_month: str, last_month: str, run_id: int | None = None) -> int:
+    """Scores for the half-years holding [first_month, last_month] ('YYYY-MM-DD' keys)."""
+    return services.score_months(
+        first_month=parse_month(first_month),
+        last_month=parse_month(last_month),
+        run_id=run_id,
+    )
+
+
+@shared_task(acks_late=True)
+def score_recent_months() -> int:
+    """Nightly: rebuild the sales rollup of this month and last, then score their half-years."""
+    this_month = current_month()
+    return services.rebuild_and_score(first_month=add_months(this_month, -1), last_month=this_month)

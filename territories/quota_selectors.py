@@ -1,0 +1,140 @@
+"""Reads for the quota grid: each takes the acting user and is scoped through salesops.access."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from customers.models import Channel, Customer
+from salesops.models import User
+from territories.models import DealerTarget, Quota, QuotaChannel, Region, RegionQuota
+from territories.selectors import region_for, sellers_in
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class QuotaGrid:
+    region: Region
+    months: list[date]
+    people: list[User]
+    cells: dict[tuple[int, date, str], Decimal] = field(default_factory=dict)
+    dealer_totals: dict[date, Decimal] = field(default_factory=dict)
+    region_totals: dict[date, Decimal] = field(default_factory=dict)
+    dealers: list = field(default_factory=list)
+    dealer_cells: dict[tuple[int, date], Decimal] = field(default_factory=dict)
+
+    def sum_for(self, month: date) -> Decimal:
+        people = sum((amount for (_p, m, _c), amount in self.cells.items() if m == month), ZERO)
+        return people + self.dealer_totals.get(month, ZERO)
+
+    def totals(self) -> list[dict]:
+        """Per month: the sum of quotas and dealer targets against the region total."""
+        rows = []
+        for month in self.months:
+            planned = self.sum_for(month)
+            total = self.region_totals.get(month)
+            rows.append(
+                {
+                    "month": month,
+                    "sum": planned,
+                    "region_total": total,
+                    "difference": None if total is None else planned - total,
+                }
+            )
+        return rows
+
+
+def quota_grid_for(user: User, region_code: str, months: list[date]) -> QuotaGrid:
+    region = region_for(user, region_code)
+    grid = QuotaGrid(region=region, months=months, people=list(sellers_in(region)))
+    quotas = Quota.objects.filter(
+        salesperson__in=grid.people, month__gte=months[0], month__lte=months[-1]
+    ).values_list("salesperson_id", "month", "channel", "amount")
+    grid.cells = {(p, m, c): a for p, m, c, a in quotas}
+    dealer_targets = DealerTarget.objects.filter(
+        dealer__territory__region=region, month__gte=months[0], month__lte=months[-1]
+    )
+    totals = dealer_targets.values("month").annotate(total=Sum("amount"))
+    grid.dealer_totals = {row["month"]: row["total"] for row in totals}
+    grid.dealer_cells = {
+        (dealer, month): amount
+        for dealer, month, amount in dealer_targets.values_list("dealer_id", "month", "amount")
+    }
+    grid.dealers = list(
+        Customer.objects.filter(territory__region=region, channel=Channel.DEALER).order_by("name")
+    )
+    grid.region_totals = dict(
+        RegionQuota.objects.filter(
+            region=region, month__gte=months[0], month__lte=months[-1]
+        ).values_list("month", "amount")
+    )
+    return grid
+
+
+def grid_rows(grid: QuotaGrid) -> list[dict]:
+    """One row per salesperson × channel with a cell per month (template-friendly)."""
+    rows = defaultdict(list)
+    for person in grid.people:
+        for channel, label in QuotaChannel.choices:
+            rows[person.pk].append(
+                {
+                    "person": person,
+                    "channel": channel,
+                    "channel_label": label,
+                    "label": f"{person} {label}",
+                    "cells": [
+                        {
+                            "name": f"q-{person.pk}-{month:%Y-%m}-{channel}",
+                            "month": month,
+                            "amount": grid.cells.get((person.pk, month, channel)),
+                        }
+                        for month in grid.months
+                    ],
+                }
+            )
+    return [row for person_rows in rows.values() for row in person_rows]
+
+
+def dealer_rows(grid: QuotaGrid) -> list[dict]:
+    return [
+        {
+            "dealer": dealer,
+            "cells": [
+                {
+                    "name": f"d-{dealer.pk}-{month:%Y-%m}",
+                    "month": month,
+                    "amount": grid.dealer_cells.get((dealer.pk, month)),
+                }
+                for month in grid.months
+            ],
+        }
+        for dealer in grid.dealers
+    ]
+
+
+def region_total_cells(grid: QuotaGrid) -> list[dict]:
+    return [
+        {"name": f"r-{month:%Y-%m}", "month": month, "amount": grid.region_totals.get(month)}
+        for month in grid.months
+    ]
+
+
+def parse_cells(values: dict[str, Decimal]) -> dict[str, dict]:
+    """Grid field names → the three kinds of cell the grid holds:
+    `q-<person>-<YYYY-MM>-<channel>`, `d-<dealer>-<YYYY-MM>` and `r-<YYYY-MM>`."""
+    parsed = {"cells": {}, "dealer_targets": {}, "region_totals": {}}
+    for name, amount in values.items():
+        kind, rest = name.split("-", 1)
+        if kind == "q":
+            person, year, month, channel = rest.split("-", 3)
+            parsed["cells"][int(person), date(int(year), int(month), 1), channel] = amount
+        elif kind == "d":
+            dealer, year, month = rest.split("-")
+            parsed["dealer_targets"][int(dealer), date(int(year), int(month), 1)] = amount
+        else:
+            year, month = rest.split("-")
+            parsed["region_totals"][date(int(year), int(month), 1)] = amount
+    return parsed

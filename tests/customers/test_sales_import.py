@@ -1,0 +1,207 @@
+"""Importing sales from the order system (SPEC §7): idempotent, all or nothing, by line."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from customers.models import Customer, Sale
+from customers.sales_services import SalesImportRefused, import_sales
+from reports.models import Attainment
+from salesops.errors import DomainError
+from salesops.models import AuditEntry
+from tests.customers.factories import CustomerFactory
+from tests.reports.factories import set_quota
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def prospect(personas):
+    return CustomerFactory(
+        name="杭州永固胶业", territory=personas.hangzhou, owner=personas.salesperson
+    )
+
+
+def _row(**overrides):
+    row = {
+        "order_number": "SO-1001",
+        "line": "1",
+        "date": "2025-07-31 23:30",
+        "customer": "杭州永固胶业",
+        "salesperson": "li",
+        "amount": "120000.00",
+        "gross_profit": "30000.00",
+    }
+    return row | overrides
+
+
+def test_import_creates_sales_in_the_local_month(personas, prospect):
+    result = import_sales(rows=[_row()], by=personas.head_office, file_name="july.csv")
+
+    sale = Sale.objects.get()
+    assert (result.created, result.updated, result.unchanged) == (1, 0, 0)
+    assert sale.month == date(2025, 7, 1)  # 23:30 local on the 31st is still July
+    assert sale.amount == Decimal("120000.00")
+    assert sale.salesperson == personas.salesperson
+
+
+def test_reimporting_the_same_file_changes_nothing(personas, prospect):
+    rows = [_row(), _row(line="2", amount="5000", gross_profit="1000")]
+    import_sales(rows=rows, by=personas.head_office, file_name="july.csv")
+    before = list(Sale.objects.order_by("pk").values())
+
+    result = import_sales(rows=rows, by=personas.head_office, file_name="july.csv")
+
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    assert list(Sale.objects.order_by("pk").values()) == before
+
+
+def test_a_corrected_line_replaces_the_old_one(personas, prospect):
+    import_sales(rows=[_row()], by=personas.head_office, file_name="july.csv")
+
+    result = import_sales(
+        rows=[_row(amount="125000")], by=personas.head_office, file_name="fix.csv"
+    )
+
+    assert (result.created, result.updated) == (0, 1)
+    assert Sale.objects.get().amount == Decimal("125000.00")
+
+
+def test_first_sale_turns_a_prospect_into_a_customer(personas, prospect):
+    import_sales(rows=[_row()], by=personas.head_office, file_name="july.csv")
+
+    prospect.refresh_from_db()
+    assert prospect.status == Customer.Status.CUSTOMER
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"amount": "-5"}, "cannot be negative"),
+        ({"amount": "abc"}, "not a number"),
+        ({"gross_profit": "130000"}, "above the amount"),
+        ({"customer": "不存在的公司"}, "Unknown customer"),
+        ({"salesperson": "ghost"}, "Unknown salesperson"),
+        ({"salesperson": "lin"}, "does not sell in the customer's region"),
+        ({"date": "31/07/2025"}, "The date must look like"),
+        ({"order_number": ""}, "order number is missing"),
+    ],
+)
+def test_a_bad_line_is_reported_by_number_and_nothing_is_imported(
+    personas, prospect, overrides, message
+):
+    rows = [_row(order_number="SO-0"), _row(**overrides)]
+
+    with pytest.raises(SalesImportRefused) as refusal:
+        import_sales(rows=rows, by=personas.head_office, file_name="bad.csv")
+
+    [(line, text)] = refusal.value.errors
+    assert line == 3
+    assert message in text
+    assert not Sale.objects.exists()
+    assert not AuditEntry.objects.filter(action="customers.sales.imported").exists()
+
+
+def test_sale_outside_the_salespersons_territories_is_refused(personas):
+    CustomerFactory(name="南京金陵木业", territory=personas.jiangsu, owner=personas.colleague)
+
+    with pytest.raises(SalesImportRefused) as refusal:
+        import_sales(
+            rows=[_row(customer="南京金陵木业")], by=personas.head_office, file_name="x.csv"
+        )
+
+    assert "outside" in refusal.value.errors[0][1]
+
+
+def test_approved_cross_territory_request_allows_the_sale(personas):
+    from territories.models import CrossTerritoryRequest
+
+    customer = CustomerFactory(
+        name="南京金陵木业", territory=personas.jiangsu, owner=personas.colleague
+    )
+    CrossTerritoryRequest.objects.create(
+        requester=personas.salesperson,
+        customer=customer,
+        reason="Head office in Hangzhou",
+        status=CrossTerritoryRequest.Status.APPROVED,
+    )
+
+    import_sales(rows=[_row(customer="南京金陵木业")], by=personas.head_office, file_name="x.csv")
+
+    assert Sale.objects.get().customer == customer
+
+
+def test_customer_name_shared_by_two_customers_is_refused(personas, prospect):
+    CustomerFactory(name="杭州永固胶业", territory=personas.ningbo, owner=personas.salesperson)
+
+    with pytest.raises(SalesImportRefused) as refusal:
+        import_sales(rows=[_row()], by=personas.head_office, file_name="x.csv")
+
+    assert "Several customers" in refusal.value.errors[0][1]
+
+
+def test_xlsx_file_is_read_like_csv(personas, prospect):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from customers.sales_services import read_rows
+
+    workbook = Workbook()
+    sheet = workbook.active
+    row = _row()
+    sheet.append(list(row))
+    local_time = datetime(2025, 7, 31, 23, 30)  # noqa: DTZ001 - spreadsheets hold local time
+    sheet.append([*list(row.values())[:2], local_time, *list(row.values())[3:]])
+    content = BytesIO()
+    workbook.save(content)
+
+    rows, _checksum = read_rows(SimpleUploadedFile("july.xlsx", content.getvalue()))
+    import_sales(rows=rows, by=personas.head_office, file_name="july.xlsx")
+
+    assert Sale.objects.get().month == date(2025, 7, 1)
+
+
+def test_a_line_repeated_in_one_file_is_refused(personas, prospect):
+    with pytest.raises(SalesImportRefused) as refusal:
+        import_sales(rows=[_row(), _row()], by=personas.head_office, file_name="dup.csv")
+
+    assert refusal.value.errors[0][0] == 3
+
+
+def test_manager_cannot_import_for_another_region(personas, prospect):
+    with pytest.raises(SalesImportRefused) as refusal:
+        import_sales(rows=[_row()], by=personas.other_manager, file_name="x.csv")
+
+    assert "Unknown customer" in refusal.value.errors[0][1]
+
+
+def test_salesperson_cannot_import(personas, prospect):
+    with pytest.raises(DomainError):
+        import_sales(rows=[_row()], by=personas.salesperson, file_name="x.csv")
+
+
+def test_import_rescores_the_months_it_touched(
+    personas, prospect, django_capture_on_commit_callbacks
+):
+    set_quota(personas.salesperson, date(2025, 7, 1), "375000")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_sales(rows=[_row()], by=personas.head_office, file_name="july.csv")
+
+    july = Attainment.objects.get(salesperson=personas.salesperson, month=date(2025, 7, 1))
+    assert july.sales == Decimal("120000.00")
+
+
+def test_import_writes_in_a_constant_number_of_queries(
+    personas, prospect, django_assert_max_num_queries
+):
+    rows = [_row(order_number=f"SO-{n}") for n in range(50)]
+
+    # The same count for 50 lines as for 5,000: nothing is read or written per line.
+    with django_assert_max_num_queries(18):
+        import_sales(rows=rows, by=personas.head_office, file_name="many.csv")
+
+    assert Sale.objects.count() == 50

@@ -1,0 +1,81 @@
+"""Sales and expense journeys in a real browser: import sales and watch the salesperson's
+attainment update; file an expense claim and approve it from the queue."""
+
+import pytest
+from django.utils import timezone
+
+from customers.models import Sale
+from salesops.months import current_month
+from tests.conftest import log_in_through_browser
+from tests.customers.factories import CustomerFactory
+from tests.reports.factories import set_quota
+from visits.models import ExpenseClaim
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _tab(browser, page):
+    context = browser.new_context(base_url=page.base_url, locale="en-US")
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def test_imported_sales_appear_on_the_salespersons_attainment_page(
+    browser, page, personas, tmp_path
+):
+    month = current_month()
+    set_quota(personas.salesperson, month, "375000")
+    CustomerFactory(name="杭州永固胶业", territory=personas.hangzhou, owner=personas.salesperson)
+    log_in_through_browser(page, personas.salesperson)
+    page.get_by_role("link", name="My attainment").first.click()
+    page.get_by_text("No scores for this half-year yet.").wait_for()
+
+    manager = _tab(browser, page)
+    log_in_through_browser(manager, personas.manager)
+    manager.get_by_role("link", name="Sales", exact=True).first.click()
+    manager.get_by_role("link", name="Import sales").click()
+    export = tmp_path / "orders.csv"
+    export.write_text(
+        "order_number,line,date,customer,salesperson,amount,gross_profit\n"
+        f"SO-9001,1,{timezone.localdate():%Y-%m-%d} 00:05,杭州永固胶业,li,150000,36000\n",
+        encoding="utf-8",
+    )
+    manager.get_by_label("CSV or XLSX file").set_input_files(str(export))
+    manager.get_by_role("button", name="Import").click()
+    manager.get_by_text("Imported: 1 new, 0 corrected, 0 unchanged.").wait_for()
+
+    row = page.locator(f"#attainment-{personas.salesperson.pk}-{month:%Y-%m}")
+    row.wait_for()  # the table refreshes itself: no reload
+    assert "150,000.00" in row.locator(".sales").inner_text()
+    assert "40.0%" in row.inner_text()
+    assert Sale.objects.get().month == month
+    manager.context.close()
+
+
+def test_salesperson_files_a_claim_and_the_manager_approves_it(browser, page, personas):
+    log_in_through_browser(page, personas.salesperson)
+    page.get_by_role("link", name="Expenses").first.click()
+    page.get_by_role("button", name="Open claim").click()
+    page.get_by_label("Date").fill(f"{timezone.localdate():%Y-%m-%d}")
+    page.get_by_label("Category").select_option("lodging")
+    page.get_by_label("Amount").fill("680")
+    page.get_by_label("Invoice number").fill("33010012345678")
+    page.get_by_role("button", name="Add item").click()
+    page.get_by_text("Item added.").wait_for()
+    assert "680.00" in page.locator("#expense-cap").inner_text()
+    page.get_by_role("button", name="Submit claim").click()
+    page.get_by_text("Claim submitted to your regional manager.").wait_for()
+    claim = ExpenseClaim.objects.get()
+
+    manager = _tab(browser, page)
+    log_in_through_browser(manager, personas.manager)
+    manager.goto("/expenses/queue/")
+    row = manager.locator(f"#claim-{claim.pk}")
+    row.get_by_role("button", name="Approve").click()
+    manager.locator(f"#claim-{claim.pk}", has_text="Approved").wait_for()
+
+    assert manager.url.endswith("/expenses/queue/")  # decided in place
+    claim.refresh_from_db()
+    assert claim.status == ExpenseClaim.Status.APPROVED
+    assert claim.decided_by == personas.manager
+    manager.context.close()

@@ -1,0 +1,51 @@
+from django.urls import reverse
+
+from reports.models import ScoringRun
+from tests.access_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, expect
+
+SELLERS = {
+    "salesperson": OK,
+    "colleague": OK,
+    "other_salesperson": OK,
+    "manager": OK,
+    "other_manager": OK,
+}
+LEADS = {"manager": OK, "other_manager": OK, "director": OK, "head_office": OK, "admin": OK}
+EAST_LEADS = {"manager": OK, "director": OK, "head_office": OK, "admin": OK}
+
+
+def cases(world):
+    run = ScoringRun.objects.create(
+        started_by=world.manager, first_month="2025-07-01", last_month="2025-07-01"
+    )
+    grid = reverse("reports:quota_grid", args=["east-china"])
+    return [
+        Case(reverse("reports:my_attainment"), expect(FORBIDDEN, **SELLERS)),
+        Case(reverse("reports:team_attainment"), expect(FORBIDDEN, **LEADS)),
+        Case(
+            reverse("reports:run_scoring"),
+            expect(FORBIDDEN, **dict.fromkeys(LEADS, REDIRECT)),
+            method="post",
+            data={"first_month": "2025-07", "last_month": "2025-08"},
+        ),
+        Case(
+            reverse("reports:scoring_run", args=[run.pk]),
+            expect(NOT_FOUND, manager=OK, head_office=OK, admin=OK),
+        ),
+        Case(
+            reverse("reports:quotas"),
+            expect(FORBIDDEN, **dict.fromkeys(LEADS, REDIRECT)),
+        ),
+        Case(grid, expect(FORBIDDEN, other_manager=NOT_FOUND, **EAST_LEADS)),
+        Case(
+            grid,
+            expect(
+                FORBIDDEN,
+                other_manager=NOT_FOUND,
+                director=REDIRECT,
+                admin=REDIRECT,
+            ),
+            method="post",
+            data={"save": "1"},
+        ),
+    ]

@@ -1,0 +1,184 @@
+"""The pages render with their real templates and show the scores, scoped to the viewer."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from customers.models import Sale
+from reports.models import Attainment, ScoringRun
+from reports.scoring import score_period
+from salesops.months import current_month, half_year_of
+from territories.models import Quota
+from tests.customers.factories import CustomerFactory
+from tests.reports.factories import local, make_sale, set_quota
+
+pytestmark = pytest.mark.django_db
+
+JULY = date(2025, 7, 1)
+
+
+def _scored(personas):
+    for person in (personas.salesperson, personas.colleague):
+        for month in range(7, 10):
+            set_quota(person, date(2025, month, 1), "375000")
+    make_sale(personas.salesperson, "300000", local(2025, 7, 15))
+    make_sale(personas.colleague, "400000", local(2025, 7, 16))
+    score_period(JULY)
+
+
+def test_my_attainment_shows_carry_over_month_by_month(personas, login):
+    _scored(personas)
+
+    response = login(personas.salesperson).get(reverse("reports:my_attainment") + "?period=2025-07")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "75,000.00" in content  # July's unmet part carried into August
+    assert "450,000.00" in content
+    assert "400,000.00" not in content  # the colleague's sales are not shown
+
+
+def test_team_attainment_lists_the_region_with_ranks_and_bonus(personas, login):
+    _scored(personas)
+
+    response = login(personas.manager).get(reverse("reports:team_attainment") + "?month=2025-07")
+
+    content = response.content.decode()
+    assert "First to target: bonus" in content
+    assert str(personas.colleague) in content
+    assert str(personas.salesperson) in content
+
+
+def test_other_regions_manager_sees_no_east_china_scores(personas, login):
+    _scored(personas)
+
+    response = login(personas.other_manager).get(
+        reverse("reports:team_attainment") + "?month=2025-07"
+    )
+
+    assert str(personas.salesperson) not in response.content.decode()
+
+
+def test_run_from_the_page_shows_progress_until_done(
+    personas, login, django_capture_on_commit_callbacks
+):
+    _scored(personas)
+    Attainment.objects.all().delete()
+    client = login(personas.manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:run_scoring"),
+            {"first_month": "2025-07", "last_month": "2025-07"},
+            HTTP_HX_REQUEST="true",
+        )
+    run = ScoringRun.objects.get()
+    status = client.get(reverse("reports:scoring_run", args=[run.pk]), HTTP_HX_REQUEST="true")
+
+    assert "<progress" in response.content.decode()
+    assert run.status == ScoringRun.Status.DONE
+    assert run.percent == 100
+    assert "Scores recomputed." in status.content.decode()
+    assert Attainment.objects.filter(month=JULY).count() == 2
+
+
+def test_director_saves_the_quota_grid_for_open_months(personas, login):
+    month = current_month()
+    field = f"q-{personas.salesperson.pk}-{month:%Y-%m}-terminal"
+    url = reverse("reports:quota_grid", args=["east-china"])
+
+    response = login(personas.director).post(url, {"save": "1", field: "300000"})
+
+    assert response.status_code == 302
+    assert Quota.objects.get(salesperson=personas.salesperson, month=month).amount == 300000
+
+
+def test_director_spreads_a_total_over_the_open_months(personas, login):
+    url = reverse("reports:quota_grid", args=["east-china"])
+    data = {
+        "spread": "1",
+        "salesperson": personas.colleague.pk,
+        "channel": "direct_store",
+        "total": "100",
+    }
+
+    login(personas.director).post(url, data)
+
+    open_months = Quota.objects.filter(salesperson=personas.colleague)
+    assert sum(quota.amount for quota in open_months) == 100
+    assert all(quota.month >= current_month() for quota in open_months)
+    assert half_year_of(current_month()) <= min(q.month for q in open_months)
+
+
+def test_quota_for_a_closed_month_is_refused(personas):
+    from salesops.errors import DomainError
+    from territories.quota_services import save_quota_grid
+
+    with pytest.raises(DomainError, match="closed"):
+        save_quota_grid(
+            by=personas.director,
+            region=personas.east,
+            cells={(personas.salesperson.pk, date(2025, 7, 1), "terminal"): 1},
+        )
+
+
+def test_manager_imports_a_csv_and_sees_line_errors(personas, login):
+    CustomerFactory(name="宁波永固胶业", territory=personas.ningbo, owner=personas.salesperson)
+    csv = (
+        "order_number,line,date,customer,salesperson,amount,gross_profit\n"
+        "SO-1,1,2025-07-10 10:00,宁波永固胶业,li,1000,200\n"
+        "SO-2,1,2025-07-11 10:00,宁波永固胶业,li,-5,0\n"
+    ).encode()
+    client = login(personas.manager)
+
+    response = client.post(reverse("sales:import"), {"file": SimpleUploadedFile("july.csv", csv)})
+
+    assert "cannot be negative" in response.content.decode()
+    assert not Sale.objects.exists()
+
+
+def test_grid_checks_the_region_total_against_quotas_and_dealer_targets(personas, login):
+    month = current_month()
+    dealer = CustomerFactory(name="宁波恒力胶粘经销部", territory=personas.ningbo, channel="dealer")
+    url = reverse("reports:quota_grid", args=["east-china"])
+    data = {
+        "save": "1",
+        f"q-{personas.salesperson.pk}-{month:%Y-%m}-terminal": "300000",
+        f"q-{personas.salesperson.pk}-{month:%Y-%m}-direct_store": "75000",
+        f"d-{dealer.pk}-{month:%Y-%m}": "80000",
+        f"r-{month:%Y-%m}": "455000",
+    }
+    client = login(personas.director)
+
+    client.post(url, data)
+    matching = client.get(url).content.decode()
+    client.post(url, {**data, f"r-{month:%Y-%m}": "500000"})
+    differing = client.get(url).content.decode()
+
+    assert "matches" in matching
+    assert "differs by -45,000.00" in differing
+
+
+def test_manager_sees_the_grid_read_only(personas, login):
+    response = login(personas.manager).get(reverse("reports:quota_grid", args=["east-china"]))
+
+    assert response.status_code == 200
+    assert "Save quotas" not in response.content.decode()
+
+
+def test_director_filters_team_attainment_by_region(personas, login):
+    _scored(personas)
+    set_quota(personas.other_salesperson, JULY, "375000")
+    score_period(JULY)
+    url = reverse("reports:team_attainment") + "?month=2025-07"
+    client = login(personas.director)
+
+    everyone = client.get(url).content.decode()
+    south = client.get(url + "&region=south-china").content.decode()
+
+    assert str(personas.salesperson) in everyone
+    assert str(personas.other_salesperson) in everyone
+    assert str(personas.salesperson) not in south
+    assert str(personas.other_salesperson) in south

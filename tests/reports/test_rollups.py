@@ -1,0 +1,68 @@
+"""The sales rollup: kept up to date by the import, equal to a rebuild from the sales."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from customers.sales_services import import_sales
+from reports.models import SalesRollup
+from reports.rollups import rebuild_sales_rollup
+from tests.customers.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+JULY, AUGUST = date(2025, 7, 1), date(2025, 8, 1)
+
+
+def _cells():
+    return sorted(
+        SalesRollup.objects.values_list(
+            "month", "salesperson_id", "territory_id", "channel", "amount", "gross_profit", "lines"
+        )
+    )
+
+
+def _row(number, day, amount, salesperson="li"):
+    return {
+        "order_number": f"SO-{number}",
+        "line": "1",
+        "date": f"2025-{day} 10:00",
+        "customer": "杭州永固胶业",
+        "salesperson": salesperson,
+        "amount": amount,
+        "gross_profit": "100",
+    }
+
+
+@pytest.fixture
+def customer(personas):
+    return CustomerFactory(
+        name="杭州永固胶业", territory=personas.hangzhou, owner=personas.salesperson
+    )
+
+
+def test_import_keeps_the_rollup_equal_to_a_rebuild(personas, customer):
+    by = personas.head_office
+    import_sales(rows=[_row(1, "07-03", "1000"), _row(2, "07-09", "500")], by=by, file_name="a")
+    # A correction moves a line into August: both months' cells change.
+    import_sales(rows=[_row(2, "08-01", "700")], by=by, file_name="b")
+    incremental = _cells()
+
+    rebuild_sales_rollup(JULY, AUGUST)
+
+    assert _cells() == incremental
+    assert [(cell[0], cell[4], cell[6]) for cell in incremental] == [
+        (JULY, Decimal("1000.00"), 1),
+        (AUGUST, Decimal("700.00"), 1),
+    ]
+
+
+def test_reimport_leaves_the_rollup_unchanged(personas, customer):
+    rows = [_row(1, "07-03", "1000")]
+    import_sales(rows=rows, by=personas.head_office, file_name="a")
+    before = _cells()
+
+    import_sales(rows=rows, by=personas.head_office, file_name="a")
+
+    assert _cells() == before

@@ -1,0 +1,258 @@
+"""The scoring job on SPEC §7's worked example: 375,000 a month (75,000 store + 300,000
+terminal)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from reports.models import Attainment
+from reports.scoring import score_period
+from reports.services import score_months
+from salesops.models import CompanySettings
+from territories.models import QuotaChannel
+from tests.reports.factories import local, make_sale, set_quota
+from tests.visits.expense_factories import approved_claim
+
+pytestmark = pytest.mark.django_db
+
+JULY, AUGUST, SEPTEMBER = date(2025, 7, 1), date(2025, 8, 1), date(2025, 9, 1)
+H2 = [date(2025, month, 1) for month in range(7, 13)]
+
+
+def _east_china_quota(person, months=H2):
+    for month in months:
+        set_quota(person, month, "75000", QuotaChannel.DIRECT_STORE)
+        set_quota(person, month, "300000", QuotaChannel.TERMINAL)
+
+
+def _score(person, month) -> Attainment:
+    return Attainment.objects.get(salesperson=person, month=month)
+
+
+def test_unmet_part_of_the_target_carries_into_next_month(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "300000", local(2025, 7, 15))
+
+    score_period(JULY)
+
+    july, august = _score(personas.salesperson, JULY), _score(personas.salesperson, AUGUST)
+    assert (july.target, july.sales, july.attainment) == (
+        Decimal("375000"),
+        300000,
+        Decimal("80.0"),
+    )
+    assert august.carried_over == Decimal("75000.00")
+    assert august.target == Decimal("450000.00")
+
+
+def test_surplus_does_not_carry(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "300000", local(2025, 7, 15))
+    make_sale(personas.salesperson, "500000", local(2025, 8, 15))
+
+    score_period(JULY)
+
+    september = _score(personas.salesperson, SEPTEMBER)
+    assert september.carried_over == 0
+    assert september.target == Decimal("375000.00")
+
+
+def test_cumulative_attainment_is_cumulative_sales_over_cumulative_quota(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "300000", local(2025, 7, 15))
+    make_sale(personas.salesperson, "500000", local(2025, 8, 15))
+
+    score_period(JULY)
+
+    august = _score(personas.salesperson, AUGUST)
+    assert august.cumulative_quota == Decimal("750000.00")
+    assert august.cumulative_sales == Decimal("800000.00")
+    assert august.cumulative_attainment == Decimal("106.7")
+
+
+def test_carry_over_starts_afresh_with_the_half_year(personas):
+    _east_china_quota(personas.salesperson, [date(2025, 6, 1), JULY])
+
+    score_months(first_month=date(2025, 6, 1), last_month=JULY)
+
+    assert _score(personas.salesperson, date(2025, 6, 1)).target == Decimal("375000.00")
+    assert _score(personas.salesperson, JULY).carried_over == 0
+
+
+def test_sale_at_half_past_eleven_local_on_the_last_day_counts_in_that_month(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "375000", local(2025, 7, 31, 23, 30))
+
+    score_period(JULY)
+
+    assert _score(personas.salesperson, JULY).sales == Decimal("375000.00")
+    assert _score(personas.salesperson, AUGUST).sales == 0
+
+
+def test_rerun_leaves_the_same_rows(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "300000", local(2025, 7, 15))
+    score_period(JULY)
+    first = list(Attainment.objects.order_by("month").values(*_compared_fields()))
+
+    score_period(JULY)
+
+    assert list(Attainment.objects.order_by("month").values(*_compared_fields())) == first
+    assert Attainment.objects.count() == 6
+
+
+def _compared_fields():
+    return [f.name for f in Attainment._meta.concrete_fields if f.name not in ("computed_at",)]
+
+
+def test_bonus_goes_to_the_first_in_the_region_whose_sale_crossed_the_target(personas):
+    for person in (personas.salesperson, personas.colleague):
+        _east_china_quota(person)
+    # The colleague sells more in total, but the salesperson's crossing sale came first.
+    make_sale(personas.salesperson, "200000", local(2025, 7, 3))
+    make_sale(personas.colleague, "300000", local(2025, 7, 4))
+    make_sale(personas.salesperson, "175000", local(2025, 7, 10))
+    make_sale(personas.colleague, "200000", local(2025, 7, 12))
+
+    score_period(JULY)
+
+    mine, theirs = _score(personas.salesperson, JULY), _score(personas.colleague, JULY)
+    assert mine.target_met_at == local(2025, 7, 10)
+    assert theirs.target_met_at == local(2025, 7, 12)
+    assert (mine.bonus_flag, theirs.bonus_flag) == (True, False)
+    assert (theirs.region_rank, mine.region_rank) == (1, 2)
+
+
+def test_no_bonus_when_nobody_meets_the_target(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "374999.99", local(2025, 7, 10))
+
+    score_period(JULY)
+
+    assert not Attainment.objects.filter(bonus_flag=True).exists()
+
+
+def test_each_region_has_its_own_first_to_target(personas):
+    for person in (personas.salesperson, personas.other_salesperson):
+        _east_china_quota(person)
+    make_sale(personas.salesperson, "375000", local(2025, 7, 10))
+    make_sale(personas.other_salesperson, "375000", local(2025, 7, 20))
+
+    score_period(JULY)
+
+    assert Attainment.objects.filter(month=JULY, bonus_flag=True).count() == 2
+    assert _score(personas.other_salesperson, JULY).company_rank == 1
+
+
+def test_below_80_percent_over_two_months_flags_probation(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "599000", local(2025, 7, 10))  # 79.9% of 750,000
+
+    score_period(JULY)
+
+    assert _score(personas.salesperson, AUGUST).probation_flag
+    assert not _score(personas.salesperson, JULY).probation_flag
+
+
+def test_exactly_80_percent_over_two_months_is_not_probation(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "600000", local(2025, 7, 10))
+
+    score_period(JULY)
+
+    assert not _score(personas.salesperson, AUGUST).probation_flag
+
+
+def test_below_100_percent_over_three_months_flags_dismissal_review(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "1124999", local(2025, 8, 10))
+
+    score_period(JULY)
+
+    assert _score(personas.salesperson, SEPTEMBER).dismissal_flag
+    assert not Attainment.objects.filter(dismissal_flag=True).exclude(month=SEPTEMBER).exists()
+
+
+def test_flag_thresholds_come_from_company_settings(personas):
+    CompanySettings.objects.update_or_create(pk=1, defaults={"probation_attainment_percent": 50})
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "400000", local(2025, 7, 10))
+
+    score_period(JULY)
+
+    assert not _score(personas.salesperson, AUGUST).probation_flag
+
+
+def test_travel_efficiency_is_travel_cost_over_gross_profit(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "100000", local(2025, 7, 10), gross_profit="20000")
+    approved_claim(personas.salesperson, JULY, amounts=["1500", "500"])
+
+    score_period(JULY)
+
+    july = _score(personas.salesperson, JULY)
+    assert july.travel_cost == Decimal("2000.00")
+    assert july.travel_efficiency == Decimal("0.1000")
+
+
+def test_travel_efficiency_with_no_gross_profit_is_not_a_number(personas):
+    _east_china_quota(personas.salesperson)
+    approved_claim(personas.salesperson, JULY, amounts=["800"])
+
+    score_period(JULY)
+
+    july = _score(personas.salesperson, JULY)
+    assert july.travel_cost == Decimal("800.00")
+    assert july.travel_efficiency is None
+
+
+def test_scoring_reads_a_constant_number_of_queries(personas, django_assert_max_num_queries):
+    for person in (personas.salesperson, personas.colleague, personas.manager):
+        _east_china_quota(person)
+        for day in range(1, 20):
+            make_sale(person, "10000", local(2025, 7, day))
+
+    with django_assert_max_num_queries(16):
+        score_period(JULY)
+
+
+def test_sale_at_local_midnight_on_the_first_counts_in_the_new_month(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "1000", local(2025, 8, 1, 0, 0))
+
+    score_period(JULY)
+
+    assert _score(personas.salesperson, JULY).sales == 0
+    assert _score(personas.salesperson, AUGUST).sales == Decimal("1000.00")
+
+
+def test_new_years_eve_late_sale_stays_in_december_and_its_half_year(personas):
+    december = date(2025, 12, 1)
+    set_quota(personas.salesperson, december, "375000")
+    make_sale(personas.salesperson, "375000", local(2025, 12, 31, 23, 30))
+
+    score_months(first_month=december, last_month=december)
+
+    assert _score(personas.salesperson, december).target_met_at == local(2025, 12, 31, 23, 30)
+    assert not Attainment.objects.filter(month__year=2026).exists()
+
+
+def test_month_without_quota_still_carries_the_unmet_target(personas):
+    set_quota(personas.salesperson, JULY, "375000")
+    make_sale(personas.salesperson, "100000", local(2025, 7, 5))
+
+    score_period(JULY)
+
+    august = _score(personas.salesperson, AUGUST)
+    assert (august.quota, august.carried_over, august.target) == (0, Decimal("275000"), 275000)
+    assert august.attainment == Decimal("0.0")
+
+
+def test_unmet_target_keeps_accumulating_over_several_months(personas):
+    _east_china_quota(personas.salesperson)
+
+    score_period(JULY)
+
+    targets = [row.target for row in Attainment.objects.order_by("month")]
+    assert targets == [Decimal(375000 * n) for n in range(1, 7)]

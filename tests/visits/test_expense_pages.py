@@ -1,0 +1,101 @@
+"""The expense pages render with their real templates."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from visits import expense_services as services
+from visits.models import ExpenseClaim, TripPlan
+
+pytestmark = pytest.mark.django_db
+
+
+def _claim(person, amount="800"):
+    claim = services.open_claim(by=person, month=date(2025, 7, 1))
+    services.add_expense_item(
+        claim=claim,
+        by=person,
+        spent_on=date(2025, 7, 8),
+        category="lodging",
+        amount=Decimal(amount),
+        invoice_number="HZ-0001",
+    )
+    return claim
+
+
+def test_salesperson_adds_an_item_and_sees_the_cap_used(personas, login):
+    claim = _claim(personas.salesperson)
+    client = login(personas.salesperson)
+
+    client.post(
+        reverse("expenses:item_add", args=[claim.pk]),
+        {
+            "spent_on": "2025-07-09",
+            "category": "transport",
+            "amount": "200",
+            "invoice_number": "HZ-0002",
+        },
+    )
+    page = client.get(reverse("expenses:claim", args=[claim.pk])).content.decode()
+
+    assert "HZ-0002" in page
+    assert "1,000.00" in page  # already claimed against the 5,000 cap
+    assert 'id="expense-cap"' in page
+
+
+def test_duplicate_invoice_is_shown_next_to_its_field(personas, login):
+    claim = _claim(personas.salesperson)
+
+    response = login(personas.salesperson).post(
+        reverse("expenses:item_add", args=[claim.pk]),
+        {
+            "spent_on": "2025-07-09",
+            "category": "transport",
+            "amount": "200",
+            "invoice_number": "HZ-0001",
+        },
+    )
+
+    assert "was already claimed" in response.content.decode()
+    assert claim.items.count() == 1
+
+
+def test_manager_approves_in_the_queue_in_place(personas, login):
+    claim = services.submit_claim(claim=_claim(personas.salesperson), by=personas.salesperson)
+    client = login(personas.manager)
+
+    assert f'id="claim-{claim.pk}"' in client.get(reverse("expenses:queue")).content.decode()
+    response = client.post(
+        reverse("expenses:decide", args=[claim.pk]), {"decision": "approve"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert "Approved" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ExpenseClaim.Status.APPROVED
+
+
+def test_plan_spend_page_shows_planned_visited_and_spent(personas, login):
+    plan = TripPlan.objects.create(
+        salesperson=personas.salesperson,
+        region=personas.east,
+        title="宁波客户拜访",
+        starts_on=date(2025, 7, 14),
+        ends_on=date(2025, 7, 15),
+        estimated_lodging=Decimal("1200"),
+    )
+
+    page = login(personas.manager).get(reverse("expenses:plan_spend", args=[plan.pk]))
+
+    assert 'id="plan-spend"' in page.content.decode()
+    assert "1,200.00" in page.content.decode()
+
+
+def test_queue_marks_a_decision_past_its_three_working_days(personas, login):
+    claim = services.submit_claim(claim=_claim(personas.salesperson), by=personas.salesperson)
+    ExpenseClaim.objects.filter(pk=claim.pk).update(decision_due_on=date(2025, 8, 6))
+
+    page = login(personas.manager).get(reverse("expenses:queue")).content.decode()
+
+    assert "overdue" in page

@@ -1,0 +1,47 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from territories.forms import _Form
+from visits.expense_selectors import own_trip_plans
+from visits.models import ExpenseCategory
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ExpenseItemForm(_Form):
+    submit_label = _("Add item")
+    spent_on = forms.DateField(label=_("Date"), widget=DATE)
+    category = forms.ChoiceField(label=_("Category"), choices=ExpenseCategory.choices)
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    invoice_number = forms.CharField(label=_("Invoice number"), max_length=40)
+    trip_plan = forms.ModelChoiceField(label=_("Trip plan"), queryset=None, required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trip_plan"].queryset = own_trip_plans(user)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("return", _("Return")), ("reject", _("Reject"))]
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+
+class AdvanceForm(_Form):
+    submit_label = _("Take advance")
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE, initial=timezone.localdate)
+    trip_plan = forms.ModelChoiceField(label=_("Trip plan"), queryset=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trip_plan"].queryset = own_trip_plans(user)

@@ -1,0 +1,156 @@
+"""Monthly expense claims, their items and travel advances (SPEC §8)."""
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from visits.models import _cost
+
+
+@pghistory.track()
+class ExpenseClaim(models.Model):
+    """One salesperson's claim for one month: draft → submitted → (director) → approved."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        MANAGER_APPROVED = "manager_approved", _("Approved by the manager, awaiting the director")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        RETURNED = "returned", _("Returned for changes")
+
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        related_name="expense_claims",
+    )
+    region = models.ForeignKey(
+        "territories.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField(_("month"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+    decision_due_on = models.DateField(_("decision due"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_on_time = models.BooleanField(_("decided on time"), null=True, blank=True)
+    decision_comment = models.CharField(_("comment"), max_length=500, blank=True)
+    settlement = models.DecimalField(
+        _("settlement (+ pay out, − refund)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("expense claim")
+        verbose_name_plural = _("expense claims")
+        ordering = ["-month", "salesperson_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["salesperson", "month"], name="one_claim_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.salesperson} {self.month:%Y-%m}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class ExpenseCategory(models.TextChoices):
+    LODGING = "lodging", _("Lodging")
+    TRANSPORT = "transport", _("Transport")
+    PHONE = "phone", _("Phone")
+    ENTERTAINMENT = "entertainment", _("Entertainment")
+    OTHER = "other", _("Other")
+
+
+class ExpenseItem(models.Model):
+    claim = models.ForeignKey(
+        ExpenseClaim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="items"
+    )
+    spent_on = models.DateField(_("date"))
+    category = models.CharField(_("category"), max_length=20, choices=ExpenseCategory.choices)
+    amount = _cost(_("amount"))
+    # SPEC §8: a formal invoice number never appears twice, across all claims.
+    invoice_number = models.CharField(_("invoice number"), max_length=40, unique=True)
+    trip_plan = models.ForeignKey(
+        "visits.TripPlan",
+        verbose_name=_("trip plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expense_items",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("expense item")
+        verbose_name_plural = _("expense items")
+        ordering = ["spent_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="expense_item_positive"),
+            models.CheckConstraint(
+                condition=~Q(invoice_number=""), name="expense_item_has_invoice_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_number} {self.amount}"
+
+
+class TravelAdvance(models.Model):
+    """Cash taken before a trip, settled against the month's approved claim."""
+
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        related_name="travel_advances",
+    )
+    trip_plan = models.ForeignKey(
+        "visits.TripPlan",
+        verbose_name=_("trip plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="advances",
+    )
+    amount = _cost(_("amount"))
+    paid_on = models.DateField(_("paid on"))
+    settled_by_claim = models.ForeignKey(
+        ExpenseClaim,
+        verbose_name=_("settled by claim"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="advances",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("travel advance")
+        verbose_name_plural = _("travel advances")
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="advance_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.salesperson} {self.amount} {self.paid_on}"

@@ -1,0 +1,182 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from salesops.errors import DomainError
+from salesops.forms import add_domain_error
+from salesops.models import CompanySettings
+from salesops.months import current_month, parse_month
+from visits import expense_selectors as selectors
+from visits import expense_services as services
+from visits.expense_forms import AdvanceForm, DecisionForm, ExpenseItemForm
+
+
+@login_required
+@require_GET
+def claim_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "claims": selectors.claims_for(request.user).order_by("-month", "salesperson_id")[:100],
+        "this_month": current_month(),
+    }
+    return render(request, "visits/expenses/claim_list.html", context)
+
+
+@login_required
+@require_POST
+def claim_open(request: HttpRequest) -> HttpResponse:
+    if not request.user.sells:
+        raise PermissionDenied
+    month = parse_month(request.POST.get("month"), current_month())
+    try:
+        claim = services.open_claim(by=request.user, month=month)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("expenses:claims")
+    return redirect("expenses:claim", pk=claim.pk)
+
+
+def _claim_context(request, claim, form=None) -> dict:
+    mine = claim.salesperson_id == request.user.pk
+    return {
+        "claim": claim,
+        "items": claim.items.select_related("trip_plan"),
+        "form": form or (ExpenseItemForm(user=request.user) if mine else None),
+        "can_edit": mine and claim.is_editable,
+        "can_decide": services.can_decide(request.user, claim),
+        "cap": selectors.expense_cap_for(salesperson=claim.salesperson, month=claim.month),
+        "due_at": services.due_at(claim.month),
+        "advances": claim.advances.all(),
+    }
+
+
+@login_required
+@require_GET
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = selectors.claim_for(request.user, pk)
+    return render(request, "visits/expenses/claim_detail.html", _claim_context(request, claim))
+
+
+def _owned_claim(request, pk):
+    claim = selectors.claim_for(request.user, pk)
+    if claim.salesperson_id != request.user.pk:
+        raise PermissionDenied
+    return claim
+
+
+@login_required
+@require_POST
+def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _owned_claim(request, pk)
+    form = ExpenseItemForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.add_expense_item(claim=claim, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Item added."))
+            return redirect("expenses:claim", pk=claim.pk)
+    context = _claim_context(request, selectors.claim_for(request.user, pk), form)
+    return render(request, "visits/expenses/claim_detail.html", context)
+
+
+@login_required
+@require_POST
+def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.item_for(request.user, pk)
+    if item.claim.salesperson_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        services.remove_expense_item(item=item, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("expenses:claim", pk=item.claim_id)
+
+
+@login_required
+@require_POST
+def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _owned_claim(request, pk)
+    try:
+        claim = services.submit_claim(claim=claim, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Claim submitted to your regional manager."))
+    return redirect("expenses:claim", pk=claim.pk)
+
+
+@login_required
+@require_POST
+def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = selectors.claim_for(request.user, pk)
+    if not services.can_decide(request.user, claim):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            claim = services.decide_claim(claim=claim, by=request.user, **form.cleaned_data)
+        except DomainError as refusal:
+            error = refusal.message
+    else:
+        error = _("Choose approve, return or reject.")
+    claim = selectors.claim_for(request.user, pk)
+    if request.htmx:
+        return render(request, "visits/_partials/claim_row.html", {"claim": claim, "error": error})
+    if error:
+        messages.error(request, error)
+    return redirect("expenses:queue")
+
+
+@login_required
+@require_GET
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    claims = selectors.approval_queue_for(request.user)
+    return render(request, "visits/expenses/approval_queue.html", {"claims": claims})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advances(request: HttpRequest) -> HttpResponse:
+    form = None
+    if request.user.sells:
+        initial = {"amount": CompanySettings.current().travel_advance_default}
+        form = AdvanceForm(request.POST or None, user=request.user, initial=initial)
+    elif request.method == "POST":
+        raise PermissionDenied
+    if form is not None and form.is_valid():
+        try:
+            services.take_advance(by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Advance recorded."))
+            return redirect("expenses:advances")
+    context = {"form": form, "advances": selectors.advances_for(request.user)[:100]}
+    return render(request, "visits/expenses/advances.html", context)
+
+
+@login_required
+@require_GET
+def plan_spend(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_spend_for(request.user, pk)
+    cap = selectors.expense_cap_for(
+        salesperson=plan.salesperson, month=plan.starts_on.replace(day=1), plan=plan
+    )
+    return render(request, "visits/expenses/plan_spend.html", {"plan": plan, "cap": cap})
+
+
+@login_required
+@require_GET
+def spend_summary(request: HttpRequest) -> HttpResponse:
+    month = parse_month(request.GET.get("month"), current_month())
+    context = {
+        "month": month,
+        "rows": selectors.spend_by_person_and_month(request.user, month),
+    }
+    return render(request, "visits/expenses/spend_summary.html", context)
