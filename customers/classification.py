@@ -20,8 +20,11 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
 )
@@ -30,6 +33,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
 from customers.models import ClassChange, Customer, CustomerClass
+from customers.sales import Sale
 from salesops.models import CompanySettings
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -46,26 +50,29 @@ def last_three_full_months(today: date) -> tuple[date, date]:
 
 def average_monthly_sales(today: date):
     """The average of the last three full months' sales per customer, as an expression on
-    Customer (NULL when there are none).
-
-    The sales engineer plugs in here: while there is no sales table this returns NULL, so
-    demand is the estimate alone. With sales, return something like
-        Subquery(Sale.objects.filter(customer=OuterRef("pk"), sold_on__gte=start,
-                 sold_on__lt=end).values("customer").annotate(total=Sum("amount"))
-                 .values("total")) / 3
-    with (start, end) = last_three_full_months(today): a date range, never a function on the
-    date column (ARCHITECTURE "big tables").
-    """
-    return Value(None, output_field=MONEY)
+    Customer (NULL when there are none). Filters on the sale's stored local month: a date
+    range, never a function on the date column (ARCHITECTURE "big tables")."""
+    start, end = last_three_full_months(today)
+    three_months = (
+        Sale.objects.filter(customer=OuterRef("pk"), month__gte=start, month__lt=end)
+        .order_by()
+        .values("customer")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Subquery(three_months, output_field=MONEY) / Value(3, output_field=MONEY)
 
 
 def monthly_sales_totals(*, customer_id: int, start: date, end: date) -> dict[date, Decimal]:
     """One customer's sales per month in [start, end), keyed by the month's first day; months
-    without sales are absent. Used by the dealers' credit rule (SPEC §3).
-
-    The sales engineer plugs in here as well: while there is no sales table there are no sales.
-    """
-    return {}
+    without sales are absent. Used by the dealers' credit rule (SPEC §3)."""
+    return dict(
+        Sale.objects.filter(customer_id=customer_id, month__gte=start, month__lt=end)
+        .order_by()
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
+    )
 
 
 def demand_expression(today: date):

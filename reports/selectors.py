@@ -33,6 +33,14 @@ def my_attainment(user: User, period_start: date) -> QuerySet[Attainment]:
     )
 
 
+def latest_scored_month(user: User, *, own: bool = False) -> date | None:
+    """The newest month with results the user can see: where the pages open by default."""
+    queryset = attainments_for(user)
+    if own:
+        queryset = queryset.filter(salesperson=user)
+    return queryset.order_by("-month").values_list("month", flat=True).first()
+
+
 def team_attainment(user: User, month: date, region_code: str = "") -> QuerySet[Attainment]:
     queryset = attainments_for(user).filter(month=month)
     if region_code:

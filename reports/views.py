@@ -16,8 +16,8 @@ from territories.selectors import regions_for, sellers_in
 
 
 def _period(request: HttpRequest):
-    month = parse_month(request.GET.get("period"), current_month())
-    return half_year_of(month)
+    default = selectors.latest_scored_month(request.user, own=True) or current_month()
+    return half_year_of(parse_month(request.GET.get("period"), default))
 
 
 @login_required
@@ -37,7 +37,8 @@ def my_attainment(request: HttpRequest) -> HttpResponse:
 def team_attainment(request: HttpRequest) -> HttpResponse:
     if not selectors.sees_team(request.user):
         raise PermissionDenied
-    month = parse_month(request.GET.get("month"), current_month())
+    default = selectors.latest_scored_month(request.user) or current_month()
+    month = parse_month(request.GET.get("month"), default)
     rows = selectors.team_attainment(request.user, month, request.GET.get("region", ""))
     context = {
         "rows": rows,

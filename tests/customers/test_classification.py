@@ -11,6 +11,7 @@ from django.utils import timezone
 from customers import classification, services, tasks
 from customers.models import ClassChange, Customer
 from tests.customers.conftest import LARGE, days_ahead, local
+from tests.reports.factories import make_sale
 
 NOW = local(2026, 3, 2, 10, 0)
 
@@ -71,17 +72,24 @@ def test_thresholds_come_from_company_settings(make_customer, rules):
     assert _classify(customer) == "A"
 
 
-def test_sales_average_above_the_estimate_makes_a_customer_large(make_customer, monkeypatch):
-    from django.db.models import Value
-
-    monkeypatch.setattr(
-        classification,
-        "average_monthly_sales",
-        lambda today: Value(Decimal("60000"), output_field=classification.MONEY),
-    )
+def test_sales_average_above_the_estimate_makes_a_customer_large(make_customer, personas):
     customer = make_customer(estimated_monthly_demand=Decimal("1000"), expected_order_date=None)
+    # The last three full months before 2 March: December, January, February (180,000 / 3).
+    for month, amount in [(12, "50000"), (1, "70000"), (2, "60000")]:
+        year = 2025 if month == 12 else 2026
+        make_sale(personas.salesperson, amount, local(year, month, 20, 23, 30), customer=customer)
+    make_sale(
+        personas.salesperson, "900000", local(2026, 3, 1, 9, 0), customer=customer
+    )  # this month
 
     assert _classify(customer) == "C"
+
+
+def test_sales_average_below_the_threshold_keeps_a_customer_small(make_customer, personas):
+    customer = make_customer(estimated_monthly_demand=Decimal("1000"), expected_order_date=None)
+    make_sale(personas.salesperson, "149999.97", local(2026, 1, 10, 10, 0), customer=customer)
+
+    assert _classify(customer) == "D"  # 49,999.99 a month: just under 50,000
 
 
 def test_every_class_change_is_kept_with_its_date(make_customer):

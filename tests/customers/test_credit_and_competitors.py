@@ -140,3 +140,18 @@ def test_a_dispute_recorded_on_the_credit_page_refuses_credit(personas, login, d
     assert dealer.credit_incidents.get().note == "货款争议"
     page = client.get(reverse("customers:credit", args=[dealer.pk])).content.decode()
     assert "Not eligible for credit" in page
+
+
+def test_credit_reads_the_dealers_real_monthly_orders(dealer, personas):
+    from tests.customers.conftest import local
+    from tests.reports.factories import make_sale
+
+    make_sale(personas.salesperson, "80000", local(2026, 2, 3, 10, 0), customer=dealer)
+    make_sale(personas.salesperson, "50000", local(2026, 3, 9, 10, 0), customer=dealer)
+    make_sale(personas.salesperson, "30000", local(2026, 3, 31, 23, 30), customer=dealer)  # March
+    make_sale(personas.salesperson, "80000", local(2026, 4, 20, 10, 0), customer=dealer)
+
+    assert services.evaluate_credit(customer=dealer, today=TODAY).eligible
+    assert classification.monthly_sales_totals(
+        customer_id=dealer.pk, start=MONTHS[0], end=date(2026, 5, 1)
+    ) == dict.fromkeys(MONTHS, Decimal("80000.00"))

@@ -182,3 +182,13 @@ def test_director_filters_team_attainment_by_region(personas, login):
     assert str(personas.other_salesperson) in everyone
     assert str(personas.salesperson) not in south
     assert str(personas.other_salesperson) in south
+
+
+def test_attainment_pages_open_on_the_newest_scored_months(personas, login):
+    _scored(personas)
+
+    mine = login(personas.salesperson).get(reverse("reports:my_attainment"))
+    team = login(personas.manager).get(reverse("reports:team_attainment"))
+
+    assert "450,000.00" in mine.content.decode()  # the 2025 half-year, not an empty current one
+    assert "李明" in team.content.decode() and "张伟" in team.content.decode()
