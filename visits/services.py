@@ -564,3 +564,31 @@ def lock_week(
             changes={"salesperson": salesperson, "week_start": lock.week_start, "reason": reason},
         )
     return lock
+
+
+OPEN_PLAN_STATUSES = [
+    TripPlan.Status.DRAFT,
+    TripPlan.Status.SUBMITTED,
+    TripPlan.Status.MANAGER_APPROVED,
+    TripPlan.Status.RETURNED,
+    TripPlan.Status.APPROVED,
+]
+
+
+@transaction.atomic
+def hand_over_open_plans(*, from_person: User, to_person: User, region: Region, by: User) -> int:
+    """SPEC §3 handover: the leaver's trips not yet completed go to the successor, in the
+    handover's own transaction (called by the customers app's handover signal)."""
+    plans = TripPlan.objects.filter(
+        salesperson=from_person, region=region, status__in=OPEN_PLAN_STATUSES
+    )
+    plan_ids = list(plans.values_list("pk", flat=True))
+    moved = TripPlan.objects.filter(pk__in=plan_ids).update(salesperson=to_person)
+    if moved:
+        audit.record(
+            "visits.trip_plan.handed_over",
+            actor=by,
+            target=to_person,
+            changes={"from": from_person, "to": to_person, "trip_plans": plan_ids},
+        )
+    return moved

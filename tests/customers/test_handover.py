@@ -115,3 +115,23 @@ def test_salesperson_cannot_reassign(personas, book):
         services.reassign_customer(
             customer=book[0], to_person=personas.colleague, by=personas.salesperson
         )
+
+
+def test_handover_moves_open_trip_plans_and_leaves_completed_ones(personas, book):
+    from tests.visits.factories import TripPlanFactory
+    from visits.models import TripPlan
+
+    open_plan = TripPlanFactory(salesperson=personas.salesperson)
+    finished = TripPlanFactory(salesperson=personas.salesperson)
+    TripPlan.objects.filter(pk=finished.pk).update(status=TripPlan.Status.COMPLETED)
+
+    services.hand_over(
+        from_person=personas.salesperson,
+        to_person=personas.colleague,
+        region=personas.east,
+        by=personas.manager,
+    )
+
+    assert TripPlan.objects.get(pk=open_plan.pk).salesperson == personas.colleague
+    assert TripPlan.objects.get(pk=finished.pk).salesperson == personas.salesperson  # history
+    assert AuditEntry.objects.filter(action="visits.trip_plan.handed_over").count() == 1

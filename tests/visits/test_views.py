@@ -337,3 +337,12 @@ def test_admin_shows_plans_and_visits_read_only(personas, login, make_plan):
 def test_plan_edit_page_shows_the_plans_values(personas, login, draft_plan):
     body = login(personas.salesperson).get(reverse("visits:plan_edit", args=[draft_plan.pk]))
     assert f'value="{draft_plan.title}"' in body.content.decode()
+
+
+def test_plan_page_shows_the_expense_cap_and_planned_vs_spent(personas, login, draft_plan):
+    response = login(personas.salesperson).get(reverse("visits:plan", args=[draft_plan.pk]))
+
+    content = response.content.decode()
+    assert 'id="expense-cap"' in content and 'id="plan-spend"' in content
+    assert "This plan would add" in content
+    assert "900.00" in content  # the draft's estimated lodging + transport
