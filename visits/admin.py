@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from territories.admin import ReadOnlyAdmin
-from visits.models import CompetitorNote, TripPlan, TripPlanTransition, Visit, WeekLock
+from visits.models import TripPlan, TripPlanTransition, Visit, WeekLock
 
 
 class TripPlanTransitionInline(admin.TabularInline):
@@ -31,10 +31,3 @@ class VisitAdmin(ReadOnlyAdmin):
 @admin.register(WeekLock)
 class WeekLockAdmin(ReadOnlyAdmin):
     list_display = ["salesperson", "week_start", "locked_at", "reason"]
-
-
-@admin.register(CompetitorNote)
-class CompetitorNoteAdmin(ReadOnlyAdmin):
-    list_display = ["brand", "price", "territory", "visit", "created_at"]
-    list_select_related = ["territory", "visit__customer"]
-    search_fields = ["brand"]

@@ -298,40 +298,6 @@ class WeekLock(models.Model):
         return f"{self.salesperson} {self.week_start:%Y-%m-%d}"
 
 
-class CompetitorNote(models.Model):
-    """Competitor information heard during a visit (SPEC §6), kept with the visit's territory.
-
-    Feeds the territory's top-3 competitors (SPEC §6, 000 §5e).
-    """
-
-    visit = models.ForeignKey(
-        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="competitor_notes"
-    )
-    territory = models.ForeignKey(
-        "territories.Territory",
-        verbose_name=_("territory"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    brand = models.CharField(_("competitor brand"), max_length=100)
-    price = models.CharField(_("competitor price"), max_length=100, blank=True)
-    quality = models.CharField(_("quality"), max_length=200, blank=True)
-    payment_terms = models.CharField(_("payment terms"), max_length=200, blank=True)
-    after_sales_service = models.CharField(_("after-sales service"), max_length=200, blank=True)
-    strengths = models.CharField(_("strengths"), max_length=300, blank=True)
-    weaknesses = models.CharField(_("weaknesses"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("competitor note")
-        verbose_name_plural = _("competitor notes")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["territory", "brand"])]
-
-    def __str__(self) -> str:
-        return self.brand
-
-
 from visits.expense_models import (  # noqa: E402,F401
     ExpenseCategory,
     ExpenseClaim,

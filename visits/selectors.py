@@ -4,16 +4,16 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from customers.models import Channel, Customer
+from customers.models import Channel, CompetitorObservation, Customer
 from salesops import access
 from salesops.models import AuditEntry, CompanySettings, Role, User
 from territories.models import CrossTerritoryRequest, Territory
 from visits import services
-from visits.models import CompetitorNote, PlannedVisit, TripPlan, Visit, WeekLock
+from visits.models import PlannedVisit, TripPlan, Visit, WeekLock
 
 Status = TripPlan.Status
 TERMINAL_CHANNELS = [Channel.TERMINAL_LARGE, Channel.TERMINAL_MEDIUM, Channel.TERMINAL_SMALL]
@@ -179,7 +179,7 @@ def visit_log(
     if week is not None:
         start, end = week_bounds(services.week_start(week))
         visits = visits.filter(visited_at__gte=start, visited_at__lt=end)
-    return visits.prefetch_related("competitor_notes")
+    return visits.prefetch_related("competitor_observations__competitor")
 
 
 def mark_locked(visits: list[Visit]) -> list[Visit]:
@@ -238,17 +238,19 @@ def market_territory_for(user: User, pk: int) -> Territory:
 
 
 def top_competitors(territory: Territory, limit: int = 3) -> list[dict]:
-    """Competitor brands most often met in the territory and below, with their latest note."""
-    notes = CompetitorNote.objects.filter(territory__path__startswith=territory.path)
+    """Competitors most often met in the territory and below (by distinct customers), with the
+    latest observation of each, from the company's competitor registry (000 §5e)."""
+    observations = CompetitorObservation.objects.filter(territory__path__startswith=territory.path)
     ranking = list(
-        notes.values("brand")
-        .annotate(customers=Count("visit__customer", distinct=True), mentions=Count("id"))
+        observations.values("competitor_id", brand=F("competitor__name"))
+        .annotate(customers=Count("customer", distinct=True), mentions=Count("id"))
         .order_by("-customers", "-mentions", "brand")[:limit]
     )
     latest = {}
-    for note in notes.filter(brand__in=[row["brand"] for row in ranking]).order_by("created_at"):
-        latest[note.brand] = note
-    return [{**row, "latest": latest.get(row["brand"])} for row in ranking]
+    ranked_ids = [row["competitor_id"] for row in ranking]
+    for observation in observations.filter(competitor_id__in=ranked_ids).order_by("created_at"):
+        latest[observation.competitor_id] = observation
+    return [{**row, "latest": latest.get(row["competitor_id"])} for row in ranking]
 
 
 def top_terminal_customers(territory: Territory, limit: int = 10) -> QuerySet[Customer]:

@@ -18,7 +18,6 @@ from territories.selectors import has_approved_cross_request
 from visits import routes
 from visits.models import (
     DECIDABLE_STATUSES,
-    CompetitorNote,
     PlannedVisit,
     TripPlan,
     TripPlanTransition,
@@ -46,6 +45,8 @@ VISIT_FIELDS = [
     "updated_demand",
     "updated_expected_order_date",
 ]
+# The visit form's name for a field of the registry's CompetitorObservation, where they differ.
+OBSERVATION_FIELDS = {"after_sales_service": "after_sales"}
 COMPETITOR_FIELDS = [
     "brand",
     "price",
@@ -434,17 +435,27 @@ def _matching_planned_visit(by: User, customer: Customer, day: date) -> PlannedV
     return candidates.filter(day=day).first() or candidates.order_by("day", "id").first()
 
 
-def _save_competitor_notes(visit: Visit, notes: list[dict]) -> list[CompetitorNote]:
-    rows = [
-        CompetitorNote(
-            visit=visit,
+def _save_competitor_notes(visit: Visit, notes: list[dict], by: User) -> list:
+    """Competitor information heard in a visit goes into the company's competitor registry
+    (customers app), linked to the visit, its customer and territory (SPEC §6)."""
+    observed_on = timezone.localtime(visit.visited_at).date()
+    return [
+        customer_services.record_competitor_observation(
+            competitor_name=note["brand"].strip(),
             territory=visit.territory,
-            **{field: note.get(field) or "" for field in COMPETITOR_FIELDS},
+            observed_on=observed_on,
+            by=by,
+            customer=visit.customer,
+            visit=visit,
+            **{
+                OBSERVATION_FIELDS.get(field, field): note.get(field) or ""
+                for field in COMPETITOR_FIELDS
+                if field != "brand"
+            },
         )
         for note in notes
         if (note.get("brand") or "").strip()
     ]
-    return CompetitorNote.objects.bulk_create(rows)
 
 
 @transaction.atomic
@@ -480,7 +491,7 @@ def record_visit(
         is_late_entry=(timezone.localdate() - visit_day).days > late_after,
         **{field: details.get(field) for field in VISIT_FIELDS if field in details},
     )
-    notes = _save_competitor_notes(visit, competitors or [])
+    notes = _save_competitor_notes(visit, competitors or [], by)
     planned = _matching_planned_visit(by, customer, visit_day)
     if planned is not None:
         planned.visit = visit
@@ -501,7 +512,7 @@ def record_visit(
             "visited_at": visited_at,
             "late": visit.is_late_entry,
             "planned_visit": planned,
-            "competitors": [note.brand for note in notes],
+            "competitors": [note.competitor.name for note in notes],
         },
     )
     return visit

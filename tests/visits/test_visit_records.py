@@ -6,13 +6,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from customers.models import CompetitorObservation
 from salesops.errors import DomainError
 from salesops.models import AuditEntry
 from territories.models import CrossTerritoryRequest
 from tests.customers.factories import CustomerFactory
 from tests.visits.factories import VisitFactory
 from visits import selectors, services
-from visits.models import CompetitorNote, PlannedVisit, Visit, WeekLock
+from visits.models import PlannedVisit, Visit, WeekLock
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,7 @@ def test_visit_across_the_territory_line_is_refused_and_nothing_is_saved(
     with pytest.raises(DomainError, match="outside your territories"):
         _record(personas, jiangsu_customer, competitors=[{"brand": "3M"}])
     assert not Visit.objects.exists()
-    assert not CompetitorNote.objects.exists()
+    assert not CompetitorObservation.objects.exists()
     jiangsu_customer.refresh_from_db()
     assert jiangsu_customer.last_contacted_at is None
 
@@ -152,7 +153,7 @@ def test_visit_does_not_close_a_planned_visit_of_a_draft(personas, draft_plan, h
     assert selectors.completion(draft_plan)["done"] == 0
 
 
-def test_competitor_notes_are_kept_with_the_visits_territory(personas, hangzhou_customer):
+def test_competitors_heard_in_a_visit_join_the_registry(personas, hangzhou_customer):
     visit = _record(
         personas,
         hangzhou_customer,
@@ -161,8 +162,14 @@ def test_competitor_notes_are_kept_with_the_visits_territory(personas, hangzhou_
             {"brand": "  "},
         ],
     )
-    note = CompetitorNote.objects.get()
-    assert (note.visit, note.territory, note.brand) == (visit, personas.xihu, "汉高")
+    note = CompetitorObservation.objects.select_related("competitor").get()
+    assert (note.visit, note.territory, note.competitor.name) == (visit, personas.xihu, "汉高")
+    assert (note.customer, note.price, note.payment_terms) == (
+        hangzhou_customer,
+        "38元/kg",
+        "月结60天",
+    )
+    assert note.observed_on == timezone.localtime(visit.visited_at).date()
 
 
 def test_territory_top_three_competitors_count_distinct_customers(personas, hangzhou_customer):
