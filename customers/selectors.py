@@ -68,6 +68,11 @@ def recent_visits(customer: Customer, limit: int = 10):
     return list(customer.visits.select_related("salesperson").order_by("-visited_at")[:limit])
 
 
+def recent_sales(customer: Customer, limit: int = 10):
+    """The customer's latest sales lines (one query, bounded; the sale date is indexed)."""
+    return list(customer.sales.select_related("salesperson").order_by("-sold_at")[:limit])
+
+
 def duplicate_candidates(
     *, name_key: str, phone_keys: list[str], exclude_pk: int | None = None
 ) -> QuerySet[Customer]:

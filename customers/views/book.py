@@ -91,6 +91,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "customer": customer,
         "visits": selectors.recent_visits(customer),
+        "sales": selectors.recent_sales(customer),
         "can_change": selectors.can_change(request.user, customer),
         "can_reassign": access.can_manage_region(request.user, customer.territory.region),
         "contact_form": ContactForm(),

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,6 +227,26 @@ def test_customer_page_queries_do_not_grow_with_contacts(
     many = _page_queries(client, make_customer(), 25, django_assert_max_num_queries)
 
     assert many == few
+
+
+def test_customer_page_shows_its_sales_in_the_same_queries_however_many(
+    personas, login, make_customer, rules
+):
+    from tests.reports.factories import local, make_sale
+
+    client = login(personas.salesperson)
+    customer = make_customer()
+    make_sale(personas.salesperson, "12345.60", local(2026, 5, 6), customer=customer)
+    url = reverse("customers:detail", args=[customer.pk])
+    with CaptureQueriesContext(connection) as one_sale:
+        first = client.get(url).content.decode()
+    for day in range(1, 21):
+        make_sale(personas.salesperson, "100", local(2026, 6, day), customer=customer)
+    with CaptureQueriesContext(connection) as many_sales:
+        client.get(url)
+
+    assert "12,345.60" in first and 'id="sales"' in first
+    assert len(many_sales.captured_queries) == len(one_sale.captured_queries)
 
 
 # --- exports -----------------------------------------------------------------------------
