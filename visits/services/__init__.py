@@ -1,0 +1,67 @@
+"""Every change to trip plans, planned visits and visit records (SPEC §5, §6): the only writers.
+
+Split by concept: `plans` (drafting, routes, approvals, handover) and `records` (visits, manager
+corrections, locked weeks). Callers use `visits.services.<name>`.
+"""
+
+from visits.services.plans import (
+    COST_FIELDS,
+    DECISIONS,
+    OPEN_PLAN_STATUSES,
+    add_planned_visit,
+    check_territory_line,
+    complete_trip_plan,
+    create_trip_plan,
+    day_route,
+    decide_trip_plan,
+    decide_trip_plans,
+    hand_over_open_plans,
+    is_director_of,
+    is_first_level_approver,
+    may_decide,
+    needs_director,
+    order_day_route,
+    remove_planned_visit,
+    submit_trip_plan,
+    update_trip_plan,
+)
+from visits.services.records import (
+    COMPETITOR_FIELDS,
+    OBSERVATION_FIELDS,
+    VISIT_FIELDS,
+    change_visit,
+    is_week_locked,
+    lock_week,
+    record_visit,
+    week_start,
+)
+
+__all__ = [
+    "COMPETITOR_FIELDS",
+    "COST_FIELDS",
+    "DECISIONS",
+    "OBSERVATION_FIELDS",
+    "OPEN_PLAN_STATUSES",
+    "VISIT_FIELDS",
+    "add_planned_visit",
+    "change_visit",
+    "check_territory_line",
+    "complete_trip_plan",
+    "create_trip_plan",
+    "day_route",
+    "decide_trip_plan",
+    "decide_trip_plans",
+    "hand_over_open_plans",
+    "is_director_of",
+    "is_first_level_approver",
+    "is_week_locked",
+    "lock_week",
+    "may_decide",
+    "needs_director",
+    "order_day_route",
+    "record_visit",
+    "remove_planned_visit",
+    "submit_trip_plan",
+    "update_trip_plan",
+    "week_start",
+]
