@@ -29,6 +29,13 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Our apps first: their translations take precedence over Django's and the libraries'
+    # (Django's admin says 过滤器 for "Filter"; our screens say 筛选).
+    "salesops",
+    "territories",
+    "customers",
+    "visits",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,11 +54,6 @@ INSTALLED_APPS = [
     "csp",
     "pgtrigger",
     "pghistory",
-    "salesops",
-    "territories",
-    "customers",
-    "visits",
-    "reports",
 ]
 
 MIDDLEWARE = [
