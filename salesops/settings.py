@@ -134,6 +134,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["salesops.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.str("COMPANY_TIME_ZONE", default="Asia/Shanghai")
