@@ -97,6 +97,21 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'salesops.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Two people deciding at once on the embedded default: every transaction takes the write
+    # lock when it begins (so the second waits, then reads the first one's decision instead of
+    # failing with "database is locked"), readers keep reading during a write (WAL), and a
+    # waiting writer gives up only after 20 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    # Tests run on a file like the app does: an in-memory database shared between threads
+    # locks whole tables, which is not how the embedded default behaves.
+    DATABASES["default"].setdefault("TEST", {"NAME": str(BASE_DIR / "var" / "test.sqlite3")})
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ON_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")

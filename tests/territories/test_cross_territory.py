@@ -120,7 +120,7 @@ def test_posted_status_or_requester_fields_change_nothing(personas, ningbo_custo
     login(personas.colleague).post(
         reverse("territories:request_new"),
         {
-            "customer": ningbo_customer.pk,
+            "customer": f"{ningbo_customer.name} #{ningbo_customer.pk}",
             "reason": "Nanjing buyer",
             "status": "approved",
             "requester": personas.manager.pk,
