@@ -136,6 +136,7 @@ TABLE: list[Rule] = [
     ),
     *_rules(
         "7",
+        (r"menu entries", "§7.1, §7.3, §7.6"),
         (r"scoring job \(|results of the scoring", "§7.5–§7.11"),
         (r"assessment flags", "§7.7–§7.9"),
         (r"time zone|local month", "§7.2, §0.2"),
@@ -158,6 +159,7 @@ TABLE: list[Rule] = [
     *_rules(
         "8",
         (r"items with unique invoices", "§8.1–§8.6"),
+        (r"menu entries|demo expense claims", "§8.1"),
         (r"issue 5|plan adds|plan would add|planned vs spent", "§8.7"),
         (r"invoice number never|never appears twice", "§8.2"),
         (r"due by|5th", "§8.3"),
