@@ -140,7 +140,7 @@ CITY_PATH_LENGTH = len("330000/330100/")
 
 
 def blank_areas(user: User, region: Region) -> list[Territory]:
-    """Cities of the region with no customers, or no visit for `blank_area_days` (SPEC §2).
+    """Cities of the region with no customers, or no visit for `blank_area_days` (rules.md §2.6).
 
     Customers and visits are counted per city over the whole subtree (the city and its
     counties), with two grouped queries whatever the number of customers or visits.

@@ -95,7 +95,7 @@ class BulkDecisionForm(DecisionForm):
 
 
 class VisitForm(forms.Form):
-    """The fast form (SPEC §6): fields in typing order, one competitor per entry."""
+    """The fast form (rules.md §6.1): fields in typing order, one competitor per entry."""
 
     customer = CustomerField()
     visited_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())

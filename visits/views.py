@@ -92,7 +92,7 @@ def _plan_context(request: HttpRequest, plan, form=None) -> dict:
         "can_decide": services.may_decide(request.user, plan),
         "needs_director": services.needs_director(plan),
         "form": form or PlannedVisitForm(user=request.user, initial={"day": plan.starts_on}),
-        # SPEC §8 / issue 5: the month's cap used and what this plan adds; planned vs spent.
+        # rules.md §8.7 / issue 5: the month's cap used and what this plan adds; planned vs spent.
         "cap": expense_selectors.expense_cap_for(
             salesperson=plan.salesperson, month=plan.starts_on.replace(day=1), plan=plan
         ),

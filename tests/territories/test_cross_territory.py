@@ -1,4 +1,5 @@
-"""Cross-territory requests (SPEC §2): the salesperson asks, the region's manager decides once."""
+"""Cross-territory requests (rules.md §2.5): the salesperson asks, the region's manager
+decides once."""
 
 import threading
 

@@ -1,4 +1,5 @@
-"""Logging visits and calls (SPEC §6), territory lines (§2), locking and corrections."""
+"""Logging visits and calls (rules.md §6.1), territory lines (§2.5), locking and
+corrections (§6.4)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -216,7 +217,7 @@ def test_territory_top_ten_terminal_customers_by_demand(personas):
     assert all(customer.channel != Channel.DEALER for customer in top)
 
 
-# --- locking (SPEC §6) --------------------------------------------------------------------------
+# --- locking (rules.md §6.4) --------------------------------------------------------------------
 
 
 def _locked_visit(personas, hangzhou_customer):
