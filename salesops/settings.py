@@ -170,6 +170,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Time limits: the soft one raises SoftTimeLimitExceeded in the task (its transaction rolls
+# back), the hard one kills the worker process. Tasks are short by default; the nightly and
+# bulk jobs (by task name: keep in step with */tasks.py and */schedules.py) get longer limits.
+CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
+CELERY_TASK_TIME_LIMIT = 6 * 60
+_LONG_JOB_SOFT_TIME_LIMIT = 50 * 60
+_LONG_JOB_TIME_LIMIT = 55 * 60
+CELERY_TASK_ANNOTATIONS = {
+    name: {"soft_time_limit": _LONG_JOB_SOFT_TIME_LIMIT, "time_limit": _LONG_JOB_TIME_LIMIT}
+    for name in (
+        "customers.tasks.classify_all",  # nightly classification
+        "customers.tasks.run_import",  # a confirmed prospect list
+        "reports.tasks.score_months",  # scoring a range of half-years
+        "reports.tasks.score_recent_months",  # nightly rollup and scoring
+    )
+}
+# With acks_late a task's message stays unacknowledged until it ends; Redis hands it to another
+# worker after the visibility timeout. It must outlast the longest hard limit, or a long job
+# would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _LONG_JOB_TIME_LIMIT + 10 * 60}
+# beat's record of the last runs: under var/, not in the working directory.
+CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):
