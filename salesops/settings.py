@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "salesops.middleware.CompanySettingsPerRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes last: it answers locked-out logins after authentication has been attempted.
     "axes.middleware.AxesMiddleware",
