@@ -1,3 +1,6 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 import pghistory
@@ -133,7 +136,52 @@ class CompanySettings(models.Model):
     def __str__(self) -> str:
         return str(_("Company settings"))
 
+    def save(self, *args, **kwargs) -> None:
+        _forget_current()
+        super().save(*args, **kwargs)
+        _forget_current()
+
+    def delete(self, *args, **kwargs):
+        _forget_current()
+        return super().delete(*args, **kwargs)
+
     @classmethod
     def current(cls) -> "CompanySettings":
+        """The one row. Inside `per_request()` (every web request) it is read once and kept
+        for the rest of that request, unless the request itself saves or deletes it: from then
+        on every call reads again. Outside (tasks, commands, the shell) every call reads."""
+        memo = _current_memo.get()
+        if memo is not None and memo.row is not None:
+            return memo.row
         settings_row, _created = cls.objects.get_or_create(pk=1)
+        if memo is not None and memo.keep:
+            memo.row = settings_row
         return settings_row
+
+    @staticmethod
+    @contextmanager
+    def per_request() -> Iterator[None]:
+        token = _current_memo.set(_Memo())
+        try:
+            yield
+        finally:
+            _current_memo.reset(token)
+
+
+class _Memo:
+    """`CompanySettings.current()` for one request. After a save in the request it stops
+    keeping the row (the save may yet be rolled back), so every later call reads again."""
+
+    def __init__(self) -> None:
+        self.row: CompanySettings | None = None
+        self.keep = True
+
+
+_current_memo: ContextVar[_Memo | None] = ContextVar("company_settings_memo", default=None)
+
+
+def _forget_current() -> None:
+    memo = _current_memo.get()
+    if memo is not None:
+        memo.row = None
+        memo.keep = False
