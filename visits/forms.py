@@ -198,8 +198,11 @@ class VisitLogFilterForm(forms.Form):
 
     def __init__(self, *args, people, customers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["salesperson"].queryset = people
-        self.fields["salesperson"].widget.attrs["class"] = "form-select"
+        if len(people) > 1:
+            self.fields["salesperson"].queryset = people
+            self.fields["salesperson"].widget.attrs["class"] = "form-select"
+        else:  # a salesperson would only be offered themself
+            del self.fields["salesperson"]
         self.fields["week"].widget.attrs["class"] = "form-control"
         self.fields["late_only"].widget.attrs["class"] = "form-check-input"
         self.fields["customer"].queryset = customers

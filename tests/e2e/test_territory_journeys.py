@@ -53,6 +53,7 @@ def test_manager_ends_an_assignment_and_gives_the_territory_to_someone_else(page
 
     page.get_by_text("Jiangsu assigned.").wait_for()
     assert "李明" in page.locator(f"#territory-{personas.jiangsu.pk}").inner_text()
+    page.locator("#assignment-history-section summary").click()  # folded until asked for
     history = page.locator("#assignment-history").inner_text()
     assert "张伟" in history and "李明" in history  # the ended assignment stays in the history
 
