@@ -32,11 +32,13 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## make worker, make beat: on the development settings, like `make run` (DEBUG=1 unless DEBUG is
+## set, so no SECRET_KEY is needed); beat keeps its schedule file under var/.
 worker: $(STAMP)
-	$(BIN)/celery -A salesops worker --loglevel=info
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A salesops worker --loglevel=info
 
 beat: $(STAMP)
-	$(BIN)/celery -A salesops beat --loglevel=info
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A salesops beat --loglevel=info
 
 bench: $(STAMP)
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key} $(BIN)/pytest tests/perf -o python_files="bench_*.py" -p no:cacheprovider -s -q $(PYTEST_ARGS)

@@ -1,4 +1,4 @@
-"""A/B/C/D classification and follow-up cadence (SPEC §4), as SQL expressions.
+"""A/B/C/D classification and follow-up cadence (rules.md §4.2), as SQL expressions.
 
 One code path for every case: `reclassify(customers)` updates any queryset of customers with a
 few set-based statements: the nightly job passes all of them, the on-commit task one.
@@ -65,7 +65,7 @@ def average_monthly_sales(today: date):
 
 def monthly_sales_totals(*, customer_id: int, start: date, end: date) -> dict[date, Decimal]:
     """One customer's sales per month in [start, end), keyed by the month's first day; months
-    without sales are absent. Used by the dealers' credit rule (SPEC §3)."""
+    without sales are absent. Used by the dealers' credit rule (rules.md §3.8)."""
     return dict(
         Sale.objects.filter(customer_id=customer_id, month__gte=start, month__lt=end)
         .order_by()
@@ -76,7 +76,7 @@ def monthly_sales_totals(*, customer_id: int, start: date, end: date) -> dict[da
 
 
 def demand_expression(today: date):
-    """SPEC §4: the latest estimate or, with sales, the larger of it and the sales average."""
+    """rules.md §4.4: the latest estimate or, with sales, the larger of it and the sales average."""
     return Greatest(
         Coalesce("estimated_monthly_demand", Value(0, output_field=MONEY)),
         Coalesce(average_monthly_sales(today), Value(0, output_field=MONEY)),
@@ -85,7 +85,7 @@ def demand_expression(today: date):
 
 
 def class_expression(rules: CompanySettings, today: date):
-    # SPEC §4: exactly 50,000 is large; an order expected exactly 15 days ahead is "within".
+    # rules.md §4.3: exactly 50,000 is large; an order expected exactly 15 days ahead is "within".
     large = GreaterThanOrEqual(demand_expression(today), rules.large_demand_threshold)
     soon = LessThanOrEqual(F("expected_order_date"), today + timedelta(days=rules.order_soon_days))
     return Case(
@@ -98,7 +98,7 @@ def class_expression(rules: CompanySettings, today: date):
 
 def follow_up_expression(rules: CompanySettings):
     """Next contact due: from the last contact (or, never contacted, from the record's
-    creation) plus the class's cadence; class D needs none (SPEC §4)."""
+    creation) plus the class's cadence; class D needs none (rules.md §4.2)."""
     since = Coalesce("last_contacted_at", "created_at")
 
     def due_after(days: int):

@@ -1,5 +1,5 @@
 """Demo book of business: a few hundred East China prospects and customers whose demand
-estimates and order dates produce all four classes (SPEC §4), with contacts, follow-ups that
+estimates and order dates produce all four classes (rules.md §4.2), with contacts, follow-ups that
 are due and overdue, dealers with credit tiers and the competitors seen.
 
 Idempotent: once East China has customers, it adds nothing.

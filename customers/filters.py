@@ -13,13 +13,18 @@ FOLLOW_UP_CHOICES = [
     ("today", _("Due today")),
     ("none", _("None required")),
 ]
-ORDERINGS = [
-    ("name", _("Customer name")),
-    ("customer_class", _("Class")),
-    ("next_follow_up_at", _("Next follow-up")),
-    ("-estimated_monthly_demand", _("Demand, largest first")),
-    ("expected_order_date", _("Expected order date")),
-]
+# Both directions of every sort, each with its own words: django-filter would add an
+# untranslated " (descending)" to the ascending label.
+ORDERINGS = {
+    "name": (_("Customer name, A to Z"), _("Customer name, Z to A")),
+    "customer_class": (_("Class, A first"), _("Class, D first")),
+    "next_follow_up_at": (_("Next follow-up, soonest first"), _("Next follow-up, latest first")),
+    "estimated_monthly_demand": (_("Demand, smallest first"), _("Demand, largest first")),
+    "expected_order_date": (_("Order expected, soonest first"), _("Order expected, latest first")),
+}
+ORDERING_LABELS = {field: labels[0] for field, labels in ORDERINGS.items()} | {
+    f"-{field}": labels[1] for field, labels in ORDERINGS.items()
+}
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -38,8 +43,8 @@ class CustomerFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
-        fields=[(name.lstrip("-"), name.lstrip("-")) for name, _label in ORDERINGS],
-        field_labels={name.lstrip("-"): label for name, label in ORDERINGS},
+        fields=[(field, field) for field in ORDERINGS],
+        field_labels=ORDERING_LABELS,
     )
 
     class Meta:
@@ -49,7 +54,11 @@ class CustomerFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["territory"].queryset = selectors.territory_choices(user)
-        self.filters["owner"].queryset = selectors.owner_choices(user)
+        owners = selectors.owner_choices(user)
+        if len(owners) > 1:
+            self.filters["owner"].queryset = owners
+        else:  # a salesperson would only be offered themself
+            del self.filters["owner"]
         for form_field in self.form.fields.values():
             multiple = getattr(form_field.widget, "allow_multiple_selected", False)
             is_select = hasattr(form_field.widget, "choices") and not multiple

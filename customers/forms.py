@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from customers import selectors
 from customers.models import Channel, CreditIncident, CreditTier, Source
 from customers.normalize import InvalidPhone, normalize_phone
+from salesops.forms import DateInput
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = DateInput()
 
 
 class _Form(forms.Form):

@@ -1,4 +1,4 @@
-"""Home-page panels: the follow-up queue (SPEC §4: overdue follow-ups on the dashboards)."""
+"""Home-page panels: the follow-up queue (rules.md §4.6: overdue follow-ups on the dashboards)."""
 
 from django.http import HttpRequest
 

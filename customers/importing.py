@@ -1,4 +1,4 @@
-"""Prospect list imports (SPEC §3): preview, an error per bad line, all or nothing.
+"""Prospect list imports (rules.md §3.5): preview, an error per bad line, all or nothing.
 
 The upload keeps the file and its checked lines in an ImportBatch for the preview, where the
 user may change which column holds what; confirming queues `tasks.run_import`, which writes
@@ -107,7 +107,7 @@ def confirm_import(
 
 
 def run_import(*, batch_id: int, progress: Callable[[int, int], None] | None = None) -> int:
-    """Write a confirmed batch: every line or none (SPEC §3). Safe to run twice."""
+    """Write a confirmed batch: every line or none (rules.md §3.5). Safe to run twice."""
     claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
         status=ImportBatch.Status.RUNNING
     )

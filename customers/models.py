@@ -26,7 +26,7 @@ class Source(models.TextChoices):
 
 
 class CustomerClass(models.TextChoices):
-    """SPEC §4: two axes, monthly demand × how soon an order is expected."""
+    """rules.md §4.1: two axes, monthly demand × how soon an order is expected."""
 
     A = "A", _("A: large demand, order within the threshold")
     B = "B", _("B: small demand, order within the threshold")
@@ -35,7 +35,7 @@ class CustomerClass(models.TextChoices):
 
 
 class CreditTier(models.TextChoices):
-    """Dealers' credit tiers (SPEC §3, 001 §5.2). Only tier A may get credit."""
+    """Dealers' credit tiers (rules.md §3.8). Only tier A may get credit."""
 
     A = "A", _("A: first-level agent")
     AA = "AA", _("AA: second-level agent")
@@ -43,7 +43,7 @@ class CreditTier(models.TextChoices):
 
 
 class Contact(models.Model):
-    """A person at a customer (SPEC §3: name, position, phone; e-mail too)."""
+    """A person at a customer (rules.md §3.3: name, position, phone; e-mail too)."""
 
     customer = models.ForeignKey(
         "Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
@@ -64,7 +64,7 @@ class Contact(models.Model):
 
 
 class ClassChange(models.Model):
-    """Every change of a customer's class, with its date (SPEC §4: a C turning A is news)."""
+    """Every change of a customer's class, with its date (rules.md §4.5: a C turning A is news)."""
 
     customer = models.ForeignKey(
         "Customer",
@@ -89,7 +89,8 @@ class ClassChange(models.Model):
 
 
 class CreditIncident(models.Model):
-    """A bad debt or a dispute with a dealer: three clean months are needed for credit (SPEC §3)."""
+    """A bad debt or a dispute with a dealer: three clean months are needed for credit
+    (rules.md §3.8)."""
 
     class Kind(models.TextChoices):
         BAD_DEBT = "bad_debt", _("Bad debt")
@@ -115,7 +116,7 @@ class CreditIncident(models.Model):
 
 
 class Competitor(models.Model):
-    """The competitors registry (SPEC §6)."""
+    """The competitors registry (rules.md §6.5)."""
 
     name = models.CharField(_("name"), max_length=200)
     normalized_name = models.CharField(max_length=200, unique=True, editable=False)
@@ -133,7 +134,7 @@ class Competitor(models.Model):
 
 
 class CompetitorObservation(models.Model):
-    """What was seen of a competitor at a customer or in a territory (SPEC §6: brand, price,
+    """What was seen of a competitor at a customer or in a territory (rules.md §6.5: brand, price,
     quality, payment terms, after-sales service, strengths and weaknesses).
 
     Visits write these through `customers.services.record_competitor_observation`; the
@@ -203,7 +204,7 @@ class CompetitorObservation(models.Model):
 
 
 class Handover(models.Model):
-    """A departing salesperson's book moved to a successor in one step (SPEC §3)."""
+    """A departing salesperson's book moved to a successor in one step (rules.md §3.7)."""
 
     from_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -300,7 +301,7 @@ class ImportBatch(models.Model):
     ]
 )
 class Customer(models.Model):
-    """A prospect (准客户) or, from its first sale on, a customer (成交客户). SPEC §3."""
+    """A prospect (准客户) or, from its first sale on, a customer (成交客户). rules.md §3.1."""
 
     class Status(models.TextChoices):
         PROSPECT = "prospect", _("Prospect")
@@ -347,10 +348,10 @@ class Customer(models.Model):
     current_price = models.CharField(_("price they pay"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
     last_contacted_at = models.DateTimeField(_("last contact"), null=True, blank=True)
-    # Duplicate detection keys (SPEC §3), written by the services from name and phone.
+    # Duplicate detection keys (rules.md §3.4), written by the services from name and phone.
     normalized_name = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     normalized_phone = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
-    # SPEC §4: written by customers.classification (nightly and after each change).
+    # rules.md §4.5: written by customers.classification (nightly and after each change).
     customer_class = models.CharField(
         _("class"), max_length=1, choices=CustomerClass.choices, blank=True, db_index=True
     )
@@ -358,7 +359,7 @@ class Customer(models.Model):
     next_follow_up_at = models.DateTimeField(
         _("next follow-up"), null=True, blank=True, db_index=True
     )
-    # SPEC §3: dealers only.
+    # rules.md §3.8: dealers only.
     credit_tier = models.CharField(
         _("credit tier"), max_length=3, choices=CreditTier.choices, blank=True
     )

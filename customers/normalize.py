@@ -1,4 +1,4 @@
-"""Keys for duplicate detection (SPEC §3): a normalised name and a normalised phone.
+"""Keys for duplicate detection (rules.md §3.4): a normalised name and a normalised phone.
 
 Two spellings of one company or one number give the same key, so "杭州永固胶业有限公司",
 "杭州 永固胶业" and "ＨＡＮＧＺＨＯＵ永固胶业 Co., Ltd." are caught before they are saved twice.
@@ -77,7 +77,7 @@ def normalize_phone(phone: str) -> str:
     digits = re.sub(r"\D", "", text)
     international = text.startswith("+") or digits.startswith("0086")
     if text.startswith("+") and not digits.startswith("86"):
-        raise InvalidPhone(phone)  # mainland numbers only (SPEC §3)
+        raise InvalidPhone(phone)  # mainland numbers only (rules.md §3.4)
     if digits.startswith("0086"):
         digits = digits[4:]
     elif digits.startswith("86") and (international or len(digits) in (12, 13)):

@@ -23,7 +23,7 @@ from territories.models import Region, Territory
 
 def customers_for(user: User) -> QuerySet[Customer]:
     """The book of business the user may see: salespeople their territories, managers and
-    directors their regions, head office everything (SPEC §1)."""
+    directors their regions, head office everything (rules.md §1.1)."""
     return Customer.objects.filter(access.territory_q(user)).select_related("territory", "owner")
 
 
@@ -87,7 +87,7 @@ def duplicate_candidates(
     return queryset.order_by("name")
 
 
-# --- follow-up queue (SPEC §4) -------------------------------------------------------------
+# --- follow-up queue (rules.md §4.6) -------------------------------------------------------
 
 
 def _day_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -118,7 +118,7 @@ def region_follow_ups(user: User) -> QuerySet[Customer]:
 
 
 def recent_upgrades(customers: QuerySet[Customer], days: int = 7) -> QuerySet[ClassChange]:
-    """Customers that became A or B lately (SPEC §4: a C that turns into an A is news)."""
+    """Customers that became A or B lately (rules.md §4.5: a C that turns into an A is news)."""
     since = timezone.now() - timedelta(days=days)
     return (
         ClassChange.objects.filter(
@@ -158,7 +158,7 @@ def competitors() -> QuerySet[Competitor]:
 
 
 def top_competitors(user: User, territory: Territory, limit: int = 3) -> QuerySet[Competitor]:
-    """SPEC §6: per territory (with its cities and counties) the most-seen competitors."""
+    """rules.md §6.6: per territory (with its cities and counties) the most-seen competitors."""
     observations = CompetitorObservation.objects.filter(
         access.territory_q(user), territory__path__startswith=territory.path
     )

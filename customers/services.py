@@ -114,7 +114,7 @@ def create_customer(
     owner: User | None = None,
     **details,
 ) -> Customer:
-    """A new prospect (SPEC §3), flagged when it duplicates one already on file."""
+    """A new prospect (rules.md §3.4), flagged when it duplicates one already on file."""
     _require_changeable(by, territory)
     name = name.strip()
     if not name:
@@ -180,7 +180,7 @@ def record_contact(
     demand: Decimal | None = None,
     expected_order_date: date | None = None,
 ) -> Customer:
-    """A visit or call reached the customer (SPEC §4: a phone call counts as contact).
+    """A visit or call reached the customer (rules.md §4.2: a phone call counts as contact).
 
     Keeps the latest contact time and, when the visit brought them, the new demand estimate
     and expected order date; the class is recomputed once the visit commits.
@@ -198,7 +198,7 @@ def record_contact(
     if changed:
         customer.save(update_fields=[*changed, "updated_at"])
         audit.record("customers.customer.contacted", actor=by, target=customer, changes=changed)
-    _queue_reclassification(customer)  # SPEC §4: recomputed after each visit
+    _queue_reclassification(customer)  # rules.md §4.5: recomputed after each visit
     return customer
 
 
@@ -238,7 +238,7 @@ def remove_contact(*, contact: Contact, by: User) -> None:
     contact.delete()
 
 
-# --- reassignment and handover (SPEC §3: customers are company property) -------------------
+# --- reassignment and handover (rules.md §3.6: customers are company property) -------------
 
 
 def _require_successor(region: Region, person: User) -> None:
@@ -316,7 +316,7 @@ def hand_over(
     return handover
 
 
-# --- dealers' credit (SPEC §3, 001 §5.2) -------------------------------------------------------
+# --- dealers' credit (rules.md §3.8) -----------------------------------------------------------
 
 
 @dataclass
@@ -366,7 +366,7 @@ def record_credit_incident(
     return incident
 
 
-# --- competitors (SPEC §6) --------------------------------------------------------------------
+# --- competitors (rules.md §6.5) --------------------------------------------------------------
 
 
 @transaction.atomic

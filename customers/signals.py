@@ -3,5 +3,5 @@
 from django.dispatch import Signal
 
 # Sent inside the handover's transaction with handover, from_person, to_person: the visits app
-# moves the leaver's open trip plans and follow-ups to the successor (SPEC §3).
+# moves the leaver's open trip plans and follow-ups to the successor (rules.md §3.7).
 customers_handed_over = Signal()

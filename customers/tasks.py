@@ -8,7 +8,7 @@ from customers.models import Customer
 
 @shared_task(acks_late=True)
 def classify_all() -> int:
-    """Nightly (beat): every customer's class and next follow-up, set-based (SPEC §4)."""
+    """Nightly (beat): every customer's class and next follow-up, set-based (rules.md §4.5)."""
     return classification.reclassify(Customer.objects.all())
 
 

@@ -4,11 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from salesops.forms import DateInput
 from territories.forms import _Form
 from visits.expense_selectors import own_trip_plans
 from visits.models import ExpenseCategory
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class ExpenseItemForm(_Form):

@@ -1,4 +1,4 @@
-"""Monthly expense claims, their items and travel advances (SPEC §8)."""
+"""Monthly expense claims, their items and travel advances (rules.md §8.1, §8.6)."""
 
 import pghistory
 from django.conf import settings
@@ -88,7 +88,7 @@ class ExpenseItem(models.Model):
     spent_on = models.DateField(_("date"))
     category = models.CharField(_("category"), max_length=20, choices=ExpenseCategory.choices)
     amount = _cost(_("amount"))
-    # SPEC §8: a formal invoice number never appears twice, across all claims.
+    # rules.md §8.2: a formal invoice number never appears twice, across all claims.
     invoice_number = models.CharField(_("invoice number"), max_length=40, unique=True)
     trip_plan = models.ForeignKey(
         "visits.TripPlan",

@@ -109,7 +109,7 @@ class ExpenseCap:
 
 
 def expense_cap_for(*, salesperson: User, month: date, plan: TripPlan | None = None) -> ExpenseCap:
-    """How much of the month's cap (SPEC §8) the claimed items use, and what a plan would add.
+    """How much of the month's cap (rules.md §8.7) the claimed items use, and what a plan would add.
 
     The plan adds its estimated total unless items are already claimed against it.
     """

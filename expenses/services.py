@@ -1,4 +1,4 @@
-"""Every change to expense claims and travel advances (SPEC §8; the only writers).
+"""Every change to expense claims and travel advances (rules.md §8.1; the only writers).
 
 draft/returned → submitted → approved (or → manager_approved → approved when the month's total
 is above the cap) / rejected / returned. Decisions lock the claim row, so two approvers acting
@@ -28,7 +28,7 @@ def claim_total(claim: ExpenseClaim) -> Decimal:
 
 
 def due_at(month: date) -> datetime:
-    """SPEC §8: due by the end of the 5th (configurable) of the next month, local time."""
+    """rules.md §8.3: due by the end of the 5th (configurable) of the next month, local time."""
     due_day = CompanySettings.current().expense_due_day
     return local_midnight(add_months(month, 1).replace(day=due_day + 1))
 
@@ -192,7 +192,7 @@ def decide_claim(
     claim.status = _next_status(claim, decision)
     now = timezone.now()
     if first_decision:
-        # SPEC §8: the manager's decision is due within 3 working days (tracked).
+        # rules.md §8.4: the manager's decision is due within 3 working days (tracked).
         claim.decided_on_time = timezone.localdate(now) <= claim.decision_due_on
     claim.decided_by, claim.decided_at, claim.decision_comment = by, now, comment
     claim.save(
@@ -225,7 +225,7 @@ def _next_status(claim: ExpenseClaim, decision: str) -> str:
         raise DomainError(_("Choose approve, return or reject."))
     over_cap = claim_total(claim) > CompanySettings.current().monthly_expense_cap
     if claim.status == Status.SUBMITTED and over_cap:
-        return Status.MANAGER_APPROVED  # SPEC §8: above the cap the sales director signs too
+        return Status.MANAGER_APPROVED  # rules.md §8.5: above the cap the sales director signs too
     return Status.APPROVED
 
 
@@ -246,7 +246,7 @@ def _settle_advances(claim: ExpenseClaim) -> None:
 def take_advance(
     *, by: User, paid_on: date, amount: Decimal | None = None, trip_plan: TripPlan | None = None
 ) -> TravelAdvance:
-    """SPEC §8: an advance (about 3,000, configurable) before a trip."""
+    """rules.md §8.6: an advance (about 3,000, configurable) before a trip."""
     if not access.is_active_user(by) or not by.sells:
         raise DomainError(_("Only salespeople take travel advances."))
     if trip_plan is not None and trip_plan.salesperson_id != by.pk:

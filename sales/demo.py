@@ -1,4 +1,5 @@
-"""Demo sales, quotas and expenses for East China (SPEC §7 plan, over the last closed half-year).
+"""Demo sales, quotas and expenses for East China over the last closed half-year, after the
+plan of rules.md §7.4.
 
 4 salespeople at 375,000 a month (75,000 store + 300,000 terminal), 4 dealers at 80,000 a
 month, 3 direct stores and 16 terminal customers; sales shaped so that every flag shows up:

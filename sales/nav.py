@@ -1,4 +1,4 @@
-"""Menu entries for sales, quotas, attainment and expenses (SPEC §7, §8)."""
+"""Menu entries for sales, quotas, attainment and expenses (rules.md §7.1, §7.3, §7.6, §8.1)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -1,5 +1,5 @@
-"""The scoring job (SPEC §7): per salesperson and month the target with carry-over, sales,
-gross profit, attainment, cumulative attainment, ranks, the first-to-target bonus flag, the
+"""The scoring job (rules.md §7.5–§7.11): per salesperson and month the target with carry-over,
+sales, gross profit, attainment, cumulative attainment, ranks, the first-to-target bonus flag, the
 probation and dismissal-review flags and travel efficiency.
 
 Inputs are read as aggregates (one GROUP BY query each); the recurrence of carry-over runs over
@@ -58,7 +58,7 @@ class MonthTotals:
 
 
 def periods_touching(first_month: date, last_month: date) -> list[date]:
-    """The half-years (SPEC §7 assessment periods) holding any month of the range."""
+    """The half-years (rules.md §7.6 assessment periods) holding any month of the range."""
     starts = {half_year_of(month) for month in months_between(first_month, last_month)}
     return sorted(starts)
 
@@ -176,8 +176,8 @@ def _person_scores(person, months, totals, region_id, company, now) -> list[Atta
                 cumulative_attainment=cumulative,
                 travel_cost=month_totals.travel_cost,
                 travel_efficiency=_travel_efficiency(month_totals),
-                # SPEC §7: below 80% over the first two months → extend probation one month;
-                # below 100% over three months → dismissal review.
+                # rules.md §7.8, §7.9: below 80% over the first two months → extend probation one
+                # month; below 100% over three months → dismissal review.
                 probation_flag=quota_months == 2
                 and month_totals.quota > 0
                 and _below(
@@ -191,7 +191,7 @@ def _person_scores(person, months, totals, region_id, company, now) -> list[Atta
                 computed_at=now,
             )
         )
-        # SPEC §7: the unmet part of the target carries into next month; a surplus does not.
+        # rules.md §7.5: the unmet part of the target carries into next month; a surplus does not.
         carried_over = max(ZERO, target - month_totals.sales)
     return rows
 
@@ -202,7 +202,7 @@ def _below(sales: Decimal, quota: Decimal, percent: int) -> bool:
 
 
 def _travel_efficiency(totals: MonthTotals) -> Decimal | None:
-    """SPEC §7: travel cost ÷ gross profit; None means "no gross profit", not a number."""
+    """rules.md §7.11: travel cost ÷ gross profit; None means "no gross profit", not a number."""
     if totals.gross_profit <= 0:
         return None
     return (totals.travel_cost / totals.gross_profit).quantize(Decimal("0.0001"))
@@ -263,7 +263,7 @@ def _rank_group(group: list[Attainment], field: str) -> None:
 
 
 def _rank(rows: list[Attainment]) -> None:
-    """SPEC §7 (001 §11): monthly ranking by attainment, in the region and company-wide."""
+    """rules.md §7.10: monthly ranking by attainment, in the region and company-wide."""
     by_month, by_region_month = defaultdict(list), defaultdict(list)
     for row in rows:
         by_month[row.month].append(row)
@@ -275,7 +275,8 @@ def _rank(rows: list[Attainment]) -> None:
 
 
 def _flag_first_to_target(rows: list[Attainment]) -> None:
-    """SPEC §7: the first in a region to meet the month's target, by the sale that crossed it."""
+    """rules.md §7.7: the first in a region to meet the month's target, by the sale that
+    crossed it."""
     first: dict[tuple[int, date], Attainment] = {}
     for row in rows:
         row.bonus_flag = False

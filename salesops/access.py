@@ -100,7 +100,8 @@ def visible_territories(user: User) -> QuerySet[Territory]:
 def changeable_territories(user: User) -> QuerySet[Territory]:
     """Territories whose field records (customers, plans, visits) this user may change."""
     if not is_active_user(user) or user.role == Role.HEAD_OFFICE:
-        return Territory.objects.none()  # SPEC §1: head office never edits the field's records
+        # rules.md §1.3: head office never edits the field's records
+        return Territory.objects.none()
     if user.is_admin:
         return Territory.objects.filter(region__isnull=False)
     if user.role in (Role.MANAGER, Role.DIRECTOR):
@@ -133,7 +134,7 @@ def can_manage_region(user: User, region: Region) -> bool:
 
 
 def is_regional_manager_of(user: User, region: Region) -> bool:
-    """The first-level approver of a region's field decisions (SPEC §1)."""
+    """The first-level approver of a region's field decisions (rules.md §1.8)."""
     if not is_active_user(user):
         return False
     if user.is_admin:

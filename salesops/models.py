@@ -1,3 +1,6 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 import pghistory
@@ -39,7 +42,7 @@ class User(AbstractUser):
 
     @property
     def sells(self) -> bool:
-        # SPEC §1: a regional manager also sells in their own territory.
+        # rules.md §1.2: a regional manager also sells in their own territory.
         return self.role in (Role.SALESPERSON, Role.MANAGER)
 
 
@@ -82,19 +85,19 @@ def _money(default: str) -> models.DecimalField:
 
 
 class CompanySettings(models.Model):
-    """The rules' numbers an admin may change (SPEC: every "configurable"). One row."""
+    """The rules' numbers an admin may change (rules.md §0.5: every setting). One row."""
 
-    # SPEC §2: a territory with no visits for this many days is a blank area.
+    # rules.md §2.6: a territory with no visits for this many days is a blank area.
     blank_area_days = models.PositiveIntegerField(
         _("blank area after days without visits"), default=60
     )
-    # SPEC §3–4: classification and follow-up.
+    # rules.md §4.1, §4.2, §3.9: classification and follow-up.
     large_demand_threshold = _money("50000.00")
     order_soon_days = models.PositiveIntegerField(_("order expected soon within days"), default=15)
     hot_follow_up_days = models.PositiveIntegerField(_("A/B follow-up every days"), default=2)
     keep_in_touch_days = models.PositiveIntegerField(_("C follow-up every days"), default=30)
     small_customer_threshold = _money("10000.00")
-    # SPEC §5: trips above this estimated cost also need the sales director.
+    # rules.md §5.4: trips above this estimated cost also need the sales director.
     trip_director_threshold = _money("5000.00")
     working_day_minutes = models.PositiveIntegerField(_("working day (minutes)"), default=480)
     average_visit_minutes = models.PositiveIntegerField(_("average visit (minutes)"), default=60)
@@ -106,9 +109,9 @@ class CompanySettings(models.Model):
         decimal_places=2,
         default=Decimal("1.30"),
     )
-    # SPEC §6 / issue 4: a visit entered later than this is a late entry.
+    # rules.md §6.3 / issue 4: a visit entered later than this is a late entry.
     late_visit_entry_days = models.PositiveIntegerField(_("late visit entry after days"), default=2)
-    # SPEC §8: expenses.
+    # rules.md §8.3–§8.6: expenses.
     monthly_expense_cap = _money("5000.00")
     expense_due_day = models.PositiveIntegerField(
         _("expense claim due on day of next month"), default=5
@@ -117,7 +120,7 @@ class CompanySettings(models.Model):
         _("expense decision target (working days)"), default=3
     )
     travel_advance_default = _money("3000.00")
-    # SPEC §7: assessment flags.
+    # rules.md §7.7–§7.9: assessment flags.
     first_to_target_bonus = _money("1000.00")
     probation_attainment_percent = models.PositiveIntegerField(
         _("probation below attainment % (2 months)"), default=80
@@ -133,7 +136,52 @@ class CompanySettings(models.Model):
     def __str__(self) -> str:
         return str(_("Company settings"))
 
+    def save(self, *args, **kwargs) -> None:
+        _forget_current()
+        super().save(*args, **kwargs)
+        _forget_current()
+
+    def delete(self, *args, **kwargs):
+        _forget_current()
+        return super().delete(*args, **kwargs)
+
     @classmethod
     def current(cls) -> "CompanySettings":
+        """The one row. Inside `per_request()` (every web request) it is read once and kept
+        for the rest of that request, unless the request itself saves or deletes it: from then
+        on every call reads again. Outside (tasks, commands, the shell) every call reads."""
+        memo = _current_memo.get()
+        if memo is not None and memo.row is not None:
+            return memo.row
         settings_row, _created = cls.objects.get_or_create(pk=1)
+        if memo is not None and memo.keep:
+            memo.row = settings_row
         return settings_row
+
+    @staticmethod
+    @contextmanager
+    def per_request() -> Iterator[None]:
+        token = _current_memo.set(_Memo())
+        try:
+            yield
+        finally:
+            _current_memo.reset(token)
+
+
+class _Memo:
+    """`CompanySettings.current()` for one request. After a save in the request it stops
+    keeping the row (the save may yet be rolled back), so every later call reads again."""
+
+    def __init__(self) -> None:
+        self.row: CompanySettings | None = None
+        self.keep = True
+
+
+_current_memo: ContextVar[_Memo | None] = ContextVar("company_settings_memo", default=None)
+
+
+def _forget_current() -> None:
+    memo = _current_memo.get()
+    if memo is not None:
+        memo.row = None
+        memo.keep = False

@@ -29,7 +29,7 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 
 
 def half_year_of(month: date) -> date:
-    """First month of the half-year (the assessment period of SPEC §7) holding `month`."""
+    """First month of the half-year (the assessment period of rules.md §7.6) holding `month`."""
     return date(month.year, 1 if month.month <= 6 else 7, 1)
 
 

@@ -2,9 +2,10 @@
 
 With nothing set, the app runs on embedded defaults: SQLite in ./var, Celery tasks run
 in-process, e-mail to the console. Production names DATABASE_URL, REDIS_URL, SECRET_KEY,
-DEBUG=0 and ALLOWED_HOSTS (see README).
+DEBUG=0 and ALLOWED_HOSTS (see README; every variable is described in .env.example).
 """
 
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -16,8 +17,33 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """A yes/no variable, read strictly: 1/0, true/false, yes/no, on/off (any case); unset or
+    empty is the default. Anything else stops the start-up rather than be read as "no"."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off, not {os.environ[name]!r}."
+    )
+
+
 # DEBUG is on only under runserver unless the environment says otherwise (STYLE §12).
-DEBUG = env.bool("DEBUG", default="runserver" in sys.argv)
+DEBUG = env_flag("DEBUG", default="runserver" in sys.argv)
+# The local plain-HTTP mode (README, "Running production-shaped"): production settings, but
+# no redirect to HTTPS, no HSTS and cookies that travel over plain HTTP. Never in production.
+HTTP_ONLY = env_flag("SALESOPS_HTTP_ONLY", default=False)
+# Behind our TLS proxy (the compose file's Caddy), and only there, the proxy's
+# X-Forwarded-Proto and X-Forwarded-For are believed; a directly exposed server ignores them.
+BEHIND_PROXY = env_flag("SALESOPS_BEHIND_PROXY", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -57,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /health/ answers before the host check, whatever ALLOWED_HOSTS names.
+    "salesops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "salesops.middleware.CompanySettingsPerRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes last: it answers locked-out logins after authentication has been attempted.
     "axes.middleware.AxesMiddleware",
@@ -97,6 +126,21 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'salesops.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Two people deciding at once on the embedded default: every transaction takes the write
+    # lock when it begins (so the second waits, then reads the first one's decision instead of
+    # failing with "database is locked"), readers keep reading during a write (WAL), and a
+    # waiting writer gives up only after 20 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    # Tests run on a file like the app does: an in-memory database shared between threads
+    # locks whole tables, which is not how the embedded default behaves.
+    DATABASES["default"].setdefault("TEST", {"NAME": str(BASE_DIR / "var" / "test.sqlite3")})
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ON_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -130,6 +174,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+if BEHIND_PROXY:
+    # Otherwise every login would come from the proxy's address, and five failures would lock
+    # a user out for everyone.
+    AXES_CLIENT_IP_CALLABLE = "salesops.middleware.client_ip_behind_proxy"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -170,23 +218,47 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Time limits: the soft one raises SoftTimeLimitExceeded in the task (its transaction rolls
+# back), the hard one kills the worker process. Tasks are short by default; the nightly and
+# bulk jobs (by task name: keep in step with */tasks.py and */schedules.py) get longer limits.
+CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
+CELERY_TASK_TIME_LIMIT = 6 * 60
+_LONG_JOB_SOFT_TIME_LIMIT = 50 * 60
+_LONG_JOB_TIME_LIMIT = 55 * 60
+CELERY_TASK_ANNOTATIONS = {
+    name: {"soft_time_limit": _LONG_JOB_SOFT_TIME_LIMIT, "time_limit": _LONG_JOB_TIME_LIMIT}
+    for name in (
+        "customers.tasks.classify_all",  # nightly classification
+        "customers.tasks.run_import",  # a confirmed prospect list
+        "reports.tasks.score_months",  # scoring a range of half-years
+        "reports.tasks.score_recent_months",  # nightly rollup and scoring
+    )
+}
+# With acks_late a task's message stays unacknowledged until it ends; Redis hands it to another
+# worker after the visibility timeout. It must outlast the longest hard limit, or a long job
+# would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _LONG_JOB_TIME_LIMIT + 10 * 60}
+# beat's record of the last runs: under var/, not in the working directory.
+CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SalesOps <noreply@localhost>")
 
-# Security (ASVS level 2). On by default outside debug; `check --deploy` is clean.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the container health check speaks plain HTTP
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# Security (ASVS level 2). On by default outside debug and the local plain-HTTP mode;
+# `check --deploy` is clean. (/health/ is answered before the HTTPS redirect: the container
+# health check speaks plain HTTP.)
+_HTTPS = not DEBUG and not HTTP_ONLY
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=_HTTPS)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", default=_HTTPS)
+CSRF_COOKIE_SECURE = env_flag("CSRF_COOKIE_SECURE", default=_HTTPS)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"

@@ -1,4 +1,4 @@
-"""Demo organisation (SPEC §7 East China example): regions, people, roles and territories.
+"""Demo organisation (rules.md §7.4 East China example): regions, people, roles and territories.
 
 Idempotent: running it again finds what it made and adds only what is missing.
 """
@@ -41,7 +41,8 @@ PEOPLE = [
 
 
 def _office_city(province_code: str) -> Territory:
-    """The city-level territory of the regional office (SPEC §2: it belongs to the manager)."""
+    """The city-level territory of the regional office: it belongs to the manager
+    (rules.md §2.3)."""
     province = Territory.objects.get(code=province_code)
     return province.children.order_by("code").first() or province
 

@@ -1,9 +1,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from salesops.forms import DateInput, NamedChoiceField
 from territories import selectors
 
 
@@ -19,9 +21,7 @@ class _Form(forms.Form):
 class AssignForm(_Form):
     submit_label = _("Assign")
     salesperson = forms.ModelChoiceField(label=_("Salesperson"), queryset=None)
-    started_on = forms.DateField(
-        label=_("From"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    started_on = forms.DateField(label=_("From"), initial=timezone.localdate, widget=DateInput())
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,7 +33,7 @@ class EndAssignmentForm(_Form):
     ended_on = forms.DateField(
         label=_("Last day"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
 
@@ -57,14 +57,16 @@ class DrawForm(_Form):
 
 class CrossTerritoryRequestForm(_Form):
     submit_label = _("Send request")
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=None)
+    customer = NamedChoiceField(label=_("Customer"))
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = selectors.customers_open_to_request(user)
+        customer = self.fields["customer"]
+        customer.queryset = selectors.customers_open_to_request(user)
+        customer.suggest(url=reverse("territories:request_customers"), list_id="customer-options")
 
 
 class DecisionForm(forms.Form):

@@ -131,7 +131,7 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["territory__path", "-started_on"]
         constraints = [
-            # SPEC §2: at most one active salesperson per territory.
+            # rules.md §2.2: at most one active salesperson per territory.
             models.UniqueConstraint(
                 fields=["territory"],
                 condition=Q(ended_on__isnull=True),
@@ -187,7 +187,7 @@ class TerritoryDraw(models.Model):
 
 @pghistory.track()
 class CrossTerritoryRequest(models.Model):
-    """A salesperson asks to work one customer outside their territories (SPEC §2)."""
+    """A salesperson asks to work one customer outside their territories (rules.md §2.5)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -33,12 +33,10 @@ def managed_territory_for(user: User, pk: int) -> Territory:
 
 
 def region_tree(user: User, region: Region) -> list[Territory]:
-    """Provinces and cities of a region with their holders (counties load on demand)."""
-    territories = (
-        access.visible_territories(user)
-        .filter(region=region, level__in=[Territory.Level.PROVINCE, Territory.Level.CITY])
-        .order_by("path")
-    )
+    """The region's top territories with their holders: the tree opens folded (East China
+    alone has about a hundred cities); what lies below loads as each is unfolded."""
+    visible = access.visible_territories(user).filter(region=region)
+    territories = visible.exclude(parent__in=visible).order_by("path")
     return with_holders(list(territories), region)
 
 
@@ -140,7 +138,7 @@ CITY_PATH_LENGTH = len("330000/330100/")
 
 
 def blank_areas(user: User, region: Region) -> list[Territory]:
-    """Cities of the region with no customers, or no visit for `blank_area_days` (SPEC §2).
+    """Cities of the region with no customers, or no visit for `blank_area_days` (rules.md §2.6).
 
     Customers and visits are counted per city over the whole subtree (the city and its
     counties), with two grouped queries whatever the number of customers or visits.

@@ -31,7 +31,7 @@ def _overlapping_active_assignments(territory: Territory):
 def assign_territory(
     *, territory: Territory, salesperson: User, by: User, started_on: date | None = None
 ) -> Assignment:
-    """Give a territory to a salesperson (SPEC §2: at most one active holder, history kept).
+    """Give a territory to a salesperson (rules.md §2.2: at most one active holder, history kept).
 
     1. the actor must manage the territory's region; 2. the salesperson must sell in it;
     3. nobody may hold it, a territory above it or one below it; 4. write, audit.

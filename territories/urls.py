@@ -13,5 +13,6 @@ urlpatterns = [
     path("assignments/<int:pk>/end/", views.end_assignment, name="end_assignment"),
     path("requests/", views.request_list, name="requests"),
     path("requests/new/", views.request_new, name="request_new"),
+    path("requests/customers/", views.request_customers, name="request_customers"),
     path("requests/<int:pk>/decide/", views.request_decide, name="request_decide"),
 ]

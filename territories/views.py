@@ -140,6 +140,16 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def request_customers(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the request form: customers the user may ask for, matching the text."""
+    customers = selectors.customers_open_to_request(request.user)
+    text = request.GET.get("customer", "").strip()
+    customers = customers.filter(name__icontains=text)[:10] if text else customers.none()
+    return render(request, "_partials/customer_options.html", {"customers": customers})
+
+
+@login_required
 @require_POST
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     cross_request = selectors.cross_territory_request_for(request.user, pk)

@@ -73,6 +73,10 @@ def _hold(person: User, territory: Territory) -> Assignment:
 
 @pytest.fixture
 def personas(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     east = RegionFactory(code="east-china", name_zh="华东大区", name_en="East China")
     south = RegionFactory(code="south-china", name_zh="华南大区", name_en="South China")
     zhejiang = make_territory(
@@ -226,20 +230,69 @@ def browser():
         chromium.close()
 
 
+BROWSER_LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
+LAPTOP = {"width": 1366, "height": 768}
+
+
 @pytest.fixture
-def page(browser, live_server):
+def open_tab(browser, live_server):
+    """Opens browser tabs at laptop size in a language ("zh-hans", the default, or "en").
+
+    Every page a tab visits must log no console error: a failed request, an htmx error or a
+    script error fails the test that caused it.
+    """
+    contexts, console_errors = [], []
+
+    def _open(language: str = "zh-hans"):
+        context = browser.new_context(
+            base_url=live_server.url, locale=BROWSER_LOCALES[language], viewport=LAPTOP
+        )
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        tab = context.new_page()
+        tab.base_url = live_server.url
+        tab.on(
+            "console",
+            lambda message: (
+                message.type == "error" and console_errors.append(f"{tab.url}: {message.text}")
+            ),
+        )
+        tab.on("pageerror", lambda error: console_errors.append(f"{tab.url}: {error}"))
+        return tab
+
+    yield _open
+    for context in contexts:
+        context.close()
+    assert not console_errors, console_errors
+
+
+@pytest.fixture
+def page(open_tab):
     """A fresh browser tab in English against the live server; `page.base_url` is its root."""
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    tab.base_url = live_server.url
-    yield tab
-    context.close()
+    return open_tab("en")
+
+
+@pytest.fixture(params=["zh-hans", "en"])
+def lang_page(request, open_tab):
+    """The same journey in Simplified Chinese and in English: `lang_page.language` says which."""
+    tab = open_tab(request.param)
+    tab.language = request.param
+    return tab
+
+
+def pick_suggestion(page, field, typed: str, name: str) -> None:
+    """Type part of a name into an autocomplete and take the suggestion that names `name`."""
+    field.fill("")
+    field.press_sequentially(typed, delay=30)
+    list_id = field.get_attribute("list")
+    option = page.locator(f"#{list_id} option[value^='{name} #']")
+    option.wait_for(state="attached")
+    field.fill(option.get_attribute("value"))
 
 
 def log_in_through_browser(page, user: User, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(password)
+    page.locator("#id_password").press("Enter")
     page.wait_for_url("**/")

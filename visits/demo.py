@@ -1,4 +1,4 @@
-"""Demo trip plans in every state and a few weeks of visits for East China (SPEC §5, §6).
+"""Demo trip plans in every state and a few weeks of visits for East China (rules.md §5.2, §6.1).
 
 Idempotent: it does nothing for a salesperson who already has trip plans. Demo customers are
 found by name or created (the customers app's own demo, when present, runs first).

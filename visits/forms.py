@@ -1,7 +1,5 @@
 """Input shapes for trip plans, approvals and visit records (the rules live in visits.services)."""
 
-import re
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
@@ -11,40 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from salesops import access
+from salesops.forms import DateInput, DateTimeInput, NamedChoiceField
 from territories.models import Territory
 from visits.models import Visit
 from visits.services import COMPETITOR_FIELDS, COST_FIELDS, DECISIONS
 
-DATE = {"type": "date"}
-_ID_SUFFIX = re.compile(r"#(\d+)\s*$")
 
-
-class CustomerField(forms.CharField):
-    """A customer typed by name (the autocomplete offers "name #id"); resolved in a queryset.
-
-    The queryset is the user's whole region, so a customer across territory lines reaches the
-    service and is refused there with its reason.
-    """
+class CustomerField(NamedChoiceField):
+    """A customer typed by name, resolved in the user's whole region, so a customer across
+    territory lines reaches the service and is refused there with its reason."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Customer"))
-        kwargs.setdefault("max_length", 220)
         super().__init__(*args, **kwargs)
-        self.queryset = Customer.objects.none()
-
-    def clean(self, value):
-        text = super().clean(value).strip()
-        match = _ID_SUFFIX.search(text)
-        if match:
-            found = self.queryset.filter(pk=int(match.group(1)))
-        else:
-            found = self.queryset.filter(name__iexact=text)
-            if not found.exists():
-                found = self.queryset.filter(name__icontains=text)
-        customers = list(found[:2])
-        if len(customers) != 1:
-            raise forms.ValidationError(_("Choose one customer from the list."))
-        return customers[0]
 
 
 def customers_of_regions(user) -> "forms.QuerySet":
@@ -53,16 +30,7 @@ def customers_of_regions(user) -> "forms.QuerySet":
 
 def _customer_autocomplete(field: CustomerField, user) -> None:
     field.queryset = customers_of_regions(user)
-    field.widget.attrs.update(
-        {
-            "list": "customer-options",
-            "autocomplete": "off",
-            "hx-get": reverse("visits:customer_options"),
-            "hx-trigger": "input changed delay:200ms",
-            "hx-target": "#customer-options",
-            "hx-sync": "this:replace",
-        }
-    )
+    field.suggest(url=reverse("visits:customer_options"), list_id="customer-options")
 
 
 def _money(label) -> forms.DecimalField:
@@ -73,8 +41,8 @@ def _money(label) -> forms.DecimalField:
 
 class TripPlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs=DATE))
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs=DATE))
+    starts_on = forms.DateField(label=_("First day"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Last day"), widget=DateInput())
     cities = forms.ModelMultipleChoiceField(
         label=_("Cities"), queryset=Territory.objects.none(), required=False
     )
@@ -101,7 +69,7 @@ class TripPlanForm(forms.Form):
 
 class PlannedVisitForm(forms.Form):
     customer = CustomerField()
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs=DATE))
+    day = forms.DateField(label=_("Day"), widget=DateInput())
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     expected_result = forms.CharField(label=_("Expected result"), max_length=300, required=False)
 
@@ -127,12 +95,10 @@ class BulkDecisionForm(DecisionForm):
 
 
 class VisitForm(forms.Form):
-    """The fast form (SPEC §6): fields in typing order, one competitor per entry."""
+    """The fast form (rules.md §6.1): fields in typing order, one competitor per entry."""
 
     customer = CustomerField()
-    visited_at = forms.DateTimeField(
-        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    visited_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
     kind = forms.ChoiceField(label=_("Type"), choices=Visit.Kind.choices)
     person_met = forms.CharField(label=_("Person met"), max_length=100, required=False)
     person_position = forms.CharField(label=_("Position"), max_length=100, required=False)
@@ -147,9 +113,7 @@ class VisitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
-    follow_up_on = forms.DateField(
-        label=_("Follow-up date"), required=False, widget=forms.DateInput(attrs=DATE)
-    )
+    follow_up_on = forms.DateField(label=_("Follow-up date"), required=False, widget=DateInput())
     updated_demand = forms.DecimalField(
         label=_("Monthly demand (CNY)"),
         min_value=0,
@@ -158,7 +122,7 @@ class VisitForm(forms.Form):
         required=False,
     )
     updated_expected_order_date = forms.DateField(
-        label=_("Expected order date"), required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("Expected order date"), required=False, widget=DateInput()
     )
     competitor_brand = forms.CharField(label=_("Competitor brand"), max_length=100, required=False)
     competitor_price = forms.CharField(label=_("Their price"), max_length=100, required=False)
@@ -229,13 +193,16 @@ class VisitLogFilterForm(forms.Form):
     customer = forms.ModelChoiceField(
         label=_("Customer"), queryset=None, required=False, widget=forms.HiddenInput
     )
-    week = forms.DateField(label=_("Week of"), required=False, widget=forms.DateInput(attrs=DATE))
+    week = forms.DateField(label=_("Week of"), required=False, widget=DateInput())
     late_only = forms.BooleanField(label=_("Late entries only"), required=False)
 
     def __init__(self, *args, people, customers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["salesperson"].queryset = people
-        self.fields["salesperson"].widget.attrs["class"] = "form-select"
+        if len(people) > 1:
+            self.fields["salesperson"].queryset = people
+            self.fields["salesperson"].widget.attrs["class"] = "form-select"
+        else:  # a salesperson would only be offered themself
+            del self.fields["salesperson"]
         self.fields["week"].widget.attrs["class"] = "form-control"
         self.fields["late_only"].widget.attrs["class"] = "form-check-input"
         self.fields["customer"].queryset = customers

@@ -1,4 +1,4 @@
-"""Trip plans, planned visits and visit records (SPEC §5, §6).
+"""Trip plans, planned visits and visit records (rules.md §5.1, §6.1).
 
 The workflow (state machine, approvals, routes, locking) is built in visits/services.py; these
 models state what the database can enforce.
@@ -53,7 +53,7 @@ class TripPlan(FSMModelMixin, models.Model):
     cities = models.ManyToManyField(
         "territories.Territory", verbose_name=_("cities"), blank=True, related_name="+"
     )
-    # SPEC §5: the status changes only through the transitions below (protected: a plain
+    # rules.md §5.2: the status changes only through the transitions below (protected: a plain
     # assignment raises), and visits.services records each one in TripPlanTransition.
     status = FSMField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, protected=True
@@ -109,7 +109,7 @@ class TripPlan(FSMModelMixin, models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
-    # --- SPEC §5 state machine: draft → submitted → approved / rejected / returned → completed.
+    # --- rules.md §5.2 states: draft → submitted → approved / rejected / returned → completed.
     # The methods only move the state; visits.services checks who may act and logs the move.
 
     @transition(status, source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED)
@@ -207,7 +207,7 @@ class PlannedVisit(models.Model):
 
 @pghistory.track()
 class Visit(models.Model):
-    """A visit or call as it happened (SPEC §6). "Such information may not be fabricated"."""
+    """A visit or call as it happened (rules.md §6.4). "Such information may not be fabricated"."""
 
     class Kind(models.TextChoices):
         ON_SITE = "on_site", _("On-site visit")
@@ -272,7 +272,7 @@ class Visit(models.Model):
 
 
 class WeekLock(models.Model):
-    """A salesperson's week whose visits are locked (SPEC §6: "may not be fabricated").
+    """A salesperson's week whose visits are locked (rules.md §6.4: "may not be fabricated").
 
     Written by visits.services.lock_week, which the weekly report calls on submission.
     """

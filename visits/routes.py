@@ -1,4 +1,4 @@
-"""Field planning (SPEC §5, 004 §7): order a day's planned visits into a route.
+"""Field planning (rules.md §5.5): order a day's planned visits into a route.
 
 Pure functions over coordinates, no database: a nearest-neighbour tour improved by 2-opt, with
 great-circle distances stretched by a road factor and travel time at an average speed.
@@ -33,7 +33,7 @@ class DayRoute:
     legs: list[Leg]
     road_km: float
     travel_minutes: float
-    capacity: int  # visits the working day holds (SPEC §5)
+    capacity: int  # visits the working day holds (rules.md §5.5)
 
     @property
     def over_capacity(self) -> bool:
@@ -82,7 +82,7 @@ def two_opt(stops: list[Stop]) -> list[Stop]:
 
 
 def day_capacity(*, working_day_minutes: int, visit_minutes: int, travel_minutes: int) -> int:
-    """SPEC §5: working hours ÷ (average visit time + average travel time)."""
+    """rules.md §5.5: working hours ÷ (average visit time + average travel time)."""
     per_visit = visit_minutes + travel_minutes
     return working_day_minutes // per_visit if per_visit else 0
 

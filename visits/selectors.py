@@ -104,7 +104,7 @@ def plan_days(plan: TripPlan) -> list[dict]:
 
 
 def completion(plan: TripPlan) -> dict:
-    """SPEC §5: planned visits matched with visits logged."""
+    """rules.md §5.6: planned visits matched with visits logged."""
     counts = plan.planned_visits.aggregate(
         planned=Count("id"), done=Count("id", filter=Q(visit__isnull=False))
     )
@@ -195,7 +195,7 @@ def mark_locked(visits: list[Visit]) -> list[Visit]:
 
 
 def visit_history(visit: Visit) -> list[dict]:
-    """The visit's audit trail: recorded, changed, corrected (SPEC §6: kept in history),
+    """The visit's audit trail: recorded, changed, corrected (rules.md §6.4: kept in history),
     each with its changed fields as (field, before, after)."""
     entries = AuditEntry.objects.filter(
         target_type=ContentType.objects.get_for_model(Visit), target_id=str(visit.pk)
@@ -230,7 +230,7 @@ def people_in_log(user: User) -> QuerySet[User]:
     return access.visible_people(user).filter(role__in=[Role.SALESPERSON, Role.MANAGER])
 
 
-# --- the territory's market (SPEC §6, 000 §5e) ---------------------------------------------------
+# --- the territory's market (rules.md §6.6) ------------------------------------------------------
 
 
 def market_territory_for(user: User, pk: int) -> Territory:

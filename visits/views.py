@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from salesops import access
-from salesops.errors import DomainError
+from salesops.errors import AlreadyDecided, DomainError
 from salesops.forms import add_domain_error
 from visits import diagram, expense_selectors, selectors, services
 from visits.forms import (
@@ -92,7 +92,7 @@ def _plan_context(request: HttpRequest, plan, form=None) -> dict:
         "can_decide": services.may_decide(request.user, plan),
         "needs_director": services.needs_director(plan),
         "form": form or PlannedVisitForm(user=request.user, initial={"day": plan.starts_on}),
-        # SPEC §8 / issue 5: the month's cap used and what this plan adds; planned vs spent.
+        # rules.md §8.7 / issue 5: the month's cap used and what this plan adds; planned vs spent.
         "cap": expense_selectors.expense_cap_for(
             salesperson=plan.salesperson, month=plan.starts_on.replace(day=1), plan=plan
         ),
@@ -200,17 +200,19 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise PermissionDenied
     form = DecisionForm(request.POST)
-    error = None
+    error, settled = None, False
     if form.is_valid():
         try:
             plan = services.decide_trip_plan(plan=plan, by=request.user, **form.cleaned_data)
         except DomainError as refusal:
             error = refusal.message
+            # Someone else decided first: show the row as it now stands, without buttons.
+            settled = isinstance(refusal, AlreadyDecided)
             plan.refresh_from_db()
     else:
         error = _("Choose approve, reject or return.")
     if request.htmx:
-        context = {"plan": plan, "error": error, "decided": error is None}
+        context = {"plan": plan, "error": error, "decided": error is None or settled}
         return render(request, "visits/_partials/approval_row.html", context)
     messages.error(request, error) if error else messages.success(request, _("Decision saved."))
     return redirect("visits:approvals")
@@ -268,7 +270,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def customer_options(request: HttpRequest) -> HttpResponse:
     customers = selectors.customer_suggestions(request.user, request.GET.get("customer", ""))
-    return render(request, "visits/_partials/customer_options.html", {"customers": customers})
+    return render(request, "_partials/customer_options.html", {"customers": customers})
 
 
 @login_required

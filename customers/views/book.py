@@ -1,4 +1,5 @@
-"""The book of business: the filtered list and its exports, the customer page, edits (SPEC §3–4)."""
+"""The book of business: the filtered list and its exports, the customer page, edits
+(rules.md §3.3, §4.2)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -1,4 +1,5 @@
-"""Handovers with their notify list (SPEC §3), and the competitors registry (SPEC §6)."""
+"""Handovers with their notify list (rules.md §3.7), and the competitors registry
+(rules.md §6.5)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

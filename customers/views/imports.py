@@ -1,4 +1,4 @@
-"""Importing a prospect list: upload, preview with column mapping, progress (SPEC §3)."""
+"""Importing a prospect list: upload, preview with column mapping, progress (rules.md §3.5)."""
 
 from celery.result import AsyncResult
 from django.contrib import messages

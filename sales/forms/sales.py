@@ -3,6 +3,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from salesops.forms import DateTimeInput
+
 
 class SalesImportForm(forms.Form):
     file = forms.FileField(
@@ -30,9 +32,7 @@ class SaleForm(forms.Form):
 
     order_number = forms.CharField(label=_("Order number"), max_length=40)
     line = forms.IntegerField(label=_("Line"), min_value=1, initial=1)
-    date = forms.DateTimeField(
-        label=_("Sold at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    date = forms.DateTimeField(label=_("Sold at"), widget=DateTimeInput())
     customer = forms.CharField(label=_("Customer"), max_length=200)
     salesperson = forms.CharField(label=_("Salesperson (username)"), max_length=150, required=False)
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)

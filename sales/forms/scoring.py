@@ -5,10 +5,11 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from salesops.forms import MonthInput
 from salesops.months import parse_month
 from territories.models import QuotaChannel
 
-MONTH_WIDGET = forms.DateInput(attrs={"type": "month"})
+MONTH_WIDGET = MonthInput()
 
 
 class MonthField(forms.CharField):

@@ -1,4 +1,4 @@
-"""Monthly quotas (SPEC §7): per salesperson × month × channel, dealers' monthly targets and
+"""Monthly quotas (rules.md §7.3): per salesperson × month × channel, dealers' monthly targets and
 region totals. A month is stored as its first day in the company's time zone."""
 
 from decimal import Decimal
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class QuotaChannel(models.TextChoices):
-    """The channels a quota is split by (SPEC §7: stores + terminal customers + dealers)."""
+    """The channels a quota is split by (rules.md §7.3: stores + terminal customers + dealers)."""
 
     DIRECT_STORE = "direct_store", _("Direct store")
     TERMINAL = "terminal", _("Terminal customers")
@@ -52,7 +52,7 @@ class Quota(models.Model):
 
 
 class DealerTarget(models.Model):
-    """A dealer's agreed monthly order amount (SPEC §7: 4 dealers at 80,000 a month)."""
+    """A dealer's agreed monthly order amount (rules.md §7.4: 4 dealers at 80,000 a month)."""
 
     dealer = models.ForeignKey(
         "customers.Customer",

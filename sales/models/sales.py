@@ -1,4 +1,4 @@
-"""Sales records from the order system (SPEC §7) and the imports that brought them."""
+"""Sales records from the order system (rules.md §7.1) and the imports that brought them."""
 
 from django.conf import settings
 from django.db import models
@@ -39,7 +39,7 @@ class Sale(models.Model):
     order_number = models.CharField(_("order number"), max_length=40)
     line = models.PositiveIntegerField(_("line"), default=1)
     sold_at = models.DateTimeField(_("sold at"))
-    # SPEC §7 / brief: months are counted in the company's time zone; the local month is
+    # rules.md §7.2, §0.2: months are counted in the company's time zone; the local month is
     # stored so month filters and rollups never apply a function to the date column.
     month = models.DateField(_("month"), db_index=True)
     customer = models.ForeignKey(

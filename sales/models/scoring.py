@@ -1,4 +1,5 @@
-"""Results of the scoring jobs (SPEC §7): one row per salesperson and month, written by upsert."""
+"""Results of the scoring jobs (rules.md §7.5–§7.11): one row per salesperson and month,
+written by upsert."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-"""Setting monthly quotas (SPEC §7): the sales director's half-year grid, spreading a total,
+"""Setting monthly quotas (rules.md §7.3): the sales director's half-year grid, spreading a total,
 dealers' monthly targets and region totals. A closed month (before the current one) is never
 changed: its scores are history."""
 

@@ -1,4 +1,5 @@
-"""Every change to sales records: the import (CSV/XLSX) and hand-entered corrections (SPEC §7).
+"""Every change to sales records: the import (CSV/XLSX) and hand-entered corrections
+(rules.md §7.1).
 
 An import is all or nothing: every line is checked first and any bad line is reported by its
 line number with nothing saved. Lines are keyed by (order number, line), so importing the same
@@ -154,7 +155,7 @@ class _Lookups:
         )
 
     def may_sell_to(self, salesperson: User, customer: Customer) -> bool:
-        """SPEC §2: no selling across territory lines without an approved request."""
+        """rules.md §2.5: no selling across territory lines without an approved request."""
         paths = self.held_paths.get(salesperson.pk, [])
         return any(customer.territory.path.startswith(path) for path in paths) or (
             (salesperson.pk, customer.pk) in self.approved_requests
@@ -258,12 +259,12 @@ def _existing(sales: list[Sale]) -> dict[tuple, tuple]:
 
 @transaction.atomic
 def import_sales(*, rows: list[dict], by: User, file_name: str, checksum: str = "") -> ImportResult:
-    """Import order lines (SPEC §7).
+    """Import order lines (rules.md §7.1).
 
     1. check every line (nothing is written if any is wrong); 2. compare with what is stored
     under the same (order number, line): new, corrected or unchanged; 3. upsert the new and
     corrected lines in one statement; 4. turn prospects with a first sale into customers
-    (SPEC §3); 5. audit, and queue the scoring of the months touched.
+    (rules.md §3.1); 5. audit, and queue the scoring of the months touched.
     """
     if not can_import_sales(by):
         raise DomainError(_("Only head office or a regional manager imports sales."))
@@ -332,7 +333,7 @@ def _refresh_rollup(changed: list[Sale], existing: dict[tuple, tuple]) -> None:
 
 
 def _turn_prospects_into_customers(customer_ids: set[int]) -> int:
-    """SPEC §3: a prospect becomes a customer with its first sale."""
+    """rules.md §3.1: a prospect becomes a customer with its first sale."""
     return Customer.objects.filter(pk__in=customer_ids, status=Customer.Status.PROSPECT).update(
         status=Customer.Status.CUSTOMER, updated_at=timezone.now()
     )

@@ -1,4 +1,4 @@
-"""Scoring runs: the on-demand job a manager starts from the attainment page (SPEC §7)."""
+"""Scoring runs: the on-demand job a manager starts from the attainment page (rules.md §7.6)."""
 
 from datetime import date
 

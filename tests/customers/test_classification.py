@@ -1,4 +1,4 @@
-"""SPEC §4: A/B/C/D from monthly demand and how soon an order is expected."""
+"""rules.md §4.2: A/B/C/D from monthly demand and how soon an order is expected."""
 
 from datetime import timedelta
 from decimal import Decimal

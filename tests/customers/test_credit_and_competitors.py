@@ -1,4 +1,4 @@
-"""SPEC §3 dealers' credit rule and SPEC §6 competitors."""
+"""rules.md §3.8 dealers' credit rule and rules.md §6.5 competitors."""
 
 from datetime import date
 from decimal import Decimal

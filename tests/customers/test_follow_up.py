@@ -1,4 +1,5 @@
-"""SPEC §4: follow-up cadence per class, and the due-today / overdue lists on the home pages."""
+"""rules.md §4.2, §4.6: follow-up cadence per class, and the due-today / overdue lists on
+the home pages."""
 
 from datetime import timedelta
 from unittest import mock

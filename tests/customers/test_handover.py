@@ -1,4 +1,5 @@
-"""SPEC §3: customers are company property; a handover moves a leaver's book in one step."""
+"""rules.md §3.6, §3.7: customers are company property; a handover moves a leaver's book
+in one step."""
 
 import csv
 import io

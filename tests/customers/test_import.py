@@ -1,4 +1,5 @@
-"""SPEC §3 bulk import: a preview, an error per bad line with its number, nothing half-imported."""
+"""rules.md §3.5 bulk import: a preview, an error per bad line with its number, and
+nothing half-imported."""
 
 import io
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""SPEC §3 duplicates: normalised name and phone (property-based where it fits)."""
+"""rules.md §3.4 duplicates: normalised name and phone (property-based where it fits)."""
 
 import pytest
 from hypothesis import given

@@ -14,14 +14,8 @@ from visits.models import ExpenseClaim
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _tab(browser, page):
-    context = browser.new_context(base_url=page.base_url, locale="en-US")
-    context.set_default_timeout(10_000)
-    return context.new_page()
-
-
 def test_imported_sales_appear_on_the_salespersons_attainment_page(
-    browser, page, personas, tmp_path
+    open_tab, page, personas, tmp_path
 ):
     month = current_month()
     set_quota(personas.salesperson, month, "375000")
@@ -30,7 +24,7 @@ def test_imported_sales_appear_on_the_salespersons_attainment_page(
     page.get_by_role("link", name="My attainment").first.click()
     page.get_by_text("No scores for this half-year yet.").wait_for()
 
-    manager = _tab(browser, page)
+    manager = open_tab("en")
     log_in_through_browser(manager, personas.manager)
     manager.get_by_role("link", name="Sales", exact=True).first.click()
     manager.get_by_role("link", name="Import sales").click()
@@ -52,7 +46,7 @@ def test_imported_sales_appear_on_the_salespersons_attainment_page(
     manager.context.close()
 
 
-def test_salesperson_files_a_claim_and_the_manager_approves_it(browser, page, personas):
+def test_salesperson_files_a_claim_and_the_manager_approves_it(open_tab, page, personas):
     log_in_through_browser(page, personas.salesperson)
     page.get_by_role("link", name="Expenses").first.click()
     page.get_by_role("button", name="Open claim").click()
@@ -67,7 +61,7 @@ def test_salesperson_files_a_claim_and_the_manager_approves_it(browser, page, pe
     page.get_by_text("Claim submitted to your regional manager.").wait_for()
     claim = ExpenseClaim.objects.get()
 
-    manager = _tab(browser, page)
+    manager = open_tab("en")
     log_in_through_browser(manager, personas.manager)
     manager.goto("/expenses/queue/")
     row = manager.locator(f"#claim-{claim.pk}")

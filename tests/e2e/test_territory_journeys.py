@@ -3,7 +3,7 @@
 import pytest
 
 from territories.models import CrossTerritoryRequest
-from tests.conftest import log_in_through_browser
+from tests.conftest import log_in_through_browser, pick_suggestion
 from tests.customers.factories import CustomerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -53,6 +53,7 @@ def test_manager_ends_an_assignment_and_gives_the_territory_to_someone_else(page
 
     page.get_by_text("Jiangsu assigned.").wait_for()
     assert "李明" in page.locator(f"#territory-{personas.jiangsu.pk}").inner_text()
+    page.locator("#assignment-history-section summary").click()  # folded until asked for
     history = page.locator("#assignment-history").inner_text()
     assert "张伟" in history and "李明" in history  # the ended assignment stays in the history
 
@@ -62,7 +63,7 @@ def test_salesperson_asks_to_work_a_customer_in_a_colleagues_territory(page, per
     log_in_through_browser(page, personas.salesperson)
     page.get_by_role("link", name="Cross-territory requests").first.click()
     page.get_by_role("link", name="New request").click()
-    page.get_by_label("Customer").select_option(label="南京华泰包装")
+    pick_suggestion(page, page.get_by_label("Customer"), "华泰", "南京华泰包装")
     page.get_by_label("Reason").fill("Their purchasing office is in Hangzhou")
     page.get_by_role("button", name="Send request").click()
 

@@ -1,4 +1,5 @@
-"""Expense claims (SPEC §8): items with unique invoices, due dates, approval, cap, advances."""
+"""Expense claims (rules.md §8.1–§8.6): items with unique invoices, due dates, approval,
+the cap, advances."""
 
 import threading
 from datetime import date, datetime

@@ -1,4 +1,4 @@
-"""Sales and quotas for the scoring tests (SPEC §7)."""
+"""Sales and quotas for the scoring tests (rules.md §7.3)."""
 
 from datetime import date, datetime
 from decimal import Decimal

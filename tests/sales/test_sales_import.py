@@ -1,4 +1,4 @@
-"""Importing sales from the order system (SPEC §7): idempotent, all or nothing, by line."""
+"""Importing sales from the order system (rules.md §7.1): idempotent, all or nothing, by line."""
 
 from datetime import date, datetime
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The scoring job on SPEC §7's worked example: 375,000 a month (75,000 store + 300,000
+"""The scoring job on rules.md §7.4's worked example: 375,000 a month (75,000 store + 300,000
 terminal)."""
 
 from datetime import date

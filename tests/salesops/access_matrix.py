@@ -2,11 +2,14 @@ from django.urls import reverse
 
 from tests.access_matrix import OK, REDIRECT, Case, expect
 
+MOVED = 301
+
 
 def cases(world):
     return [
         Case(reverse("home"), expect(OK)),
         Case(reverse("health"), expect(OK, anonymous=OK)),
+        Case(reverse("favicon"), expect(MOVED, anonymous=MOVED)),
         Case(reverse("login"), expect(REDIRECT, anonymous=OK)),  # signed in: straight home
         Case(reverse("logout"), expect(REDIRECT, anonymous=REDIRECT), method="post"),
         Case(reverse("password_change"), expect(OK)),

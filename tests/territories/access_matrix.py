@@ -40,6 +40,7 @@ def cases(world):
             expect(NOT_FOUND, manager=OK, director=OK, admin=OK),
         ),
         Case(reverse("territories:requests"), expect(OK)),
+        Case(reverse("territories:request_customers") + "?customer=胶", expect(OK)),
         Case(
             reverse("territories:request_new"),
             expect(

@@ -1,4 +1,5 @@
-"""Cross-territory requests (SPEC §2): the salesperson asks, the region's manager decides once."""
+"""Cross-territory requests (rules.md §2.5): the salesperson asks, the region's manager
+decides once."""
 
 import threading
 
@@ -120,7 +121,7 @@ def test_posted_status_or_requester_fields_change_nothing(personas, ningbo_custo
     login(personas.colleague).post(
         reverse("territories:request_new"),
         {
-            "customer": ningbo_customer.pk,
+            "customer": f"{ningbo_customer.name} #{ningbo_customer.pk}",
             "reason": "Nanjing buyer",
             "status": "approved",
             "requester": personas.manager.pk,

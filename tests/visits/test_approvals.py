@@ -1,4 +1,4 @@
-"""Submitting and deciding trip plans (SPEC §5) through visits.services."""
+"""Submitting and deciding trip plans (rules.md §5.2) through visits.services."""
 
 from datetime import timedelta
 from decimal import Decimal

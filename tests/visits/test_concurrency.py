@@ -1,4 +1,4 @@
-"""Two managers decide the same plan at once, on two real database connections (SPEC §5)."""
+"""Two managers decide the same plan at once, on two real database connections (rules.md §1.9)."""
 
 import threading
 

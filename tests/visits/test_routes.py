@@ -1,4 +1,4 @@
-"""Route ordering (SPEC §5 field planning) on known coordinates."""
+"""Route ordering (rules.md §5.5 field planning) on known coordinates."""
 
 from datetime import timedelta
 
@@ -53,7 +53,7 @@ def test_day_route_applies_road_factor_and_speed():
 
 
 def test_day_capacity_is_working_day_over_visit_plus_travel_time():
-    # SPEC §5 defaults: 480 ÷ (60 + 40) = 4 visits.
+    # rules.md §5.5 defaults: 480 ÷ (60 + 40) = 4 visits.
     assert routes.day_capacity(working_day_minutes=480, visit_minutes=60, travel_minutes=40) == 4
     assert routes.day_capacity(working_day_minutes=480, visit_minutes=0, travel_minutes=0) == 0
 

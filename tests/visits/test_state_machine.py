@@ -1,4 +1,4 @@
-"""SPEC §5 state machine: every transition method against every state."""
+"""rules.md §5.2 state machine: every transition method against every state."""
 
 import pytest
 from django_fsm import TransitionNotAllowed

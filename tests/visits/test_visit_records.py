@@ -1,4 +1,5 @@
-"""Logging visits and calls (SPEC §6), territory lines (§2), locking and corrections."""
+"""Logging visits and calls (rules.md §6.1), territory lines (§2.5), locking and
+corrections (§6.4)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -117,7 +118,8 @@ def test_visit_closes_the_matching_planned_visit_of_an_approved_plan(
     planned = plan.planned_visits.get()
     PlannedVisit.objects.filter(pk=planned.pk).update(day=today)
 
-    visit = _record(personas, hangzhou_customer)
+    # Visited this minute: an hour ago can still be yesterday just after local midnight.
+    visit = _record(personas, hangzhou_customer, visited_at=timezone.now())
 
     planned.refresh_from_db()
     assert planned.visit == visit
@@ -215,7 +217,7 @@ def test_territory_top_ten_terminal_customers_by_demand(personas):
     assert all(customer.channel != Channel.DEALER for customer in top)
 
 
-# --- locking (SPEC §6) --------------------------------------------------------------------------
+# --- locking (rules.md §6.4) --------------------------------------------------------------------
 
 
 def _locked_visit(personas, hangzhou_customer):

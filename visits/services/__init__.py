@@ -1,4 +1,5 @@
-"""Every change to trip plans, planned visits and visit records (SPEC §5, §6): the only writers.
+"""Every change to trip plans, planned visits and visit records (rules.md §5.2, §6.1): the
+only writers.
 
 Split by concept: `plans` (drafting, routes, approvals, handover) and `records` (visits, manager
 corrections, locked weeks). Callers use `visits.services.<name>`.

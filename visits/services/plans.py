@@ -1,5 +1,5 @@
-"""Trip plans and planned visits (SPEC §5): drafting, routes, the approval state machine and
-the handover of open plans. The only writers."""
+"""Trip plans and planned visits (rules.md §5.1, §5.2, §5.5): drafting, routes, the approval state
+machine and the handover of open plans. The only writers."""
 
 from datetime import date
 from decimal import Decimal
@@ -194,7 +194,7 @@ def remove_planned_visit(*, planned_visit: PlannedVisit, by: User) -> None:
     )
 
 
-# --- routes (SPEC §5 field planning) -----------------------------------------------------------
+# --- routes (rules.md §5.5 field planning) -----------------------------------------------------
 
 
 def _stop(planned: PlannedVisit) -> routes.Stop | None:
@@ -237,7 +237,7 @@ def order_day_route(*, plan: TripPlan, day: date) -> list[PlannedVisit]:
     return sorted(planned, key=lambda item: item.route_position)
 
 
-# --- the state machine (SPEC §5) ---------------------------------------------------------------
+# --- the state machine (rules.md §5.2) ---------------------------------------------------------
 
 
 def _move(plan: TripPlan, transition, *, by: User, comment: str = "") -> TripPlan:
@@ -264,7 +264,7 @@ def submit_trip_plan(*, plan: TripPlan, by: User) -> TripPlan:
     if not plan.planned_visits.exists():
         raise DomainError(_("Add at least one planned visit before submitting the plan."))
     if plan.starts_on < timezone.localdate():
-        # SPEC §5: travel needs approval before the trip starts.
+        # rules.md §5.3: travel needs approval before the trip starts.
         raise DomainError(
             _("The trip has already started; change its dates first."), field="starts_on"
         )
@@ -273,7 +273,7 @@ def submit_trip_plan(*, plan: TripPlan, by: User) -> TripPlan:
 
 
 def needs_director(plan: TripPlan) -> bool:
-    # SPEC §5: above the configurable amount, the sales director approves after the manager.
+    # rules.md §5.4: above the configurable amount, the sales director approves after the manager.
     return plan.estimated_total > CompanySettings.current().trip_director_threshold
 
 
@@ -308,7 +308,7 @@ DECISIONS = ("approve", "reject", "return")
 
 @transaction.atomic
 def decide_trip_plan(*, plan: TripPlan, by: User, decision: str, comment: str = "") -> TripPlan:
-    """Approve, reject or return a plan (SPEC §5).
+    """Approve, reject or return a plan (rules.md §5.2).
 
     1. Lock the row, so of two deciders at once the second waits and then sees the first's
        decision (and is told so).
@@ -374,7 +374,7 @@ def complete_trip_plan(*, plan: TripPlan, by: User) -> TripPlan:
     return _move(plan, plan.complete, by=by)
 
 
-# --- visit records (SPEC §6) -------------------------------------------------------------------
+# --- visit records (rules.md §6.1) -------------------------------------------------------------
 
 
 OPEN_PLAN_STATUSES = [
@@ -388,7 +388,7 @@ OPEN_PLAN_STATUSES = [
 
 @transaction.atomic
 def hand_over_open_plans(*, from_person: User, to_person: User, region: Region, by: User) -> int:
-    """SPEC §3 handover: the leaver's trips not yet completed go to the successor, in the
+    """rules.md §3.7 handover: the leaver's trips not yet completed go to the successor, in the
     handover's own transaction (called by the customers app's handover signal)."""
     plans = TripPlan.objects.filter(
         salesperson=from_person, region=region, status__in=OPEN_PLAN_STATUSES

@@ -1,4 +1,5 @@
-"""Visit records (SPEC §6): logging, manager corrections and locked weeks. The only writers."""
+"""Visit records (rules.md §6.1, §6.4): logging, manager corrections and locked weeks.
+The only writers."""
 
 from datetime import date, datetime, timedelta
 
@@ -46,7 +47,7 @@ COMPETITOR_FIELDS = [
 Status = TripPlan.Status
 
 
-# --- territory lines (SPEC §2) ----------------------------------------------------------------
+# --- territory lines (rules.md §2.5) ----------------------------------------------------------
 
 
 def week_start(day: date) -> date:
@@ -82,7 +83,7 @@ def _matching_planned_visit(by: User, customer: Customer, day: date) -> PlannedV
 
 def _save_competitor_notes(visit: Visit, notes: list[dict], by: User) -> list:
     """Competitor information heard in a visit goes into the company's competitor registry
-    (customers app), linked to the visit, its customer and territory (SPEC §6)."""
+    (customers app), linked to the visit, its customer and territory (rules.md §6.5)."""
     observed_on = timezone.localtime(visit.visited_at).date()
     return [
         customer_services.record_competitor_observation(
@@ -112,10 +113,10 @@ def record_visit(
     competitors: list[dict] | None = None,
     **details,
 ) -> Visit:
-    """Log a visit or call (SPEC §6).
+    """Log a visit or call (rules.md §6.1).
 
     1. Refuse a future date, a follow-up before the visit, a customer across territory lines
-       (SPEC §2), a locked week.
+       (rules.md §2.5), a locked week.
     2. Mark it late when entered more than `late_visit_entry_days` after it happened.
     3. Close the matching planned visit of an approved plan (same customer, same day).
     4. Tell the customer record (last contact, demand, expected order date; re-classification).
@@ -166,7 +167,7 @@ def record_visit(
 @transaction.atomic
 def change_visit(*, visit: Visit, by: User, reason: str = "", **details) -> Visit:
     """The salesperson edits an unlocked visit; the regional manager corrects any visit of
-    their region (SPEC §6: corrections go through the manager and are kept in history)."""
+    their region (rules.md §6.4: corrections go through the manager and are kept in history)."""
     visit = (
         Visit.objects.select_for_update(of=("self",))
         .select_related("territory__region")
