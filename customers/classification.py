@@ -33,7 +33,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
 from customers.models import ClassChange, Customer, CustomerClass
-from customers.sales import Sale
+from sales.models import Sale
 from salesops.models import CompanySettings
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)

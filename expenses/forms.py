@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from expenses.models import ExpenseCategory
+from expenses.selectors import own_trip_plans
 from territories.forms import _Form
-from visits.expense_selectors import own_trip_plans
-from visits.models import ExpenseCategory
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -13,11 +13,12 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from expenses.models import ExpenseClaim, ExpenseItem, TravelAdvance
 from salesops import access, audit, queue
 from salesops.errors import AlreadyDecided, DomainError
 from salesops.models import CompanySettings, Role, User
 from salesops.months import add_months, add_working_days, local_midnight, month_start
-from visits.models import ExpenseClaim, ExpenseItem, TravelAdvance, TripPlan
+from visits.models import TripPlan
 
 Status = ExpenseClaim.Status
 ZERO = Decimal("0.00")
@@ -206,7 +207,7 @@ def decide_claim(
     )
     if claim.status == Status.APPROVED:
         _settle_advances(claim)
-        from reports import tasks
+        from sales import tasks
 
         queue.on_commit(
             tasks.score_months,

@@ -17,12 +17,11 @@ from django.db import connection, transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
 
-from customers.models import Sale
-from reports.models import Attainment, SalesRollup
+from expenses.models import ExpenseClaim, ExpenseItem
+from sales.models import Attainment, Quota, Sale, SalesRollup
 from salesops.models import CompanySettings
 from salesops.months import add_months, current_month, half_year_of, months_between
-from territories.models import Quota, Region
-from visits.models import ExpenseClaim, ExpenseItem
+from territories.models import Region
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")

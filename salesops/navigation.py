@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-LOCAL_APPS = ["territories", "customers", "visits", "reports"]
+LOCAL_APPS = ["territories", "customers", "visits", "sales", "expenses", "reports"]
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "territories",
     "customers",
     "visits",
+    "sales",
+    "expenses",
     "reports",
     "django.contrib.admin",
     "django.contrib.auth",

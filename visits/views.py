@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from expenses import selectors as expense_selectors
 from salesops import access
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
-from visits import diagram, expense_selectors, selectors, services
+from visits import diagram, selectors, services
 from visits.forms import (
     BulkDecisionForm,
     DecisionForm,

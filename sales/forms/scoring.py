@@ -5,8 +5,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sales.models import QuotaChannel
 from salesops.months import parse_month
-from territories.models import QuotaChannel
 
 MONTH_WIDGET = forms.DateInput(attrs={"type": "month"})
 

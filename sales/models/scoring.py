@@ -50,6 +50,7 @@ class Attainment(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
+        db_table = "reports_attainment"
         verbose_name = _("attainment")
         verbose_name_plural = _("attainments")
         ordering = ["month", "region_rank", "salesperson_id"]
@@ -93,6 +94,7 @@ class ScoringRun(models.Model):
     finished_at = models.DateTimeField(null=True)
 
     class Meta:
+        db_table = "reports_scoringrun"
         verbose_name = _("scoring run")
         verbose_name_plural = _("scoring runs")
         ordering = ["-created_at"]
@@ -133,6 +135,7 @@ class SalesRollup(models.Model):
     lines = models.PositiveIntegerField(_("order lines"))
 
     class Meta:
+        db_table = "reports_salesrollup"
         verbose_name = _("sales rollup")
         verbose_name_plural = _("sales rollups")
         constraints = [

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from customers.sales import Sale, SalesImport
+from sales.models import Sale, SalesImport
 from salesops import access
 from salesops.models import Role, User
 from salesops.months import add_months

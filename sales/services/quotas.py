@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Channel, Customer
+from sales.models import DealerTarget, Quota, RegionQuota
 from salesops import access, audit, queue
 from salesops.errors import DomainError
 from salesops.models import Role, User
 from salesops.months import current_month
-from territories.models import DealerTarget, Quota, Region, RegionQuota
+from territories.models import Region
 from territories.selectors import sellers_in
 
 CENT = Decimal("0.01")
@@ -135,7 +136,7 @@ def spread_total(
 
 
 def _queue_scoring(cells) -> None:
-    from reports import tasks
+    from sales import tasks
 
     months = sorted({month for _person, month, _channel in cells})
     if months:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Channel, Customer
-from customers.sales import Sale, SalesImport
+from sales.models import Sale, SalesImport
 from salesops import access, audit, queue
 from salesops.errors import DomainError
 from salesops.models import Role, User
@@ -321,7 +321,7 @@ def _write(sales: list[Sale], sales_import: SalesImport) -> None:
 
 def _refresh_rollup(changed: list[Sale], existing: dict[tuple, tuple]) -> None:
     """The rollup cells of every (salesperson, month) a line entered or left."""
-    from reports.rollups import refresh_sales_rollup
+    from sales.rollups import refresh_sales_rollup
 
     pairs = {(sale.salesperson_id, sale.month) for sale in changed}
     for sale in changed:
@@ -339,7 +339,7 @@ def _turn_prospects_into_customers(customer_ids: set[int]) -> int:
 
 
 def _queue_scoring(sales: list[Sale]) -> None:
-    from reports import tasks
+    from sales import tasks
 
     months = sorted({sale.month for sale in sales})
     if months:
