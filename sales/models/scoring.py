@@ -62,10 +62,6 @@ class Attainment(models.Model):
     def __str__(self) -> str:
         return f"{self.salesperson} {self.month:%Y-%m}"
 
-    @property
-    def met_target(self) -> bool:
-        return self.target_met_at is not None
-
 
 class ScoringRun(models.Model):
     """An on-demand run the page polls for progress (start task → poll → message)."""
