@@ -4,11 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from salesops import audit
 from salesops.models import AuditEntry, CompanySettings, User
-from territories.models import Region
 
 
 class RegionMembershipInline(admin.TabularInline):
-    model = Region.members.through
+    model = User.regions.through  # Region.members, reached from the user: no territories import
     extra = 0
     verbose_name = _("region membership")
     verbose_name_plural = _("region memberships")

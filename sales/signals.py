@@ -1,0 +1,8 @@
+"""Signals of the sales app: it asks, the apps above answer, so it never imports them."""
+
+from django.dispatch import Signal
+
+# Sent by the scoring job with first_month and last_month (first days of months). A receiver
+# returns {(salesperson id, month): travel cost}: the expenses app answers with the approved
+# claims' items, which SPEC §7's travel efficiency divides by gross profit.
+travel_costs_wanted = Signal()
