@@ -117,7 +117,7 @@ def test_visit_closes_the_matching_planned_visit_of_an_approved_plan(
     planned = plan.planned_visits.get()
     PlannedVisit.objects.filter(pk=planned.pk).update(day=today)
 
-    visit = _record(personas, hangzhou_customer)
+    visit = _record(personas, hangzhou_customer, visited_at=timezone.now())  # today, even at 00:30
 
     planned.refresh_from_db()
     assert planned.visit == visit
