@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sales import sale_lines
 from sales.forms.sales import SaleForm, SalesImportForm
 from sales.selectors import sales as selectors
 from sales.services import sales as services
@@ -48,7 +49,7 @@ def sale_import(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows, checksum = services.read_rows(upload)
+            rows, checksum = sale_lines.read_rows(upload)
             result = services.import_sales(
                 rows=rows, by=request.user, file_name=upload.name, checksum=checksum
             )

@@ -147,7 +147,7 @@ def test_xlsx_file_is_read_like_csv(personas, prospect):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from openpyxl import Workbook
 
-    from sales.services.sales import read_rows
+    from sales.sale_lines import read_rows
 
     workbook = Workbook()
     sheet = workbook.active
