@@ -6,6 +6,19 @@ from salesops import audit
 from salesops.models import AuditEntry, CompanySettings, User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Decisions happen in the app's pages (through services, with audit); admin only shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RegionMembershipInline(admin.TabularInline):
     model = User.regions.through  # Region.members, reached from the user: no territories import
     extra = 0
