@@ -6,3 +6,8 @@ from django.dispatch import Signal
 # returns {(salesperson id, month): travel cost}: the expenses app answers with the approved
 # claims' items, which SPEC §7's travel efficiency divides by gross profit.
 travel_costs_wanted = Signal()
+
+# Sent inside the writer's transaction when sales, quotas or approved travel costs of some
+# months changed, with first_month and last_month (first days of months): the scoring job
+# recomputes their half-years once the transaction commits (sales.receivers).
+months_changed = Signal()

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from customers.models import Channel, Customer
 from sales.models import DealerTarget, Quota, RegionQuota
-from salesops import access, audit, queue
+from sales.signals import months_changed
+from salesops import access, audit
 from salesops.errors import DomainError
 from salesops.models import Role, User
 from salesops.months import current_month
@@ -136,10 +137,6 @@ def spread_total(
 
 
 def _queue_scoring(cells) -> None:
-    from sales import tasks
-
     months = sorted({month for _person, month, _channel in cells})
     if months:
-        queue.on_commit(
-            tasks.score_months, first_month=months[0].isoformat(), last_month=months[-1].isoformat()
-        )
+        months_changed.send(Quota, first_month=months[0], last_month=months[-1])

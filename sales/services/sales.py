@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from customers.models import Customer
 from sales.models import Sale, SalesImport
 from sales.sale_lines import CENT, check_rows
-from salesops import access, audit, queue
+from sales.signals import months_changed
+from salesops import access, audit
 from salesops.errors import DomainError
 from salesops.models import Role, User
 
@@ -151,13 +152,9 @@ def _turn_prospects_into_customers(customer_ids: set[int]) -> int:
 
 
 def _queue_scoring(sales: list[Sale]) -> None:
-    from sales import tasks
-
     months = sorted({sale.month for sale in sales})
     if months:
-        queue.on_commit(
-            tasks.score_months, first_month=months[0].isoformat(), last_month=months[-1].isoformat()
-        )
+        months_changed.send(Sale, first_month=months[0], last_month=months[-1])
 
 
 def enter_sale(*, by: User, **values) -> ImportResult:
