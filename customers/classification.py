@@ -33,7 +33,6 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
 from customers.models import ClassChange, Customer, CustomerClass
-from customers.sales import Sale
 from salesops.models import CompanySettings
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -51,13 +50,15 @@ def last_three_full_months(today: date) -> tuple[date, date]:
 def average_monthly_sales(today: date):
     """The average of the last three full months' sales per customer, as an expression on
     Customer (NULL when there are none). Filters on the sale's stored local month: a date
-    range, never a function on the date column (ARCHITECTURE "big tables")."""
+    range, never a function on the date column (architecture.md "Background work"). Sales are
+    read through the customer's reverse relation (`Customer.sales`), so this app does not import
+    the sales app above it."""
     start, end = last_three_full_months(today)
     three_months = (
-        Sale.objects.filter(customer=OuterRef("pk"), month__gte=start, month__lt=end)
+        Customer.objects.filter(pk=OuterRef("pk"), sales__month__gte=start, sales__month__lt=end)
         .order_by()
-        .values("customer")
-        .annotate(total=Sum("amount"))
+        .values("pk")
+        .annotate(total=Sum("sales__amount"))
         .values("total")
     )
     return Subquery(three_months, output_field=MONEY) / Value(3, output_field=MONEY)
@@ -67,11 +68,11 @@ def monthly_sales_totals(*, customer_id: int, start: date, end: date) -> dict[da
     """One customer's sales per month in [start, end), keyed by the month's first day; months
     without sales are absent. Used by the dealers' credit rule (rules.md §3.8)."""
     return dict(
-        Sale.objects.filter(customer_id=customer_id, month__gte=start, month__lt=end)
+        Customer.objects.filter(pk=customer_id, sales__month__gte=start, sales__month__lt=end)
         .order_by()
-        .values("month")
-        .annotate(total=Sum("amount"))
-        .values_list("month", "total")
+        .values("sales__month")
+        .annotate(total=Sum("sales__amount"))
+        .values_list("sales__month", "total")
     )
 
 

@@ -402,6 +402,3 @@ class Customer(models.Model):
     @property
     def is_dealer(self) -> bool:
         return self.channel == Channel.DEALER
-
-
-from customers.sales import Sale, SalesImport  # noqa: E402,F401

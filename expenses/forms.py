@@ -4,10 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from expenses.models import ExpenseCategory
+from expenses.selectors import own_trip_plans
 from salesops.forms import DateInput
 from territories.forms import _Form
-from visits.expense_selectors import own_trip_plans
-from visits.models import ExpenseCategory
 
 DATE = DateInput()
 

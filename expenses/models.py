@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from visits.models import _cost
 
 
-@pghistory.track()
+@pghistory.track(meta={"db_table": "visits_expenseclaimevent"})
 class ExpenseClaim(models.Model):
     """One salesperson's claim for one month: draft → submitted → (director) → approved."""
 
@@ -58,6 +58,7 @@ class ExpenseClaim(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "visits_expenseclaim"
         verbose_name = _("expense claim")
         verbose_name_plural = _("expense claims")
         ordering = ["-month", "salesperson_id"]
@@ -101,6 +102,7 @@ class ExpenseItem(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
+        db_table = "visits_expenseitem"
         verbose_name = _("expense item")
         verbose_name_plural = _("expense items")
         ordering = ["spent_on", "id"]
@@ -145,6 +147,7 @@ class TravelAdvance(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "visits_traveladvance"
         verbose_name = _("travel advance")
         verbose_name_plural = _("travel advances")
         ordering = ["-paid_on", "-id"]

@@ -8,10 +8,11 @@ from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from expenses.models import ExpenseClaim, ExpenseItem, TravelAdvance
 from salesops import access
 from salesops.models import CompanySettings, Role, User
 from salesops.months import add_months
-from visits.models import ExpenseClaim, ExpenseItem, TravelAdvance, TripPlan
+from visits.models import TripPlan
 
 ZERO = Decimal("0.00")
 Status = ExpenseClaim.Status

@@ -13,11 +13,13 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesops import access, audit, queue
+from expenses.models import ExpenseClaim, ExpenseItem, TravelAdvance
+from sales.signals import months_changed
+from salesops import access, audit
 from salesops.errors import AlreadyDecided, DomainError
 from salesops.models import CompanySettings, Role, User
 from salesops.months import add_months, add_working_days, local_midnight, month_start
-from visits.models import ExpenseClaim, ExpenseItem, TravelAdvance, TripPlan
+from visits.models import TripPlan
 
 Status = ExpenseClaim.Status
 ZERO = Decimal("0.00")
@@ -206,13 +208,8 @@ def decide_claim(
     )
     if claim.status == Status.APPROVED:
         _settle_advances(claim)
-        from reports import tasks
-
-        queue.on_commit(
-            tasks.score_months,
-            first_month=claim.month.isoformat(),
-            last_month=claim.month.isoformat(),
-        )
+        # rules.md §7.11: approved travel cost enters that month's travel efficiency.
+        months_changed.send(ExpenseClaim, first_month=claim.month, last_month=claim.month)
     return claim
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from visits import expense_views as views
+from expenses import views
 
 app_name = "expenses"
 

@@ -6,13 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from expenses import selectors, services
+from expenses.forms import AdvanceForm, DecisionForm, ExpenseItemForm
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.models import CompanySettings
 from salesops.months import current_month, parse_month
-from visits import expense_selectors as selectors
-from visits import expense_services as services
-from visits.expense_forms import AdvanceForm, DecisionForm, ExpenseItemForm
 
 
 @login_required
@@ -22,7 +21,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "claims": selectors.claims_for(request.user).order_by("-month", "salesperson_id")[:100],
         "this_month": current_month(),
     }
-    return render(request, "visits/expenses/claim_list.html", context)
+    return render(request, "expenses/claim_list.html", context)
 
 
 @login_required
@@ -57,7 +56,7 @@ def _claim_context(request, claim, form=None) -> dict:
 @require_GET
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = selectors.claim_for(request.user, pk)
-    return render(request, "visits/expenses/claim_detail.html", _claim_context(request, claim))
+    return render(request, "expenses/claim_detail.html", _claim_context(request, claim))
 
 
 def _owned_claim(request, pk):
@@ -81,7 +80,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Item added."))
             return redirect("expenses:claim", pk=claim.pk)
     context = _claim_context(request, selectors.claim_for(request.user, pk), form)
-    return render(request, "visits/expenses/claim_detail.html", context)
+    return render(request, "expenses/claim_detail.html", context)
 
 
 @login_required
@@ -127,7 +126,9 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
         error = _("Choose approve, return or reject.")
     claim = selectors.claim_for(request.user, pk)
     if request.htmx:
-        return render(request, "visits/_partials/claim_row.html", {"claim": claim, "error": error})
+        return render(
+            request, "expenses/_partials/claim_row.html", {"claim": claim, "error": error}
+        )
     if error:
         messages.error(request, error)
     return redirect("expenses:queue")
@@ -137,7 +138,7 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def approval_queue(request: HttpRequest) -> HttpResponse:
     claims = selectors.approval_queue_for(request.user)
-    return render(request, "visits/expenses/approval_queue.html", {"claims": claims})
+    return render(request, "expenses/approval_queue.html", {"claims": claims})
 
 
 @login_required
@@ -158,7 +159,7 @@ def advances(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Advance recorded."))
             return redirect("expenses:advances")
     context = {"form": form, "advances": selectors.advances_for(request.user)[:100]}
-    return render(request, "visits/expenses/advances.html", context)
+    return render(request, "expenses/advances.html", context)
 
 
 @login_required
@@ -168,7 +169,7 @@ def plan_spend(request: HttpRequest, pk: int) -> HttpResponse:
     cap = selectors.expense_cap_for(
         salesperson=plan.salesperson, month=plan.starts_on.replace(day=1), plan=plan
     )
-    return render(request, "visits/expenses/plan_spend.html", {"plan": plan, "cap": cap})
+    return render(request, "expenses/plan_spend.html", {"plan": plan, "cap": cap})
 
 
 @login_required
@@ -179,4 +180,4 @@ def spend_summary(request: HttpRequest) -> HttpResponse:
         "month": month,
         "rows": selectors.spend_by_person_and_month(request.user, month),
     }
-    return render(request, "visits/expenses/spend_summary.html", context)
+    return render(request, "expenses/spend_summary.html", context)

@@ -1,4 +1,4 @@
-"""Menu entries for sales, quotas, attainment and expenses (rules.md §7.1, §7.3, §7.6, §8.1)."""
+"""Menu entries for sales, quotas and attainment (rules.md §7.1, §7.3, §7.6)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +9,7 @@ LEADS = frozenset({"manager", "director", "head_office", "admin"})
 
 NAV_ITEMS = [
     NavItem(_("Sales"), "sales:list", order=40),
-    NavItem(_("My attainment"), "reports:my_attainment", roles=SELLERS, order=41),
-    NavItem(_("Team attainment"), "reports:team_attainment", roles=LEADS, order=42),
-    NavItem(_("Quotas"), "reports:quotas", roles=LEADS, order=43),
-    NavItem(_("Expenses"), "expenses:claims", order=50),
+    NavItem(_("My attainment"), "sales:my_attainment", roles=SELLERS, order=41),
+    NavItem(_("Team attainment"), "sales:team_attainment", roles=LEADS, order=42),
+    NavItem(_("Quotas"), "sales:quotas", roles=LEADS, order=43),
 ]

@@ -12,8 +12,7 @@ from operator import or_
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from customers.models import Sale
-from reports.models import SalesRollup
+from sales.models import Sale, SalesRollup
 
 
 def _pairs_q(pairs: set[tuple[int, date]]) -> Q:

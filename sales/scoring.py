@@ -17,12 +17,11 @@ from django.db import connection, transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
 
-from customers.models import Sale
-from reports.models import Attainment, SalesRollup
+from sales.models import Attainment, Quota, Sale, SalesRollup
+from sales.signals import travel_costs_wanted
 from salesops.models import CompanySettings
 from salesops.months import add_months, current_month, half_year_of, months_between
-from territories.models import Quota, Region
-from visits.models import ExpenseClaim, ExpenseItem
+from territories.models import Region
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
@@ -105,17 +104,10 @@ def _totals(months: list[date]) -> dict[tuple[int, date], dict[str, Decimal]]:
         key = (row["salesperson_id"], row["month"])
         totals[key]["sales"] = row["total"]
         totals[key]["gross_profit"] = row["profit"]
-    travel = (
-        ExpenseItem.objects.filter(
-            claim__status=ExpenseClaim.Status.APPROVED,
-            claim__month__gte=first,
-            claim__month__lte=last,
-        )
-        .values("claim__salesperson_id", "claim__month")
-        .annotate(total=Sum("amount"))
-    )
-    for row in travel:
-        totals[row["claim__salesperson_id"], row["claim__month"]]["travel_cost"] = row["total"]
+    # Travel cost comes from the expenses app above, which answers this signal.
+    for _receiver, travel in travel_costs_wanted.send(None, first_month=first, last_month=last):
+        for key, cost in travel.items():
+            totals[key]["travel_cost"] = totals[key].get("travel_cost", ZERO) + cost
     return totals
 
 

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from reports import services
+from sales.services import scoring as services
 from salesops.months import add_months, current_month, parse_month
 
 

@@ -1,11 +1,18 @@
 from django.urls import path
 
-from customers import sales_views as views
+from sales.views import sales, scoring
 
 app_name = "sales"
 
+# The attainment and quota pages keep their /reports/ addresses.
 urlpatterns = [
-    path("", views.sale_list, name="list"),
-    path("import/", views.sale_import, name="import"),
-    path("new/", views.sale_new, name="new"),
+    path("sales/", sales.sale_list, name="list"),
+    path("sales/import/", sales.sale_import, name="import"),
+    path("sales/new/", sales.sale_new, name="new"),
+    path("reports/attainment/", scoring.my_attainment, name="my_attainment"),
+    path("reports/attainment/team/", scoring.team_attainment, name="team_attainment"),
+    path("reports/attainment/runs/", scoring.run_scoring, name="run_scoring"),
+    path("reports/attainment/runs/<int:pk>/", scoring.scoring_run_status, name="scoring_run"),
+    path("reports/quotas/", scoring.quota_regions, name="quotas"),
+    path("reports/quotas/<slug:region_code>/", scoring.quota_grid, name="quota_grid"),
 ]

@@ -1,4 +1,4 @@
-"""Who may see and change what. Every selector filters through this module (ARCHITECTURE "Access").
+"""Who may see and change what (architecture.md "Access"). Every selector filters through it.
 
 The one question it answers: which regions and territories can this user see, and which may
 they change. Everything else (customers, plans, visits, claims) is scoped by its territory or

@@ -4,11 +4,23 @@ from django.utils.translation import gettext_lazy as _
 
 from salesops import audit
 from salesops.models import AuditEntry, CompanySettings, User
-from territories.models import Region
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Decisions happen in the app's pages (through services, with audit); admin only shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class RegionMembershipInline(admin.TabularInline):
-    model = Region.members.through
+    model = User.regions.through  # Region.members, reached from the user: no territories import
     extra = 0
     verbose_name = _("region membership")
     verbose_name_plural = _("region memberships")

@@ -23,11 +23,6 @@ def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    """[start, end) of a local month as aware datetimes, for range filters."""
-    return local_midnight(month), local_midnight(add_months(month, 1))
-
-
 def half_year_of(month: date) -> date:
     """First month of the half-year (the assessment period of rules.md §7.6) holding `month`."""
     return date(month.year, 1 if month.month <= 6 else 7, 1)

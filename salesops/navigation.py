@@ -1,8 +1,11 @@
-"""Menu entries and home-page panels, contributed by each app.
+"""Menu entries and panels, contributed by each app.
 
 An app adds menu entries in `<app>/nav.py` (`NAV_ITEMS`) and home-page panels in
 `<app>/home.py` (`def home_panels(request) -> list[Panel]`), so the project's own code never
-needs to know which apps exist.
+needs to know which apps exist. The same way, a higher app adds panels to a lower app's page
+in `<app>/panels.py` (`def <page>_panels(request, **objects) -> list[Panel]`): the territory
+page shows visit figures and the trip plan page the expense cap, while territories and visits
+never import the apps above them.
 """
 
 from collections.abc import Callable
@@ -14,7 +17,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-LOCAL_APPS = ["territories", "customers", "visits", "reports"]
+LOCAL_APPS = ["territories", "customers", "visits", "sales", "expenses", "reports"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,24 @@ def _panel_providers() -> list[Callable[[HttpRequest], list[Panel]]]:
 
 def home_panels(request: HttpRequest) -> list[Panel]:
     panels = [panel for provider in _panel_providers() for panel in provider(request)]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+@cache
+def _page_panel_providers(page: str) -> list[Callable[..., list[Panel]]]:
+    providers = []
+    for app in LOCAL_APPS:
+        provider = getattr(_optional_module(app, "panels"), f"{page}_panels", None)
+        if provider is not None:
+            providers.append(provider)
+    return providers
+
+
+def page_panels(page: str, request: HttpRequest, **objects: Any) -> list[Panel]:
+    """Panels the apps add to `page` (e.g. "trip_plan" with plan=...), in their order."""
+    panels = [
+        panel for provider in _page_panel_providers(page) for panel in provider(request, **objects)
+    ]
     return sorted(panels, key=lambda panel: panel.order)
 
 

@@ -1,4 +1,4 @@
-"""Queue a task once the surrounding transaction commits (STYLE §5)."""
+"""Queue a task once the surrounding transaction commits (architecture.md "Background work")."""
 
 from functools import partial
 

@@ -36,7 +36,8 @@ def env_flag(name: str, default: bool) -> bool:
     )
 
 
-# DEBUG is on only under runserver unless the environment says otherwise (STYLE §12).
+# DEBUG is on only under runserver unless the environment says otherwise
+# (architecture.md "Embedded default and production").
 DEBUG = env_flag("DEBUG", default="runserver" in sys.argv)
 # The local plain-HTTP mode (README, "Running production-shaped"): production settings, but
 # no redirect to HTTPS, no HSTS and cookies that travel over plain HTTP. Never in production.
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "territories",
     "customers",
     "visits",
+    "sales",
+    "expenses",
     "reports",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -230,8 +233,8 @@ CELERY_TASK_ANNOTATIONS = {
     for name in (
         "customers.tasks.classify_all",  # nightly classification
         "customers.tasks.run_import",  # a confirmed prospect list
-        "reports.tasks.score_months",  # scoring a range of half-years
-        "reports.tasks.score_recent_months",  # nightly rollup and scoring
+        "sales.tasks.score_months",  # scoring a range of half-years
+        "sales.tasks.score_recent_months",  # nightly rollup and scoring
     )
 }
 # With acks_late a task's message stays unacknowledged until it ends; Redis hands it to another

@@ -46,10 +46,6 @@ urlpatterns = [
     path("territories/", include("territories.urls")),
     path("customers/", include("customers.urls")),
     path("visits/", include("visits.urls")),
-]
-
-urlpatterns += [
-    path("sales/", include("customers.sales_urls")),
-    path("expenses/", include("visits.expense_urls")),
-    path("reports/", include("reports.urls")),
+    path("", include("sales.urls")),
+    path("expenses/", include("expenses.urls")),
 ]

@@ -1,20 +1,8 @@
 from django.contrib import admin
 
 from salesops import audit
+from salesops.admin import ReadOnlyAdmin
 from territories.models import Assignment, CrossTerritoryRequest, Region, Territory, TerritoryDraw
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Decisions happen in the app's pages (through services, with audit); admin only shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Region)

@@ -236,6 +236,3 @@ class CrossTerritoryRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.customer}"
-
-
-from territories.quotas import DealerTarget, Quota, QuotaChannel, RegionQuota  # noqa: E402,F401

@@ -1,17 +1,11 @@
 """Read queries for territories, each taking the acting user (scoped by salesops.access)."""
 
-from datetime import timedelta
-
-from django.db.models import Count, Max, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from customers.models import Customer
 from salesops import access
-from salesops.models import CompanySettings, Role, User
+from salesops.models import Role, User
 from territories.models import Assignment, CrossTerritoryRequest, Region, Territory
-from visits.models import Visit
 
 
 def regions_for(user: User) -> QuerySet[Region]:
@@ -117,11 +111,16 @@ def pending_decisions_for(user: User) -> QuerySet[CrossTerritoryRequest]:
 
 
 def customers_open_to_request(user: User):
-    """Customers of the user's regions outside their own territories: what they may ask for."""
+    """Customers of the user's regions outside their own territories: what they may ask for.
+
+    The customer model is reached through the request's own foreign key, so this app does not
+    import the customers app above it.
+    """
+    customers = CrossTerritoryRequest.customer.field.related_model.objects
     if not access.is_active_user(user) or not user.sells:
-        return Customer.objects.none()
+        return customers.none()
     return (
-        Customer.objects.filter(territory__region__in=user.regions.all())
+        customers.filter(territory__region__in=user.regions.all())
         .exclude(territory__in=access.held_territories(user))
         .select_related("territory")
         .order_by("name")
@@ -132,39 +131,3 @@ def has_approved_cross_request(user: User, customer) -> bool:
     return CrossTerritoryRequest.objects.filter(
         requester=user, customer=customer, status=CrossTerritoryRequest.Status.APPROVED
     ).exists()
-
-
-CITY_PATH_LENGTH = len("330000/330100/")
-
-
-def blank_areas(user: User, region: Region) -> list[Territory]:
-    """Cities of the region with no customers, or no visit for `blank_area_days` (rules.md §2.6).
-
-    Customers and visits are counted per city over the whole subtree (the city and its
-    counties), with two grouped queries whatever the number of customers or visits.
-    Each city returned carries `customer_count` and `last_visit_at` (None: none in the window).
-    """
-    since = timezone.now() - timedelta(days=CompanySettings.current().blank_area_days)
-    city_path = Substr("territory__path", 1, CITY_PATH_LENGTH)
-    customers = dict(
-        Customer.objects.filter(territory__region=region, territory__level__in=["city", "county"])
-        .annotate(city_path=city_path)
-        .values("city_path")
-        .annotate(count=Count("id"))
-        .values_list("city_path", "count")
-    )
-    visited = dict(
-        Visit.objects.filter(territory__region=region, visited_at__gte=since)
-        .annotate(city_path=city_path)
-        .values("city_path")
-        .annotate(last=Max("visited_at"))
-        .values_list("city_path", "last")
-    )
-    cities = access.visible_territories(user).filter(region=region, level=Territory.Level.CITY)
-    blank = []
-    for city in cities.order_by("path"):
-        city.customer_count = customers.get(city.path, 0)
-        city.last_visit_at = visited.get(city.path)
-        if city.customer_count == 0 or city.last_visit_at is None:
-            blank.append(city)
-    return blank

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from salesops import access, audit
 from salesops.errors import AlreadyDecided, DomainError
-from salesops.models import Role, User
+from salesops.models import User
 from territories.models import Assignment, CrossTerritoryRequest, Region, Territory, TerritoryDraw
 
 
@@ -208,22 +208,3 @@ def add_province_to_region(*, province: Territory, region: Region, by: User | No
         changes={"province": province, "territories": moved},
     )
     return moved
-
-
-@transaction.atomic
-def set_membership(*, person: User, regions: list[Region], role: str, by: User | None) -> User:
-    """Give a person a role and the regions they work in (admin pages call this too)."""
-    if role not in Role.values:
-        raise DomainError(_("Unknown role."), field="role")
-    before = {"role": person.role, "regions": sorted(r.code for r in person.regions.all())}
-    person.role = role
-    person.save(update_fields=["role"])
-    person.regions.set(regions)
-    audit.record(
-        "salesops.user.role_changed",
-        actor=by,
-        target=person,
-        changes={"before": before, "role": role, "regions": sorted(r.code for r in regions)},
-    )
-    access.forget(person)
-    return person

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from salesops import access
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
-from salesops.models import CompanySettings
+from salesops.navigation import page_panels
 from territories import selectors, services
 from territories.forms import (
     AssignForm,
@@ -38,8 +38,8 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         "tree": selectors.region_tree(request.user, region),
         "can_manage": access.can_manage_region(request.user, region),
         "history": selectors.assignment_history(request.user, region)[:20],
-        "blank_areas": selectors.blank_areas(request.user, region),
-        "blank_area_days": CompanySettings.current().blank_area_days,
+        # Panels of the apps above (blank areas need customers and visits, rules.md §2.6).
+        "panels": page_panels("region", request, region=region),
     }
     return render(request, "territories/region_detail.html", context)
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: fixed personas in two regions (STYLE §11) and test-only settings."""
+"""Shared fixtures: fixed personas in two regions and test-only settings."""
 
 from dataclasses import dataclass
 

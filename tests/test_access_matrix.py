@@ -1,4 +1,4 @@
-"""Every role against every URL (STYLE §11).
+"""Every role against every URL (docs/architecture.md "Inside an app").
 
 Template rendering is patched out for speed; each request runs in a rolled-back savepoint so
 one persona's POST cannot change the next one's answer.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from territories.admin import ReadOnlyAdmin
+from salesops.admin import ReadOnlyAdmin
 from visits.models import TripPlan, TripPlanTransition, Visit, WeekLock
 
 

@@ -296,11 +296,3 @@ class WeekLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.salesperson} {self.week_start:%Y-%m-%d}"
-
-
-from visits.expense_models import (  # noqa: E402,F401
-    ExpenseCategory,
-    ExpenseClaim,
-    ExpenseItem,
-    TravelAdvance,
-)

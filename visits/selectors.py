@@ -4,14 +4,15 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from customers.models import Channel, CompetitorObservation, Customer
 from salesops import access
 from salesops.models import AuditEntry, CompanySettings, Role, User
-from territories.models import CrossTerritoryRequest, Territory
+from territories.models import CrossTerritoryRequest, Region, Territory
 from visits import services
 from visits.models import PlannedVisit, TripPlan, Visit, WeekLock
 
@@ -264,3 +265,39 @@ def top_terminal_customers(territory: Territory, limit: int = 10) -> QuerySet[Cu
         .select_related("territory")
         .order_by("-estimated_monthly_demand", "name")[:limit]
     )
+
+
+CITY_PATH_LENGTH = len("330000/330100/")
+
+
+def blank_areas(user: User, region: Region) -> list[Territory]:
+    """Cities of the region with no customers, or no visit for `blank_area_days` (rules.md §2.6).
+
+    Customers and visits are counted per city over the whole subtree (the city and its
+    counties), with two grouped queries whatever the number of customers or visits.
+    Each city returned carries `customer_count` and `last_visit_at` (None: none in the window).
+    """
+    since = timezone.now() - timedelta(days=CompanySettings.current().blank_area_days)
+    city_path = Substr("territory__path", 1, CITY_PATH_LENGTH)
+    customers = dict(
+        Customer.objects.filter(territory__region=region, territory__level__in=["city", "county"])
+        .annotate(city_path=city_path)
+        .values("city_path")
+        .annotate(count=Count("id"))
+        .values_list("city_path", "count")
+    )
+    visited = dict(
+        Visit.objects.filter(territory__region=region, visited_at__gte=since)
+        .annotate(city_path=city_path)
+        .values("city_path")
+        .annotate(last=Max("visited_at"))
+        .values_list("city_path", "last")
+    )
+    cities = access.visible_territories(user).filter(region=region, level=Territory.Level.CITY)
+    blank = []
+    for city in cities.order_by("path"):
+        city.customer_count = customers.get(city.path, 0)
+        city.last_visit_at = visited.get(city.path)
+        if city.customer_count == 0 or city.last_visit_at is None:
+            blank.append(city)
+    return blank

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from salesops import access
 from salesops.errors import AlreadyDecided, DomainError
 from salesops.forms import add_domain_error
-from visits import diagram, expense_selectors, selectors, services
+from salesops.navigation import page_panels
+from visits import diagram, selectors, services
 from visits.forms import (
     BulkDecisionForm,
     DecisionForm,
@@ -92,11 +93,8 @@ def _plan_context(request: HttpRequest, plan, form=None) -> dict:
         "can_decide": services.may_decide(request.user, plan),
         "needs_director": services.needs_director(plan),
         "form": form or PlannedVisitForm(user=request.user, initial={"day": plan.starts_on}),
-        # rules.md §8.7 / issue 5: the month's cap used and what this plan adds; planned vs spent.
-        "cap": expense_selectors.expense_cap_for(
-            salesperson=plan.salesperson, month=plan.starts_on.replace(day=1), plan=plan
-        ),
-        "spend": expense_selectors.plan_spend_for(request.user, plan.pk),
+        # Panels of the apps above (the expense cap and the plan's spend, rules.md §8.5).
+        "panels": page_panels("trip_plan", request, plan=plan),
     }
 
 

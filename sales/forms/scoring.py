@@ -5,9 +5,9 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sales.models import QuotaChannel
 from salesops.forms import MonthInput
 from salesops.months import parse_month
-from territories.models import QuotaChannel
 
 MONTH_WIDGET = MonthInput()
 

@@ -37,6 +37,7 @@ class Quota(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "territories_quota"
         verbose_name = _("quota")
         verbose_name_plural = _("quotas")
         ordering = ["month", "salesperson_id", "channel"]
@@ -64,6 +65,7 @@ class DealerTarget(models.Model):
     amount = _amount()
 
     class Meta:
+        db_table = "territories_dealertarget"
         verbose_name = _("dealer target")
         verbose_name_plural = _("dealer targets")
         ordering = ["month", "dealer_id"]
@@ -89,6 +91,7 @@ class RegionQuota(models.Model):
     amount = _amount()
 
     class Meta:
+        db_table = "territories_regionquota"
         verbose_name = _("region quota")
         verbose_name_plural = _("region quotas")
         ordering = ["month", "region_id"]

@@ -25,6 +25,7 @@ class SalesImport(models.Model):
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     class Meta:
+        db_table = "customers_salesimport"
         verbose_name = _("sales import")
         verbose_name_plural = _("sales imports")
         ordering = ["-created_at", "-id"]
@@ -74,6 +75,7 @@ class Sale(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "customers_sale"
         verbose_name = _("sale")
         verbose_name_plural = _("sales")
         ordering = ["-sold_at", "-id"]

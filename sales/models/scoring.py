@@ -51,6 +51,7 @@ class Attainment(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
+        db_table = "reports_attainment"
         verbose_name = _("attainment")
         verbose_name_plural = _("attainments")
         ordering = ["month", "region_rank", "salesperson_id"]
@@ -61,10 +62,6 @@ class Attainment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.salesperson} {self.month:%Y-%m}"
-
-    @property
-    def met_target(self) -> bool:
-        return self.target_met_at is not None
 
 
 class ScoringRun(models.Model):
@@ -94,6 +91,7 @@ class ScoringRun(models.Model):
     finished_at = models.DateTimeField(null=True)
 
     class Meta:
+        db_table = "reports_scoringrun"
         verbose_name = _("scoring run")
         verbose_name_plural = _("scoring runs")
         ordering = ["-created_at"]
@@ -109,7 +107,7 @@ class ScoringRun(models.Model):
 
 
 class SalesRollup(models.Model):
-    """Sales per month × salesperson × territory × channel (ARCHITECTURE "Background work").
+    """Sales per month × salesperson × territory × channel (docs/architecture.md "Background work").
 
     Updated when sales are written and rebuilt nightly; the rebuild must equal the incremental
     state. Scoring reads these rows, never the raw sales, for its totals.
@@ -134,6 +132,7 @@ class SalesRollup(models.Model):
     lines = models.PositiveIntegerField(_("order lines"))
 
     class Meta:
+        db_table = "reports_salesrollup"
         verbose_name = _("sales rollup")
         verbose_name_plural = _("sales rollups")
         constraints = [

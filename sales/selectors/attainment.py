@@ -5,7 +5,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from reports.models import Attainment, ScoringRun
+from sales.models import Attainment, ScoringRun
 from salesops import access
 from salesops.models import Role, User
 from salesops.months import add_months

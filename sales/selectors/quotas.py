@@ -8,8 +8,9 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from customers.models import Channel, Customer
+from sales.models import DealerTarget, Quota, QuotaChannel, RegionQuota
 from salesops.models import User
-from territories.models import DealerTarget, Quota, QuotaChannel, Region, RegionQuota
+from territories.models import Region
 from territories.selectors import region_for, sellers_in
 
 ZERO = Decimal("0.00")

@@ -4,10 +4,11 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from customers.sales import Sale, SalesImport
+from sales.models import Sale, SalesImport
 from salesops import access
 from salesops.models import Role, User
 from salesops.months import add_months
+from territories.models import Territory
 
 
 def sales_for(user: User) -> QuerySet[Sale]:
@@ -35,3 +36,14 @@ def recent_imports(user: User) -> QuerySet[SalesImport]:
     if access.sees_all_regions(user):
         return queryset[:10]
     return queryset.filter(imported_by=user)[:10]
+
+
+def importable_territories(user: User) -> QuerySet[Territory]:
+    """Head office imports for every region; a regional manager for the regions they manage."""
+    if not access.is_active_user(user):
+        return Territory.objects.none()
+    if access.sees_all_regions(user):
+        return access.visible_territories(user)
+    if user.role == Role.MANAGER:
+        return access.changeable_territories(user)
+    return Territory.objects.none()

@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Channel, Customer
-from salesops import access, audit, queue
+from sales.models import DealerTarget, Quota, RegionQuota
+from sales.signals import months_changed
+from salesops import access, audit
 from salesops.errors import DomainError
 from salesops.models import Role, User
 from salesops.months import current_month
-from territories.models import DealerTarget, Quota, Region, RegionQuota
+from territories.models import Region
 from territories.selectors import sellers_in
 
 CENT = Decimal("0.01")
@@ -135,10 +137,6 @@ def spread_total(
 
 
 def _queue_scoring(cells) -> None:
-    from reports import tasks
-
     months = sorted({month for _person, month, _channel in cells})
     if months:
-        queue.on_commit(
-            tasks.score_months, first_month=months[0].isoformat(), last_month=months[-1].isoformat()
-        )
+        months_changed.send(Quota, first_month=months[0], last_month=months[-1])

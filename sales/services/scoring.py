@@ -7,8 +7,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import rollups, scoring
-from reports.models import ScoringRun
+from sales import rollups, scoring
+from sales.models import ScoringRun
 from salesops import access, audit, queue
 from salesops.errors import DomainError
 from salesops.models import Role, User
@@ -36,7 +36,7 @@ def start_scoring_run(*, by: User, first_month: date, last_month: date) -> Scori
         target=run,
         changes={"first_month": first_month, "last_month": last_month},
     )
-    from reports import tasks
+    from sales import tasks
 
     queue.on_commit(
         tasks.score_months,

@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from customers import sales_selectors as selectors
-from customers import sales_services as services
-from customers.sales_forms import SaleForm, SalesImportForm
+from sales import sale_lines
+from sales.forms.sales import SaleForm, SalesImportForm
+from sales.selectors import sales as selectors
+from sales.services import sales as services
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.months import parse_month
@@ -27,7 +28,7 @@ def sale_list(request: HttpRequest) -> HttpResponse:
         "month": month,
         "can_import": services.can_import_sales(request.user),
     }
-    return render(request, "customers/sales/sale_list.html", context)
+    return render(request, "sales/sale_list.html", context)
 
 
 def _imported_message(result) -> str:
@@ -48,7 +49,7 @@ def sale_import(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows, checksum = services.read_rows(upload)
+            rows, checksum = sale_lines.read_rows(upload)
             result = services.import_sales(
                 rows=rows, by=request.user, file_name=upload.name, checksum=checksum
             )
@@ -65,7 +66,7 @@ def sale_import(request: HttpRequest) -> HttpResponse:
         "line_errors": line_errors,
         "imports": selectors.recent_imports(request.user),
     }
-    return render(request, "customers/sales/sale_import.html", context)
+    return render(request, "sales/sale_import.html", context)
 
 
 @login_required
@@ -84,4 +85,4 @@ def sale_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _imported_message(result))
             return redirect("sales:list")
-    return render(request, "customers/sales/sale_new.html", {"form": form})
+    return render(request, "sales/sale_new.html", {"form": form})

@@ -6,12 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports import selectors, services
-from reports.forms import QuotaGridForm, ScoringRunForm, SpreadForm
+from sales.forms.scoring import QuotaGridForm, ScoringRunForm, SpreadForm
+from sales.selectors import attainment as selectors
+from sales.selectors import quotas as quota_selectors
+from sales.services import quotas as quota_services
+from sales.services import scoring as services
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.months import add_months, current_month, half_year_of, months_between, parse_month
-from territories import quota_selectors, quota_services
 from territories.selectors import regions_for, sellers_in
 
 
@@ -28,8 +30,8 @@ def my_attainment(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     context = {"rows": selectors.my_attainment(request.user, period), "period": period}
     if request.htmx:
-        return render(request, "reports/_partials/my_attainment_table.html", context)
-    return render(request, "reports/my_attainment.html", context)
+        return render(request, "sales/_partials/my_attainment_table.html", context)
+    return render(request, "sales/my_attainment.html", context)
 
 
 @login_required
@@ -50,7 +52,7 @@ def team_attainment(request: HttpRequest) -> HttpResponse:
         "regions": regions_for(request.user),
         "region_code": request.GET.get("region", ""),
     }
-    return render(request, "reports/team_attainment.html", context)
+    return render(request, "sales/team_attainment.html", context)
 
 
 @login_required
@@ -60,22 +62,22 @@ def run_scoring(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ScoringRunForm(request.POST)
     if not form.is_valid():
-        return render(request, "reports/_partials/scoring_run.html", {"form_errors": form.errors})
+        return render(request, "sales/_partials/scoring_run.html", {"form_errors": form.errors})
     try:
         run = services.start_scoring_run(by=request.user, **form.cleaned_data)
     except DomainError as error:
-        return render(request, "reports/_partials/scoring_run.html", {"error": error.message})
+        return render(request, "sales/_partials/scoring_run.html", {"error": error.message})
     if request.htmx:
-        return render(request, "reports/_partials/scoring_run.html", {"run": run})
+        return render(request, "sales/_partials/scoring_run.html", {"run": run})
     messages.info(request, _("Scores are being recomputed."))
-    return redirect("reports:team_attainment")
+    return redirect("sales:team_attainment")
 
 
 @login_required
 @require_GET
 def scoring_run_status(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.scoring_run_for(request.user, pk)
-    return render(request, "reports/_partials/scoring_run.html", {"run": run})
+    return render(request, "sales/_partials/scoring_run.html", {"run": run})
 
 
 def _grid_context(request, region_code, period) -> dict:
@@ -135,7 +137,7 @@ def quota_grid(request: HttpRequest, region_code: str) -> HttpResponse:
     if _save_grid(request, context, form, spread):
         return redirect(request.get_full_path())
     context |= {"form": form, "spread": spread}
-    return render(request, "reports/quota_grid.html", context)
+    return render(request, "sales/quota_grid.html", context)
 
 
 @login_required
@@ -147,4 +149,4 @@ def quota_regions(request: HttpRequest) -> HttpResponse:
     region = regions_for(request.user).first()
     if region is None:
         raise Http404
-    return redirect("reports:quota_grid", region_code=region.code)
+    return redirect("sales:quota_grid", region_code=region.code)

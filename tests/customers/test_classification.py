@@ -11,7 +11,7 @@ from django.utils import timezone
 from customers import classification, services, tasks
 from customers.models import ClassChange, Customer
 from tests.customers.conftest import LARGE, days_ahead, local
-from tests.reports.factories import make_sale
+from tests.sales.factories import make_sale
 
 NOW = local(2026, 3, 2, 10, 0)
 

@@ -144,7 +144,7 @@ def test_a_dispute_recorded_on_the_credit_page_refuses_credit(personas, login, d
 
 def test_credit_reads_the_dealers_real_monthly_orders(dealer, personas):
     from tests.customers.conftest import local
-    from tests.reports.factories import make_sale
+    from tests.sales.factories import make_sale
 
     make_sale(personas.salesperson, "80000", local(2026, 2, 3, 10, 0), customer=dealer)
     make_sale(personas.salesperson, "50000", local(2026, 3, 9, 10, 0), customer=dealer)

@@ -232,7 +232,7 @@ def test_customer_page_queries_do_not_grow_with_contacts(
 def test_customer_page_shows_its_sales_in_the_same_queries_however_many(
     personas, login, make_customer, rules
 ):
-    from tests.reports.factories import local, make_sale
+    from tests.sales.factories import local, make_sale
 
     client = login(personas.salesperson)
     customer = make_customer()

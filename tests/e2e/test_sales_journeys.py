@@ -4,12 +4,12 @@ attainment update; file an expense claim and approve it from the queue."""
 import pytest
 from django.utils import timezone
 
-from customers.models import Sale
+from expenses.models import ExpenseClaim
+from sales.models import Sale
 from salesops.months import current_month
 from tests.conftest import log_in_through_browser
 from tests.customers.factories import CustomerFactory
-from tests.reports.factories import set_quota
-from visits.models import ExpenseClaim
+from tests.sales.factories import set_quota
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

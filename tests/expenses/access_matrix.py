@@ -3,8 +3,9 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from expenses.models import ExpenseClaim, ExpenseItem
 from tests.access_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, expect
-from visits.models import ExpenseClaim, ExpenseItem, TripPlan
+from visits.models import TripPlan
 
 SELLERS = {
     "salesperson": REDIRECT,

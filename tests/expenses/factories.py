@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import count
 
-from visits.models import ExpenseClaim, ExpenseItem
+from expenses.models import ExpenseClaim, ExpenseItem
 
 _invoices = count(1)
 

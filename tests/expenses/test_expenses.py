@@ -9,11 +9,12 @@ from unittest import mock
 import pytest
 from django.db import connection
 
+from expenses import services
+from expenses.models import ExpenseClaim, TravelAdvance
+from expenses.selectors import expense_cap_for, plans_with_spend
 from salesops.errors import AlreadyDecided, DomainError
 from salesops.models import AuditEntry
-from visits import expense_services as services
-from visits.expense_selectors import expense_cap_for, plans_with_spend
-from visits.models import ExpenseClaim, TravelAdvance, TripPlan
+from visits.models import TripPlan
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from visits import expense_services as services
-from visits.models import ExpenseClaim, TripPlan
+from expenses import services
+from expenses.models import ExpenseClaim
+from visits.models import TripPlan
 
 pytestmark = pytest.mark.django_db
 

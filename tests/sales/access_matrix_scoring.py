@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from reports.models import ScoringRun
+from sales.models import ScoringRun
 from tests.access_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, expect
 
 SELLERS = {
@@ -18,22 +18,22 @@ def cases(world):
     run = ScoringRun.objects.create(
         started_by=world.manager, first_month="2025-07-01", last_month="2025-07-01"
     )
-    grid = reverse("reports:quota_grid", args=["east-china"])
+    grid = reverse("sales:quota_grid", args=["east-china"])
     return [
-        Case(reverse("reports:my_attainment"), expect(FORBIDDEN, **SELLERS)),
-        Case(reverse("reports:team_attainment"), expect(FORBIDDEN, **LEADS)),
+        Case(reverse("sales:my_attainment"), expect(FORBIDDEN, **SELLERS)),
+        Case(reverse("sales:team_attainment"), expect(FORBIDDEN, **LEADS)),
         Case(
-            reverse("reports:run_scoring"),
+            reverse("sales:run_scoring"),
             expect(FORBIDDEN, **dict.fromkeys(LEADS, REDIRECT)),
             method="post",
             data={"first_month": "2025-07", "last_month": "2025-08"},
         ),
         Case(
-            reverse("reports:scoring_run", args=[run.pk]),
+            reverse("sales:scoring_run", args=[run.pk]),
             expect(NOT_FOUND, manager=OK, head_office=OK, admin=OK),
         ),
         Case(
-            reverse("reports:quotas"),
+            reverse("sales:quotas"),
             expect(FORBIDDEN, **dict.fromkeys(LEADS, REDIRECT)),
         ),
         Case(grid, expect(FORBIDDEN, other_manager=NOT_FOUND, **EAST_LEADS)),

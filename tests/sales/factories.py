@@ -6,10 +6,10 @@ from itertools import count
 
 from django.utils import timezone
 
-from customers.models import Channel, Customer, Sale
-from reports.rollups import refresh_sales_rollup
+from customers.models import Channel, Customer
+from sales.models import Quota, QuotaChannel, Sale
+from sales.rollups import refresh_sales_rollup
 from salesops.months import month_of
-from territories.models import Quota, QuotaChannel
 from tests.customers.factories import CustomerFactory
 
 _order_numbers = count(1)

@@ -5,19 +5,19 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from reports.models import Attainment
-from reports.tasks import score_recent_months
+from sales.models import Attainment
+from sales.tasks import score_recent_months
 from salesops.celery import app, beat_schedule
 from salesops.months import add_months, current_month
-from tests.reports.factories import make_sale, set_quota
+from tests.sales.factories import make_sale, set_quota
 
 pytestmark = pytest.mark.django_db
 
 
 def test_nightly_scoring_is_in_beats_schedule():
-    entry = beat_schedule()["reports.score_recent_months"]
+    entry = beat_schedule()["sales.score_recent_months"]
 
-    assert entry["task"] == "reports.tasks.score_recent_months"
+    assert entry["task"] == "sales.tasks.score_recent_months"
     assert entry["task"] in app.tasks
 
 
@@ -39,7 +39,7 @@ def test_nightly_job_scores_this_month_and_last(personas):
 def test_team_attainment_reads_a_constant_number_of_queries(
     personas, login, django_assert_max_num_queries
 ):
-    from reports.scoring import score_period
+    from sales.scoring import score_period
     from salesops.months import half_year_of
 
     for person in (personas.salesperson, personas.colleague, personas.manager):
@@ -48,7 +48,7 @@ def test_team_attainment_reads_a_constant_number_of_queries(
     client = login(personas.manager)
 
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("reports:team_attainment"))
+        response = client.get(reverse("sales:team_attainment"))
 
     assert response.content.decode().count('id="attainment-') == 3
 
@@ -56,7 +56,7 @@ def test_team_attainment_reads_a_constant_number_of_queries(
 def test_salesperson_home_shows_this_months_attainment(personas, login):
     from django.utils import timezone
 
-    from reports.scoring import score_period
+    from sales.scoring import score_period
     from salesops.months import half_year_of
 
     set_quota(personas.salesperson, current_month(), "200000")

@@ -6,13 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from customers.models import Sale
-from reports.models import Attainment, ScoringRun
-from reports.scoring import score_period
+from sales.models import Attainment, Quota, Sale, ScoringRun
+from sales.scoring import score_period
 from salesops.months import current_month, half_year_of
-from territories.models import Quota
 from tests.customers.factories import CustomerFactory
-from tests.reports.factories import local, make_sale, set_quota
+from tests.sales.factories import local, make_sale, set_quota
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +29,7 @@ def _scored(personas):
 def test_my_attainment_shows_carry_over_month_by_month(personas, login):
     _scored(personas)
 
-    response = login(personas.salesperson).get(reverse("reports:my_attainment") + "?period=2025-07")
+    response = login(personas.salesperson).get(reverse("sales:my_attainment") + "?period=2025-07")
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -43,7 +41,7 @@ def test_my_attainment_shows_carry_over_month_by_month(personas, login):
 def test_team_attainment_lists_the_region_with_ranks_and_bonus(personas, login):
     _scored(personas)
 
-    response = login(personas.manager).get(reverse("reports:team_attainment") + "?month=2025-07")
+    response = login(personas.manager).get(reverse("sales:team_attainment") + "?month=2025-07")
 
     content = response.content.decode()
     assert "First to target: bonus" in content
@@ -55,7 +53,7 @@ def test_other_regions_manager_sees_no_east_china_scores(personas, login):
     _scored(personas)
 
     response = login(personas.other_manager).get(
-        reverse("reports:team_attainment") + "?month=2025-07"
+        reverse("sales:team_attainment") + "?month=2025-07"
     )
 
     assert str(personas.salesperson) not in response.content.decode()
@@ -70,12 +68,12 @@ def test_run_from_the_page_shows_progress_until_done(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("reports:run_scoring"),
+            reverse("sales:run_scoring"),
             {"first_month": "2025-07", "last_month": "2025-07"},
             HTTP_HX_REQUEST="true",
         )
     run = ScoringRun.objects.get()
-    status = client.get(reverse("reports:scoring_run", args=[run.pk]), HTTP_HX_REQUEST="true")
+    status = client.get(reverse("sales:scoring_run", args=[run.pk]), HTTP_HX_REQUEST="true")
 
     assert "<progress" in response.content.decode()
     assert run.status == ScoringRun.Status.DONE
@@ -87,7 +85,7 @@ def test_run_from_the_page_shows_progress_until_done(
 def test_director_saves_the_quota_grid_for_open_months(personas, login):
     month = current_month()
     field = f"q-{personas.salesperson.pk}-{month:%Y-%m}-terminal"
-    url = reverse("reports:quota_grid", args=["east-china"])
+    url = reverse("sales:quota_grid", args=["east-china"])
 
     response = login(personas.director).post(url, {"save": "1", field: "300000"})
 
@@ -96,7 +94,7 @@ def test_director_saves_the_quota_grid_for_open_months(personas, login):
 
 
 def test_director_spreads_a_total_over_the_open_months(personas, login):
-    url = reverse("reports:quota_grid", args=["east-china"])
+    url = reverse("sales:quota_grid", args=["east-china"])
     data = {
         "spread": "1",
         "salesperson": personas.colleague.pk,
@@ -113,8 +111,8 @@ def test_director_spreads_a_total_over_the_open_months(personas, login):
 
 
 def test_quota_for_a_closed_month_is_refused(personas):
+    from sales.services.quotas import save_quota_grid
     from salesops.errors import DomainError
-    from territories.quota_services import save_quota_grid
 
     with pytest.raises(DomainError, match="closed"):
         save_quota_grid(
@@ -142,7 +140,7 @@ def test_manager_imports_a_csv_and_sees_line_errors(personas, login):
 def test_grid_checks_the_region_total_against_quotas_and_dealer_targets(personas, login):
     month = current_month()
     dealer = CustomerFactory(name="宁波恒力胶粘经销部", territory=personas.ningbo, channel="dealer")
-    url = reverse("reports:quota_grid", args=["east-china"])
+    url = reverse("sales:quota_grid", args=["east-china"])
     data = {
         "save": "1",
         f"q-{personas.salesperson.pk}-{month:%Y-%m}-terminal": "300000",
@@ -162,7 +160,7 @@ def test_grid_checks_the_region_total_against_quotas_and_dealer_targets(personas
 
 
 def test_manager_sees_the_grid_read_only(personas, login):
-    response = login(personas.manager).get(reverse("reports:quota_grid", args=["east-china"]))
+    response = login(personas.manager).get(reverse("sales:quota_grid", args=["east-china"]))
 
     assert response.status_code == 200
     assert "Save quotas" not in response.content.decode()
@@ -172,7 +170,7 @@ def test_director_filters_team_attainment_by_region(personas, login):
     _scored(personas)
     set_quota(personas.other_salesperson, JULY, "375000")
     score_period(JULY)
-    url = reverse("reports:team_attainment") + "?month=2025-07"
+    url = reverse("sales:team_attainment") + "?month=2025-07"
     client = login(personas.director)
 
     everyone = client.get(url).content.decode()
@@ -187,8 +185,8 @@ def test_director_filters_team_attainment_by_region(personas, login):
 def test_attainment_pages_open_on_the_newest_scored_months(personas, login):
     _scored(personas)
 
-    mine = login(personas.salesperson).get(reverse("reports:my_attainment"))
-    team = login(personas.manager).get(reverse("reports:team_attainment"))
+    mine = login(personas.salesperson).get(reverse("sales:my_attainment"))
+    team = login(personas.manager).get(reverse("sales:team_attainment"))
 
     assert "450,000.00" in mine.content.decode()  # the 2025 half-year, not an empty current one
     assert "李明" in team.content.decode() and "张伟" in team.content.decode()

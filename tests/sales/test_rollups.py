@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from customers.sales_services import import_sales
-from reports.models import SalesRollup
-from reports.rollups import rebuild_sales_rollup
+from sales.models import SalesRollup
+from sales.rollups import rebuild_sales_rollup
+from sales.services.sales import import_sales
 from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

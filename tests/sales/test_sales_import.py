@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from customers.models import Customer, Sale
-from customers.sales_services import SalesImportRefused, import_sales
-from reports.models import Attainment
+from customers.models import Customer
+from sales.models import Attainment, Sale
+from sales.services.sales import SalesImportRefused, import_sales
 from salesops.errors import DomainError
 from salesops.models import AuditEntry
 from tests.customers.factories import CustomerFactory
-from tests.reports.factories import set_quota
+from tests.sales.factories import set_quota
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ def test_xlsx_file_is_read_like_csv(personas, prospect):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from openpyxl import Workbook
 
-    from customers.sales_services import read_rows
+    from sales.sale_lines import read_rows
 
     workbook = Workbook()
     sheet = workbook.active

@@ -6,13 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from reports.models import Attainment
-from reports.scoring import score_period
-from reports.services import score_months
+from sales.models import Attainment, QuotaChannel
+from sales.scoring import score_period
+from sales.services.scoring import score_months
 from salesops.models import CompanySettings
-from territories.models import QuotaChannel
-from tests.reports.factories import local, make_sale, set_quota
-from tests.visits.expense_factories import approved_claim
+from tests.expenses.factories import approved_claim
+from tests.sales.factories import local, make_sale, set_quota
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from reports.models import Attainment, ScoringRun
-from reports.services import start_scoring_run
-from tests.reports.factories import local, make_sale, set_quota
+from sales.models import Attainment, ScoringRun
+from sales.services.scoring import start_scoring_run
+from tests.sales.factories import local, make_sale, set_quota
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,8 @@ from django.conf import settings
 LONG_JOBS = [
     "customers.tasks.classify_all",
     "customers.tasks.run_import",
-    "reports.tasks.score_months",
-    "reports.tasks.score_recent_months",
+    "sales.tasks.score_months",
+    "sales.tasks.score_recent_months",
 ]
 
 

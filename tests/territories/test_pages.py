@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from territories import selectors
 from territories.models import Assignment
 from tests.factories import make_territory
 
@@ -95,49 +94,3 @@ def test_home_page_of_a_user_without_role_shows_nothing_but_a_notice(personas, l
     response = login(personas.outsider).get(reverse("home"))
     assert "no role yet" in response.text
     assert "Zhejiang" not in response.text
-
-
-def test_blank_areas_are_cities_without_customers_or_recent_visits(personas, login):
-    from datetime import timedelta
-
-    from tests.customers.factories import CustomerFactory
-    from visits.models import Visit
-
-    visited = CustomerFactory(territory=personas.xihu, owner=personas.salesperson)
-    CustomerFactory(territory=personas.ningbo, owner=personas.salesperson)
-    Visit.objects.create(
-        salesperson=personas.salesperson,
-        customer=visited,
-        territory=personas.xihu,
-        visited_at=timezone.now() - timedelta(days=3),
-        kind="on_site",
-    )
-    CustomerFactory(territory=personas.shanghai_city, owner=personas.manager)
-    Visit.objects.create(
-        salesperson=personas.manager,
-        customer=visited,
-        territory=personas.shanghai_city,
-        visited_at=timezone.now() - timedelta(days=61),
-        kind="phone",
-    )
-
-    blank = selectors.blank_areas(personas.manager, personas.east)
-
-    reasons = {
-        city.name_en: (city.customer_count, city.last_visit_at is not None) for city in blank
-    }
-    assert "Hangzhou" not in reasons  # a customer in Xihu District, visited three days ago
-    assert reasons["Ningbo"] == (1, False)
-    assert reasons["Shanghai"] == (1, False)  # the only visit is 61 days old
-
-
-def test_blank_areas_cost_the_same_queries_however_many_customers(
-    personas, login, django_assert_max_num_queries
-):
-    from tests.customers.factories import CustomerFactory
-
-    with django_assert_max_num_queries(8) as few_customers:
-        selectors.blank_areas(personas.manager, personas.east)
-    CustomerFactory.create_batch(30, territory=personas.xihu, owner=personas.salesperson)
-    with django_assert_max_num_queries(len(few_customers.captured_queries)):
-        selectors.blank_areas(personas.manager, personas.east)

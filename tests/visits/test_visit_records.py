@@ -118,8 +118,7 @@ def test_visit_closes_the_matching_planned_visit_of_an_approved_plan(
     planned = plan.planned_visits.get()
     PlannedVisit.objects.filter(pk=planned.pk).update(day=today)
 
-    # Visited this minute: an hour ago can still be yesterday just after local midnight.
-    visit = _record(personas, hangzhou_customer, visited_at=timezone.now())
+    visit = _record(personas, hangzhou_customer, visited_at=timezone.now())  # today, even at 00:30
 
     planned.refresh_from_db()
     assert planned.visit == visit

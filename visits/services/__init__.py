@@ -1,29 +1,31 @@
 """Every change to trip plans, planned visits and visit records (rules.md §5.2, §6.1): the
 only writers.
 
-Split by concept: `plans` (drafting, routes, approvals, handover) and `records` (visits, manager
-corrections, locked weeks). Callers use `visits.services.<name>`.
+Split by concept: `plans` (drafting, routes, handover), `approvals` (the state machine) and
+`records` (visits, manager corrections, locked weeks). Callers use `visits.services.<name>`.
 """
 
-from visits.services.plans import (
-    COST_FIELDS,
+from visits.services.approvals import (
     DECISIONS,
-    OPEN_PLAN_STATUSES,
-    add_planned_visit,
-    check_territory_line,
     complete_trip_plan,
-    create_trip_plan,
-    day_route,
     decide_trip_plan,
     decide_trip_plans,
-    hand_over_open_plans,
     is_director_of,
     is_first_level_approver,
     may_decide,
     needs_director,
+    submit_trip_plan,
+)
+from visits.services.plans import (
+    COST_FIELDS,
+    OPEN_PLAN_STATUSES,
+    add_planned_visit,
+    check_territory_line,
+    create_trip_plan,
+    day_route,
+    hand_over_open_plans,
     order_day_route,
     remove_planned_visit,
-    submit_trip_plan,
     update_trip_plan,
 )
 from visits.services.records import (

@@ -1,29 +1,21 @@
-"""Every change to prospects and customers (the only writers)."""
+"""The book of business: creating and changing customers, contacts and their last contact."""
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers import signals
 from customers.models import (
     Channel,
-    Competitor,
-    CompetitorObservation,
     Contact,
-    CreditIncident,
-    CreditTier,
     Customer,
-    Handover,
 )
 from customers.normalize import InvalidPhone, normalize_name, normalize_phone
 from salesops import access, audit, queue
 from salesops.errors import DomainError
 from salesops.models import User
-from territories.models import Region, Territory
+from territories.models import Territory
 
 CUSTOMER_FIELDS = [
     "name",
@@ -236,186 +228,3 @@ def remove_contact(*, contact: Contact, by: User) -> None:
         changes={"name": contact.name},
     )
     contact.delete()
-
-
-# --- reassignment and handover (rules.md §3.6: customers are company property) -------------
-
-
-def _require_successor(region: Region, person: User) -> None:
-    if not (person.is_active and person.sells and person.regions.filter(pk=region.pk).exists()):
-        raise DomainError(
-            _("%(person)s does not sell in %(region)s.") % {"person": person, "region": region},
-            field="to_person",
-        )
-
-
-@transaction.atomic
-def reassign_customer(*, customer: Customer, to_person: User, by: User) -> Customer:
-    customer = (
-        Customer.objects.select_for_update(of=("self",))
-        .select_related("territory__region")
-        .get(pk=customer.pk)
-    )
-    region = customer.territory.region
-    if region is None or not access.can_manage_region(by, region):
-        raise DomainError(_("Only the region's manager can reassign customers."))
-    _require_successor(region, to_person)
-    if customer.owner_id == to_person.pk:
-        return customer
-    previous = customer.owner
-    customer.owner = to_person
-    customer.save(update_fields=["owner", "updated_at"])
-    audit.record(
-        "customers.customer.reassigned",
-        actor=by,
-        target=customer,
-        changes={"from": previous, "to": to_person},
-    )
-    return customer
-
-
-@transaction.atomic
-def hand_over(
-    *, from_person: User, to_person: User, region: Region, by: User, note: str = ""
-) -> Handover:
-    """A salesperson leaves: everything they own in the region goes to a successor at once.
-
-    1. only the region's manager; the successor sells in the region and is someone else;
-    2. lock and move the customers (their follow-ups go with them: they hang on the owner);
-    3. tell other apps (open trip plans) through `signals.customers_handed_over`;
-    4. keep the handover with the customers moved: the notify list.
-    """
-    if not access.can_manage_region(by, region):
-        raise DomainError(_("Only the region's manager can hand customers over."))
-    if from_person.pk == to_person.pk:
-        raise DomainError(_("Choose a different successor."), field="to_person")
-    _require_successor(region, to_person)
-    customers = Customer.objects.select_for_update().filter(
-        owner=from_person, territory__region=region
-    )
-    moved_ids = list(customers.values_list("pk", flat=True))
-    if not moved_ids:
-        raise DomainError(
-            _("%(person)s has no customers in this region.") % {"person": from_person},
-            field="from_person",
-        )
-    Customer.objects.filter(pk__in=moved_ids).update(owner=to_person, updated_at=timezone.now())
-    handover = Handover.objects.create(
-        from_person=from_person, to_person=to_person, region=region, recorded_by=by, note=note
-    )
-    handover.customers.add(*moved_ids)
-    signals.customers_handed_over.send(
-        sender=Handover, handover=handover, from_person=from_person, to_person=to_person
-    )
-    audit.record(
-        "customers.handover.done",
-        actor=by,
-        target=handover,
-        changes={"from": from_person, "to": to_person, "customers": len(moved_ids)},
-    )
-    return handover
-
-
-# --- dealers' credit (rules.md §3.8) -----------------------------------------------------------
-
-
-@dataclass
-class CreditDecision:
-    eligible: bool
-    reasons: list[str] = field(default_factory=list)
-
-
-def evaluate_credit(*, customer: Customer, today: date | None = None) -> CreditDecision:
-    """Only tier A dealers get credit, and only with a signed agreement on file, each of the
-    last three full months' orders at least the agreed amount, and no bad debt or dispute in
-    those three months."""
-    from customers.classification import last_three_full_months, monthly_sales_totals
-
-    today = today or timezone.localdate()
-    reasons = []
-    if customer.channel != Channel.DEALER or customer.credit_tier != CreditTier.A:
-        reasons.append(_("Only tier A dealers get credit."))
-    if customer.agreement_signed_on is None:
-        reasons.append(_("No signed agreement on file."))
-    start, end = last_three_full_months(today)
-    totals = monthly_sales_totals(customer_id=customer.pk, start=start, end=end)
-    agreed = customer.agreed_monthly_order
-    if agreed is None:
-        reasons.append(_("No agreed monthly order amount."))
-    elif len(totals) < 3 or any(total < agreed for total in totals.values()):
-        reasons.append(_("Not every one of the last three months' orders met the agreed amount."))
-    if customer.credit_incidents.filter(occurred_on__gte=start, occurred_on__lt=end).exists():
-        reasons.append(_("A bad debt or dispute in the last three months."))
-    return CreditDecision(eligible=not reasons, reasons=reasons)
-
-
-@transaction.atomic
-def record_credit_incident(
-    *, customer: Customer, kind: str, occurred_on: date, by: User, note: str = ""
-) -> CreditIncident:
-    _require_changeable(by, customer.territory)
-    incident = CreditIncident.objects.create(
-        customer=customer, kind=kind, occurred_on=occurred_on, note=note
-    )
-    audit.record(
-        "customers.credit_incident.recorded",
-        actor=by,
-        target=customer,
-        changes={"kind": kind, "occurred_on": occurred_on},
-    )
-    return incident
-
-
-# --- competitors (rules.md §6.5) --------------------------------------------------------------
-
-
-@transaction.atomic
-def register_competitor(
-    *, name: str, by: User | None, brand: str = "", notes: str = ""
-) -> Competitor:
-    """The registry's entry for this name (found by its normalised form, or created)."""
-    key = normalize_name(name)
-    if not key:
-        raise DomainError(_("A competitor needs a name."), field="name")
-    competitor, created = Competitor.objects.get_or_create(
-        normalized_name=key, defaults={"name": name.strip(), "brand": brand, "notes": notes}
-    )
-    if created:
-        audit.record(
-            "customers.competitor.registered", actor=by, target=competitor, changes={"name": name}
-        )
-    return competitor
-
-
-@transaction.atomic
-def record_competitor_observation(
-    *,
-    competitor_name: str,
-    territory: Territory,
-    observed_on: date,
-    by: User,
-    customer: Customer | None = None,
-    visit=None,
-    **details,
-) -> CompetitorObservation:
-    """What a visit saw of a competitor (price, quality, payment terms, after-sales service,
-    strengths, weaknesses, estimated monthly volume). The visits app calls this."""
-    if customer is not None and customer.territory_id != territory.pk:
-        territory = customer.territory
-    competitor = register_competitor(name=competitor_name, by=by)
-    observation = CompetitorObservation.objects.create(
-        competitor=competitor,
-        territory=territory,
-        customer=customer,
-        visit=visit,
-        observed_on=observed_on,
-        recorded_by=by,
-        **details,
-    )
-    audit.record(
-        "customers.competitor.observed",
-        actor=by,
-        target=observation,
-        changes={"competitor": competitor, "customer": customer, **details},
-    )
-    return observation

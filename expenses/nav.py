@@ -1,0 +1,9 @@
+"""Menu entries for expenses (rules.md §8.1)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from salesops.navigation import NavItem
+
+NAV_ITEMS = [
+    NavItem(_("Expenses"), "expenses:claims", order=50),
+]

@@ -1,0 +1,192 @@
+"""Reading and checking sales lines (rules.md §7.1): a CSV or XLSX file into rows, and rows into
+unsaved sales with their errors by line number. Nothing here writes; `sales.services.sales`
+does, all or nothing."""
+
+import csv
+import hashlib
+import io
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Channel, Customer
+from sales.models import Sale
+from sales.selectors.sales import importable_territories
+from salesops.errors import DomainError
+from salesops.models import Role, User
+from salesops.months import month_of
+from territories.models import Assignment, CrossTerritoryRequest
+
+COLUMNS = ["order_number", "line", "date", "customer", "salesperson", "amount", "gross_profit"]
+OPTIONAL_COLUMNS = ["channel"]
+CENT = Decimal("0.01")
+
+
+# --- reading a file --------------------------------------------------------------------------
+
+
+def read_rows(upload) -> tuple[list[dict], str]:
+    """Rows of a CSV or XLSX upload as dicts of text, and the file's checksum."""
+    content = upload.read()
+    checksum = hashlib.sha256(content).hexdigest()
+    if upload.name.lower().endswith(".xlsx"):
+        return _xlsx_rows(content), checksum
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DomainError(_("The file must be UTF-8 CSV or XLSX."), field="file") from error
+    return list(csv.DictReader(io.StringIO(text))), checksum
+
+
+def _xlsx_rows(content: bytes) -> list[dict]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(cell or "").strip() for cell in next(rows, [])]
+    return [dict(zip(header, row, strict=False)) for row in rows if any(row)]
+
+
+# --- checking one line ------------------------------------------------------------------------
+
+
+def _money(value, label: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError) as error:
+        raise DomainError(_("%(field)s is not a number.") % {"field": label}) from error
+    if not amount.is_finite():
+        raise DomainError(_("%(field)s is not a number.") % {"field": label})
+    return amount.quantize(CENT)
+
+
+def _moment(value) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, datetime.min.time())
+    else:
+        text = str(value or "").strip()
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError as error:
+            raise DomainError(
+                _("The date must look like 2026-07-31 or 2026-07-31 23:30.")
+            ) from error
+    # Times in the order system are local (company time zone).
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+class _Lookups:
+    """Customers and salespeople of one import, fetched once (no query per line)."""
+
+    def __init__(self, rows: list[dict], by: User):
+        names = {str(row.get("customer") or "").strip() for row in rows}
+        customers = Customer.objects.filter(
+            name__in=names, territory__in=importable_territories(by)
+        ).select_related("territory", "owner")
+        self.customers: dict[str, Customer] = {}
+        self.ambiguous: set[str] = set()
+        for customer in customers:
+            if customer.name in self.customers:
+                self.ambiguous.add(customer.name)
+            self.customers[customer.name] = customer
+        usernames = {str(row.get("salesperson") or "").strip() for row in rows}
+        sellers = User.objects.filter(
+            username__in=usernames, is_active=True, role__in=[Role.SALESPERSON, Role.MANAGER]
+        ).prefetch_related("regions")
+        self.sellers = {person.username: person for person in sellers}
+        seller_ids = {person.pk for person in sellers} | {
+            customer.owner_id for customer in customers if customer.owner_id
+        }
+        self.held_paths: dict[int, list[str]] = {}
+        held = Assignment.objects.active().filter(salesperson_id__in=seller_ids)
+        for person_id, path in held.values_list("salesperson_id", "territory__path"):
+            self.held_paths.setdefault(person_id, []).append(path)
+        self.approved_requests = set(
+            CrossTerritoryRequest.objects.filter(
+                requester_id__in=seller_ids,
+                customer__in=customers,
+                status=CrossTerritoryRequest.Status.APPROVED,
+            ).values_list("requester_id", "customer_id")
+        )
+
+    def may_sell_to(self, salesperson: User, customer: Customer) -> bool:
+        """rules.md §2.5: no selling across territory lines without an approved request."""
+        paths = self.held_paths.get(salesperson.pk, [])
+        return any(customer.territory.path.startswith(path) for path in paths) or (
+            (salesperson.pk, customer.pk) in self.approved_requests
+        )
+
+
+def _sale_from_row(row: dict, lookups: _Lookups) -> Sale:
+    order_number = str(row.get("order_number") or "").strip()
+    if not order_number:
+        raise DomainError(_("The order number is missing."))
+    try:
+        line = int(str(row.get("line") or "1").strip())
+    except ValueError as error:
+        raise DomainError(_("The line must be a whole number.")) from error
+    amount = _money(row.get("amount"), _("Amount"))
+    gross_profit = _money(row.get("gross_profit"), _("Gross profit"))
+    if amount < 0:
+        raise DomainError(_("The amount cannot be negative."))
+    if gross_profit > amount:
+        raise DomainError(_("The gross profit cannot be above the amount."))
+    name = str(row.get("customer") or "").strip()
+    if name in lookups.ambiguous:
+        raise DomainError(_("Several customers are called “%(name)s”.") % {"name": name})
+    customer = lookups.customers.get(name)
+    if customer is None:
+        raise DomainError(_("Unknown customer “%(name)s”.") % {"name": row.get("customer") or ""})
+    username = str(row.get("salesperson") or "").strip()
+    salesperson = lookups.sellers.get(username) if username else customer.owner
+    if salesperson is None:
+        raise DomainError(_("Unknown salesperson “%(name)s”.") % {"name": username})
+    if customer.territory.region_id not in {region.pk for region in salesperson.regions.all()}:
+        raise DomainError(
+            _("%(person)s does not sell in the customer's region.") % {"person": salesperson}
+        )
+    if not lookups.may_sell_to(salesperson, customer):
+        raise DomainError(
+            _("%(customer)s is outside %(person)s's territories (no approved request).")
+            % {"customer": customer, "person": salesperson}
+        )
+    channel = str(row.get("channel") or "").strip() or customer.channel
+    if channel not in Channel.values:
+        raise DomainError(_("Unknown channel “%(channel)s”.") % {"channel": channel})
+    sold_at = _moment(row.get("date"))
+    return Sale(
+        order_number=order_number,
+        line=line,
+        sold_at=sold_at,
+        month=month_of(sold_at),
+        customer=customer,
+        salesperson=salesperson,
+        territory=customer.territory,
+        channel=channel,
+        amount=amount,
+        gross_profit=gross_profit,
+    )
+
+
+def check_rows(rows: list[dict], *, by: User) -> tuple[list[Sale], list[tuple[int, str]]]:
+    """Every line checked; errors carry the file's line number (the header is line 1)."""
+    lookups = _Lookups(rows, by)
+    sales, errors, seen = [], [], set()
+    for number, row in enumerate(rows, start=2):
+        try:
+            sale = _sale_from_row(row, lookups)
+        except DomainError as error:
+            errors.append((number, str(error.message)))
+            continue
+        key = (sale.order_number, sale.line)
+        if key in seen:
+            errors.append(
+                (number, _("Order line %(key)s appears twice.") % {"key": "/".join(map(str, key))})
+            )
+        seen.add(key)
+        sales.append(sale)
+    return sales, errors

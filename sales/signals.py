@@ -1,0 +1,13 @@
+"""Signals of the sales app: it asks, the apps above answer, so it never imports them."""
+
+from django.dispatch import Signal
+
+# Sent by the scoring job with first_month and last_month (first days of months). A receiver
+# returns {(salesperson id, month): travel cost}: the expenses app answers with the approved
+# claims' items, which rules.md §7.11's travel efficiency divides by gross profit.
+travel_costs_wanted = Signal()
+
+# Sent inside the writer's transaction when sales, quotas or approved travel costs of some
+# months changed, with first_month and last_month (first days of months): the scoring job
+# recomputes their half-years once the transaction commits (sales.receivers).
+months_changed = Signal()
