@@ -49,17 +49,26 @@ def test_follow_up_date_set_today_lists_the_customer_as_due_today(lang_page, per
     assert _says(lang_page, "无需跟进", "none required") not in follow_up
 
 
-def test_approved_request_opens_the_customers_page_and_a_call_is_logged(lang_page, personas):
+def test_approved_request_opens_the_customers_page_and_a_call_is_logged(
+    lang_page, open_tab, personas
+):
     customer = CustomerFactory(
         name="宁波华达包装", territory=personas.ningbo, owner=personas.salesperson
     )
     cross = territory_services.request_cross_territory(
         customer=customer, by=personas.colleague, reason="Their buyer sits in Nanjing"
     )
-    territory_services.decide_cross_territory(
-        request=cross, by=personas.manager, approve=True, comment="OK"
-    )
     log_in_through_browser(lang_page, personas.colleague)
+    page_url = f"{lang_page.base_url}/customers/{customer.pk}/"
+    assert lang_page.request.get(page_url).status == 404  # not before the approval
+
+    manager = open_tab(lang_page.language)
+    log_in_through_browser(manager, personas.manager)
+    manager.goto("/territories/requests/")
+    manager.locator(f"#request-{cross.pk} button[value=approve]").click()
+    manager.locator(
+        f"#request-{cross.pk}", has_text=_says(lang_page, "已批准", "Approved")
+    ).wait_for()
 
     response = lang_page.goto(f"/customers/{customer.pk}/")
     assert response.status == 200
