@@ -98,14 +98,16 @@ def class_expression(rules: CompanySettings, today: date):
 
 
 def follow_up_expression(rules: CompanySettings):
-    """Next contact due: from the last contact (or, never contacted, from the record's
-    creation) plus the class's cadence; class D needs none (rules.md §4.2)."""
+    """Next contact due: the date the latest contact set, whatever the class (rules.md §4.7);
+    otherwise from the last contact (or, never contacted, from the record's creation) plus the
+    class's cadence, and none for class D (rules.md §4.2)."""
     since = Coalesce("last_contacted_at", "created_at")
 
     def due_after(days: int):
         return ExpressionWrapper(since + timedelta(days=days), output_field=DateTimeField())
 
     return Case(
+        When(follow_up_requested_for__isnull=False, then=F("follow_up_requested_for")),
         When(
             customer_class__in=[CustomerClass.A, CustomerClass.B],
             then=due_after(rules.hot_follow_up_days),
@@ -141,13 +143,20 @@ def reclassify(customers: QuerySet[Customer], *, now: datetime | None = None) ->
         Customer.objects.filter(
             pk__in=computed.filter(computed_class=new_class).values("pk")
         ).update(customer_class=new_class, class_since=now)
-    _refresh_follow_ups(customers, rules)
+    refresh_follow_ups(customers, rules)
     return len(changed)
 
 
-def _refresh_follow_ups(customers: QuerySet[Customer], rules: CompanySettings) -> None:
+def refresh_follow_ups(customers: QuerySet[Customer], rules: CompanySettings | None = None) -> None:
+    """Write `next_follow_up_at` where it differs from what the rules give (one UPDATE)."""
+    rules = rules or CompanySettings.current()
     due = follow_up_expression(rules)
-    stale = customers.annotate(due=due).exclude(
-        Q(next_follow_up_at=F("due")) | Q(next_follow_up_at__isnull=True, due__isnull=True)
+    # Spelled out for NULLs: `exclude(next_follow_up_at=F("due"))` drops the rows whose due is
+    # NULL, so a date that no longer applies (class D, a cleared follow-up) would never go.
+    both = Q(next_follow_up_at__isnull=False, due__isnull=False)
+    stale = customers.annotate(due=due).filter(
+        Q(next_follow_up_at__isnull=True, due__isnull=False)
+        | Q(next_follow_up_at__isnull=False, due__isnull=True)
+        | (both & ~Q(next_follow_up_at=F("due")))
     )
     Customer.objects.filter(pk__in=stale.values("pk")).update(next_follow_up_at=due)

@@ -359,6 +359,11 @@ class Customer(models.Model):
     next_follow_up_at = models.DateTimeField(
         _("next follow-up"), null=True, blank=True, db_index=True
     )
+    # rules.md §4.7: the follow-up date the latest visit or call asked for (local midnight of
+    # that day), cleared by a later contact that sets none. It wins over the class cadence.
+    follow_up_requested_for = models.DateTimeField(
+        _("follow-up set at the last contact"), null=True, blank=True
+    )
     # rules.md §3.8: dealers only.
     credit_tier = models.CharField(
         _("credit tier"), max_length=3, choices=CreditTier.choices, blank=True

@@ -43,15 +43,24 @@ def can_change(user: User, customer: Customer) -> bool:
     return access.changeable_territories(user).filter(pk=customer.territory_id).exists()
 
 
+def can_log_visit(user: User, customer: Customer) -> bool:
+    """Whether the user may log a visit or call to this customer (rules.md §2.5)."""
+    return access.may_work_customer(user, customer)
+
+
 def customer_page(user: User, pk: int) -> Customer:
-    """One customer with everything its page shows, in a fixed number of queries."""
+    """One customer with everything its page shows, in a fixed number of queries.
+
+    Besides the user's scope, a salesperson opens the page of each customer they were allowed
+    to work across the territory line (rules.md §2.5) — that customer alone, never its
+    territory's others; the book of business (`customers_for`) does not list it."""
     recent_changes = ClassChange.objects.order_by("-changed_at", "-id")
     observations = CompetitorObservation.objects.select_related("competitor").order_by(
         "-observed_on", "-id"
     )
     queryset = (
-        customers_for(user)
-        .select_related("territory__region")
+        Customer.objects.filter(access.customer_page_q(user))
+        .select_related("territory", "owner", "territory__region")
         .prefetch_related(
             Prefetch("contacts", queryset=Contact.objects.order_by("id")),
             Prefetch("class_changes", queryset=recent_changes, to_attr="class_history"),

@@ -11,7 +11,7 @@ from operator import or_
 from django.db.models import Q, QuerySet
 
 from salesops.models import Role, User
-from territories.models import Region, Territory
+from territories.models import CrossTerritoryRequest, Region, Territory
 
 _CACHE_ATTR = "_salesops_access_cache"
 
@@ -140,3 +140,34 @@ def is_regional_manager_of(user: User, region: Region) -> bool:
     if user.is_admin:
         return True
     return user.role == Role.MANAGER and region.members.filter(pk=user.pk).exists()
+
+
+# --- the territory line (rules.md §2.5) ---------------------------------------------------------
+
+
+def approved_cross_territory_customer_ids(user: User) -> QuerySet:
+    """Ids of the customers the user asked to work across the territory line and was allowed
+    to: their own approved requests, for customers of a region they still belong to."""
+    if not is_active_user(user) or not user.sells:
+        return CrossTerritoryRequest.objects.none().values("customer_id")
+    return CrossTerritoryRequest.objects.filter(
+        requester=user,
+        status=CrossTerritoryRequest.Status.APPROVED,
+        customer__territory__region__members=user,
+    ).values("customer_id")
+
+
+def customer_page_q(user: User) -> Q:
+    """A filter on Customer for the customers whose page the user may open: those of their
+    scope, and each single customer of an approved cross-territory request of theirs."""
+    return territory_q(user) | Q(pk__in=approved_cross_territory_customer_ids(user))
+
+
+def may_work_customer(user: User, customer) -> bool:
+    """rules.md §2.5: visits and plans only inside held territories, or for a customer whose
+    cross-territory request was approved first."""
+    if not is_active_user(user) or not user.sells:
+        return False
+    if held_territories(user).filter(pk=customer.territory_id).exists():
+        return True
+    return approved_cross_territory_customer_ids(user).filter(customer_id=customer.pk).exists()

@@ -15,3 +15,12 @@ class DomainError(Exception):
 
 class AlreadyDecided(DomainError):
     """Someone else decided the record first (two approvers at once)."""
+
+
+class OutsideTerritory(DomainError):
+    """The customer is across the user's territory line (rules.md §2.5). `customer` lets the
+    page offer the cross-territory request for it."""
+
+    def __init__(self, message, *, customer, field: str | None = None):
+        super().__init__(message, field=field)
+        self.customer = customer

@@ -56,7 +56,7 @@ class MonthInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m")
 
 
-_ID_SUFFIX = re.compile(r"#(\d+)\s*$")
+NAME_ID_SUFFIX = re.compile(r"#(\d+)\s*$")
 
 
 class NamedChoiceField(forms.CharField):
@@ -98,7 +98,7 @@ class NamedChoiceField(forms.CharField):
         text = super().clean(value).strip()
         if not text:
             return None
-        match = _ID_SUFFIX.search(text)
+        match = NAME_ID_SUFFIX.search(text)
         if match:
             found = self.queryset.filter(pk=int(match.group(1)))
         else:
@@ -106,6 +106,12 @@ class NamedChoiceField(forms.CharField):
             if not found.exists():
                 found = self.queryset.filter(name__icontains=text)
         records = list(found[:2])
+        if not records:
+            self.explain_missing(text, match)
         if len(records) != 1:
             raise forms.ValidationError(self.error_messages["choose"], code="choose")
         return records[0]
+
+    def explain_missing(self, text: str, match) -> None:
+        """Hook for a field that can say why nothing matched (raise a ValidationError); by
+        default the user is asked to choose from the list."""

@@ -127,7 +127,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_new(request: HttpRequest) -> HttpResponse:
     if not request.user.sells:
         raise PermissionDenied
-    form = CrossTerritoryRequestForm(request.POST or None, user=request.user)
+    # A refusal across the territory line links here with the customer filled in.
+    initial = {"customer": request.GET.get("customer")}
+    form = CrossTerritoryRequestForm(request.POST or None, user=request.user, initial=initial)
     if form.is_valid():
         try:
             services.request_cross_territory(by=request.user, **form.cleaned_data)

@@ -1,15 +1,17 @@
 """Input shapes for trip plans, approvals and visit records (the rules live in visits.services)."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from salesops import access
-from salesops.forms import DateInput, DateTimeInput, NamedChoiceField
+from salesops.forms import NAME_ID_SUFFIX, DateInput, DateTimeInput, NamedChoiceField
 from territories.models import Territory
 from visits.models import Visit
 from visits.services import COMPETITOR_FIELDS, COST_FIELDS, DECISIONS
@@ -17,11 +19,32 @@ from visits.services import COMPETITOR_FIELDS, COST_FIELDS, DECISIONS
 
 class CustomerField(NamedChoiceField):
     """A customer typed by name, resolved in the user's whole region, so a customer across
-    territory lines reaches the service and is refused there with its reason."""
+    territory lines reaches the service and is refused there with its reason. A customer of
+    another region, typed by its exact name, is refused here with that reason."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Customer"))
         super().__init__(*args, **kwargs)
+
+    def explain_missing(self, text: str, match) -> None:
+        # Only an exact name (with or without its "#id") tells the region: ids alone cannot
+        # be used to probe the other regions' customers.
+        name = NAME_ID_SUFFIX.sub("", text).strip()
+        elsewhere = Customer.objects.filter(name__iexact=name).exclude(
+            pk__in=self.queryset.values("pk")
+        )
+        if match:
+            elsewhere = elsewhere.filter(pk=int(match.group(1)))
+        found = list(elsewhere.select_related("territory__region")[:2])
+        if len(found) == 1 and found[0].territory.region is not None:
+            raise forms.ValidationError(
+                _(
+                    "This customer is in another region (%(region)s); you can only work "
+                    "customers of your own region."
+                ),
+                code="other_region",
+                params={"region": found[0].territory.region},
+            )
 
 
 def customers_of_regions(user) -> "forms.QuerySet":
@@ -143,15 +166,32 @@ class VisitForm(forms.Form):
         self.fields["visited_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # Typing order is tab order: Customer → Type → … → When (its date and time sub-fields
+        # come last, "now" rarely needs changing); the competitor's details fold away.
+        competitor_fields = [f"competitor_{field}" for field in COMPETITOR_FIELDS]
+        unfolded = any(self.data.get(self.add_prefix(name)) for name in competitor_fields)
         self.helper.layout = Layout(
-            Row(Column("customer", css_class="col-md-5"), Column("visited_at"), Column("kind")),
+            Row(Column("customer", css_class="col-md-8"), Column("kind", css_class="col-md-4")),
             Row(Column("person_met"), Column("person_position")),
             Row(Column("sales_objective"), Column("task_objectives")),
             Row(Column("discussion"), Column("result")),
             Row(Column("next_step"), Column("follow_up_on")),
-            Row(Column("updated_demand"), Column("updated_expected_order_date")),
-            Row(*(Column(f"competitor_{field}") for field in COMPETITOR_FIELDS[:4])),
-            Row(*(Column(f"competitor_{field}") for field in COMPETITOR_FIELDS[4:])),
+            Row(
+                Column("updated_demand"),
+                Column("updated_expected_order_date"),
+                Column("visited_at"),
+            ),
+            HTML(
+                format_html(
+                    '<details id="competitor-details" class="mb-2"{}>'
+                    '<summary class="mb-2">{}</summary>',
+                    mark_safe(" open") if unfolded else "",
+                    _("Competitor details"),
+                )
+            ),
+            Row(*(Column(name) for name in competitor_fields[:4])),
+            Row(*(Column(name) for name in competitor_fields[4:])),
+            HTML("</details>"),
         )
 
     def visit_details(self) -> dict:

@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils import timezone
 from customers.models import Channel, CompetitorObservation, Customer
 from salesops import access
 from salesops.models import AuditEntry, CompanySettings, Role, User
-from territories.models import CrossTerritoryRequest, Region, Territory
+from territories.models import Region, Territory
 from visits import services
 from visits.models import PlannedVisit, TripPlan, Visit, WeekLock
 
@@ -120,11 +120,9 @@ def visitable_customers(user: User) -> QuerySet[Customer]:
     """Customers inside the user's territories, plus those of approved cross-territory requests."""
     if not access.is_active_user(user) or not user.sells:
         return Customer.objects.none()
-    approved = CrossTerritoryRequest.objects.filter(
-        requester=user, customer=OuterRef("pk"), status=CrossTerritoryRequest.Status.APPROVED
-    )
     return Customer.objects.filter(
-        Q(territory__in=access.held_territories(user)) | Q(Exists(approved))
+        Q(territory__in=access.held_territories(user))
+        | Q(pk__in=access.approved_cross_territory_customer_ids(user))
     ).select_related("territory")
 
 

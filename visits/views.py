@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from salesops import access
-from salesops.errors import AlreadyDecided, DomainError
+from salesops.errors import AlreadyDecided, DomainError, OutsideTerritory
 from salesops.forms import add_domain_error
 from salesops.navigation import page_panels
 from visits import diagram, selectors, services
@@ -74,7 +74,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "visits/plan_form.html", {"form": form, "plan": plan})
 
 
-def _plan_context(request: HttpRequest, plan, form=None) -> dict:
+def _plan_context(request: HttpRequest, plan, form=None, outside=None) -> dict:
     days = selectors.plan_days(plan)
     for day in days:
         day["diagram"] = diagram.route_svg(day["route"])
@@ -93,6 +93,7 @@ def _plan_context(request: HttpRequest, plan, form=None) -> dict:
         "can_decide": services.may_decide(request.user, plan),
         "needs_director": services.needs_director(plan),
         "form": form or PlannedVisitForm(user=request.user, initial={"day": plan.starts_on}),
+        "outside": outside,
         # Panels of the apps above (the expense cap and the plan's spend, rules.md §8.5).
         "panels": page_panels("trip_plan", request, plan=plan),
     }
@@ -110,16 +111,19 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def planned_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.own_trip_plan_for(request.user, pk)
     form = PlannedVisitForm(request.POST, user=request.user)
+    outside = None
     if form.is_valid():
         try:
             services.add_planned_visit(plan=plan, by=request.user, **form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
+            outside = error.customer if isinstance(error, OutsideTerritory) else None
         else:
             form = PlannedVisitForm(user=request.user, initial={"day": form.cleaned_data["day"]})
     if not request.htmx:
         return redirect("visits:plan", pk=plan.pk)
-    return render(request, "visits/_partials/plan_days.html", _plan_context(request, plan, form))
+    context = _plan_context(request, plan, form, outside)
+    return render(request, "visits/_partials/plan_days.html", context)
 
 
 @login_required
@@ -245,7 +249,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     form = VisitForm(
         request.POST or None, user=request.user, initial={"customer": request.GET.get("customer")}
     )
-    saved = None
+    saved = outside = None
     if form.is_valid():
         try:
             saved = services.record_visit(
@@ -257,10 +261,16 @@ def visit_new(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             add_domain_error(form, error)
+            outside = error.customer if isinstance(error, OutsideTerritory) else None
         else:
             form = VisitForm(user=request.user, initial={"visited_at": saved.visited_at})
     template = "visits/_partials/visit_entry.html" if request.htmx else "visits/visit_form.html"
-    context = {"form": form, "saved": saved, "today": selectors.entered_today(request.user)}
+    context = {
+        "form": form,
+        "saved": saved,
+        "outside": outside,  # rules.md §2.5: offer the cross-territory request for it
+        "today": selectors.entered_today(request.user),
+    }
     return render(request, template, context)
 
 

@@ -1,11 +1,13 @@
 """The book of business: creating and changing customers, contacts and their last contact."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers import classification
 from customers.models import (
     Channel,
     Contact,
@@ -163,6 +165,13 @@ def update_customer(
     return customer
 
 
+def follow_up_moment(day: date | None) -> datetime | None:
+    """A follow-up date as the moment it falls due: the start of that day in company time."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 @transaction.atomic
 def record_contact(
     *,
@@ -171,16 +180,23 @@ def record_contact(
     by: User,
     demand: Decimal | None = None,
     expected_order_date: date | None = None,
+    follow_up_on: date | None = None,
 ) -> Customer:
     """A visit or call reached the customer (rules.md §4.2: a phone call counts as contact).
 
     Keeps the latest contact time and, when the visit brought them, the new demand estimate
-    and expected order date; the class is recomputed once the visit commits.
+    and expected order date. The latest contact also decides the next follow-up (rules.md
+    §4.7): the date it set, or none, which leaves the class cadence in charge; an older contact
+    entered late changes neither. The follow-up date is written at once, the class is
+    recomputed once the visit commits.
     """
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     changed = {}
+    is_latest = customer.last_contacted_at is None or contacted_at >= customer.last_contacted_at
     if customer.last_contacted_at is None or contacted_at > customer.last_contacted_at:
         changed["last_contacted_at"] = contacted_at
+    if is_latest and customer.follow_up_requested_for != follow_up_moment(follow_up_on):
+        changed["follow_up_requested_for"] = follow_up_moment(follow_up_on)
     if demand is not None:
         changed["estimated_monthly_demand"] = demand
     if expected_order_date is not None:
@@ -190,6 +206,8 @@ def record_contact(
     if changed:
         customer.save(update_fields=[*changed, "updated_at"])
         audit.record("customers.customer.contacted", actor=by, target=customer, changes=changed)
+        classification.refresh_follow_ups(Customer.objects.filter(pk=customer.pk))
+        customer.refresh_from_db(fields=["next_follow_up_at"])
     _queue_reclassification(customer)  # rules.md §4.5: recomputed after each visit
     return customer
 

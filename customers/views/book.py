@@ -94,6 +94,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visits": selectors.recent_visits(customer),
         "sales": selectors.recent_sales(customer),
         "can_change": selectors.can_change(request.user, customer),
+        "can_log_visit": selectors.can_log_visit(request.user, customer),
         "can_reassign": access.can_manage_region(request.user, customer.territory.region),
         "contact_form": ContactForm(),
         "rules": CompanySettings.current(),

@@ -120,3 +120,20 @@ def test_a_c_turning_into_an_a_is_news_on_the_home_page(make_customer, personas,
 
     assert "Became A or B this week" in page
     assert "C → A" in page
+
+
+def test_a_customer_that_drops_to_d_loses_its_cadence_follow_up(make_customer):
+    customer = make_customer(estimated_monthly_demand=LARGE, last_contacted_at=NOW)
+    assert _follow_up(customer) is not None
+    Customer.objects.filter(pk=customer.pk).update(estimated_monthly_demand=None)
+
+    assert _follow_up(customer) is None
+
+
+def test_a_follow_up_date_set_at_the_last_contact_wins_over_the_cadence(make_customer):
+    requested = local(2026, 3, 20, 0, 0)
+    customer = make_customer(
+        estimated_monthly_demand=LARGE, last_contacted_at=NOW, follow_up_requested_for=requested
+    )
+
+    assert _follow_up(customer) == requested

@@ -165,3 +165,57 @@ def test_two_managers_deciding_at_once_make_one_decision(personas, pending):
         .count()
         == 1
     )
+
+
+# --- what an approved request opens (rules.md §2.5) -------------------------------------------
+
+
+def _decide(pending, personas, approve=True):
+    return services.decide_cross_territory(
+        request=pending, by=personas.manager, approve=approve, comment="" if approve else "No"
+    )
+
+
+@pytest.mark.django_db
+def test_approved_request_opens_that_customers_page_to_the_requester(
+    personas, pending, ningbo_customer, login
+):
+    url = reverse("customers:detail", args=[ningbo_customer.pk])
+    client = login(personas.colleague)
+    assert client.get(url).status_code == 404  # still pending
+
+    _decide(pending, personas)
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert reverse("visits:visit_new") in response.content.decode()  # log a visit or call
+    assert 'id="log-visit"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_approval_opens_that_customer_only(personas, pending, login):
+    neighbour = CustomerFactory(name="宁波华达包装", territory=personas.ningbo)
+    _decide(pending, personas)
+    client = login(personas.colleague)
+
+    assert client.get(reverse("customers:detail", args=[neighbour.pk])).status_code == 404
+    assert neighbour.name not in client.get(reverse("customers:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_rejected_request_opens_nothing(personas, pending, ningbo_customer, login):
+    _decide(pending, personas, approve=False)
+    client = login(personas.colleague)
+
+    assert client.get(reverse("customers:detail", args=[ningbo_customer.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_request_form_is_prefilled_with_the_refused_customer(personas, ningbo_customer, login):
+    client = login(personas.colleague)
+    response = client.get(
+        reverse("territories:request_new"),
+        {"customer": f"{ningbo_customer.name} #{ningbo_customer.pk}"},
+    )
+
+    assert f'value="{ningbo_customer.name} #{ningbo_customer.pk}"' in response.content.decode()

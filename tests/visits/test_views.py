@@ -346,3 +346,84 @@ def test_plan_page_shows_the_expense_cap_and_planned_vs_spent(personas, login, d
     assert 'id="expense-cap"' in content and 'id="plan-spend"' in content
     assert "This plan would add" in content
     assert "900.00" in content  # the draft's estimated lodging + transport
+
+
+# --- refusals that say what to do next (rules.md §2.5) -----------------------------------------
+
+
+def _log(client, customer_text):
+    return client.post(
+        reverse("visits:visit_new"),
+        {
+            "customer": customer_text,
+            "visited_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "kind": Visit.Kind.ON_SITE,
+        },
+        **HTMX,
+    )
+
+
+def test_a_customer_across_the_territory_line_links_to_the_request_form(
+    personas, login, jiangsu_customer
+):
+    page = _log(login(personas.salesperson), jiangsu_customer.name).content.decode()
+
+    assert 'id="cross-request-offer"' in page
+    assert reverse("territories:request_new") + "?customer=" in page
+    assert f"%23{jiangsu_customer.pk}" in page
+    assert not Visit.objects.exists()
+
+
+def test_a_planned_visit_across_the_line_links_to_the_request_form(
+    personas, login, draft_plan, jiangsu_customer
+):
+    response = login(personas.salesperson).post(
+        reverse("visits:planned_add", args=[draft_plan.pk]),
+        {"customer": jiangsu_customer.name, "day": draft_plan.starts_on, "purpose": "送样"},
+        **HTMX,
+    )
+
+    assert 'id="cross-request-offer"' in response.content.decode()
+
+
+def test_a_customer_of_another_region_is_refused_with_the_region_named(personas, login):
+    from tests.customers.factories import CustomerFactory
+
+    CustomerFactory(name="深圳宝安胶业", territory=personas.shenzhen)
+    page = _log(login(personas.salesperson), "深圳宝安胶业").content.decode()
+
+    assert "This customer is in another region (South China)" in page
+    assert "Choose one customer from the list." not in page
+    assert 'id="cross-request-offer"' not in page
+
+
+def test_a_customer_of_another_region_cannot_be_probed_by_id(personas, login):
+    from tests.customers.factories import CustomerFactory
+
+    elsewhere = CustomerFactory(name="深圳宝安胶业", territory=personas.shenzhen)
+    page = _log(login(personas.salesperson), f"whatever #{elsewhere.pk}").content.decode()
+
+    assert "South China" not in page
+    assert "Choose one customer from the list." in page
+
+
+def test_visit_form_puts_type_right_after_customer_and_folds_the_competitor(personas, login):
+    page = login(personas.salesperson).get(reverse("visits:visit_new")).content.decode()
+    order = [
+        page.index(f'name="{name}"')
+        for name in ["customer", "kind", "person_met", "result", "follow_up_on", "visited_at"]
+    ]
+
+    assert order == sorted(order)
+    details = page.index('<details id="competitor-details"')
+    assert details < page.index('name="competitor_brand"') < page.index("</details>")
+    assert page.index("</details>") < page.index('id="save-visit"')
+
+
+def test_entered_today_lists_the_newest_first(personas, login, hangzhou_customer, ningbo_customer):
+    client = login(personas.salesperson)
+    _log(client, hangzhou_customer.name)
+    page = _log(client, ningbo_customer.name).content.decode()
+    today = page[page.index('id="entered-today"') :]
+
+    assert today.index(ningbo_customer.name) < today.index(hangzhou_customer.name)

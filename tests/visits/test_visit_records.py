@@ -311,3 +311,85 @@ def test_visit_log_filters_by_week_with_a_date_range(personas, hangzhou_customer
 def test_visit_log_is_scoped(personas, hangzhou_customer, persona, sees):
     _record(personas, hangzhou_customer)
     assert selectors.visits_for(getattr(personas, persona)).exists() is sees
+
+
+# --- the follow-up date a visit sets (rules.md §4.7) -------------------------------------------
+
+
+def _due_today(personas):
+    from customers import selectors as customer_selectors
+
+    return list(
+        customer_selectors.follow_ups_due_today(
+            customer_selectors.customers_for(personas.salesperson)
+        )
+    )
+
+
+def test_follow_up_date_set_for_today_puts_the_customer_in_due_today(personas, hangzhou_customer):
+    today = timezone.localdate()
+    _record(personas, hangzhou_customer, follow_up_on=today)
+
+    hangzhou_customer.refresh_from_db()
+    assert timezone.localdate(hangzhou_customer.next_follow_up_at) == today
+    assert _due_today(personas) == [hangzhou_customer]
+
+
+def test_follow_up_date_wins_over_the_class_cadence_even_for_class_d(personas, hangzhou_customer):
+    from customers import classification
+    from customers.models import Customer
+
+    in_a_week = timezone.localdate() + timedelta(days=7)
+    _record(personas, hangzhou_customer, follow_up_on=in_a_week)
+    classification.reclassify(Customer.objects.all())  # the nightly job keeps it
+
+    hangzhou_customer.refresh_from_db()
+    assert hangzhou_customer.customer_class == "D"
+    assert timezone.localdate(hangzhou_customer.next_follow_up_at) == in_a_week
+
+
+def test_a_later_contact_without_a_date_clears_it_and_the_cadence_returns(
+    personas, hangzhou_customer
+):
+    now = timezone.now()
+    _record(
+        personas,
+        hangzhou_customer,
+        visited_at=now - timedelta(hours=5),
+        follow_up_on=timezone.localdate() + timedelta(days=3),
+    )
+    _record(personas, hangzhou_customer, visited_at=now - timedelta(hours=1))
+
+    hangzhou_customer.refresh_from_db()
+    assert hangzhou_customer.follow_up_requested_for is None
+    assert hangzhou_customer.next_follow_up_at is None  # class D: no cadence
+
+
+def test_an_older_visit_entered_late_does_not_replace_the_latest_follow_up(
+    personas, hangzhou_customer
+):
+    now = timezone.now()
+    latest_date = timezone.localdate() + timedelta(days=3)
+    _record(
+        personas, hangzhou_customer, visited_at=now - timedelta(hours=1), follow_up_on=latest_date
+    )
+    _record(
+        personas,
+        hangzhou_customer,
+        visited_at=now - timedelta(days=1),
+        follow_up_on=timezone.localdate(),
+    )
+
+    hangzhou_customer.refresh_from_db()
+    assert timezone.localdate(hangzhou_customer.next_follow_up_at) == latest_date
+
+
+def test_changing_the_follow_up_date_of_the_latest_visit_moves_the_customers(
+    personas, hangzhou_customer
+):
+    visit = _record(personas, hangzhou_customer)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    services.change_visit(visit=visit, by=personas.salesperson, follow_up_on=tomorrow)
+
+    hangzhou_customer.refresh_from_db()
+    assert timezone.localdate(hangzhou_customer.next_follow_up_at) == tomorrow

@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from salesops import access, audit
-from salesops.errors import DomainError
+from salesops.errors import DomainError, OutsideTerritory
 from salesops.models import CompanySettings, User
 from territories.models import Region, Territory
-from territories.selectors import has_approved_cross_request
 from visits import routes
 from visits.models import (
     PlannedVisit,
@@ -33,16 +32,15 @@ Status = TripPlan.Status
 
 def check_territory_line(*, user: User, customer: Customer, field: str = "customer") -> None:
     """No visits or plans across territory lines unless the manager approved a request."""
-    if access.held_territories(user).filter(pk=customer.territory_id).exists():
+    if access.may_work_customer(user, customer):
         return
-    if has_approved_cross_request(user, customer):
-        return
-    raise DomainError(
+    raise OutsideTerritory(
         _(
             "%(customer)s is outside your territories. Ask your regional manager for a "
             "cross-territory request first."
         )
         % {"customer": customer},
+        customer=customer,
         field=field,
     )
 

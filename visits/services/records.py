@@ -119,7 +119,8 @@ def record_visit(
        (rules.md §2.5), a locked week.
     2. Mark it late when entered more than `late_visit_entry_days` after it happened.
     3. Close the matching planned visit of an approved plan (same customer, same day).
-    4. Tell the customer record (last contact, demand, expected order date; re-classification).
+    4. Tell the customer record (last contact, demand, expected order date, the follow-up date
+       set; re-classification).
     """
     visit_day = _check_visit_input(visited_at=visited_at, follow_up_on=details.get("follow_up_on"))
     check_territory_line(user=by, customer=customer)
@@ -148,6 +149,7 @@ def record_visit(
         by=by,
         demand=visit.updated_demand,
         expected_order_date=visit.updated_expected_order_date,
+        follow_up_on=visit.follow_up_on,  # rules.md §4.7: the date set here drives the list
     )
     audit.record(
         "visits.visit.recorded",
@@ -189,6 +191,14 @@ def change_visit(*, visit: Visit, by: User, reason: str = "", **details) -> Visi
         setattr(visit, field, value)
     if changed:
         visit.save(update_fields=[*changed, "updated_at"])
+    if "follow_up_on" in changed:
+        # rules.md §4.7: a new follow-up date on the customer's latest contact moves it too.
+        customer_services.record_contact(
+            customer=visit.customer,
+            contacted_at=visit.visited_at,
+            by=by,
+            follow_up_on=visit.follow_up_on,
+        )
     audit.record(
         "visits.visit.corrected" if is_correction else "visits.visit.changed",
         actor=by,
