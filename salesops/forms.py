@@ -1,16 +1,23 @@
 import re
 
+from axes.helpers import get_client_ip_address
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from salesops import tasks
+from salesops import accounts, tasks
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form (no user enumeration: the same answer for any address), mailing
-    through the worker so a slow mail server never holds up the page."""
+    through the worker so a slow mail server never holds up the page, and throttled per address
+    and per client (the page answers the same when a request is throttled)."""
+
+    def save(self, *args, request=None, **kwargs):
+        client = get_client_ip_address(request) if request is not None else None
+        if accounts.may_send_password_reset(email=self.cleaned_data["email"], client=client):
+            super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,

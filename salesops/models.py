@@ -185,3 +185,19 @@ def _forget_current() -> None:
     if memo is not None:
         memo.row = None
         memo.keep = False
+
+
+class PasswordResetRequest(models.Model):
+    """One request of the password-reset form, kept a day to throttle mail per address and per
+    client (salesops.accounts)."""
+
+    email = models.CharField(_("e-mail"), max_length=254, db_index=True)
+    client = models.CharField(_("client address"), max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"
