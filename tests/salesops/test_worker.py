@@ -4,7 +4,10 @@ import time
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
+
+from salesops.celery import app
 
 pytestmark = pytest.mark.worker
 
@@ -27,3 +30,16 @@ def test_password_reset_mail_is_sent_by_the_worker(celery_worker, personas, clie
 
 def _mail_to(address: str) -> list:
     return [message for message in mail.outbox if address in message.to]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
+def test_a_jobs_statements_are_bounded_on_postgresql(celery_worker, settings):
+    settings.JOB_STATEMENT_TIMEOUT_MS = 123_000
+    assert _statement_timeout.delay().get(timeout=20) == "123s"
+
+
+@app.task(name="tests.statement_timeout")
+def _statement_timeout() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]
