@@ -5,12 +5,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
+from salesops.models import FIRST_LEVEL, SECOND_LEVEL
 from visits.models import _cost
 
 
 @pghistory.track(meta={"db_table": "visits_expenseclaimevent"})
-class ExpenseClaim(models.Model):
+class ExpenseClaim(FSMModelMixin, models.Model):
     """One salesperson's claim for one month: draft → submitted → (director) → approved."""
 
     class Status(models.TextChoices):
@@ -31,8 +33,9 @@ class ExpenseClaim(models.Model):
         "territories.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
     month = models.DateField(_("month"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    # The status changes only through the transitions below (salesops.approvals logs each).
+    status = FSMField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, protected=True
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
@@ -63,7 +66,21 @@ class ExpenseClaim(models.Model):
         verbose_name_plural = _("expense claims")
         ordering = ["-month", "salesperson_id"]
         constraints = [
-            models.UniqueConstraint(fields=["salesperson", "month"], name="one_claim_per_month")
+            models.UniqueConstraint(fields=["salesperson", "month"], name="one_claim_per_month"),
+            models.CheckConstraint(
+                # The database refuses a status the state machine does not know.
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "manager_approved",
+                        "approved",
+                        "rejected",
+                        "returned",
+                    ]
+                ),
+                name="expense_claim_status_is_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -72,6 +89,71 @@ class ExpenseClaim(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    # --- who decides (salesops.access.may_decide): the manager first, the director above the cap
+
+    @property
+    def approval_level(self) -> int | None:
+        return {
+            self.Status.SUBMITTED: FIRST_LEVEL,
+            self.Status.MANAGER_APPROVED: SECOND_LEVEL,
+        }.get(self.status)
+
+    @property
+    def requester(self):
+        return self.salesperson
+
+    @property
+    def approval_region(self):
+        return self.region
+
+    # --- states: draft → submitted → (manager approved) → approved / rejected / returned
+
+    @transition(status, source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED)
+    def submit(self) -> None:
+        pass
+
+    @transition(status, source=Status.SUBMITTED, target=Status.MANAGER_APPROVED)
+    def approve_pending_director(self) -> None:
+        pass
+
+    @transition(status, source=[Status.SUBMITTED, Status.MANAGER_APPROVED], target=Status.APPROVED)
+    def approve(self) -> None:
+        pass
+
+    @transition(status, source=[Status.SUBMITTED, Status.MANAGER_APPROVED], target=Status.REJECTED)
+    def reject(self) -> None:
+        pass
+
+    @transition(status, source=[Status.SUBMITTED, Status.MANAGER_APPROVED], target=Status.RETURNED)
+    def return_for_changes(self) -> None:
+        pass
+
+
+class ExpenseClaimTransition(models.Model):
+    """One move of a claim through its states: who, when, from what to what, and why."""
+
+    claim = models.ForeignKey(
+        ExpenseClaim,
+        verbose_name=_("expense claim"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    source = models.CharField(_("from"), max_length=20, choices=ExpenseClaim.Status.choices)
+    target = models.CharField(_("to"), max_length=20, choices=ExpenseClaim.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("expense claim transition")
+        verbose_name_plural = _("expense claim transitions")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.source} → {self.target}"
 
 
 class ExpenseCategory(models.TextChoices):

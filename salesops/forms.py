@@ -5,7 +5,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from salesops import tasks
+from salesops import approvals, tasks
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -109,3 +109,23 @@ class NamedChoiceField(forms.CharField):
         if len(records) != 1:
             raise forms.ValidationError(self.error_messages["choose"], code="choose")
         return records[0]
+
+
+class DecisionForm(forms.Form):
+    """One decision on a request (salesops.approvals.decide): approve, return or reject and why.
+
+    `decisions` narrows the choice to what the record type offers (requests: approve, reject).
+    """
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=[])
+    comment = forms.CharField(
+        label=_("Comment"), max_length=approvals.COMMENT_MAX_LENGTH, required=False
+    )
+
+    def __init__(self, *args, decisions=approvals.DECISION_LABELS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            (decision, approvals.DECISION_LABELS[decision]) for decision in decisions
+        ]
+        self.fields["decision"].error_messages["required"] = _("Choose a decision.")
+        self.fields["decision"].error_messages["invalid_choice"] = _("Choose a decision.")

@@ -40,6 +40,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("approvals/", views.waiting, name="waiting"),
+    path("approvals/<slug:key>/<int:pk>/decide/", views.decide, name="decide"),
     path("accounts/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -17,15 +17,6 @@ def home_panels(request: HttpRequest) -> list[Panel]:
                 order=10,
             )
         )
-    if user.role == Role.MANAGER or user.is_admin:
-        pending = selectors.pending_decisions_for(user)
-        panels.append(
-            Panel(
-                "territories/_partials/pending_requests_panel.html",
-                {"pending": pending[:10], "count": pending.count()},
-                order=20,
-            )
-        )
     if user.role in (Role.MANAGER, Role.DIRECTOR, Role.HEAD_OFFICE) or user.is_admin:
         people = access.visible_people(user).filter(is_active=True).exclude(role="")
         panels.append(

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from salesops import access
-from salesops.forms import DateInput, DateTimeInput, NamedChoiceField
+from salesops.forms import DateInput, DateTimeInput, DecisionForm, NamedChoiceField
 from territories.models import Territory
 from visits.models import Visit
-from visits.services import COMPETITOR_FIELDS, COST_FIELDS, DECISIONS
+from visits.services import COMPETITOR_FIELDS, COST_FIELDS
 
 
 class CustomerField(NamedChoiceField):
@@ -76,13 +76,6 @@ class PlannedVisitForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _customer_autocomplete(self.fields["customer"], user)
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=list(zip(DECISIONS, [_("Approve"), _("Reject"), _("Return")], strict=True))
-    )
-    comment = forms.CharField(label=_("Comment"), max_length=1000, required=False)
 
 
 class BulkDecisionForm(DecisionForm):

@@ -14,6 +14,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from salesops.models import FIRST_LEVEL, SECOND_LEVEL
+
 
 def _cost(verbose_name) -> models.DecimalField:
     return models.DecimalField(
@@ -108,6 +110,23 @@ class TripPlan(FSMModelMixin, models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    # --- who decides (salesops.access.may_decide): the manager first, the director second
+
+    @property
+    def approval_level(self) -> int | None:
+        return {
+            self.Status.SUBMITTED: FIRST_LEVEL,
+            self.Status.MANAGER_APPROVED: SECOND_LEVEL,
+        }.get(self.status)
+
+    @property
+    def requester(self):
+        return self.salesperson
+
+    @property
+    def approval_region(self):
+        return self.region
 
     # --- rules.md §5.2 states: draft → submitted → approved / rejected / returned → completed.
     # The methods only move the state; visits.services checks who may act and logs the move.

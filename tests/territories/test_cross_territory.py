@@ -85,7 +85,9 @@ def test_only_the_regions_manager_decides(personas, pending, decider):
 
 @pytest.mark.django_db
 def test_a_decided_request_cannot_be_decided_again(personas, pending):
-    services.decide_cross_territory(request=pending, by=personas.manager, approve=False)
+    services.decide_cross_territory(
+        request=pending, by=personas.manager, approve=False, comment="Not now"
+    )
     with pytest.raises(AlreadyDecided):
         services.decide_cross_territory(request=pending, by=personas.manager, approve=True)
 
@@ -99,8 +101,10 @@ def test_deciding_in_place_returns_the_row_with_the_outcome(personas, pending, l
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert f'id="request-{pending.pk}"' in response.text
-    assert "Rejected" in response.text and "Stay in Jiangsu" in response.text
+    assert f'id="decision-cross_territory_request-{pending.pk}"' in response.text
+    assert "Rejected" in response.text
+    pending.refresh_from_db()
+    assert pending.decision_comment == "Stay in Jiangsu"
 
 
 @pytest.mark.django_db
