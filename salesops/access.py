@@ -222,10 +222,10 @@ def is_decider(user: User) -> bool:
     return is_active_user(user) and (user.is_admin or user.role in DECIDER_ROLES)
 
 
-def is_decider_of(user: User, record) -> bool:
-    """Whether the user decides requests like `record` at some level (its state aside): the
-    one who may hear "already decided" rather than "forbidden" (rules.md §1.7, §1.9)."""
-    return any(may_decide(user, record, level=level) for level in (FIRST_LEVEL, SECOND_LEVEL))
+def is_decider_of(user: User, record, *, levels=(FIRST_LEVEL, SECOND_LEVEL)) -> bool:
+    """Whether the user decides `record` at one of its type's `levels`, whatever its state
+    now: the one who hears "already decided" rather than "forbidden" (rules.md §1.7, §1.9)."""
+    return any(may_decide(user, record, level=level) for level in levels)
 
 
 def may_decide(user: User, record, *, level: int | None = None) -> bool:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from salesops import access, audit
 from salesops.errors import AlreadyDecided, DomainError
-from salesops.models import SECOND_LEVEL, User
+from salesops.models import FIRST_LEVEL, SECOND_LEVEL, User
 
 APPROVE, RETURN, REJECT = "approve", "return", "reject"
 DECISION_LABELS = {
@@ -38,7 +38,8 @@ class Workflow:
     - `transition(record, decision)`: the state-machine method the decision runs at the
       record's current state (the type's own policy: a second level above a threshold);
     - `after(record, by=, source=, comment=)` runs in the same transaction after the move;
-    - `waiting(user)`: the records waiting for the user's decision;
+    - `waiting(user)`: the records waiting for the user's decision; `levels`: the levels at
+      which the type is decided (a cross-territory request has the first only);
     - `audit_prefix` starts the audit action ("visits.trip_plan");
     - `detail_url(record)`, `waiting_since`, `starts_on` and `due_on` (the date a decision is
       due) feed the "Waiting for me" rows.
@@ -58,6 +59,7 @@ class Workflow:
     update_fields: tuple[str, ...] = ("status",)
     related: tuple[str, ...] = field(default_factory=tuple)
     detail_url: Callable | None = None
+    levels: tuple[int, ...] = (FIRST_LEVEL, SECOND_LEVEL)
     waiting_since: str = "submitted_at"
     due_on: str | None = None
     starts_on: str | None = None
@@ -128,7 +130,8 @@ def decide(*, record: models.Model, by: User, decision: str, comment: str = "") 
         if record.approval_level is None:
             raise already_decided(record)
         if not access.may_decide(by, record):
-            if record.approval_level == SECOND_LEVEL and access.may_decide(by, record, level=1):
+            level = record.approval_level
+            if level == SECOND_LEVEL and access.may_decide(by, record, level=FIRST_LEVEL):
                 raise already_decided(record)  # this user's level was decided a moment ago
             raise DomainError(_("This request does not wait for your decision."))
         if decision != APPROVE and not comment:

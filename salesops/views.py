@@ -18,6 +18,7 @@ from salesops.navigation import Panel, home_panels
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     panels = home_panels(request)
     if access.is_decider(request.user):
@@ -90,7 +91,7 @@ def decide(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     except KeyError:
         raise Http404 from None
     record = get_object_or_404(wf.visible(request.user), pk=pk)
-    if not access.is_decider_of(request.user, record):
+    if not access.is_decider_of(request.user, record, levels=wf.levels):
         raise PermissionDenied
     form = DecisionForm(request.POST, decisions=wf.decisions)
     error = done = None

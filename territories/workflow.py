@@ -1,6 +1,7 @@
 """The cross-territory request's approval workflow, registered with salesops.approvals."""
 
 from salesops import approvals
+from salesops.models import FIRST_LEVEL
 from territories import selectors, services
 from territories.models import CrossTerritoryRequest, CrossTerritoryRequestTransition
 
@@ -17,6 +18,7 @@ approvals.register(
         waiting_since="created_at",
         audit_prefix="territories.cross_request",
         decisions=(approvals.APPROVE, approvals.REJECT),
+        levels=(FIRST_LEVEL,),
         after=services.after_decision,
         related=("requester", "customer__territory__region"),
     )

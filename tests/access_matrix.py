@@ -40,3 +40,17 @@ class Case:
 
     def __str__(self) -> str:
         return f"{self.method.upper()} {self.url}"
+
+
+def post_halves(cases: list[Case], names: dict[str, dict[str, int]]) -> list[Case]:
+    """The POST half of GET/POST pages: an empty form posted to the same URL, expected to
+    answer like the GET (the form again, or the same refusal) except for `names[view]`."""
+    from django.urls import resolve
+
+    halves = []
+    for case in cases:
+        name = resolve(case.url.split("?")[0]).view_name
+        if case.method == "get" and name in names:
+            expected = case.expected | names[name]
+            halves.append(Case(case.url, expected, method="post", htmx=case.htmx))
+    return halves

@@ -192,6 +192,8 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approvals_bulk(request: HttpRequest) -> HttpResponse:
     """Several plans at once; each decided in its own transaction, refusals reported per plan."""
+    if not access.is_decider(request.user):
+        raise PermissionDenied
     queue = selectors.approval_queue(request.user)
     form = BulkDecisionForm(request.POST, queue=queue)
     if form.is_valid():

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from expenses.models import ExpenseClaim, ExpenseItem
-from tests.access_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, expect
+from tests.access_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, expect, post_halves
 from visits.models import TripPlan
 
 SELLERS = {
@@ -60,7 +60,7 @@ def cases(world):
         "amount": "300",
         "invoice_number": "MATRIX-2",
     }
-    return [
+    cases = [
         Case(reverse("expenses:claims"), expect(OK)),
         Case(
             reverse("expenses:open"),
@@ -87,13 +87,27 @@ def cases(world):
                 salesperson=FORBIDDEN,
                 manager=REDIRECT,
                 admin=REDIRECT,
-                director=FORBIDDEN,
+                director=REDIRECT,  # decides claims, at the second level: "not yours yet"
                 head_office=FORBIDDEN,
             ),
             method="post",
             data={"decision": "approve"},
         ),
-        Case(reverse("expenses:queue"), expect(OK)),
+        Case(
+            reverse("decide", args=["expense_claim", submitted.pk]),
+            expect(
+                NOT_FOUND,
+                salesperson=FORBIDDEN,
+                manager=OK,
+                admin=OK,
+                director=OK,
+                head_office=FORBIDDEN,
+            ),
+            method="post",
+            data={"decision": "approve"},
+            htmx=True,
+        ),
+        Case(reverse("expenses:queue"), expect(REDIRECT)),  # to "Waiting for me"
         Case(reverse("expenses:advances"), expect(OK)),
         Case(
             reverse("expenses:plan_spend", args=[plan.pk]),
@@ -101,3 +115,10 @@ def cases(world):
         ),
         Case(reverse("expenses:spend_summary"), expect(OK)),
     ]
+    # The POST half of the GET/POST pages.
+    halves = {
+        "expenses:advances": dict.fromkeys(  # only sellers take advances
+            ["director", "head_office", "admin", "outsider"], FORBIDDEN
+        ),
+    }
+    return cases + post_halves(cases, halves)
