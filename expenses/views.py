@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from expenses import selectors, services
 from expenses.forms import AdvanceForm, ExpenseItemForm
 from salesops import approvals
-from salesops import views as kernel_views
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.models import CompanySettings
@@ -115,7 +114,8 @@ def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    return kernel_views.decide(request, key="expense_claim", pk=pk)
+    """The old address: forwards the POST to the one decision address (307 keeps it a POST)."""
+    return redirect("decide", key="expense_claim", pk=pk, preserve_request=True)
 
 
 @login_required

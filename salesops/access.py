@@ -34,6 +34,31 @@ def is_active_user(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+# --- roles: the only place that names them (menus filter by these sets) -----------------------
+
+SELLING_ROLES = frozenset({Role.SALESPERSON, Role.MANAGER})  # rules.md §1.2: managers sell too
+SELLER_ROLES = SELLING_ROLES | {Role.ADMIN}
+DECIDER_ROLES = frozenset({Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
+LEAD_ROLES = frozenset({Role.MANAGER, Role.DIRECTOR, Role.HEAD_OFFICE, Role.ADMIN})
+FIELD_ROLES = frozenset({Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
+
+
+def sellers_q(prefix: str = "") -> Q:
+    """People who sell (salespeople and regional managers), as a filter on a user relation."""
+    return Q(**{f"{prefix}role__in": SELLING_ROLES})
+
+
+def is_manager(user: User) -> bool:
+    """A regional manager (not the admin): imports their region's sales, corrects visits."""
+    return is_active_user(user) and user.role == Role.MANAGER
+
+
+def sees_team(user: User) -> bool:
+    """Whether the user reads beyond their own records: managers, directors, head office and
+    the admin (team attainment, handovers, the people panel)."""
+    return is_active_user(user) and (user.is_admin or user.role in LEAD_ROLES)
+
+
 def sees_all_regions(user: User) -> bool:
     return is_active_user(user) and (user.is_admin or user.role == Role.HEAD_OFFICE)
 
@@ -211,10 +236,6 @@ __all__ = ["FIRST_LEVEL", "SECOND_LEVEL"]  # re-exported for the apps
 
 def _decides_as_director(requester: User, level: int) -> bool:
     return level == SECOND_LEVEL or requester.role == Role.MANAGER
-
-
-DECIDER_ROLES = frozenset({Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
-SELLER_ROLES = frozenset({Role.SALESPERSON, Role.MANAGER, Role.ADMIN})
 
 
 def is_decider(user: User) -> bool:

@@ -13,19 +13,13 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from salesops import access, audit
+from salesops.decisions import APPROVE, COMMENT_MAX_LENGTH, DECISION_LABELS, REJECT, RETURN
 from salesops.errors import AlreadyDecided, DomainError
 from salesops.models import FIRST_LEVEL, SECOND_LEVEL, User
 
-APPROVE, RETURN, REJECT = "approve", "return", "reject"
-DECISION_LABELS = {
-    APPROVE: gettext_lazy("Approve"),
-    RETURN: gettext_lazy("Return"),
-    REJECT: gettext_lazy("Reject"),
-}
-COMMENT_MAX_LENGTH = 1000
+__all__ = ["APPROVE", "COMMENT_MAX_LENGTH", "DECISION_LABELS", "REJECT", "RETURN"]
 
 
 @dataclass(frozen=True)
@@ -63,9 +57,6 @@ class Workflow:
     waiting_since: str = "submitted_at"
     due_on: str | None = None
     starts_on: str | None = None
-
-    def choices(self) -> list[tuple[str, str]]:
-        return [(decision, DECISION_LABELS[decision]) for decision in self.decisions]
 
 
 _WORKFLOWS: dict[str, Workflow] = {}
@@ -187,6 +178,11 @@ BUTTON_STYLES = {
 }
 
 
+def choices(wf: Workflow) -> list[tuple[str, str, str]]:
+    """(decision, label, button style) for each decision the record type offers."""
+    return [(value, DECISION_LABELS[value], BUTTON_STYLES[value]) for value in wf.decisions]
+
+
 def buttons(record: models.Model, user: User, *, error=None, done=None) -> dict:
     """The context of the decision-buttons partial for `record` as `user` sees it."""
     wf = workflow_for(record)
@@ -195,9 +191,7 @@ def buttons(record: models.Model, user: User, *, error=None, done=None) -> dict:
         "record": record,
         "url": reverse("decide", args=[wf.key, record.pk]),
         "open": access.may_decide(user, record),
-        "choices": [
-            (value, DECISION_LABELS[value], BUTTON_STYLES[value]) for value in wf.decisions
-        ],
+        "choices": choices(wf),
         "comment_max_length": COMMENT_MAX_LENGTH,
         "error": error,
         "done": done,

@@ -41,6 +41,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("approvals/", views.waiting, name="waiting"),
+    path("approvals/<slug:key>/decide/", views.decide_many, name="decide_many"),
     path("approvals/<slug:key>/<int:pk>/decide/", views.decide, name="decide"),
     path("accounts/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,15 +5,17 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from salesops import access, approvals
 from salesops.errors import DomainError
-from salesops.forms import DecisionForm
+from salesops.forms import BulkDecisionForm, DecisionForm
 from salesops.navigation import Panel, home_panels
 
 
@@ -75,8 +77,14 @@ def waiting(request: HttpRequest) -> HttpResponse:
                     "decision": approvals.buttons(record, request.user),
                 }
             )
-        sections.append({"key": wf.key, "label": wf.label, "rows": rows})
-    context = {"sections": sections, "count": sum(len(section["rows"]) for section in sections)}
+        sections.append(
+            {"key": wf.key, "label": wf.label, "rows": rows, "choices": approvals.choices(wf)}
+        )
+    context = {
+        "sections": sections,
+        "count": sum(len(section["rows"]) for section in sections),
+        "comment_max_length": approvals.COMMENT_MAX_LENGTH,
+    }
     return render(request, "waiting.html", context)
 
 
@@ -116,3 +124,33 @@ def decide(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
     return redirect("waiting")
+
+
+@login_required
+@require_POST
+def decide_many(request: HttpRequest, key: str) -> HttpResponse:
+    """The same decision on several ticked records waiting for the user: each decided in its
+    own transaction, a refusal reported per record (architecture.md "Approvals")."""
+    try:
+        wf = approvals.workflow(key)
+    except KeyError:
+        raise Http404 from None
+    if not access.is_decider(request.user):
+        raise PermissionDenied
+    waiting = list(wf.waiting(request.user))
+    form = BulkDecisionForm(request.POST, decisions=wf.decisions, waiting=waiting)
+    if form.is_valid():
+        chosen = [record for record in waiting if record.pk in form.cleaned_data["records"]]
+        data = {name: form.cleaned_data[name] for name in ("decision", "comment")}
+        outcome = approvals.decide_many(records=chosen, by=request.user, **data)
+        for refusal in filter(None, outcome.values()):
+            messages.error(request, refusal)
+        decided = sum(refusal is None for refusal in outcome.values())
+        if decided:
+            messages.success(
+                request,
+                ngettext("%(count)d decided.", "%(count)d decided.", decided) % {"count": decided},
+            )
+    else:
+        messages.error(request, next(iter(form.errors.values()))[0])
+    return redirect(f"{reverse('waiting')}?type={wf.key}")

@@ -1,7 +1,6 @@
 from django.http import HttpRequest
 
 from salesops import access
-from salesops.models import Role
 from salesops.navigation import Panel
 from territories import selectors
 
@@ -17,7 +16,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
                 order=10,
             )
         )
-    if user.role in (Role.MANAGER, Role.DIRECTOR, Role.HEAD_OFFICE) or user.is_admin:
+    if access.sees_team(user):
         people = access.visible_people(user).filter(is_active=True).exclude(role="")
         panels.append(
             Panel(

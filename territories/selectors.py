@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from salesops import access
-from salesops.models import Role, User
+from salesops.models import User
 from territories.models import Assignment, CrossTerritoryRequest, Region, Territory
 
 
@@ -71,9 +71,7 @@ def managed_assignment_for(user: User, pk: int) -> Assignment:
 
 
 def sellers_in(region: Region) -> QuerySet[User]:
-    return region.members.filter(
-        is_active=True, role__in=[Role.SALESPERSON, Role.MANAGER]
-    ).order_by("username")
+    return region.members.filter(access.sellers_q(), is_active=True).order_by("username")
 
 
 def my_territories(user: User) -> QuerySet[Assignment]:

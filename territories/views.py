@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from salesops import access, approvals
-from salesops import views as kernel_views
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.navigation import page_panels
@@ -152,4 +151,5 @@ def request_customers(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    return kernel_views.decide(request, key="cross_territory_request", pk=pk)
+    """The old address: forwards the POST to the one decision address (307 keeps it a POST)."""
+    return redirect("decide", key="cross_territory_request", pk=pk, preserve_request=True)

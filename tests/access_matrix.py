@@ -18,6 +18,7 @@ PERSONAS = [
 ]
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+FORWARD = 307  # an old address handing a POST on to its new one
 
 
 def expect(default: int, *, anonymous: int = REDIRECT, **overrides: int) -> dict[str, int]:

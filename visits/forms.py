@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from salesops import access
-from salesops.forms import DateInput, DateTimeInput, DecisionForm, NamedChoiceField
+from salesops.forms import DateInput, DateTimeInput, NamedChoiceField
 from territories.models import Territory
 from visits.models import Visit
 from visits.services import COMPETITOR_FIELDS, COST_FIELDS
@@ -76,15 +76,6 @@ class PlannedVisitForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _customer_autocomplete(self.fields["customer"], user)
-
-
-class BulkDecisionForm(DecisionForm):
-    plans = forms.TypedMultipleChoiceField(coerce=int, choices=[])
-
-    def __init__(self, *args, queue, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plans"].choices = [(plan.pk, str(plan)) for plan in queue]
-        self.fields["plans"].error_messages["required"] = _("Tick at least one plan.")
 
 
 class VisitForm(forms.Form):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from customers.models import Channel, CompetitorObservation, Customer
 from salesops import access
-from salesops.models import AuditEntry, CompanySettings, Role, User
+from salesops.models import AuditEntry, CompanySettings, User
 from territories.models import CrossTerritoryRequest, Region, Territory
 from visits import services
 from visits.models import PlannedVisit, TripPlan, Visit, WeekLock
@@ -131,11 +131,7 @@ def customer_suggestions(user: User, text: str, limit: int = 10) -> QuerySet[Cus
 def visits_for(user: User) -> QuerySet[Visit]:
     """Own visits for salespeople; the visits of their regions' territories for everyone above."""
     queryset = Visit.objects.select_related("salesperson", "customer", "territory")
-    if not access.is_active_user(user):
-        return queryset.none()
-    if access.sees_all_regions(user) or user.role in (Role.MANAGER, Role.DIRECTOR):
-        return queryset.filter(Q(salesperson=user) | access.territory_q(user))
-    return queryset.filter(salesperson=user)
+    return access.scope(user, queryset, region="territory__region")
 
 
 def visit_for(user: User, pk: int) -> Visit:
@@ -214,7 +210,7 @@ def entered_today(user: User) -> QuerySet[Visit]:
 
 
 def people_in_log(user: User) -> QuerySet[User]:
-    return access.visible_people(user).filter(role__in=[Role.SALESPERSON, Role.MANAGER])
+    return access.visible_people(user).filter(access.sellers_q())
 
 
 # --- the territory's market (rules.md §6.6) ------------------------------------------------------

@@ -9,13 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from salesops import access, approvals
-from salesops import views as kernel_views
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.navigation import page_panels
 from visits import diagram, selectors, services
 from visits.forms import (
-    BulkDecisionForm,
     PlannedVisitForm,
     TripPlanForm,
     VisitChangeForm,
@@ -185,29 +183,8 @@ def approval_summary(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    return kernel_views.decide(request, key="trip_plan", pk=pk)
-
-
-@login_required
-@require_POST
-def approvals_bulk(request: HttpRequest) -> HttpResponse:
-    """Several plans at once; each decided in its own transaction, refusals reported per plan."""
-    if not access.is_decider(request.user):
-        raise PermissionDenied
-    queue = selectors.approval_queue(request.user)
-    form = BulkDecisionForm(request.POST, queue=queue)
-    if form.is_valid():
-        chosen = [plan for plan in queue if plan.pk in form.cleaned_data["plans"]]
-        data = {key: form.cleaned_data[key] for key in ("decision", "comment")}
-        outcome = approvals.decide_many(records=chosen, by=request.user, **data)
-        refusals = [refusal for refusal in outcome.values() if refusal]
-        for refusal in refusals:
-            messages.error(request, refusal)
-        if len(refusals) < len(outcome):
-            messages.success(request, _("Decision saved."))
-    else:
-        messages.error(request, next(iter(form.errors.values()))[0])
-    return redirect(f"{reverse('waiting')}?type=trip_plan")
+    """The old address: forwards the POST to the one decision address (307 keeps it a POST)."""
+    return redirect("decide", key="trip_plan", pk=pk, preserve_request=True)
 
 
 # --- visit records ----------------------------------------------------------------------------
@@ -256,7 +233,7 @@ def visit_log(request: HttpRequest) -> HttpResponse:
     )
     filters = form.cleaned_data if form.is_valid() else {}
     visits = selectors.mark_locked(list(selectors.visit_log(request.user, **filters)[:200]))
-    can_correct = request.user.role == "manager" or request.user.is_admin
+    can_correct = access.is_manager(request.user) or request.user.is_admin
     context = {"form": form, "visits": visits, "can_correct": can_correct}
     return render(request, "visits/visit_log.html", context)
 

@@ -70,7 +70,9 @@ def test_manager_approves_on_waiting_for_me_in_place(personas, login):
     waiting = client.get(reverse("waiting")).content.decode()
     assert f'id="decision-expense_claim-{claim.pk}"' in waiting
     response = client.post(
-        reverse("expenses:decide", args=[claim.pk]), {"decision": "approve"}, HTTP_HX_REQUEST="true"
+        reverse("decide", args=["expense_claim", claim.pk]),
+        {"decision": "approve"},
+        HTTP_HX_REQUEST="true",
     )
 
     assert "Approved" in response.content.decode()

@@ -96,7 +96,7 @@ def test_a_decided_request_cannot_be_decided_again(personas, pending):
 def test_deciding_in_place_returns_the_row_with_the_outcome(personas, pending, login):
     client = login(personas.manager)
     response = client.post(
-        reverse("territories:request_decide", args=[pending.pk]),
+        reverse("decide", args=["cross_territory_request", pending.pk]),
         {"decision": "reject", "comment": "Stay in Jiangsu"},
         HTTP_HX_REQUEST="true",
     )
@@ -111,7 +111,7 @@ def test_deciding_in_place_returns_the_row_with_the_outcome(personas, pending, l
 def test_the_second_decider_in_place_is_told_it_was_already_decided(personas, pending, login):
     services.decide_cross_territory(request=pending, by=personas.manager, approve=True)
     response = login(personas.manager).post(
-        reverse("territories:request_decide", args=[pending.pk]),
+        reverse("decide", args=["cross_territory_request", pending.pk]),
         {"decision": "reject"},
         HTTP_HX_REQUEST="true",
     )

@@ -1,7 +1,16 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.access_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, expect, post_halves
+from tests.access_matrix import (
+    FORBIDDEN,
+    FORWARD,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Case,
+    expect,
+    post_halves,
+)
 from tests.customers.factories import CustomerFactory
 from tests.visits.factories import PlannedVisitFactory, TripPlanFactory, VisitFactory
 from visits import services
@@ -58,21 +67,17 @@ def cases(world):
         ),
         Case(reverse("visits:approvals"), expect(REDIRECT)),  # to "Waiting for me"
         Case(
-            reverse("visits:approvals_bulk"),
-            expect(FORBIDDEN, **dict.fromkeys(APPROVERS, REDIRECT)),
+            reverse("decide_many", args=["trip_plan"]),  # the ticked ones on "Waiting for me"
+            expect(
+                FORBIDDEN,
+                **dict.fromkeys(["manager", "other_manager", "director", "admin"], REDIRECT),
+            ),
             method="post",
-            data={"plans": [submitted.pk], "decision": "approve"},
+            data={"records": [submitted.pk], "decision": "approve"},
         ),
         Case(
             reverse("visits:approval_decide", args=[submitted.pk]),
-            expect(
-                NOT_FOUND,
-                salesperson=FORBIDDEN,
-                head_office=FORBIDDEN,
-                manager=REDIRECT,
-                director=REDIRECT,
-                admin=REDIRECT,
-            ),
+            expect(FORWARD),  # to the one decision address
             method="post",
             data={"decision": "approve"},
         ),
