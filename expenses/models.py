@@ -5,14 +5,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, transition
 
+from salesops.fsm import StateMachineModel
 from salesops.models import FIRST_LEVEL, SECOND_LEVEL
 from visits.models import _cost
 
 
 @pghistory.track(meta={"db_table": "visits_expenseclaimevent"})
-class ExpenseClaim(FSMModelMixin, models.Model):
+class ExpenseClaim(StateMachineModel):
     """One salesperson's claim for one month: draft → submitted → (director) → approved."""
 
     class Status(models.TextChoices):

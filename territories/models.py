@@ -3,10 +3,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, transition
 
+from salesops.fsm import StateMachineModel
 from salesops.models import FIRST_LEVEL
 
 
@@ -189,7 +190,7 @@ class TerritoryDraw(models.Model):
 
 
 @pghistory.track()
-class CrossTerritoryRequest(FSMModelMixin, models.Model):
+class CrossTerritoryRequest(StateMachineModel):
     """A salesperson asks to work one customer outside their territories (rules.md §2.5)."""
 
     class Status(models.TextChoices):
@@ -277,9 +278,11 @@ class CrossTerritoryRequestTransition(models.Model):
         related_name="transitions",
     )
     source = models.CharField(
-        _("from"), max_length=10, choices=CrossTerritoryRequest.Status.choices
+        pgettext_lazy("status", "from"), max_length=10, choices=CrossTerritoryRequest.Status.choices
     )
-    target = models.CharField(_("to"), max_length=10, choices=CrossTerritoryRequest.Status.choices)
+    target = models.CharField(
+        pgettext_lazy("status", "to"), max_length=10, choices=CrossTerritoryRequest.Status.choices
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -12,8 +12,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, transition
 
+from salesops.fsm import StateMachineModel
 from salesops.models import FIRST_LEVEL, SECOND_LEVEL
 
 
@@ -28,7 +29,7 @@ def _cost(verbose_name) -> models.DecimalField:
 
 
 @pghistory.track()
-class TripPlan(FSMModelMixin, models.Model):
+class TripPlan(StateMachineModel):
     """A salesperson's business trip: dates, cities, planned visits and estimated costs."""
 
     class Status(models.TextChoices):

@@ -229,3 +229,36 @@ def test_the_home_page_counts_everything_waiting(personas, login, draft_plan):
     _decide_urls(personas, draft_plan)
     page = login(personas.manager).get("/").content.decode()
     assert 'id="waiting-panel-count">3<' in page
+
+
+# --- threads: the state machine's shared field is never switched off --------------------------
+
+
+@pytest.mark.parametrize("model", [TripPlan, ExpenseClaim, CrossTerritoryRequest])
+def test_refreshing_a_record_never_unprotects_the_shared_status_field(
+    personas, draft_plan, monkeypatch, model
+):
+    """django-fsm's own refresh switched the class's field to unprotected during the reload,
+    which another thread of a threaded server could see (a 500 on simultaneous decisions)."""
+    from django.db import models
+
+    plan_services.submit_trip_plan(plan=draft_plan, by=personas.salesperson)
+    _submitted_claim(personas.salesperson)
+    _managers_request(personas)
+    field = model._meta.get_field("status")
+    reload = models.Model.refresh_from_db
+    seen = []
+
+    def watched(self, *args, **kwargs):
+        seen.append(field.protected)
+        return reload(self, *args, **kwargs)
+
+    monkeypatch.setattr(models.Model, "refresh_from_db", watched)
+    record = model.objects.get()
+    model.objects.filter(pk=record.pk).update(status="approved")
+    record.refresh_from_db()
+
+    assert record.status == "approved"
+    assert seen and all(seen)
+    with pytest.raises(AttributeError):
+        record.status = "rejected"  # still protected on the instance
