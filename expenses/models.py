@@ -7,13 +7,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from salesops.fsm import StateMachineModel
-from salesops.models import FIRST_LEVEL, SECOND_LEVEL
+from salesops.fsm import RegionalRequestModel, TransitionLog
 from visits.models import _cost
 
 
 @pghistory.track(meta={"db_table": "visits_expenseclaimevent"})
-class ExpenseClaim(StateMachineModel):
+class ExpenseClaim(RegionalRequestModel):
     """One salesperson's claim for one month: draft → submitted → (director) → approved."""
 
     class Status(models.TextChoices):
@@ -91,23 +90,6 @@ class ExpenseClaim(StateMachineModel):
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
-    # --- who decides (salesops.access.may_decide): the manager first, the director above the cap
-
-    @property
-    def approval_level(self) -> int | None:
-        return {
-            self.Status.SUBMITTED: FIRST_LEVEL,
-            self.Status.MANAGER_APPROVED: SECOND_LEVEL,
-        }.get(self.status)
-
-    @property
-    def requester(self):
-        return self.salesperson
-
-    @property
-    def approval_region(self):
-        return self.region
-
     # --- states: draft → submitted → (manager approved) → approved / rejected / returned
 
     @transition(status, source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED)
@@ -131,7 +113,7 @@ class ExpenseClaim(StateMachineModel):
         pass
 
 
-class ExpenseClaimTransition(models.Model):
+class ExpenseClaimTransition(TransitionLog):
     """One move of a claim through its states: who, when, from what to what, and why."""
 
     claim = models.ForeignKey(
@@ -142,19 +124,10 @@ class ExpenseClaimTransition(models.Model):
     )
     source = models.CharField(_("from"), max_length=20, choices=ExpenseClaim.Status.choices)
     target = models.CharField(_("to"), max_length=20, choices=ExpenseClaim.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("expense claim transition")
         verbose_name_plural = _("expense claim transitions")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.claim_id}: {self.source} → {self.target}"
 
 
 class ExpenseCategory(models.TextChoices):

@@ -8,8 +8,12 @@ the shared field: it drops the instance's own copy of the status first (the desc
 an assignment only when the instance already holds one), then reloads it.
 """
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMModelMixin
+
+from salesops.models import FIRST_LEVEL, SECOND_LEVEL
 
 
 class StateMachineModel(FSMModelMixin, models.Model):
@@ -28,3 +32,45 @@ class StateMachineModel(FSMModelMixin, models.Model):
         missing = [name for name in protected if name not in self.__dict__]
         if missing:
             models.Model.refresh_from_db(self, fields=missing, **kwargs)
+
+
+class TransitionLog(models.Model):
+    """One move of a record through its states: who, when, and why (rules.md §1.9). A concrete
+    log adds the record's foreign key and `source`/`target` with the record's status choices."""
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}"
+
+
+class RegionalRequestModel(StateMachineModel):
+    """A salesperson's request decided in their region: waiting for the region's manager when
+    submitted, for the director when the manager approved and a rule asks for a second level
+    (salesops.access.may_decide). The model has `salesperson`, `region` and those statuses."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def approval_level(self) -> int | None:
+        return {
+            self.Status.SUBMITTED: FIRST_LEVEL,
+            self.Status.MANAGER_APPROVED: SECOND_LEVEL,
+        }.get(self.status)
+
+    @property
+    def requester(self):
+        return self.salesperson
+
+    @property
+    def approval_region(self):
+        return self.region

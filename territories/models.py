@@ -7,7 +7,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from salesops.fsm import StateMachineModel
+from salesops.fsm import StateMachineModel, TransitionLog
 from salesops.models import FIRST_LEVEL
 
 
@@ -268,7 +268,7 @@ class CrossTerritoryRequest(StateMachineModel):
         pass
 
 
-class CrossTerritoryRequestTransition(models.Model):
+class CrossTerritoryRequestTransition(TransitionLog):
     """One decision on a cross-territory request: who, when, from what to what, and why."""
 
     request = models.ForeignKey(
@@ -283,16 +283,7 @@ class CrossTerritoryRequestTransition(models.Model):
     target = models.CharField(
         pgettext_lazy("status", "to"), max_length=10, choices=CrossTerritoryRequest.Status.choices
     )
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("cross-territory request transition")
         verbose_name_plural = _("cross-territory request transitions")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.request_id}: {self.source} → {self.target}"

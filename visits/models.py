@@ -14,8 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from salesops.fsm import StateMachineModel
-from salesops.models import FIRST_LEVEL, SECOND_LEVEL
+from salesops.fsm import RegionalRequestModel, TransitionLog
 
 
 def _cost(verbose_name) -> models.DecimalField:
@@ -29,7 +28,7 @@ def _cost(verbose_name) -> models.DecimalField:
 
 
 @pghistory.track()
-class TripPlan(StateMachineModel):
+class TripPlan(RegionalRequestModel):
     """A salesperson's business trip: dates, cities, planned visits and estimated costs."""
 
     class Status(models.TextChoices):
@@ -112,23 +111,6 @@ class TripPlan(StateMachineModel):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
-    # --- who decides (salesops.access.may_decide): the manager first, the director second
-
-    @property
-    def approval_level(self) -> int | None:
-        return {
-            self.Status.SUBMITTED: FIRST_LEVEL,
-            self.Status.MANAGER_APPROVED: SECOND_LEVEL,
-        }.get(self.status)
-
-    @property
-    def requester(self):
-        return self.salesperson
-
-    @property
-    def approval_region(self):
-        return self.region
-
     # --- rules.md §5.2 states: draft → submitted → approved / rejected / returned → completed.
     # The methods only move the state; visits.services checks who may act and logs the move.
 
@@ -165,7 +147,7 @@ EDITABLE_STATUSES = (TripPlan.Status.DRAFT, TripPlan.Status.RETURNED)
 DECIDABLE_STATUSES = (TripPlan.Status.SUBMITTED, TripPlan.Status.MANAGER_APPROVED)
 
 
-class TripPlanTransition(models.Model):
+class TripPlanTransition(TransitionLog):
     """One move of a trip plan through its states: who, when, from what to what, and why."""
 
     plan = models.ForeignKey(
@@ -173,19 +155,10 @@ class TripPlanTransition(models.Model):
     )
     source = models.CharField(_("from"), max_length=20, choices=TripPlan.Status.choices)
     target = models.CharField(_("to"), max_length=20, choices=TripPlan.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("trip plan transition")
         verbose_name_plural = _("trip plan transitions")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.plan_id}: {self.source} → {self.target}"
 
 
 class PlannedVisit(models.Model):
