@@ -207,21 +207,11 @@ def scope(
         if territory:
             return queryset.filter(seen | Q(**{f"{territory}__region__in": regions}))
         return queryset.filter(seen | Q(**{f"{owner}__regions__in": regions})).distinct()
-    if user.role == Role.SALESPERSON or user.sells:
+    if user.role == Role.SALESPERSON:
         if territory:
             seen |= Q(**{f"{territory}__in": held_territories(user)})
         return queryset.filter(seen)
     return queryset.none()
-
-
-def may_write_field_records(user: User) -> bool:
-    """Whether the user may change the field's records at all (rules.md §1.3)."""
-    return is_active_user(user) and user.role != Role.HEAD_OFFICE
-
-
-def is_seller(user: User) -> bool:
-    """Salespeople and regional managers sell (rules.md §1.2)."""
-    return is_active_user(user) and user.sells
 
 
 # --- who decides (rules.md §1.5, §1.8) ---------------------------------------------------------
