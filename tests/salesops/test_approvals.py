@@ -262,3 +262,12 @@ def test_refreshing_a_record_never_unprotects_the_shared_status_field(
     assert seen and all(seen)
     with pytest.raises(AttributeError):
         record.status = "rejected"  # still protected on the instance
+
+
+def test_the_claim_page_offers_the_decision_to_its_decider_only(personas, login):
+    claim = _submitted_claim(personas.salesperson)
+    url = reverse("expenses:claim", args=[claim.pk])
+
+    assert 'name="decision" value="approve"' in login(personas.manager).get(url).text
+    for person in (personas.salesperson, personas.director, personas.head_office):
+        assert 'name="decision"' not in login(person).get(url).text, person
