@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from salesops import access
 from salesops.navigation import NavItem
 
 NAV_ITEMS = [
@@ -8,7 +9,7 @@ NAV_ITEMS = [
     NavItem(
         _("Handovers"),
         "customers:handovers",
-        roles=frozenset({"manager", "director", "head_office", "admin"}),
+        roles=access.LEAD_ROLES,
         order=80,
     ),
 ]

@@ -158,7 +158,7 @@ def changeable_territory_choices(user: User) -> QuerySet[Territory]:
 
 
 def owner_choices(user: User) -> QuerySet[User]:
-    return access.visible_people(user).filter(is_active=True, role__in=["salesperson", "manager"])
+    return access.visible_people(user).filter(access.sellers_q(), is_active=True)
 
 
 def competitors() -> QuerySet[Competitor]:
@@ -184,7 +184,7 @@ def managed_regions(user: User) -> QuerySet[Region]:
 
 def handovers_for(user: User) -> QuerySet[Handover]:
     """Handovers are the managers' business: salespeople see none."""
-    if not access.is_active_user(user) or user.role == "salesperson":
+    if not access.sees_team(user):
         return Handover.objects.none()
     return (
         Handover.objects.filter(region__in=access.visible_regions(user))

@@ -7,4 +7,4 @@ class ExpensesConfig(AppConfig):
     verbose_name = _("Expenses")
 
     def ready(self):
-        from expenses import receivers  # noqa: F401 - connects the signal receivers
+        from expenses import receivers, workflow  # noqa: F401 - signal receivers, the approval workflow

@@ -28,13 +28,6 @@ class ExpenseItemForm(_Form):
         self.fields["trip_plan"].queryset = own_trip_plans(user)
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[("approve", _("Approve")), ("return", _("Return")), ("reject", _("Reject"))]
-    )
-    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
-
-
 class AdvanceForm(_Form):
     submit_label = _("Take advance")
     amount = forms.DecimalField(

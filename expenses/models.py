@@ -5,12 +5,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
+from salesops.fsm import RegionalRequestModel, TransitionLog
 from visits.models import _cost
 
 
 @pghistory.track(meta={"db_table": "visits_expenseclaimevent"})
-class ExpenseClaim(models.Model):
+class ExpenseClaim(RegionalRequestModel):
     """One salesperson's claim for one month: draft → submitted → (director) → approved."""
 
     class Status(models.TextChoices):
@@ -31,8 +33,9 @@ class ExpenseClaim(models.Model):
         "territories.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
     month = models.DateField(_("month"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    # The status changes only through the transitions below (salesops.approvals logs each).
+    status = FSMField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, protected=True
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
@@ -63,7 +66,21 @@ class ExpenseClaim(models.Model):
         verbose_name_plural = _("expense claims")
         ordering = ["-month", "salesperson_id"]
         constraints = [
-            models.UniqueConstraint(fields=["salesperson", "month"], name="one_claim_per_month")
+            models.UniqueConstraint(fields=["salesperson", "month"], name="one_claim_per_month"),
+            models.CheckConstraint(
+                # The database refuses a status the state machine does not know.
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "manager_approved",
+                        "approved",
+                        "rejected",
+                        "returned",
+                    ]
+                ),
+                name="expense_claim_status_is_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -72,6 +89,45 @@ class ExpenseClaim(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    # --- states: draft → submitted → (manager approved) → approved / rejected / returned
+
+    @transition(status, source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED)
+    def submit(self) -> None:
+        pass
+
+    @transition(status, source=Status.SUBMITTED, target=Status.MANAGER_APPROVED)
+    def approve_pending_director(self) -> None:
+        pass
+
+    @transition(status, source=[Status.SUBMITTED, Status.MANAGER_APPROVED], target=Status.APPROVED)
+    def approve(self) -> None:
+        pass
+
+    @transition(status, source=[Status.SUBMITTED, Status.MANAGER_APPROVED], target=Status.REJECTED)
+    def reject(self) -> None:
+        pass
+
+    @transition(status, source=[Status.SUBMITTED, Status.MANAGER_APPROVED], target=Status.RETURNED)
+    def return_for_changes(self) -> None:
+        pass
+
+
+class ExpenseClaimTransition(TransitionLog):
+    """One move of a claim through its states: who, when, from what to what, and why."""
+
+    claim = models.ForeignKey(
+        ExpenseClaim,
+        verbose_name=_("expense claim"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    source = models.CharField(_("from"), max_length=20, choices=ExpenseClaim.Status.choices)
+    target = models.CharField(_("to"), max_length=20, choices=ExpenseClaim.Status.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("expense claim transition")
+        verbose_name_plural = _("expense claim transitions")
 
 
 class ExpenseCategory(models.TextChoices):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from expenses.models import ExpenseClaim, ExpenseItem, TravelAdvance
 from salesops import access
-from salesops.models import CompanySettings, Role, User
+from salesops.models import CompanySettings, User
 from salesops.months import add_months
 from visits.models import TripPlan
 
@@ -18,34 +18,10 @@ ZERO = Decimal("0.00")
 Status = ExpenseClaim.Status
 
 
-def _owned_or_regional(queryset: QuerySet, user: User, owner: str = "salesperson") -> QuerySet:
-    """Salespeople see their own; managers and the director their regions'; head office all."""
-    if not access.is_active_user(user):
-        return queryset.none()
-    if access.sees_all_regions(user):
-        return queryset
-    if user.role in (Role.MANAGER, Role.DIRECTOR):
-        return queryset.filter(
-            Q(**{owner: user}) | Q(**{f"{owner}__regions__in": access.visible_regions(user)})
-        ).distinct()
-    if user.role == Role.SALESPERSON:
-        return queryset.filter(**{owner: user})
-    return queryset.none()
-
-
 def claims_for(user: User) -> QuerySet[ExpenseClaim]:
+    """Own claims; those made in their regions for managers and directors (rules.md §1.6)."""
     queryset = ExpenseClaim.objects.select_related("salesperson", "region", "decided_by")
-    if not access.is_active_user(user):
-        return queryset.none()
-    if access.sees_all_regions(user):
-        return queryset.annotate(total=_items_total())
-    if user.role in (Role.MANAGER, Role.DIRECTOR):
-        queryset = queryset.filter(Q(salesperson=user) | Q(region__in=access.visible_regions(user)))
-    elif user.role == Role.SALESPERSON:
-        queryset = queryset.filter(salesperson=user)
-    else:
-        return queryset.none()
-    return queryset.annotate(total=_items_total())
+    return access.scope(user, queryset).annotate(total=_items_total())
 
 
 def _items_total():
@@ -63,21 +39,19 @@ def item_for(user: User, pk: int) -> ExpenseItem:
 
 
 def approval_queue_for(user: User) -> QuerySet[ExpenseClaim]:
-    """Claims waiting for this user's signature: the manager first, the director above the cap."""
-    if not access.is_active_user(user):
-        return ExpenseClaim.objects.none()
-    managed = access.managed_regions(user)
-    waiting = Q(pk__in=[])
-    if user.role == Role.MANAGER or user.is_admin:
-        waiting |= Q(status=Status.SUBMITTED)
-    if user.role == Role.DIRECTOR or user.is_admin:
-        waiting |= Q(status=Status.MANAGER_APPROVED)
-    return claims_for(user).filter(waiting, region__in=managed).order_by("submitted_at")
+    """Claims waiting for this user's signature: the manager first, the director above the cap
+    and for a manager's own claim (access.waiting_for)."""
+    waiting = access.waiting_for(
+        user,
+        first=Q(status=Status.SUBMITTED),
+        second=Q(status=Status.MANAGER_APPROVED),
+    )
+    return claims_for(user).filter(waiting).order_by("submitted_at")
 
 
 def advances_for(user: User) -> QuerySet[TravelAdvance]:
     queryset = TravelAdvance.objects.select_related("salesperson", "trip_plan", "settled_by_claim")
-    return _owned_or_regional(queryset, user)
+    return access.scope(user, queryset, region=None)
 
 
 def own_trip_plans(user: User) -> QuerySet[TripPlan]:
@@ -149,7 +123,7 @@ def _approved_spend():
 
 def plans_with_spend(user: User) -> QuerySet[TripPlan]:
     """Trip plans in scope with planned and visited counts and the approved spend on each."""
-    queryset = _owned_or_regional(TripPlan.objects.all(), user)
+    queryset = access.scope(user, TripPlan.objects.all())
     return (
         queryset.select_related("salesperson")
         .annotate(

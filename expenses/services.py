@@ -13,11 +13,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from expenses.models import ExpenseClaim, ExpenseItem, TravelAdvance
+from expenses.models import ExpenseClaim, ExpenseClaimTransition, ExpenseItem, TravelAdvance
 from sales.signals import months_changed
-from salesops import access, audit
-from salesops.errors import AlreadyDecided, DomainError
-from salesops.models import CompanySettings, Role, User
+from salesops import access, approvals, audit
+from salesops.errors import DomainError
+from salesops.models import CompanySettings, User
 from salesops.months import add_months, add_working_days, local_midnight, month_start
 from visits.models import TripPlan
 
@@ -148,13 +148,17 @@ def submit_claim(*, claim: ExpenseClaim, by: User) -> ExpenseClaim:
         raise DomainError(_("Add at least one item before submitting."))
     company = CompanySettings.current()
     now = timezone.now()
-    claim.status = Status.SUBMITTED
+    source = claim.status
+    claim.submit()
     claim.submitted_at = now
     claim.is_late = now >= due_at(claim.month)
     claim.decision_due_on = add_working_days(
         timezone.localdate(now), company.expense_decision_working_days
     )
     claim.save(update_fields=["status", "submitted_at", "is_late", "decision_due_on"])
+    ExpenseClaimTransition.objects.create(
+        claim=claim, source=source, target=claim.status, by=by, comment=""
+    )
     audit.record(
         "visits.expense_claim.submitted",
         actor=by,
@@ -164,66 +168,38 @@ def submit_claim(*, claim: ExpenseClaim, by: User) -> ExpenseClaim:
     return claim
 
 
-def can_decide(user: User, claim: ExpenseClaim) -> bool:
-    if claim.status == Status.SUBMITTED:
-        return access.is_regional_manager_of(user, claim.region)
-    if claim.status == Status.MANAGER_APPROVED:
-        return user.is_admin or (
-            user.role == Role.DIRECTOR
-            and access.managed_regions(user).filter(pk=claim.region_id).exists()
-        )
-    return False
-
-
-@transaction.atomic
 def decide_claim(
     *, claim: ExpenseClaim, by: User, decision: str, comment: str = ""
 ) -> ExpenseClaim:
-    """decision: "approve", "reject" or "return". Above the cap the director signs second."""
-    claim = _locked(claim)
-    if claim.status not in (Status.SUBMITTED, Status.MANAGER_APPROVED):
-        raise AlreadyDecided(
-            _("This claim was already decided (%(status)s).")
-            % {"status": claim.get_status_display()}
-        )
-    if not can_decide(by, claim):
-        raise DomainError(_("You cannot decide this claim."))
-    if decision in ("reject", "return") and not comment.strip():
-        raise DomainError(_("Say why in a comment."), field="comment")
-    first_decision = claim.status == Status.SUBMITTED
-    claim.status = _next_status(claim, decision)
+    """decision: "approve", "reject" or "return" (salesops.approvals.decide)."""
+    return approvals.decide(record=claim, by=by, decision=decision, comment=comment)
+
+
+def decision_transition(claim: ExpenseClaim, decision: str):
+    """The state-machine method a decision takes (rules.md §8.5: above the cap the sales
+    director signs after the manager)."""
+    if decision == approvals.REJECT:
+        return claim.reject
+    if decision == approvals.RETURN:
+        return claim.return_for_changes
+    over_cap = claim_total(claim) > CompanySettings.current().monthly_expense_cap
+    if claim.status == Status.SUBMITTED and over_cap:
+        return claim.approve_pending_director
+    return claim.approve
+
+
+def after_decision(claim: ExpenseClaim, *, by: User, source: str, comment: str) -> None:
+    """Keep the decision on the claim; an approved claim settles advances (rules.md §8.4–§8.6)."""
     now = timezone.now()
-    if first_decision:
+    if source == Status.SUBMITTED:
         # rules.md §8.4: the manager's decision is due within 3 working days (tracked).
         claim.decided_on_time = timezone.localdate(now) <= claim.decision_due_on
-    claim.decided_by, claim.decided_at, claim.decision_comment = by, now, comment
-    claim.save(
-        update_fields=["status", "decided_by", "decided_at", "decision_comment", "decided_on_time"]
-    )
-    audit.record(
-        f"visits.expense_claim.{claim.status}",
-        actor=by,
-        target=claim,
-        changes={"status": claim.status, "comment": comment},
-    )
+    claim.decided_by, claim.decided_at, claim.decision_comment = by, now, comment[:500]
+    claim.save(update_fields=["decided_by", "decided_at", "decision_comment", "decided_on_time"])
     if claim.status == Status.APPROVED:
         _settle_advances(claim)
         # rules.md §7.11: approved travel cost enters that month's travel efficiency.
         months_changed.send(ExpenseClaim, first_month=claim.month, last_month=claim.month)
-    return claim
-
-
-def _next_status(claim: ExpenseClaim, decision: str) -> str:
-    if decision == "reject":
-        return Status.REJECTED
-    if decision == "return":
-        return Status.RETURNED
-    if decision != "approve":
-        raise DomainError(_("Choose approve, return or reject."))
-    over_cap = claim_total(claim) > CompanySettings.current().monthly_expense_cap
-    if claim.status == Status.SUBMITTED and over_cap:
-        return Status.MANAGER_APPROVED  # rules.md §8.5: above the cap the sales director signs too
-    return Status.APPROVED
 
 
 def _settle_advances(claim: ExpenseClaim) -> None:

@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expenses import selectors, services
-from expenses.forms import AdvanceForm, DecisionForm, ExpenseItemForm
+from expenses.forms import AdvanceForm, ExpenseItemForm
+from salesops import approvals
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.models import CompanySettings
@@ -45,7 +47,7 @@ def _claim_context(request, claim, form=None) -> dict:
         "items": claim.items.select_related("trip_plan"),
         "form": form or (ExpenseItemForm(user=request.user) if mine else None),
         "can_edit": mine and claim.is_editable,
-        "can_decide": services.can_decide(request.user, claim),
+        "decision": approvals.buttons(claim, request.user),
         "cap": selectors.expense_cap_for(salesperson=claim.salesperson, month=claim.month),
         "due_at": services.due_at(claim.month),
         "advances": claim.advances.all(),
@@ -112,33 +114,15 @@ def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = selectors.claim_for(request.user, pk)
-    if not services.can_decide(request.user, claim):
-        raise PermissionDenied
-    form = DecisionForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            claim = services.decide_claim(claim=claim, by=request.user, **form.cleaned_data)
-        except DomainError as refusal:
-            error = refusal.message
-    else:
-        error = _("Choose approve, return or reject.")
-    claim = selectors.claim_for(request.user, pk)
-    if request.htmx:
-        return render(
-            request, "expenses/_partials/claim_row.html", {"claim": claim, "error": error}
-        )
-    if error:
-        messages.error(request, error)
-    return redirect("expenses:queue")
+    """The old address: forwards the POST to the one decision address (307 keeps it a POST)."""
+    return redirect("decide", key="expense_claim", pk=pk, preserve_request=True)
 
 
 @login_required
 @require_GET
 def approval_queue(request: HttpRequest) -> HttpResponse:
-    claims = selectors.approval_queue_for(request.user)
-    return render(request, "expenses/approval_queue.html", {"claims": claims})
+    """The old queue's address: "Waiting for me", showing expense claims only."""
+    return redirect(f"{reverse('waiting')}?type=expense_claim")
 
 
 @login_required

@@ -2,10 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from salesops import access
 from salesops.navigation import NavItem
 
-SELLERS = frozenset({"salesperson", "manager"})
-LEADS = frozenset({"manager", "director", "head_office", "admin"})
+SELLERS = access.SELLING_ROLES
+LEADS = access.LEAD_ROLES
 
 NAV_ITEMS = [
     NavItem(_("Sales"), "sales:list", order=40),

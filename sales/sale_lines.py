@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from customers.models import Channel, Customer
 from sales.models import Sale
 from sales.selectors.sales import importable_territories
+from salesops import access
 from salesops.errors import DomainError
-from salesops.models import Role, User
+from salesops.models import User
 from salesops.months import month_of
 from territories.models import Assignment, CrossTerritoryRequest
 
@@ -95,7 +96,7 @@ class _Lookups:
             self.customers[customer.name] = customer
         usernames = {str(row.get("salesperson") or "").strip() for row in rows}
         sellers = User.objects.filter(
-            username__in=usernames, is_active=True, role__in=[Role.SALESPERSON, Role.MANAGER]
+            access.sellers_q(), username__in=usernames, is_active=True
         ).prefetch_related("regions")
         self.sellers = {person.username: person for person in sellers}
         seller_ids = {person.pk for person in sellers} | {

@@ -10,7 +10,7 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from salesops.models import Role, User
+from salesops.models import FIRST_LEVEL, SECOND_LEVEL, Role, User
 from territories.models import CrossTerritoryRequest, Region, Territory
 
 _CACHE_ATTR = "_salesops_access_cache"
@@ -32,6 +32,31 @@ def forget(user: User) -> None:
 
 def is_active_user(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
+
+
+# --- roles: the only place that names them (menus filter by these sets) -----------------------
+
+SELLING_ROLES = frozenset({Role.SALESPERSON, Role.MANAGER})  # rules.md §1.2: managers sell too
+SELLER_ROLES = SELLING_ROLES | {Role.ADMIN}
+DECIDER_ROLES = frozenset({Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
+LEAD_ROLES = frozenset({Role.MANAGER, Role.DIRECTOR, Role.HEAD_OFFICE, Role.ADMIN})
+FIELD_ROLES = frozenset({Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
+
+
+def sellers_q(prefix: str = "") -> Q:
+    """People who sell (salespeople and regional managers), as a filter on a user relation."""
+    return Q(**{f"{prefix}role__in": SELLING_ROLES})
+
+
+def is_manager(user: User) -> bool:
+    """A regional manager (not the admin): imports their region's sales, corrects visits."""
+    return is_active_user(user) and user.role == Role.MANAGER
+
+
+def sees_team(user: User) -> bool:
+    """Whether the user reads beyond their own records: managers, directors, head office and
+    the admin (team attainment, handovers, the people panel)."""
+    return is_active_user(user) and (user.is_admin or user.role in LEAD_ROLES)
 
 
 def sees_all_regions(user: User) -> bool:
@@ -171,3 +196,109 @@ def may_work_customer(user: User, customer) -> bool:
     if held_territories(user).filter(pk=customer.territory_id).exists():
         return True
     return approved_cross_territory_customer_ids(user).filter(customer_id=customer.pk).exists()
+
+
+def is_director_of(user: User, region: Region) -> bool:
+    """The second-level decider of a region's field requests (rules.md §1.8)."""
+    if not is_active_user(user):
+        return False
+    return user.is_admin or (
+        user.role == Role.DIRECTOR and region.members.filter(pk=user.pk).exists()
+    )
+
+
+# --- scope: what a user may see ---------------------------------------------------------------
+
+
+def scope(
+    user: User,
+    queryset: QuerySet,
+    *,
+    owner: str | None = "salesperson",
+    region: str | None = "region",
+    territory: str | None = None,
+) -> QuerySet:
+    """Narrow `queryset` to what `user` may see (rules.md §1.1, §1.6).
+
+    `owner` names the person a record belongs to, `region` the region stored on the record when
+    it was made, `territory` its territory. Everyone sees their own records; managers and
+    directors the records made in their regions (even after the salesperson moved on);
+    salespeople the records of the territories they hold; head office and the admin all.
+    A record with no stored region is placed by its owner's regions.
+    """
+    if not is_active_user(user):
+        return queryset.none()
+    if sees_all_regions(user):
+        return queryset
+    seen = Q(**{owner: user}) if owner else Q(pk__in=[])
+    if user.role in (Role.MANAGER, Role.DIRECTOR):
+        regions = visible_regions(user)
+        if region:
+            return queryset.filter(seen | Q(**{f"{region}__in": regions}))
+        if territory:
+            return queryset.filter(seen | Q(**{f"{territory}__region__in": regions}))
+        return queryset.filter(seen | Q(**{f"{owner}__regions__in": regions})).distinct()
+    if user.role == Role.SALESPERSON:
+        if territory:
+            seen |= Q(**{f"{territory}__in": held_territories(user)})
+        return queryset.filter(seen)
+    return queryset.none()
+
+
+# --- who decides (rules.md §1.5, §1.8) ---------------------------------------------------------
+#
+# A record waiting for a decision says at which level it waits (`approval_level`: 1, 2 or
+# None), who asked (`requester`) and in which region (`approval_region`). Level 1 belongs to
+# the region's manager, level 2 to the region's director, and a manager's own request skips
+# to the director. Nobody decides their own request, the admin included.
+
+__all__ = ["FIRST_LEVEL", "SECOND_LEVEL"]  # re-exported for the apps
+
+
+def _decides_as_director(requester: User, level: int) -> bool:
+    return level == SECOND_LEVEL or requester.role == Role.MANAGER
+
+
+def is_decider(user: User) -> bool:
+    """Whether the user takes decisions at all (a region's manager or director, the admin)."""
+    return is_active_user(user) and (user.is_admin or user.role in DECIDER_ROLES)
+
+
+def is_decider_of(user: User, record, *, levels=(FIRST_LEVEL, SECOND_LEVEL)) -> bool:
+    """Whether the user decides `record` at one of its type's `levels`, whatever its state
+    now: the one who hears "already decided" rather than "forbidden" (rules.md §1.7, §1.9)."""
+    return any(may_decide(user, record, level=level) for level in levels)
+
+
+def may_decide(user: User, record, *, level: int | None = None) -> bool:
+    """Whether `record` waits for this user's decision (at `level`, or at its current one)."""
+    level = record.approval_level if level is None else level
+    requester = record.requester
+    if level is None or not is_active_user(user) or requester.pk == user.pk:
+        return False
+    region = record.approval_region
+    if _decides_as_director(requester, level):
+        return is_director_of(user, region)
+    return is_regional_manager_of(user, region)
+
+
+def waiting_for(
+    user: User,
+    *,
+    first: Q,
+    second: Q | None = None,
+    requester: str = "salesperson",
+    region: str = "region",
+) -> Q:
+    """The filter of records waiting for this user's decision; `first` and `second` select
+    the records waiting at each level. The same rule as `may_decide`, in one query."""
+    none = Q(pk__in=[])
+    if not is_active_user(user):
+        return none
+    by_manager = Q(**{f"{requester}__role": Role.MANAGER})
+    waiting = none
+    if user.is_admin or user.role == Role.MANAGER:
+        waiting |= first & ~by_manager
+    if user.is_admin or user.role == Role.DIRECTOR:
+        waiting |= (first & by_manager) | (second or none)
+    return waiting & Q(**{f"{region}__in": managed_regions(user)}) & ~Q(**{requester: user})

@@ -7,6 +7,7 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from salesops import accounts, tasks
+from salesops.decisions import COMMENT_MAX_LENGTH, DECISION_LABELS
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -122,3 +123,32 @@ class NamedChoiceField(forms.CharField):
     def explain_missing(self, text: str, match) -> None:
         """Hook for a field that can say why nothing matched (raise a ValidationError); by
         default the user is asked to choose from the list."""
+
+
+class DecisionForm(forms.Form):
+    """One decision on a request (salesops.decisions.decide): approve, return or reject and why.
+
+    `decisions` narrows the choice to what the record type offers (requests: approve, reject).
+    """
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=[])
+    comment = forms.CharField(label=_("Comment"), max_length=COMMENT_MAX_LENGTH, required=False)
+
+    def __init__(self, *args, decisions=DECISION_LABELS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            (decision, DECISION_LABELS[decision]) for decision in decisions
+        ]
+        self.fields["decision"].error_messages["required"] = _("Choose a decision.")
+        self.fields["decision"].error_messages["invalid_choice"] = _("Choose a decision.")
+
+
+class BulkDecisionForm(DecisionForm):
+    """The same decision on several ticked records of one type, among those `waiting`."""
+
+    records = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+
+    def __init__(self, *args, waiting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["records"].choices = [(record.pk, str(record)) for record in waiting]
+        self.fields["records"].error_messages["required"] = _("Tick at least one request.")

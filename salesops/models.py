@@ -12,6 +12,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The levels at which a request waits for a decision (rules.md §1.8): the region's manager
+# first, the sales director second (salesops.access.may_decide says who).
+FIRST_LEVEL, SECOND_LEVEL = 1, 2
+
 
 class Role(models.TextChoices):
     SALESPERSON = "salesperson", _("Salesperson")

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TerritoriesConfig(AppConfig):
     name = "territories"
     verbose_name = _("Territories")
+
+    def ready(self):
+        from territories import workflow  # noqa: F401 - the approval workflow

@@ -5,6 +5,7 @@ Idempotent: running it again finds what it made and adds only what is missing.
 
 from django.db import transaction
 
+from salesops import access
 from salesops.models import Role, User
 from territories import services
 from territories.divisions import load_divisions
@@ -104,7 +105,7 @@ def seed(out) -> None:
             manager = next(
                 p
                 for p in people.values()
-                if p.role == Role.MANAGER and p.regions.filter(pk=region.pk).exists()
+                if access.is_manager(p) and p.regions.filter(pk=region.pk).exists()
             )
             territory = (
                 region.office_city

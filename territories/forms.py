@@ -67,8 +67,3 @@ class CrossTerritoryRequestForm(_Form):
         customer = self.fields["customer"]
         customer.queryset = selectors.customers_open_to_request(user)
         customer.suggest(url=reverse("territories:request_customers"), list_id="customer-options")
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)

@@ -1,7 +1,6 @@
 from django.http import HttpRequest
 
 from salesops import access
-from salesops.models import Role
 from salesops.navigation import Panel
 from territories import selectors
 
@@ -17,16 +16,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
                 order=10,
             )
         )
-    if user.role == Role.MANAGER or user.is_admin:
-        pending = selectors.pending_decisions_for(user)
-        panels.append(
-            Panel(
-                "territories/_partials/pending_requests_panel.html",
-                {"pending": pending[:10], "count": pending.count()},
-                order=20,
-            )
-        )
-    if user.role in (Role.MANAGER, Role.DIRECTOR, Role.HEAD_OFFICE) or user.is_admin:
+    if access.sees_team(user):
         people = access.visible_people(user).filter(is_active=True).exclude(role="")
         panels.append(
             Panel(

@@ -3,8 +3,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from salesops.fsm import StateMachineModel, TransitionLog
+from salesops.models import FIRST_LEVEL
 
 
 class Region(models.Model):
@@ -186,7 +190,7 @@ class TerritoryDraw(models.Model):
 
 
 @pghistory.track()
-class CrossTerritoryRequest(models.Model):
+class CrossTerritoryRequest(StateMachineModel):
     """A salesperson asks to work one customer outside their territories (rules.md §2.5)."""
 
     class Status(models.TextChoices):
@@ -207,8 +211,9 @@ class CrossTerritoryRequest(models.Model):
         related_name="cross_territory_requests",
     )
     reason = models.TextField(_("reason"), max_length=1000)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    # The status changes only through the transitions below (salesops.approvals logs each).
+    status = FSMField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, protected=True
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -231,8 +236,54 @@ class CrossTerritoryRequest(models.Model):
                 fields=["requester", "customer"],
                 condition=Q(status="pending"),
                 name="one_pending_cross_territory_request",
-            )
+            ),
+            models.CheckConstraint(
+                # The database refuses a status the state machine does not know.
+                condition=Q(status__in=["pending", "approved", "rejected"]),
+                name="cross_territory_request_status_is_known",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.customer}"
+
+    # --- who decides (salesops.access.may_decide): the region of the customer's territory
+
+    @property
+    def approval_level(self) -> int | None:
+        return FIRST_LEVEL if self.status == self.Status.PENDING else None
+
+    @property
+    def approval_region(self):
+        return self.customer.territory.region
+
+    # --- states: pending → approved / rejected
+
+    @transition(status, source=Status.PENDING, target=Status.APPROVED)
+    def approve(self) -> None:
+        pass
+
+    @transition(status, source=Status.PENDING, target=Status.REJECTED)
+    def reject(self) -> None:
+        pass
+
+
+class CrossTerritoryRequestTransition(TransitionLog):
+    """One decision on a cross-territory request: who, when, from what to what, and why."""
+
+    request = models.ForeignKey(
+        CrossTerritoryRequest,
+        verbose_name=_("cross-territory request"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    source = models.CharField(
+        pgettext_lazy("status", "from"), max_length=10, choices=CrossTerritoryRequest.Status.choices
+    )
+    target = models.CharField(
+        pgettext_lazy("status", "to"), max_length=10, choices=CrossTerritoryRequest.Status.choices
+    )
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("cross-territory request transition")
+        verbose_name_plural = _("cross-territory request transitions")

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from salesops import access
 from salesops.navigation import NavItem
 
 NAV_ITEMS = [
@@ -7,7 +8,7 @@ NAV_ITEMS = [
     NavItem(
         _("Cross-territory requests"),
         "territories:requests",
-        roles=frozenset({"salesperson", "manager", "director", "admin"}),
+        roles=access.FIELD_ROLES,
         order=90,
     ),
 ]

@@ -1,10 +1,10 @@
 """Read queries for territories, each taking the acting user (scoped by salesops.access)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from salesops import access
-from salesops.models import Role, User
+from salesops.models import User
 from territories.models import Assignment, CrossTerritoryRequest, Region, Territory
 
 
@@ -71,9 +71,7 @@ def managed_assignment_for(user: User, pk: int) -> Assignment:
 
 
 def sellers_in(region: Region) -> QuerySet[User]:
-    return region.members.filter(
-        is_active=True, role__in=[Role.SALESPERSON, Role.MANAGER]
-    ).order_by("username")
+    return region.members.filter(access.sellers_q(), is_active=True).order_by("username")
 
 
 def my_territories(user: User) -> QuerySet[Assignment]:
@@ -85,29 +83,23 @@ def cross_territory_requests_for(user: User) -> QuerySet[CrossTerritoryRequest]:
     queryset = CrossTerritoryRequest.objects.select_related(
         "requester", "customer", "customer__territory", "customer__territory__region", "decided_by"
     )
-    if not access.is_active_user(user):
-        return queryset.none()
-    if access.sees_all_regions(user):
-        return queryset
-    if user.role in (Role.MANAGER, Role.DIRECTOR):
-        return queryset.filter(customer__territory__region__in=access.visible_regions(user))
-    if user.role == Role.SALESPERSON:
-        return queryset.filter(requester=user)
-    return queryset.none()
+    return access.scope(user, queryset, owner="requester", region="customer__territory__region")
 
 
 def cross_territory_request_for(user: User, pk: int) -> CrossTerritoryRequest:
     return get_object_or_404(cross_territory_requests_for(user), pk=pk)
 
 
-def pending_decisions_for(user: User) -> QuerySet[CrossTerritoryRequest]:
-    """Requests waiting for this user's decision (the regional manager's queue)."""
-    if not access.is_active_user(user) or not (user.role == Role.MANAGER or user.is_admin):
-        return CrossTerritoryRequest.objects.none()
-    return cross_territory_requests_for(user).filter(
-        status=CrossTerritoryRequest.Status.PENDING,
-        customer__territory__region__in=access.managed_regions(user),
+def requests_waiting_for(user: User) -> QuerySet[CrossTerritoryRequest]:
+    """Requests waiting for this user's decision: the region's manager, the director for a
+    manager's own request (access.waiting_for, rules.md §1.5)."""
+    waiting = access.waiting_for(
+        user,
+        first=Q(status=CrossTerritoryRequest.Status.PENDING),
+        requester="requester",
+        region="customer__territory__region",
     )
+    return cross_territory_requests_for(user).filter(waiting).order_by("created_at", "id")
 
 
 def customers_open_to_request(user: User):

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesops import access, audit
+from salesops import access, approvals, audit
 from salesops.errors import AlreadyDecided, DomainError
 from salesops.models import User
 from territories.models import Assignment, CrossTerritoryRequest, Region, Territory, TerritoryDraw
@@ -161,38 +161,22 @@ def request_cross_territory(*, customer, by: User, reason: str) -> CrossTerritor
     return request
 
 
-@transaction.atomic
 def decide_cross_territory(
     *, request: CrossTerritoryRequest, by: User, approve: bool, comment: str = ""
 ) -> CrossTerritoryRequest:
-    """The regional manager approves or rejects; the row is locked so only one decision lands."""
-    request = (
-        CrossTerritoryRequest.objects.select_for_update(of=("self",))
-        .select_related("customer__territory__region")
-        .get(pk=request.pk)
-    )
-    region = request.customer.territory.region
-    if not access.is_regional_manager_of(by, region):
-        raise DomainError(_("Only the region's manager decides cross-territory requests."))
-    if request.status != CrossTerritoryRequest.Status.PENDING:
-        raise AlreadyDecided(
-            _("This request was already decided (%(status)s).")
-            % {"status": request.get_status_display()}
-        )
-    request.status = (
-        CrossTerritoryRequest.Status.APPROVED if approve else CrossTerritoryRequest.Status.REJECTED
-    )
-    request.decided_by = by
-    request.decided_at = timezone.now()
-    request.decision_comment = comment
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
-    audit.record(
-        f"territories.cross_request.{request.status}",
-        actor=by,
-        target=request,
-        changes={"status": request.status, "comment": comment},
-    )
-    return request
+    """The region's manager (the director for a manager's own request) approves or rejects."""
+    decision = approvals.APPROVE if approve else approvals.REJECT
+    return approvals.decide(record=request, by=by, decision=decision, comment=comment)
+
+
+def decision_transition(request: CrossTerritoryRequest, decision: str):
+    return request.approve if decision == approvals.APPROVE else request.reject
+
+
+def after_decision(request: CrossTerritoryRequest, *, by: User, source: str, comment: str) -> None:
+    request.decided_by, request.decided_at = by, timezone.now()
+    request.decision_comment = comment[:500]
+    request.save(update_fields=["decided_by", "decided_at", "decision_comment"])
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from salesops import access
+from salesops import access, approvals
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.navigation import page_panels
@@ -14,7 +14,6 @@ from territories import selectors, services
 from territories.forms import (
     AssignForm,
     CrossTerritoryRequestForm,
-    DecisionForm,
     DrawForm,
     EndAssignmentForm,
 )
@@ -115,10 +114,10 @@ def draw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    context = {
-        "requests": selectors.cross_territory_requests_for(request.user)[:200],
-        "can_request": request.user.sells,
-    }
+    requests = list(selectors.cross_territory_requests_for(request.user)[:200])
+    for item in requests:
+        item.decision = approvals.buttons(item, request.user)
+    context = {"requests": requests, "can_request": request.user.sells}
     return render(request, "territories/request_list.html", context)
 
 
@@ -154,27 +153,5 @@ def request_customers(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    cross_request = selectors.cross_territory_request_for(request.user, pk)
-    if not access.is_regional_manager_of(request.user, cross_request.customer.territory.region):
-        raise PermissionDenied
-    form = DecisionForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            cross_request = services.decide_cross_territory(
-                request=cross_request,
-                by=request.user,
-                approve=form.cleaned_data["decision"] == "approve",
-                comment=form.cleaned_data["comment"],
-            )
-        except DomainError as refusal:
-            error = refusal.message
-            cross_request.refresh_from_db()
-    else:
-        error = _("Choose approve or reject.")
-    context = {"item": cross_request, "error": error, "can_decide": True}
-    if request.htmx:
-        return render(request, "territories/_partials/request_row.html", context)
-    if error:
-        messages.error(request, error)
-    return redirect("territories:requests")
+    """The old address: forwards the POST to the one decision address (307 keeps it a POST)."""
+    return redirect("decide", key="cross_territory_request", pk=pk, preserve_request=True)

@@ -18,6 +18,7 @@ PERSONAS = [
 ]
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+FORWARD = 307  # an old address handing a POST on to its new one
 
 
 def expect(default: int, *, anonymous: int = REDIRECT, **overrides: int) -> dict[str, int]:
@@ -40,3 +41,17 @@ class Case:
 
     def __str__(self) -> str:
         return f"{self.method.upper()} {self.url}"
+
+
+def post_halves(cases: list[Case], names: dict[str, dict[str, int]]) -> list[Case]:
+    """The POST half of GET/POST pages: an empty form posted to the same URL, expected to
+    answer like the GET (the form again, or the same refusal) except for `names[view]`."""
+    from django.urls import resolve
+
+    halves = []
+    for case in cases:
+        name = resolve(case.url.split("?")[0]).view_name
+        if case.method == "get" and name in names:
+            expected = case.expected | names[name]
+            halves.append(Case(case.url, expected, method="post", htmx=case.htmx))
+    return halves

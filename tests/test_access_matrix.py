@@ -4,6 +4,7 @@ Template rendering is patched out for speed; each request runs in a rolled-back 
 one persona's POST cannot change the next one's answer.
 """
 
+from collections import Counter
 from importlib import import_module
 from pathlib import Path
 from unittest import mock
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.urls import get_resolver, resolve
 
 from salesops.navigation import LOCAL_APPS
-from tests.access_matrix import PERSONAS
+from tests.access_matrix import NOT_ALLOWED, PERSONAS, Case
 
 MATRIX_MODULES = ["salesops", *LOCAL_APPS]
 UNCHECKED_NAMESPACES = {"admin"}  # Django's own admin checks staff status itself
@@ -73,3 +74,33 @@ def test_every_url_of_the_project_is_in_the_matrix(personas):
     covered = {resolve(case.url.split("?")[0]).view_name for case in _cases(personas)}
     missing = sorted(set(_all_url_names()) - covered)
     assert not missing, f"URLs with no role × URL case: {missing}"
+
+
+def _view_name(case) -> str:
+    return resolve(case.url.split("?")[0]).view_name
+
+
+@pytest.mark.django_db
+def test_every_method_of_every_url_is_in_the_matrix(personas, client):
+    """A URL that answers POST (or GET) has a case for that method too; and each URL × method
+    has one case, so each role is checked once against it."""
+    cases = list(_cases(personas))
+    repeated = [
+        f"{method.upper()} {url}"
+        for (url, method), n in Counter((case.url, case.method) for case in cases).items()
+        if n > 1
+    ]
+    covered = {(_view_name(case), case.method) for case in cases}
+    client.force_login(personas.admin, backend="django.contrib.auth.backends.ModelBackend")
+    missing, probed = [], set()
+    for case in cases:
+        name = _view_name(case)
+        for method in ("get", "post"):
+            if (name, method) in covered or (name, method) in probed:
+                continue
+            probed.add((name, method))
+            probe = Case(case.url, {}, method=method, htmx=case.htmx)
+            if _request(client, probe).status_code != NOT_ALLOWED:
+                missing.append(f"{method.upper()} {name}")
+    assert not repeated, f"URL × method with more than one case: {repeated}"
+    assert not missing, f"methods a URL answers with no role × URL case: {sorted(missing)}"

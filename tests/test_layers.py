@@ -28,6 +28,7 @@ SHELL = 100
 # Modules of salesops that are not kernel, with their place (a module and everything under it).
 PLACES = {
     "salesops.access": LAYERS["territories"],
+    "salesops.approvals": LAYERS["territories"],  # decides through salesops.access
     "salesops.celery": SHELL,
     "salesops.management": SHELL,
     "salesops.middleware": SHELL,

@@ -7,4 +7,4 @@ class VisitsConfig(AppConfig):
     verbose_name = _("Visits")
 
     def ready(self):
-        from visits import receivers  # noqa: F401 - connects the signal receivers
+        from visits import receivers, workflow  # noqa: F401 - signal receivers, the approval workflow

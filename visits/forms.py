@@ -14,7 +14,7 @@ from salesops import access
 from salesops.forms import NAME_ID_SUFFIX, DateInput, DateTimeInput, NamedChoiceField
 from territories.models import Territory
 from visits.models import Visit
-from visits.services import COMPETITOR_FIELDS, COST_FIELDS, DECISIONS
+from visits.services import COMPETITOR_FIELDS, COST_FIELDS
 
 
 class CustomerField(NamedChoiceField):
@@ -99,22 +99,6 @@ class PlannedVisitForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _customer_autocomplete(self.fields["customer"], user)
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=list(zip(DECISIONS, [_("Approve"), _("Reject"), _("Return")], strict=True))
-    )
-    comment = forms.CharField(label=_("Comment"), max_length=1000, required=False)
-
-
-class BulkDecisionForm(DecisionForm):
-    plans = forms.TypedMultipleChoiceField(coerce=int, choices=[])
-
-    def __init__(self, *args, queue, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plans"].choices = [(plan.pk, str(plan)) for plan in queue]
-        self.fields["plans"].error_messages["required"] = _("Tick at least one plan.")
 
 
 class VisitForm(forms.Form):

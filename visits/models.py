@@ -12,7 +12,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, transition
+
+from salesops.fsm import RegionalRequestModel, TransitionLog
 
 
 def _cost(verbose_name) -> models.DecimalField:
@@ -26,7 +28,7 @@ def _cost(verbose_name) -> models.DecimalField:
 
 
 @pghistory.track()
-class TripPlan(FSMModelMixin, models.Model):
+class TripPlan(RegionalRequestModel):
     """A salesperson's business trip: dates, cities, planned visits and estimated costs."""
 
     class Status(models.TextChoices):
@@ -145,7 +147,7 @@ EDITABLE_STATUSES = (TripPlan.Status.DRAFT, TripPlan.Status.RETURNED)
 DECIDABLE_STATUSES = (TripPlan.Status.SUBMITTED, TripPlan.Status.MANAGER_APPROVED)
 
 
-class TripPlanTransition(models.Model):
+class TripPlanTransition(TransitionLog):
     """One move of a trip plan through its states: who, when, from what to what, and why."""
 
     plan = models.ForeignKey(
@@ -153,19 +155,10 @@ class TripPlanTransition(models.Model):
     )
     source = models.CharField(_("from"), max_length=20, choices=TripPlan.Status.choices)
     target = models.CharField(_("to"), max_length=20, choices=TripPlan.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("trip plan transition")
         verbose_name_plural = _("trip plan transitions")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.plan_id}: {self.source} → {self.target}"
 
 
 class PlannedVisit(models.Model):

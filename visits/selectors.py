@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from customers.models import Channel, CompetitorObservation, Customer
 from salesops import access
-from salesops.models import AuditEntry, CompanySettings, Role, User
+from salesops.models import AuditEntry, CompanySettings, User
 from territories.models import Region, Territory
 from visits import services
 from visits.models import PlannedVisit, TripPlan, Visit, WeekLock
@@ -24,14 +24,9 @@ TERMINAL_CHANNELS = [Channel.TERMINAL_LARGE, Channel.TERMINAL_MEDIUM, Channel.TE
 
 
 def trip_plans_for(user: User) -> QuerySet[TripPlan]:
-    """Own plans for everyone; the plans of their regions for managers, directors, head office."""
-    queryset = TripPlan.objects.select_related("salesperson", "region")
-    if not access.is_active_user(user):
-        return queryset.none()
-    scope = Q(salesperson=user)
-    if access.sees_all_regions(user) or user.role in (Role.MANAGER, Role.DIRECTOR):
-        scope |= Q(region__in=access.visible_regions(user))
-    return queryset.filter(scope)
+    """Own plans for everyone; the plans made in their regions for managers, directors, head
+    office (rules.md §1.6)."""
+    return access.scope(user, TripPlan.objects.select_related("salesperson", "region"))
 
 
 def trip_plan_for(user: User, pk: int) -> TripPlan:
@@ -55,24 +50,15 @@ def my_trip_plans(user: User) -> QuerySet[TripPlan]:
 
 
 def approval_queue(user: User) -> QuerySet[TripPlan]:
-    """Plans waiting for this user's decision, in one query (the same rule as
-    services.may_decide: the regional manager first, the director second and for a manager's
-    own trips)."""
-    if not access.is_active_user(user):
-        return TripPlan.objects.none()
-    as_manager = user.is_admin or user.role == Role.MANAGER
-    as_director = user.is_admin or user.role == Role.DIRECTOR
-    regions = access.managed_regions(user)
-    none = Q(pk__in=[])
-    first_level = Q(status=Status.SUBMITTED, region__in=regions)
-    waiting = (
-        (first_level & ~Q(salesperson__role=Role.MANAGER) if as_manager else none)
-        | (first_level & Q(salesperson__role=Role.MANAGER) if as_director else none)
-        | (Q(status=Status.MANAGER_APPROVED, region__in=regions) if as_director else none)
+    """Plans waiting for this user's decision, in one query (access.waiting_for: the same rule
+    as access.may_decide), soonest trip first."""
+    waiting = access.waiting_for(
+        user,
+        first=Q(status=Status.SUBMITTED),
+        second=Q(status=Status.MANAGER_APPROVED),
     )
     return (
         TripPlan.objects.filter(waiting)
-        .exclude(salesperson=user)
         .select_related("salesperson", "region")
         .annotate(planned_count=Count("planned_visits"))
         .order_by("starts_on", "id")
@@ -143,11 +129,7 @@ def customer_suggestions(user: User, text: str, limit: int = 10) -> QuerySet[Cus
 def visits_for(user: User) -> QuerySet[Visit]:
     """Own visits for salespeople; the visits of their regions' territories for everyone above."""
     queryset = Visit.objects.select_related("salesperson", "customer", "territory")
-    if not access.is_active_user(user):
-        return queryset.none()
-    if access.sees_all_regions(user) or user.role in (Role.MANAGER, Role.DIRECTOR):
-        return queryset.filter(Q(salesperson=user) | access.territory_q(user))
-    return queryset.filter(salesperson=user)
+    return access.scope(user, queryset, region="territory__region")
 
 
 def visit_for(user: User, pk: int) -> Visit:
@@ -226,7 +208,7 @@ def entered_today(user: User) -> QuerySet[Visit]:
 
 
 def people_in_log(user: User) -> QuerySet[User]:
-    return access.visible_people(user).filter(role__in=[Role.SALESPERSON, Role.MANAGER])
+    return access.visible_people(user).filter(access.sellers_q())
 
 
 # --- the territory's market (rules.md §6.6) ------------------------------------------------------

@@ -18,7 +18,6 @@ urlpatterns = [
     path("plans/<int:pk>/submit/", views.plan_submit, name="plan_submit"),
     path("plans/<int:pk>/complete/", views.plan_complete, name="plan_complete"),
     path("approvals/", views.approval_queue, name="approvals"),
-    path("approvals/decide/", views.approvals_bulk, name="approvals_bulk"),
     path("approvals/<int:pk>/decide/", views.approval_decide, name="approval_decide"),
     path("approvals/<int:pk>/summary/", views.approval_summary, name="approval_summary"),
     path("", views.visit_log, name="log"),

@@ -3,18 +3,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from salesops import access
-from salesops.errors import AlreadyDecided, DomainError, OutsideTerritory
+from salesops import access, approvals
+from salesops.errors import DomainError, OutsideTerritory
 from salesops.forms import add_domain_error
 from salesops.navigation import page_panels
 from visits import diagram, selectors, services
 from visits.forms import (
-    BulkDecisionForm,
-    DecisionForm,
     PlannedVisitForm,
     TripPlanForm,
     VisitChangeForm,
@@ -90,7 +89,7 @@ def _plan_context(request: HttpRequest, plan, form=None, outside=None) -> dict:
         and plan.ends_on <= timezone.localdate(),
         "today": timezone.localdate(),
         "can_log_visits": is_owner and plan.status in (plan.Status.APPROVED, plan.Status.COMPLETED),
-        "can_decide": services.may_decide(request.user, plan),
+        "decision": approvals.buttons(plan, request.user),
         "needs_director": services.needs_director(plan),
         "form": form or PlannedVisitForm(user=request.user, initial={"day": plan.starts_on}),
         "outside": outside,
@@ -169,24 +168,17 @@ def plan_complete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- approvals --------------------------------------------------------------------------------
 
 
-def _require_approver(user) -> None:
-    if not (user.role in ("manager", "director") or user.is_admin):
-        raise PermissionDenied
-
-
 @login_required
 @require_GET
 def approval_queue(request: HttpRequest) -> HttpResponse:
-    _require_approver(request.user)
-    return render(
-        request, "visits/approval_queue.html", {"queue": selectors.approval_queue(request.user)}
-    )
+    """The old queue's address: "Waiting for me", showing trip plans only."""
+    return redirect(f"{reverse('waiting')}?type=trip_plan")
 
 
 @login_required
 @require_GET
 def approval_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan's costs and routes, unfolded in the queue (read without leaving the page)."""
+    """The plan's costs and routes, unfolded in place (read without leaving the page)."""
     plan = selectors.trip_plan_for(request.user, pk)
     context = {**_plan_context(request, plan), "can_edit": False}
     return render(request, "visits/_partials/plan_summary.html", context)
@@ -195,48 +187,8 @@ def approval_summary(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.trip_plan_for(request.user, pk)
-    if not (
-        services.is_first_level_approver(request.user, plan)
-        or services.is_director_of(request.user, plan.region)
-    ):
-        raise PermissionDenied
-    form = DecisionForm(request.POST)
-    error, settled = None, False
-    if form.is_valid():
-        try:
-            plan = services.decide_trip_plan(plan=plan, by=request.user, **form.cleaned_data)
-        except DomainError as refusal:
-            error = refusal.message
-            # Someone else decided first: show the row as it now stands, without buttons.
-            settled = isinstance(refusal, AlreadyDecided)
-            plan.refresh_from_db()
-    else:
-        error = _("Choose approve, reject or return.")
-    if request.htmx:
-        context = {"plan": plan, "error": error, "decided": error is None or settled}
-        return render(request, "visits/_partials/approval_row.html", context)
-    messages.error(request, error) if error else messages.success(request, _("Decision saved."))
-    return redirect("visits:approvals")
-
-
-@login_required
-@require_POST
-def approvals_bulk(request: HttpRequest) -> HttpResponse:
-    _require_approver(request.user)
-    queue = selectors.approval_queue(request.user)
-    form = BulkDecisionForm(request.POST, queue=queue)
-    outcome, error = {}, None
-    if form.is_valid():
-        chosen = [plan for plan in queue if plan.pk in form.cleaned_data["plans"]]
-        data = {key: form.cleaned_data[key] for key in ("decision", "comment")}
-        outcome = services.decide_trip_plans(plans=chosen, by=request.user, **data)
-    else:
-        error = next(iter(form.errors.values()))[0]
-    context = {"queue": selectors.approval_queue(request.user), "outcome": outcome, "error": error}
-    if request.htmx:
-        return render(request, "visits/_partials/approval_table.html", context)
-    return redirect("visits:approvals")
+    """The old address: forwards the POST to the one decision address (307 keeps it a POST)."""
+    return redirect("decide", key="trip_plan", pk=pk, preserve_request=True)
 
 
 # --- visit records ----------------------------------------------------------------------------
@@ -291,7 +243,7 @@ def visit_log(request: HttpRequest) -> HttpResponse:
     )
     filters = form.cleaned_data if form.is_valid() else {}
     visits = selectors.mark_locked(list(selectors.visit_log(request.user, **filters)[:200]))
-    can_correct = request.user.role == "manager" or request.user.is_admin
+    can_correct = access.is_manager(request.user) or request.user.is_admin
     context = {"form": form, "visits": visits, "can_correct": can_correct}
     return render(request, "visits/visit_log.html", context)
 

@@ -15,13 +15,11 @@ from salesops import access
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 
-HANDOVER_READERS = {"manager", "director", "head_office", "admin"}
-
 
 @login_required
 @require_GET
 def handover_list(request: HttpRequest) -> HttpResponse:
-    if not (request.user.role in HANDOVER_READERS or request.user.is_admin):
+    if not access.sees_team(request.user):
         raise PermissionDenied
     context = {
         "handovers": selectors.handovers_for(request.user)[:100],

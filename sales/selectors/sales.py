@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from sales.models import Sale, SalesImport
 from salesops import access
-from salesops.models import Role, User
+from salesops.models import User
 from salesops.months import add_months
 from territories.models import Territory
 
@@ -14,11 +14,7 @@ from territories.models import Territory
 def sales_for(user: User) -> QuerySet[Sale]:
     """Salespeople see their own sales; managers and above their regions'; head office all."""
     queryset = Sale.objects.select_related("customer", "salesperson", "territory")
-    if not access.is_active_user(user):
-        return queryset.none()
-    if user.role == Role.SALESPERSON:
-        return queryset.filter(salesperson=user)
-    return queryset.filter(Q(salesperson=user) | access.territory_q(user))
+    return access.scope(user, queryset, region="territory__region")
 
 
 def sales_in_month(user: User, month: date | None) -> QuerySet[Sale]:
@@ -44,6 +40,6 @@ def importable_territories(user: User) -> QuerySet[Territory]:
         return Territory.objects.none()
     if access.sees_all_regions(user):
         return access.visible_territories(user)
-    if user.role == Role.MANAGER:
+    if access.is_manager(user):
         return access.changeable_territories(user)
     return Territory.objects.none()

@@ -13,7 +13,7 @@ from sales.models import DealerTarget, Quota, RegionQuota
 from sales.signals import months_changed
 from salesops import access, audit
 from salesops.errors import DomainError
-from salesops.models import Role, User
+from salesops.models import User
 from salesops.months import current_month
 from territories.models import Region
 from territories.selectors import sellers_in
@@ -22,11 +22,7 @@ CENT = Decimal("0.01")
 
 
 def can_set_quotas(user: User, region: Region) -> bool:
-    if not access.is_active_user(user):
-        return False
-    return user.is_admin or (
-        user.role == Role.DIRECTOR and access.managed_regions(user).filter(pk=region.pk).exists()
-    )
+    return access.is_director_of(user, region)  # rules.md §7.3: the director sets quotas
 
 
 def _check(by: User, region: Region, months: set[date]) -> None:

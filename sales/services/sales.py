@@ -19,7 +19,7 @@ from sales.sale_lines import CENT, check_rows
 from sales.signals import months_changed
 from salesops import access, audit
 from salesops.errors import DomainError
-from salesops.models import Role, User
+from salesops.models import User
 
 _VALUE_FIELDS = ["sold_at", "month", "customer_id", "salesperson_id", "territory_id", "channel"]
 _MONEY_FIELDS = ["amount", "gross_profit"]
@@ -42,7 +42,7 @@ class SalesImportRefused(DomainError):
 
 def can_import_sales(user: User) -> bool:
     return access.is_active_user(user) and (
-        access.sees_all_regions(user) or user.role == Role.MANAGER
+        access.sees_all_regions(user) or access.is_manager(user)
     )
 
 

@@ -11,13 +11,11 @@ from sales import rollups, scoring
 from sales.models import ScoringRun
 from salesops import access, audit, queue
 from salesops.errors import DomainError
-from salesops.models import Role, User
+from salesops.models import User
 
 
 def can_run_scoring(user: User) -> bool:
-    return access.is_active_user(user) and (
-        access.sees_all_regions(user) or user.role in (Role.MANAGER, Role.DIRECTOR)
-    )
+    return access.sees_team(user)
 
 
 @transaction.atomic

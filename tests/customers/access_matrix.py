@@ -1,7 +1,16 @@
 from django.urls import reverse
 
 from customers.models import Handover, ImportBatch
-from tests.access_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, expect
+from tests.access_matrix import (
+    FORBIDDEN,
+    NOT_FOUND,
+    OK,
+    PERSONAS,
+    REDIRECT,
+    Case,
+    expect,
+    post_halves,
+)
 from tests.customers.factories import ContactFactory, CustomerFactory
 
 # Who sees a Ningbo (Zhejiang, East China) customer, and who may change it.
@@ -35,7 +44,7 @@ def cases(world):
         recorded_by=world.manager,
     )
     handover.customers.add(customer)
-    return [
+    cases = [
         Case(reverse("customers:list"), expect(OK)),
         Case(reverse("customers:list") + "?customer_class=A&follow_up=overdue", expect(OK)),
         Case(reverse("customers:export", args=["csv"]), expect(OK)),
@@ -95,3 +104,19 @@ def cases(world):
         ),
         Case(reverse("customers:competitors"), expect(OK)),
     ]
+    # The POST half of the GET/POST pages.
+    halves = {
+        "customers:competitors": {  # files an observation (none here): back to the page
+            **dict.fromkeys(PERSONAS, REDIRECT),
+            "head_office": FORBIDDEN,
+            "outsider": FORBIDDEN,
+        },
+        "customers:credit": {"head_office": FORBIDDEN},  # reads, never writes
+        "customers:edit": {},
+        "customers:handover_new": {},
+        "customers:import": {},
+        "customers:import_preview": {"salesperson": REDIRECT},
+        "customers:new": {},
+        "customers:reassign": {},
+    }
+    return cases + post_halves(cases, halves)

@@ -63,12 +63,12 @@ def test_salesperson_files_a_claim_and_the_manager_approves_it(open_tab, page, p
 
     manager = open_tab("en")
     log_in_through_browser(manager, personas.manager)
-    manager.goto("/expenses/queue/")
-    row = manager.locator(f"#claim-{claim.pk}")
-    row.get_by_role("button", name="Approve").click()
-    manager.locator(f"#claim-{claim.pk}", has_text="Approved").wait_for()
+    manager.goto("/expenses/queue/")  # the old queue opens "Waiting for me" on claims
+    box = manager.locator(f"#decision-expense_claim-{claim.pk}")
+    box.locator("[name=decision][value=approve]").click()
+    manager.locator(f"#decision-expense_claim-{claim.pk}", has_text="Approved").wait_for()
 
-    assert manager.url.endswith("/expenses/queue/")  # decided in place
+    assert manager.url.endswith("/approvals/?type=expense_claim")  # decided in place
     claim.refresh_from_db()
     assert claim.status == ExpenseClaim.Status.APPROVED
     assert claim.decided_by == personas.manager

@@ -7,8 +7,6 @@ from django.utils import timezone
 
 from tests.conftest import log_in_through_browser
 from tests.customers.factories import CustomerFactory
-from tests.visits.factories import PlannedVisitFactory, TripPlanFactory
-from visits import services
 from visits.models import TripPlan, Visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -53,28 +51,6 @@ def test_salesperson_builds_and_submits_a_plan(page, personas):
     plan = TripPlan.objects.get()
     assert plan.status == TripPlan.Status.SUBMITTED
     assert plan.planned_visits.count() == 2
-
-
-def test_manager_approves_a_plan_from_the_queue(page, personas):
-    plan = TripPlanFactory(salesperson=personas.salesperson, title="杭州大客户回访")
-    for territory in (personas.xihu, personas.ningbo):
-        PlannedVisitFactory(plan=plan, customer=CustomerFactory(territory=territory))
-    services.submit_trip_plan(plan=plan, by=personas.salesperson)
-    log_in_through_browser(page, personas.manager)
-
-    assert page.locator("#pending-plan-count").inner_text() == "1"
-    page.get_by_role("link", name="Approval queue").click()
-    row = page.locator(f"#approval-{plan.pk}")
-    row.get_by_role("button", name="Route and costs").click()
-    page.locator(f"#approval-summary-{plan.pk} svg.route-diagram").wait_for()  # read in place
-    row.get_by_label("Comment").fill("同意，注意控制招待费")
-    row.get_by_role("button", name="Approve").click()
-
-    page.locator(f"#approval-{plan.pk}", has_text="Approved").wait_for()
-    assert page.url.endswith("/visits/approvals/")
-    plan.refresh_from_db()
-    assert plan.status == TripPlan.Status.APPROVED
-    assert plan.transitions.last().comment == "同意，注意控制招待费"
 
 
 def _tab_to(page, element_id):

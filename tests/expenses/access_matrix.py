@@ -4,7 +4,16 @@ from decimal import Decimal
 from django.urls import reverse
 
 from expenses.models import ExpenseClaim, ExpenseItem
-from tests.access_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, expect
+from tests.access_matrix import (
+    FORBIDDEN,
+    FORWARD,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Case,
+    expect,
+    post_halves,
+)
 from visits.models import TripPlan
 
 SELLERS = {
@@ -60,7 +69,7 @@ def cases(world):
         "amount": "300",
         "invoice_number": "MATRIX-2",
     }
-    return [
+    cases = [
         Case(reverse("expenses:claims"), expect(OK)),
         Case(
             reverse("expenses:open"),
@@ -82,18 +91,25 @@ def cases(world):
         Case(reverse("expenses:submit", args=[draft.pk]), owner_only, method="post"),
         Case(
             reverse("expenses:decide", args=[submitted.pk]),
+            expect(FORWARD),  # to the one decision address
+            method="post",
+            data={"decision": "approve"},
+        ),
+        Case(
+            reverse("decide", args=["expense_claim", submitted.pk]),
             expect(
                 NOT_FOUND,
                 salesperson=FORBIDDEN,
-                manager=REDIRECT,
-                admin=REDIRECT,
-                director=FORBIDDEN,
+                manager=OK,
+                admin=OK,
+                director=OK,
                 head_office=FORBIDDEN,
             ),
             method="post",
             data={"decision": "approve"},
+            htmx=True,
         ),
-        Case(reverse("expenses:queue"), expect(OK)),
+        Case(reverse("expenses:queue"), expect(REDIRECT)),  # to "Waiting for me"
         Case(reverse("expenses:advances"), expect(OK)),
         Case(
             reverse("expenses:plan_spend", args=[plan.pk]),
@@ -101,3 +117,10 @@ def cases(world):
         ),
         Case(reverse("expenses:spend_summary"), expect(OK)),
     ]
+    # The POST half of the GET/POST pages.
+    halves = {
+        "expenses:advances": dict.fromkeys(  # only sellers take advances
+            ["director", "head_office", "admin", "outsider"], FORBIDDEN
+        ),
+    }
+    return cases + post_halves(cases, halves)

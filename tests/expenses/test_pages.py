@@ -63,13 +63,16 @@ def test_duplicate_invoice_is_shown_next_to_its_field(personas, login):
     assert claim.items.count() == 1
 
 
-def test_manager_approves_in_the_queue_in_place(personas, login):
+def test_manager_approves_on_waiting_for_me_in_place(personas, login):
     claim = services.submit_claim(claim=_claim(personas.salesperson), by=personas.salesperson)
     client = login(personas.manager)
 
-    assert f'id="claim-{claim.pk}"' in client.get(reverse("expenses:queue")).content.decode()
+    waiting = client.get(reverse("waiting")).content.decode()
+    assert f'id="decision-expense_claim-{claim.pk}"' in waiting
     response = client.post(
-        reverse("expenses:decide", args=[claim.pk]), {"decision": "approve"}, HTTP_HX_REQUEST="true"
+        reverse("decide", args=["expense_claim", claim.pk]),
+        {"decision": "approve"},
+        HTTP_HX_REQUEST="true",
     )
 
     assert "Approved" in response.content.decode()
@@ -97,6 +100,6 @@ def test_queue_marks_a_decision_past_its_three_working_days(personas, login):
     claim = services.submit_claim(claim=_claim(personas.salesperson), by=personas.salesperson)
     ExpenseClaim.objects.filter(pk=claim.pk).update(decision_due_on=date(2025, 8, 6))
 
-    page = login(personas.manager).get(reverse("expenses:queue")).content.decode()
+    page = login(personas.manager).get(reverse("waiting")).content.decode()
 
     assert "overdue" in page

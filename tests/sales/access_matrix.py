@@ -1,13 +1,19 @@
 from django.urls import reverse
 
-from tests.access_matrix import FORBIDDEN, OK, Case, expect
+from tests.access_matrix import FORBIDDEN, OK, Case, expect, post_halves
 
 IMPORTERS = {"manager": OK, "other_manager": OK, "head_office": OK, "admin": OK}
 
 
 def cases(world):
-    return [
+    cases = [
         Case(reverse("sales:list"), expect(OK)),
         Case(reverse("sales:import"), expect(FORBIDDEN, **IMPORTERS)),
         Case(reverse("sales:new"), expect(FORBIDDEN, **IMPORTERS)),
     ]
+    # The POST half of the GET/POST pages.
+    halves = {
+        "sales:import": {},
+        "sales:new": {},
+    }
+    return cases + post_halves(cases, halves)

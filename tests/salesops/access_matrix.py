@@ -1,12 +1,12 @@
 from django.urls import reverse
 
-from tests.access_matrix import OK, REDIRECT, Case, expect
+from tests.access_matrix import OK, REDIRECT, Case, expect, post_halves
 
 MOVED = 301
 
 
 def cases(world):
-    return [
+    cases = [
         Case(reverse("home"), expect(OK)),
         Case(reverse("health"), expect(OK, anonymous=OK)),
         Case(reverse("favicon"), expect(MOVED, anonymous=MOVED)),
@@ -24,4 +24,15 @@ def cases(world):
             method="post",
             data={"language": "en", "next": "/"},
         ),
+        Case(reverse("set_language"), expect(REDIRECT, anonymous=REDIRECT)),  # GET: no change
+        # "Waiting for me": everyone signed in sees what waits for them (nothing, if no decider).
+        Case(reverse("waiting"), expect(OK)),
     ]
+    # The POST half of the GET/POST pages.
+    halves = {
+        "login": {},
+        "password_change": {},
+        "password_reset": {},
+        "password_reset_confirm": {},
+    }
+    return cases + post_halves(cases, halves)

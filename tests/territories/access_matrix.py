@@ -1,7 +1,16 @@
 from django.urls import reverse
 
 from territories.models import CrossTerritoryRequest
-from tests.access_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, expect
+from tests.access_matrix import (
+    FORBIDDEN,
+    FORWARD,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Case,
+    expect,
+    post_halves,
+)
 from tests.customers.factories import CustomerFactory
 
 EAST_VIEWERS = {"manager": OK, "director": OK, "head_office": OK, "admin": OK}
@@ -13,7 +22,7 @@ def cases(world):
         requester=world.colleague, customer=east_customer, reason="Their head office is in Nanjing"
     )
     active = world.salesperson.assignments.get()
-    return [
+    cases = [
         # One region each: salespeople and managers are sent straight to their region.
         Case(
             reverse("territories:regions"),
@@ -54,15 +63,30 @@ def cases(world):
         ),
         Case(
             reverse("territories:request_decide", args=[pending.pk]),
+            expect(FORWARD),  # to the one decision address
+            method="post",
+            data={"decision": "approve"},
+        ),
+        Case(
+            reverse("decide", args=["cross_territory_request", pending.pk]),
             expect(
                 NOT_FOUND,
                 colleague=FORBIDDEN,
                 director=FORBIDDEN,
-                manager=REDIRECT,
+                manager=OK,
                 head_office=FORBIDDEN,
-                admin=REDIRECT,
+                admin=OK,
             ),
             method="post",
             data={"decision": "approve"},
+            htmx=True,
         ),
     ]
+    # The POST half of the GET/POST pages.
+    halves = {
+        "territories:assign": {},
+        "territories:draw": {},
+        "territories:end_assignment": {},
+        "territories:request_new": {},
+    }
+    return cases + post_halves(cases, halves)

@@ -85,7 +85,9 @@ def test_only_the_regions_manager_decides(personas, pending, decider):
 
 @pytest.mark.django_db
 def test_a_decided_request_cannot_be_decided_again(personas, pending):
-    services.decide_cross_territory(request=pending, by=personas.manager, approve=False)
+    services.decide_cross_territory(
+        request=pending, by=personas.manager, approve=False, comment="Not now"
+    )
     with pytest.raises(AlreadyDecided):
         services.decide_cross_territory(request=pending, by=personas.manager, approve=True)
 
@@ -94,20 +96,22 @@ def test_a_decided_request_cannot_be_decided_again(personas, pending):
 def test_deciding_in_place_returns_the_row_with_the_outcome(personas, pending, login):
     client = login(personas.manager)
     response = client.post(
-        reverse("territories:request_decide", args=[pending.pk]),
+        reverse("decide", args=["cross_territory_request", pending.pk]),
         {"decision": "reject", "comment": "Stay in Jiangsu"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert f'id="request-{pending.pk}"' in response.text
-    assert "Rejected" in response.text and "Stay in Jiangsu" in response.text
+    assert f'id="decision-cross_territory_request-{pending.pk}"' in response.text
+    assert "Rejected" in response.text
+    pending.refresh_from_db()
+    assert pending.decision_comment == "Stay in Jiangsu"
 
 
 @pytest.mark.django_db
 def test_the_second_decider_in_place_is_told_it_was_already_decided(personas, pending, login):
     services.decide_cross_territory(request=pending, by=personas.manager, approve=True)
     response = login(personas.manager).post(
-        reverse("territories:request_decide", args=[pending.pk]),
+        reverse("decide", args=["cross_territory_request", pending.pk]),
         {"decision": "reject"},
         HTTP_HX_REQUEST="true",
     )

@@ -1,7 +1,16 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.access_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, expect
+from tests.access_matrix import (
+    FORBIDDEN,
+    FORWARD,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Case,
+    expect,
+    post_halves,
+)
 from tests.customers.factories import CustomerFactory
 from tests.visits.factories import PlannedVisitFactory, TripPlanFactory, VisitFactory
 from visits import services
@@ -27,7 +36,7 @@ def cases(world):
     visit = VisitFactory(salesperson=world.salesperson, customer=customer)
     own_plan = {"salesperson": REDIRECT}
     today = timezone.localdate().isoformat()
-    return [
+    cases = [
         Case(reverse("visits:plans"), expect(OK)),
         Case(reverse("visits:plan_new"), expect(FORBIDDEN, **SELLERS)),
         Case(
@@ -56,25 +65,33 @@ def cases(world):
             expect(NOT_FOUND, **own_plan),
             method="post",
         ),
-        Case(reverse("visits:approvals"), expect(FORBIDDEN, **APPROVERS)),
+        Case(reverse("visits:approvals"), expect(REDIRECT)),  # to "Waiting for me"
         Case(
-            reverse("visits:approvals_bulk"),
-            expect(FORBIDDEN, **dict.fromkeys(APPROVERS, REDIRECT)),
+            reverse("decide_many", args=["trip_plan"]),  # the ticked ones on "Waiting for me"
+            expect(
+                FORBIDDEN,
+                **dict.fromkeys(["manager", "other_manager", "director", "admin"], REDIRECT),
+            ),
             method="post",
-            data={"plans": [submitted.pk], "decision": "approve"},
+            data={"records": [submitted.pk], "decision": "approve"},
         ),
         Case(
             reverse("visits:approval_decide", args=[submitted.pk]),
+            expect(FORWARD),  # to the one decision address
+            method="post",
+            data={"decision": "approve"},
+        ),
+        Case(  # the same decision from the plan page or "Waiting for me", in place
+            reverse("decide", args=["trip_plan", submitted.pk]),
             expect(
                 NOT_FOUND,
                 salesperson=FORBIDDEN,
                 head_office=FORBIDDEN,
-                manager=REDIRECT,
-                director=REDIRECT,
-                admin=REDIRECT,
+                **dict.fromkeys(["manager", "director", "admin"], OK),
             ),
             method="post",
             data={"decision": "approve"},
+            htmx=True,
         ),
         Case(
             reverse("visits:approval_summary", args=[submitted.pk]),
@@ -107,3 +124,10 @@ def cases(world):
             expect(NOT_FOUND, salesperson=OK, **EAST_VIEWERS),
         ),
     ]
+    # The POST half of the GET/POST pages.
+    halves = {
+        "visits:plan_edit": {},
+        "visits:plan_new": {},
+        "visits:visit_edit": {},
+    }
+    return cases + post_halves(cases, halves)

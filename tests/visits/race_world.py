@@ -2,7 +2,11 @@
 (`manage.py shell`) against the database that test's server uses."""
 
 import json
+from datetime import date
+from decimal import Decimal
 
+from expenses import services as claims
+from territories import services as requests
 from tests.conftest import build_world
 from tests.customers.factories import CustomerFactory
 from tests.visits.factories import TripPlanFactory, plan_visit
@@ -10,8 +14,9 @@ from visits import services
 
 
 def build(plans: int) -> None:
-    """Print the ids of `plans` plans waiting for the East China manager (under the director's
-    threshold, so one approval settles each) and the manager's username."""
+    """Print the ids of `plans` plans, expense claims and cross-territory requests waiting for
+    the East China manager (plans and claims under the director's threshold and the cap, so
+    one approval settles each) and the manager's username."""
     world = build_world()
     waiting = []
     for number in range(plans):
@@ -20,4 +25,30 @@ def build(plans: int) -> None:
         plan_visit(plan, customer, purpose="回访")
         services.submit_trip_plan(plan=plan, by=world.salesperson)
         waiting.append(plan.pk)
-    print(json.dumps({"plans": waiting, "manager": world.manager.username}))
+    claims_waiting, requests_waiting = [], []
+    for number in range(plans):
+        claim = claims.open_claim(by=world.salesperson, month=date(2025, 1 + number % 12, 1))
+        claims.add_expense_item(
+            claim=claim,
+            by=world.salesperson,
+            spent_on=claim.month.replace(day=8),
+            category="lodging",
+            amount=Decimal("300"),
+            invoice_number=f"RACE-{number:04d}",
+        )
+        claims_waiting.append(claims.submit_claim(claim=claim, by=world.salesperson).pk)
+        customer = CustomerFactory(territory=world.xihu, owner=world.salesperson)
+        request = requests.request_cross_territory(
+            customer=customer, by=world.colleague, reason="回访"
+        )
+        requests_waiting.append(request.pk)
+    print(
+        json.dumps(
+            {
+                "trip_plan": waiting,
+                "expense_claim": claims_waiting,
+                "cross_territory_request": requests_waiting,
+                "manager": world.manager.username,
+            }
+        )
+    )

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from salesops import approvals
 from salesops.errors import AlreadyDecided, DomainError
 from salesops.models import AuditEntry, CompanySettings
 from territories.models import CrossTerritoryRequest
@@ -235,8 +236,8 @@ def test_bulk_decision_reports_each_plans_outcome(personas, make_plan):
     first, second = make_plan("submitted"), make_plan("submitted")
     services.decide_trip_plan(plan=second, by=personas.manager, decision="approve")
 
-    outcome = services.decide_trip_plans(
-        plans=[first, second], by=personas.manager, decision="approve"
+    outcome = approvals.decide_many(
+        records=[first, second], by=personas.manager, decision="approve"
     )
 
     assert outcome[first.pk] is None

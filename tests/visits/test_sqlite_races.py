@@ -1,6 +1,7 @@
-"""Two people approving the same plan at the same moment on the embedded default: the app as
+"""Two people approving the same request at the same moment on the embedded default: the app as
 `make run` serves it (runserver, threads, SQLite in a file). One decision wins; the other person
-is told who decided, sees the row in its decided state, and nobody sees a server error."""
+is told who decided, sees the request in its decided state, and nobody sees a server error.
+The same for trip plans, expense claims and cross-territory requests (salesops.approvals)."""
 
 import json
 import os
@@ -67,10 +68,10 @@ class Browser:
         )
         assert status == 200, status
 
-    def decide(self, plan_id: int):
+    def decide(self, key: str, pk: int):
         headers = {"HX-Request": "true", "X-CSRFToken": self.csrf_token()}
         data = {"decision": "approve", "comment": ""}
-        return self.request(f"/visits/approvals/{plan_id}/decide/", data, headers)
+        return self.request(f"/approvals/{key}/{pk}/decide/", data, headers)
 
 
 @pytest.fixture
@@ -104,13 +105,13 @@ def embedded_server(tmp_path):
     server.wait(timeout=10)
 
 
-def _race(first: Browser, second: Browser, plan_id: int):
+def _race(first: Browser, second: Browser, key: str, pk: int):
     start = threading.Barrier(2)
     answers = [None, None]
 
     def post(index, person):
         start.wait()
-        answers[index] = person.decide(plan_id)
+        answers[index] = person.decide(key, pk)
 
     threads = [threading.Thread(target=post, args=pair) for pair in enumerate((first, second))]
     for thread in threads:
@@ -120,19 +121,22 @@ def _race(first: Browser, second: Browser, plan_id: int):
     return answers
 
 
-def test_simultaneous_approvals_give_one_decision_and_a_clear_answer(embedded_server):
+@pytest.mark.parametrize("key", ["trip_plan", "expense_claim", "cross_territory_request"])
+def test_simultaneous_approvals_give_one_decision_and_a_clear_answer(embedded_server, key):
     base_url, world = embedded_server
     # The manager in two tabs, in two languages: at the office and on the road.
     office, road = Browser(base_url, "en"), Browser(base_url, "zh-CN")
     office.log_in(world["manager"])
     road.log_in(world["manager"])
 
-    for plan_id in world["plans"]:
-        answers = _race(office, road, plan_id)
+    for pk in world[key]:
+        answers = _race(office, road, key, pk)
 
         assert [status for status, _ in answers] == [200, 200]
         losers = [body for _, body in answers if 'role="alert"' in body]
         assert len(losers) == 1, answers
         loser = losers[0]
-        assert "already decided: Approved by 王建国" in loser or "已由 王建国 处理：已批准" in loser
-        assert 'name="decision"' not in losers[0]  # the loser's row has no live buttons
+        assert (
+            "already decided by 王建国 (Approved)" in loser or "已由 王建国 处理（已批准）" in loser
+        )
+        assert 'name="decision"' not in loser  # the loser's box has no live buttons

@@ -115,14 +115,14 @@ def test_submitting_an_empty_plan_shows_the_refusal(personas, login):
     assert "at least one planned visit" in response.content.decode()
 
 
-def test_manager_approves_from_the_queue_in_place(personas, login, make_plan):
+def test_manager_approves_on_waiting_for_me_in_place(personas, login, make_plan):
     plan = make_plan("submitted")
     client = login(personas.manager)
-    queue = client.get(reverse("visits:approvals")).content.decode()
-    assert f'id="approval-{plan.pk}"' in queue
+    queue = client.get(reverse("visits:approvals"), follow=True).content.decode()
+    assert f'id="decision-trip_plan-{plan.pk}"' in queue
 
     response = client.post(
-        reverse("visits:approval_decide", args=[plan.pk]), {"decision": "approve"}, **HTMX
+        reverse("decide", args=["trip_plan", plan.pk]), {"decision": "approve"}, **HTMX
     )
 
     assert response.status_code == 200
@@ -135,7 +135,7 @@ def test_second_manager_sees_already_decided_in_the_row(personas, login, make_pl
     services.decide_trip_plan(plan=plan, by=personas.manager, decision="approve")
     client = login(personas.admin)
     response = client.post(
-        reverse("visits:approval_decide", args=[plan.pk]),
+        reverse("decide", args=["trip_plan", plan.pk]),
         {"decision": "reject", "comment": "no"},
         **HTMX,
     )
@@ -147,31 +147,34 @@ def test_manager_returns_several_plans_at_once(personas, login, make_plan):
     plans = [make_plan("submitted") for _ in range(3)]
     client = login(personas.manager)
     response = client.post(
-        reverse("visits:approvals_bulk"),
-        {"plans": [plans[0].pk, plans[1].pk], "decision": "return", "comment": "Fewer days"},
-        **HTMX,
+        reverse("decide_many", args=["trip_plan"]),
+        {"records": [plans[0].pk, plans[1].pk], "decision": "return", "comment": "Fewer days"},
+        follow=True,
     )
     body = response.content.decode()
-    assert "2 plans decided." in body
+    assert "2 decided." in body
     statuses = [TripPlan.objects.get(pk=plan.pk).status for plan in plans]
     assert statuses == [S.RETURNED, S.RETURNED, S.SUBMITTED]
-    assert f'id="approval-{plans[2].pk}"' in body
+    assert f'id="decision-trip_plan-{plans[2].pk}"' in body
+    assert f'id="decision-trip_plan-{plans[0].pk}"' not in body
 
 
 def test_bulk_decision_without_ticks_says_so(personas, login, make_plan):
     make_plan("submitted")
     client = login(personas.manager)
-    response = client.post(reverse("visits:approvals_bulk"), {"decision": "approve"}, **HTMX)
-    assert "Tick at least one plan." in response.content.decode()
+    response = client.post(
+        reverse("decide_many", args=["trip_plan"]), {"decision": "approve"}, follow=True
+    )
+    assert "Tick at least one request." in response.content.decode()
 
 
 def test_home_page_counts_plans_waiting_for_the_manager(personas, login, make_plan):
     make_plan("submitted")
     make_plan("submitted")
     body = login(personas.manager).get(reverse("home")).content.decode()
-    assert 'id="pending-plan-count">2<' in body
+    assert 'id="waiting-panel-count">2<' in body
     body = login(personas.director).get(reverse("home")).content.decode()
-    assert 'id="pending-plan-count">0<' in body
+    assert 'id="waiting-panel-count">0<' in body
 
 
 def _visit_form(visited_customer, **overrides):
@@ -307,6 +310,7 @@ def test_market_page_lists_top_competitors(personas, login, hangzhou_customer):
 def test_approval_queue_matches_who_may_decide_in_constant_queries(
     personas, make_plan, django_assert_max_num_queries
 ):
+    from salesops import access
     from tests.customers.factories import CustomerFactory
     from visits import selectors
 
@@ -319,7 +323,7 @@ def test_approval_queue_matches_who_may_decide_in_constant_queries(
 
     for persona in ("manager", "director", "admin", "other_manager", "salesperson"):
         user = getattr(personas, persona)
-        expected = {plan.pk for plan in everyone if services.may_decide(user, plan)}
+        expected = {plan.pk for plan in everyone if access.may_decide(user, plan)}
         with django_assert_max_num_queries(1):  # regions are a subquery: one query at most
             queue = {plan.pk for plan in selectors.approval_queue(user)}
         assert queue == expected, persona

@@ -6,13 +6,9 @@ Split by concept: `plans` (drafting, routes, handover), `approvals` (the state m
 """
 
 from visits.services.approvals import (
-    DECISIONS,
     complete_trip_plan,
     decide_trip_plan,
-    decide_trip_plans,
-    is_director_of,
-    is_first_level_approver,
-    may_decide,
+    decision_transition,
     needs_director,
     submit_trip_plan,
 )
@@ -42,7 +38,6 @@ from visits.services.records import (
 __all__ = [
     "COMPETITOR_FIELDS",
     "COST_FIELDS",
-    "DECISIONS",
     "OBSERVATION_FIELDS",
     "OPEN_PLAN_STATUSES",
     "VISIT_FIELDS",
@@ -53,13 +48,10 @@ __all__ = [
     "create_trip_plan",
     "day_route",
     "decide_trip_plan",
-    "decide_trip_plans",
+    "decision_transition",
     "hand_over_open_plans",
-    "is_director_of",
-    "is_first_level_approver",
     "is_week_locked",
     "lock_week",
-    "may_decide",
     "needs_director",
     "order_day_route",
     "record_visit",
