@@ -1,11 +1,10 @@
-from decimal import Decimal
-
 import pghistory
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from salesops.money import MoneyField
 
 
 class Channel(models.TextChoices):
@@ -176,13 +175,10 @@ class CompetitorObservation(models.Model):
     after_sales = models.CharField(_("after-sales service"), max_length=200, blank=True)
     strengths = models.CharField(_("strengths"), max_length=300, blank=True)
     weaknesses = models.CharField(_("weaknesses"), max_length=300, blank=True)
-    estimated_monthly_volume = models.DecimalField(
+    estimated_monthly_volume = MoneyField(
         _("their estimated monthly volume (CNY)"),
-        max_digits=14,
-        decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -335,13 +331,10 @@ class Customer(models.Model):
     )
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    estimated_monthly_demand = models.DecimalField(
+    estimated_monthly_demand = MoneyField(
         _("estimated monthly demand (CNY)"),
-        max_digits=14,
-        decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
     )
     expected_order_date = models.DateField(_("expected order date"), null=True, blank=True)
     current_supplier = models.CharField(_("current supplier or brand"), max_length=200, blank=True)
@@ -364,13 +357,10 @@ class Customer(models.Model):
         _("credit tier"), max_length=3, choices=CreditTier.choices, blank=True
     )
     agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
-    agreed_monthly_order = models.DecimalField(
+    agreed_monthly_order = MoneyField(
         _("agreed monthly order (CNY)"),
-        max_digits=14,
-        decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -5,7 +5,6 @@ they are merged here into beat's schedule.
 """
 
 import os
-from importlib import import_module
 
 from celery import Celery
 
@@ -17,16 +16,10 @@ app.autodiscover_tasks()
 
 
 def beat_schedule() -> dict:
-    from salesops.navigation import LOCAL_APPS
+    from salesops.navigation import app_modules
 
     schedule = {}
-    for app_name in LOCAL_APPS:
-        try:
-            module = import_module(f"{app_name}.schedules")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app_name}.schedules":
-                raise
-            continue
+    for _app, module in app_modules("schedules"):
         schedule.update(module.SCHEDULE)
     return schedule
 

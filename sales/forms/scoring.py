@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sales.models import QuotaChannel
-from salesops.forms import MonthInput
+from salesops.forms import MoneyField, MonthInput
 from salesops.months import parse_month
 
 MONTH_WIDGET = MonthInput()
@@ -38,9 +38,7 @@ class QuotaGridForm(forms.Form):
     def __init__(self, *args, cell_names: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         for name in cell_names:
-            self.fields[name] = forms.DecimalField(
-                required=False, min_value=Decimal("0"), max_digits=14, decimal_places=2
-            )
+            self.fields[name] = MoneyField(required=False)
 
     def cells(self) -> dict[str, Decimal]:
         return {name: value for name, value in self.cleaned_data.items() if value is not None}
@@ -49,12 +47,7 @@ class QuotaGridForm(forms.Form):
 class SpreadForm(forms.Form):
     salesperson = forms.ModelChoiceField(label=_("Salesperson"), queryset=None)
     channel = forms.ChoiceField(label=_("Channel"), choices=QuotaChannel.choices)
-    total = forms.DecimalField(
-        label=_("Total for the open months"),
-        min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=2,
-    )
+    total = MoneyField(label=_("Total for the open months"))
 
     def __init__(self, *args, sellers, **kwargs):
         super().__init__(*args, **kwargs)

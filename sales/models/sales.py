@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Channel
+from salesops.money import MoneyField
 
 
 class SalesImport(models.Model):
@@ -62,8 +63,8 @@ class Sale(models.Model):
         related_name="+",
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
-    gross_profit = models.DecimalField(_("gross profit"), max_digits=14, decimal_places=2)
+    amount = MoneyField(_("amount"), signed=True)
+    gross_profit = MoneyField(_("gross profit"), signed=True)
     sales_import = models.ForeignKey(
         SalesImport,
         verbose_name=_("import"),

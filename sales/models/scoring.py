@@ -5,9 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-def _money(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+from salesops.money import MoneyField
 
 
 def _percent(verbose_name) -> models.DecimalField:
@@ -29,14 +27,14 @@ class Attainment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    quota = _money(_("quota"))
-    carried_over = _money(_("carried over"))
-    target = _money(_("target"))
-    sales = _money(_("sales"))
-    gross_profit = _money(_("gross profit"))
+    quota = MoneyField(signed=True, verbose_name=_("quota"))
+    carried_over = MoneyField(signed=True, verbose_name=_("carried over"))
+    target = MoneyField(signed=True, verbose_name=_("target"))
+    sales = MoneyField(signed=True, verbose_name=_("sales"))
+    gross_profit = MoneyField(signed=True, verbose_name=_("gross profit"))
     attainment = _percent(_("attainment %"))
-    cumulative_quota = _money(_("cumulative quota"))
-    cumulative_sales = _money(_("cumulative sales"))
+    cumulative_quota = MoneyField(signed=True, verbose_name=_("cumulative quota"))
+    cumulative_sales = MoneyField(signed=True, verbose_name=_("cumulative sales"))
     cumulative_attainment = _percent(_("cumulative attainment %"))
     region_rank = models.PositiveIntegerField(_("rank in region"), null=True)
     company_rank = models.PositiveIntegerField(_("rank in company"), null=True)
@@ -44,7 +42,7 @@ class Attainment(models.Model):
     bonus_flag = models.BooleanField(_("first-to-target bonus"), default=False)
     probation_flag = models.BooleanField(_("extend probation"), default=False)
     dismissal_flag = models.BooleanField(_("dismissal review"), default=False)
-    travel_cost = _money(_("travel cost"))
+    travel_cost = MoneyField(signed=True, verbose_name=_("travel cost"))
     travel_efficiency = models.DecimalField(
         _("travel cost ÷ gross profit"), max_digits=10, decimal_places=4, null=True
     )
@@ -127,8 +125,8 @@ class SalesRollup(models.Model):
         related_name="+",
     )
     channel = models.CharField(_("channel"), max_length=20)
-    amount = _money(_("sales"))
-    gross_profit = _money(_("gross profit"))
+    amount = MoneyField(signed=True, verbose_name=_("sales"))
+    gross_profit = MoneyField(signed=True, verbose_name=_("gross profit"))
     lines = models.PositiveIntegerField(_("order lines"))
 
     class Meta:
