@@ -1,5 +1,6 @@
 """Money reads the same way in both languages: grouped by thousands, two decimals."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.template import Context, Template
@@ -11,3 +12,34 @@ def test_money_is_grouped_by_thousands_in_chinese_and_english():
     for language in ("zh-hans", "en"):
         with translation.override(language):
             assert template.render(Context({"amount": Decimal("1234567.8")})) == "1,234,567.80"
+
+
+def test_the_money_filter_groups_with_two_decimals_in_both_languages():
+    template = Template("{% load money %}{{ amount|money }}|{{ none|money|default:'—' }}")
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            rendered = template.render(Context({"amount": Decimal("250000"), "none": None}))
+            assert rendered == "250,000.00|—"
+            assert (
+                Template("{% load money %}{{ a|money }}").render(Context({"a": Decimal("-6800.5")}))
+                == "-6,800.50"
+            )
+
+
+def test_travel_efficiency_reads_as_a_percentage_of_gross_profit():
+    template = Template("{% load money %}{{ ratio|percent_of }}")
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert template.render(Context({"ratio": Decimal("0.0342")})) == "3.4%"
+            assert template.render(Context({"ratio": None})) == ""
+
+
+def test_one_short_and_one_long_date_format_per_language():
+    day = date(2026, 11, 28)
+    short = Template('{{ day|date:"SHORT_DATE_FORMAT" }}')
+    long = Template("{{ day }}")
+    expected = {"zh-hans": "2026年11月28日", "en": "28 Nov 2026"}
+    for language, long_form in expected.items():
+        with translation.override(language):
+            assert short.render(Context({"day": day})) == "2026-11-28"
+            assert long.render(Context({"day": day})) == long_form

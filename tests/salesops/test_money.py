@@ -42,7 +42,9 @@ def test_money_field_refusal_reads_chinese_in_chinese():
     assert "Enter" not in refused.value.messages[0]
 
 
-@pytest.mark.parametrize("typed", ["1,000,000,000,000", "9999999999999.99", "１０００００００００００００"])
+@pytest.mark.parametrize(
+    "typed", ["1,000,000,000,000", "9999999999999.99", "１０００００００００００００"]
+)
 def test_money_field_never_overflows_the_column(typed):
     with pytest.raises(forms.ValidationError):
         MoneyField().clean(typed)
