@@ -33,15 +33,28 @@ class ScoringRunForm(forms.Form):
 
 
 class QuotaGridForm(forms.Form):
-    """One decimal field per open cell of the grid (names `q-<person>-<YYYY-MM>-<channel>`)."""
+    """One amount per cell of the grid (names `q-<person>-<YYYY-MM>-<channel>`). A cell of a
+    closed month is refused with a message next to it, never dropped without a word."""
 
-    def __init__(self, *args, cell_names: list[str], **kwargs):
+    def __init__(self, *args, cell_names: list[str], closed_names: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        for name in cell_names:
+        self.closed_names = list(closed_names)
+        for name in [*cell_names, *self.closed_names]:
             self.fields[name] = MoneyField(required=False)
 
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.closed_names:
+            if cleaned.get(name) is not None:
+                self.add_error(name, _("This month is closed; its quotas no longer change."))
+        return cleaned
+
     def cells(self) -> dict[str, Decimal]:
-        return {name: value for name, value in self.cleaned_data.items() if value is not None}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value is not None and name not in self.closed_names
+        }
 
 
 class SpreadForm(forms.Form):
