@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from salesops.jobs import Job
 from salesops.money import MoneyField
 
 
@@ -238,8 +239,9 @@ class Handover(models.Model):
         return f"{self.from_person} → {self.to_person}"
 
 
-class ImportBatch(models.Model):
-    """An uploaded prospect list: parsed rows waiting for the preview, then imported at once."""
+class ImportBatch(Job):
+    """An uploaded prospect list: parsed rows waiting for the preview, then imported at once
+    (a job the user waits on: `done` of `total` lines)."""
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Preview")
@@ -266,11 +268,8 @@ class ImportBatch(models.Model):
     rows = models.JSONField(default=list)  # cleaned rows, ready for the database
     errors = models.JSONField(default=list)  # [{"line": 3, "message": "..."}]
     duplicates = models.JSONField(default=list)  # [{"line": 3, "matches": "..."}]
-    total = models.PositiveIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
-    processed = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -279,10 +278,6 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else min(100, self.processed * 100 // self.total)
 
 
 # Row history for what people change; the derived fields are left out, so the nightly job

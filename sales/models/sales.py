@@ -6,11 +6,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Channel
+from salesops.jobs import Job
 from salesops.money import MoneyField
 
 
-class SalesImport(models.Model):
-    """One uploaded file: who, when, and what it changed (a re-import changes nothing)."""
+class SalesImport(Job):
+    """One uploaded file: who, when, and what it changed (a re-import changes nothing). A job
+    the user waits on: `done` of `total` lines checked and written."""
 
     file_name = models.CharField(_("file"), max_length=200)
     checksum = models.CharField(_("checksum"), max_length=64, db_index=True)

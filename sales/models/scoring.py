@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from salesops.jobs import Job
 from salesops.money import MoneyField
 
 
@@ -62,14 +63,9 @@ class Attainment(models.Model):
         return f"{self.salesperson} {self.month:%Y-%m}"
 
 
-class ScoringRun(models.Model):
-    """An on-demand run the page polls for progress (start task → poll → message)."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+class ScoringRun(Job):
+    """An on-demand run the page polls for progress (start task → poll → message): `done` of
+    `total` half-years scored."""
 
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -80,13 +76,7 @@ class ScoringRun(models.Model):
     )
     first_month = models.DateField(_("from month"))
     last_month = models.DateField(_("to month"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    months_done = models.PositiveIntegerField(default=0)
-    months_total = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True)
 
     class Meta:
         db_table = "reports_scoringrun"
@@ -96,12 +86,6 @@ class ScoringRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_month:%Y-%m}–{self.last_month:%Y-%m} {self.status}"
-
-    @property
-    def percent(self) -> int:
-        if not self.months_total:
-            return 0
-        return round(100 * self.months_done / self.months_total)
 
 
 class SalesRollup(models.Model):
