@@ -43,3 +43,28 @@ def test_one_short_and_one_long_date_format_per_language():
         with translation.override(language):
             assert short.render(Context({"day": day})) == "2026-11-28"
             assert long.render(Context({"day": day})) == long_form
+
+
+def test_the_attainment_row_shows_travel_efficiency_as_a_percentage_of_gross_profit():
+    from django.template.loader import render_to_string
+
+    row = {
+        "salesperson_id": 1,
+        "month": date(2025, 7, 1),
+        "quota": Decimal("375000"),
+        "sales": Decimal("300000"),
+        "gross_profit": Decimal("72000"),
+        "travel_cost": Decimal("2462.40"),
+        "travel_efficiency": Decimal("0.0342"),
+    }
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            html = render_to_string("sales/_partials/attainment_cells.html", {"row": row})
+            none = render_to_string(
+                "sales/_partials/attainment_cells.html",
+                {"row": {**row, "travel_efficiency": None, "gross_profit": Decimal("0")}},
+            )
+            no_gross_profit = translation.gettext("no gross profit")
+        assert "3.4%" in html and "0.0342" not in html
+        assert "375,000.00" in html
+        assert no_gross_profit in none
