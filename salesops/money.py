@@ -45,12 +45,18 @@ class MoneyField(models.DecimalField):
         return super().formfield(**{"form_class": MoneyFormField, "min_value": min_value, **kwargs})
 
 
-def format_money(value) -> str:
-    """Grouped by thousands with two decimals in the active language ("375,000.00")."""
+def format_number(value, decimal_places: int = DECIMAL_PLACES) -> str:
+    """A number grouped by thousands in the active language ("375,000.00"); "" for nothing,
+    and anything that is not a number as it is."""
     if value is None or value == "":
         return ""
     try:
-        amount = Decimal(str(value))
+        number = Decimal(str(value))
     except ArithmeticError:
         return str(value)
-    return number_format(amount, decimal_pos=DECIMAL_PLACES, use_l10n=True, force_grouping=True)
+    return number_format(number, decimal_pos=decimal_places, use_l10n=True, force_grouping=True)
+
+
+def format_money(value) -> str:
+    """Grouped by thousands with two decimals in the active language ("375,000.00")."""
+    return format_number(value)

@@ -3,9 +3,8 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.formats import number_format
 
-from salesops.money import format_money
+from salesops.money import format_money, format_number
 
 register = template.Library()
 
@@ -19,10 +18,8 @@ def money(value) -> str:
 @register.filter
 def percent_of(value) -> str:
     """A ratio as a percentage with one decimal: 0.0342 → "3.4%"; nothing for None."""
-    if value is None or value == "":
-        return ""
     try:
-        ratio = Decimal(str(value))
+        percent = Decimal(str(value)) * 100
     except InvalidOperation:
-        return str(value)
-    return f"{number_format(ratio * 100, decimal_pos=1, use_l10n=True, force_grouping=True)}%"
+        return format_number(value)
+    return f"{format_number(percent, decimal_places=1)}%"
