@@ -41,7 +41,7 @@ class MoneyField(models.DecimalField):
     def formfield(self, **kwargs):
         from salesops.forms import MoneyField as MoneyFormField
 
-        min_value = None if self.signed else Decimal("0")
+        min_value = -MAX_AMOUNT if self.signed else Decimal("0")
         return super().formfield(**{"form_class": MoneyFormField, "min_value": min_value, **kwargs})
 
 
