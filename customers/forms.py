@@ -1,23 +1,13 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers import selectors
 from customers.models import Channel, CreditIncident, CreditTier, Source
 from customers.normalize import InvalidPhone, normalize_phone
-from salesops.forms import DateInput
+from salesops.forms import BaseForm, DateInput, MoneyField
 
 DATE_INPUT = DateInput()
-
-
-class _Form(forms.Form):
-    submit_label = _("Save")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
 
 
 def _clean_phone(value: str) -> str:
@@ -28,13 +18,7 @@ def _clean_phone(value: str) -> str:
     return value.strip()
 
 
-def _money_field(label) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, min_value=0, max_digits=14, decimal_places=2, required=False
-    )
-
-
-class CustomerForm(_Form):
+class CustomerForm(BaseForm):
     """The customer's own fields; the first contact only when creating."""
 
     name = forms.CharField(label=_("Customer name"), max_length=200)
@@ -43,7 +27,7 @@ class CustomerForm(_Form):
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    estimated_monthly_demand = _money_field(_("Estimated monthly demand (CNY)"))
+    estimated_monthly_demand = MoneyField(label=_("Estimated monthly demand (CNY)"), required=False)
     expected_order_date = forms.DateField(
         label=_("Expected order date"), required=False, widget=DATE_INPUT
     )
@@ -62,7 +46,7 @@ class CustomerForm(_Form):
     agreement_signed_on = forms.DateField(
         label=_("Agreement signed on"), required=False, widget=DATE_INPUT
     )
-    agreed_monthly_order = _money_field(_("Agreed monthly order (CNY)"))
+    agreed_monthly_order = MoneyField(label=_("Agreed monthly order (CNY)"), required=False)
     allow_duplicate = forms.BooleanField(
         label=_("Save anyway: it is not a duplicate"), required=False
     )
@@ -144,7 +128,7 @@ class NewCustomerForm(CustomerForm):
 SMALL_INPUT = forms.TextInput(attrs={"class": "form-control form-control-sm"})
 
 
-class ContactForm(_Form):
+class ContactForm(BaseForm):
     """Rendered inline on the customer page, field by field."""
 
     submit_label = _("Add contact")
@@ -163,7 +147,7 @@ class ContactForm(_Form):
         return _clean_phone(self.cleaned_data["phone"])
 
 
-class ReassignForm(_Form):
+class ReassignForm(BaseForm):
     submit_label = _("Reassign")
     to_person = forms.ModelChoiceField(label=_("New owner"), queryset=None)
 
@@ -174,7 +158,7 @@ class ReassignForm(_Form):
         self.fields["to_person"].queryset = sellers_in(region)
 
 
-class HandoverForm(_Form):
+class HandoverForm(BaseForm):
     submit_label = _("Hand everything over")
     region = forms.ModelChoiceField(label=_("Region"), queryset=None)
     from_person = forms.ModelChoiceField(label=_("Leaving salesperson"), queryset=None)
@@ -189,14 +173,14 @@ class HandoverForm(_Form):
         self.fields["to_person"].queryset = people
 
 
-class CreditIncidentForm(_Form):
+class CreditIncidentForm(BaseForm):
     submit_label = _("Record")
     kind = forms.ChoiceField(label=_("Kind"), choices=CreditIncident.Kind.choices)
     occurred_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class ImportUploadForm(_Form):
+class ImportUploadForm(BaseForm):
     submit_label = _("Read the file")
     file = forms.FileField(label=_("CSV or XLSX file"))
     default_territory = forms.ModelChoiceField(

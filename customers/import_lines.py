@@ -1,7 +1,7 @@
 """Reading a prospect list and shaping each line (rules.md §3.5 bulk import).
 
-Files are read with tablib (the library behind django-import-export); each line is shaped
-into the same values the create form gives the service, or a message for its line number.
+Files are read with tablib; each line is shaped into the same values the create form gives
+the service, or a message for its line number.
 """
 
 import re

@@ -148,7 +148,7 @@ def _write_batch(batch: ImportBatch, progress: Callable[[int, int], None]) -> in
         progress(start + len(chunk), len(batch.rows))
     classification.reclassify(Customer.objects.filter(pk__in=created_ids))
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.Status.DONE, processed=len(created_ids), finished_at=timezone.now()
+        status=ImportBatch.Status.DONE, done=len(created_ids), finished_at=timezone.now()
     )
     audit.record(
         "customers.import.done",

@@ -1,11 +1,11 @@
-from decimal import Decimal
-
 import pghistory
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from salesops.jobs import Job
+from salesops.money import MoneyField
 
 
 class Channel(models.TextChoices):
@@ -176,13 +176,10 @@ class CompetitorObservation(models.Model):
     after_sales = models.CharField(_("after-sales service"), max_length=200, blank=True)
     strengths = models.CharField(_("strengths"), max_length=300, blank=True)
     weaknesses = models.CharField(_("weaknesses"), max_length=300, blank=True)
-    estimated_monthly_volume = models.DecimalField(
+    estimated_monthly_volume = MoneyField(
         _("their estimated monthly volume (CNY)"),
-        max_digits=14,
-        decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -242,8 +239,9 @@ class Handover(models.Model):
         return f"{self.from_person} → {self.to_person}"
 
 
-class ImportBatch(models.Model):
-    """An uploaded prospect list: parsed rows waiting for the preview, then imported at once."""
+class ImportBatch(Job):
+    """An uploaded prospect list: parsed rows waiting for the preview, then imported at once
+    (a job the user waits on: `done` of `total` lines)."""
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Preview")
@@ -270,11 +268,8 @@ class ImportBatch(models.Model):
     rows = models.JSONField(default=list)  # cleaned rows, ready for the database
     errors = models.JSONField(default=list)  # [{"line": 3, "message": "..."}]
     duplicates = models.JSONField(default=list)  # [{"line": 3, "matches": "..."}]
-    total = models.PositiveIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
-    processed = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -283,10 +278,6 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else min(100, self.processed * 100 // self.total)
 
 
 # Row history for what people change; the derived fields are left out, so the nightly job
@@ -335,13 +326,10 @@ class Customer(models.Model):
     )
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    estimated_monthly_demand = models.DecimalField(
+    estimated_monthly_demand = MoneyField(
         _("estimated monthly demand (CNY)"),
-        max_digits=14,
-        decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
     )
     expected_order_date = models.DateField(_("expected order date"), null=True, blank=True)
     current_supplier = models.CharField(_("current supplier or brand"), max_length=200, blank=True)
@@ -369,13 +357,10 @@ class Customer(models.Model):
         _("credit tier"), max_length=3, choices=CreditTier.choices, blank=True
     )
     agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
-    agreed_monthly_order = models.DecimalField(
+    agreed_monthly_order = MoneyField(
         _("agreed monthly order (CNY)"),
-        max_digits=14,
-        decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

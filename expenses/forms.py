@@ -6,19 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from expenses.models import ExpenseCategory
 from expenses.selectors import own_trip_plans
-from salesops.forms import DateInput
-from territories.forms import _Form
+from salesops.forms import BaseForm, DateInput, MoneyField
 
 DATE = DateInput()
 
 
-class ExpenseItemForm(_Form):
+class ExpenseItemForm(BaseForm):
     submit_label = _("Add item")
     spent_on = forms.DateField(label=_("Date"), widget=DATE)
     category = forms.ChoiceField(label=_("Category"), choices=ExpenseCategory.choices)
-    amount = forms.DecimalField(
-        label=_("Amount"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
-    )
+    amount = MoneyField(label=_("Amount"), min_value=Decimal("0.01"))
     invoice_number = forms.CharField(label=_("Invoice number"), max_length=40)
     trip_plan = forms.ModelChoiceField(label=_("Trip plan"), queryset=None, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
@@ -28,11 +25,9 @@ class ExpenseItemForm(_Form):
         self.fields["trip_plan"].queryset = own_trip_plans(user)
 
 
-class AdvanceForm(_Form):
+class AdvanceForm(BaseForm):
     submit_label = _("Take advance")
-    amount = forms.DecimalField(
-        label=_("Amount"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
-    )
+    amount = MoneyField(label=_("Amount"), min_value=Decimal("0.01"))
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE, initial=timezone.localdate)
     trip_plan = forms.ModelChoiceField(label=_("Trip plan"), queryset=None, required=False)
 

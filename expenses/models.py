@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from salesops.fsm import RegionalRequestModel, TransitionLog
-from visits.models import _cost
+from salesops.money import MoneyField
 
 
 @pghistory.track(meta={"db_table": "visits_expenseclaimevent"})
@@ -51,10 +51,9 @@ class ExpenseClaim(RegionalRequestModel):
     )
     decided_on_time = models.BooleanField(_("decided on time"), null=True, blank=True)
     decision_comment = models.CharField(_("comment"), max_length=500, blank=True)
-    settlement = models.DecimalField(
+    settlement = MoneyField(
         _("settlement (+ pay out, − refund)"),
-        max_digits=12,
-        decimal_places=2,
+        signed=True,
         null=True,
         blank=True,
     )
@@ -144,7 +143,7 @@ class ExpenseItem(models.Model):
     )
     spent_on = models.DateField(_("date"))
     category = models.CharField(_("category"), max_length=20, choices=ExpenseCategory.choices)
-    amount = _cost(_("amount"))
+    amount = MoneyField(_("amount"))
     # rules.md §8.2: a formal invoice number never appears twice, across all claims.
     invoice_number = models.CharField(_("invoice number"), max_length=40, unique=True)
     trip_plan = models.ForeignKey(
@@ -190,7 +189,7 @@ class TravelAdvance(models.Model):
         on_delete=models.PROTECT,
         related_name="advances",
     )
-    amount = _cost(_("amount"))
+    amount = MoneyField(_("amount"))
     paid_on = models.DateField(_("paid on"))
     settled_by_claim = models.ForeignKey(
         ExpenseClaim,

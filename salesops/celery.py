@@ -6,7 +6,6 @@ they are merged here into beat's schedule.
 
 import os
 import threading
-from importlib import import_module
 
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
@@ -23,16 +22,10 @@ app.autodiscover_tasks()
 
 
 def beat_schedule() -> dict:
-    from salesops.navigation import LOCAL_APPS
+    from salesops.navigation import app_modules
 
     schedule = {}
-    for app_name in LOCAL_APPS:
-        try:
-            module = import_module(f"{app_name}.schedules")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app_name}.schedules":
-                raise
-            continue
+    for _app, module in app_modules("schedules"):
         schedule.update(module.SCHEDULE)
     return schedule
 

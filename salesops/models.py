@@ -8,9 +8,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from salesops.money import MoneyField
 
 # The levels at which a request waits for a decision (rules.md §1.8): the region's manager
 # first, the sales director second (salesops.access.may_decide says who).
@@ -79,15 +80,6 @@ class AuditEntry(models.Model):
         return f"{self.action} {self.target_label}"
 
 
-def _money(default: str) -> models.DecimalField:
-    return models.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        default=Decimal(default),
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-
-
 class CompanySettings(models.Model):
     """The rules' numbers an admin may change (rules.md §0.5: every setting). One row."""
 
@@ -96,13 +88,13 @@ class CompanySettings(models.Model):
         _("blank area after days without visits"), default=60
     )
     # rules.md §4.1, §4.2, §3.9: classification and follow-up.
-    large_demand_threshold = _money("50000.00")
+    large_demand_threshold = MoneyField(default=Decimal("50000.00"))
     order_soon_days = models.PositiveIntegerField(_("order expected soon within days"), default=15)
     hot_follow_up_days = models.PositiveIntegerField(_("A/B follow-up every days"), default=2)
     keep_in_touch_days = models.PositiveIntegerField(_("C follow-up every days"), default=30)
-    small_customer_threshold = _money("10000.00")
+    small_customer_threshold = MoneyField(default=Decimal("10000.00"))
     # rules.md §5.4: trips above this estimated cost also need the sales director.
-    trip_director_threshold = _money("5000.00")
+    trip_director_threshold = MoneyField(default=Decimal("5000.00"))
     working_day_minutes = models.PositiveIntegerField(_("working day (minutes)"), default=480)
     average_visit_minutes = models.PositiveIntegerField(_("average visit (minutes)"), default=60)
     average_travel_minutes = models.PositiveIntegerField(_("average travel (minutes)"), default=40)
@@ -116,16 +108,16 @@ class CompanySettings(models.Model):
     # rules.md §6.3 / issue 4: a visit entered later than this is a late entry.
     late_visit_entry_days = models.PositiveIntegerField(_("late visit entry after days"), default=2)
     # rules.md §8.3–§8.6: expenses.
-    monthly_expense_cap = _money("5000.00")
+    monthly_expense_cap = MoneyField(default=Decimal("5000.00"))
     expense_due_day = models.PositiveIntegerField(
         _("expense claim due on day of next month"), default=5
     )
     expense_decision_working_days = models.PositiveIntegerField(
         _("expense decision target (working days)"), default=3
     )
-    travel_advance_default = _money("3000.00")
+    travel_advance_default = MoneyField(default=Decimal("3000.00"))
     # rules.md §7.7–§7.9: assessment flags.
-    first_to_target_bonus = _money("1000.00")
+    first_to_target_bonus = MoneyField(default=Decimal("1000.00"))
     probation_attainment_percent = models.PositiveIntegerField(
         _("probation below attainment % (2 months)"), default=80
     )

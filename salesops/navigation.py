@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 from django.http import HttpRequest
@@ -40,7 +41,8 @@ class Panel:
     order: int = 100
 
 
-def _optional_module(app: str, name: str):
+def optional_module(app: str, name: str) -> ModuleType | None:
+    """`<app>.<name>` if the app has that module, else None (an error inside it still raises)."""
     try:
         return import_module(f"{app}.{name}")
     except ModuleNotFoundError as error:
@@ -49,23 +51,23 @@ def _optional_module(app: str, name: str):
         return None
 
 
+def app_modules(name: str) -> list[tuple[str, ModuleType]]:
+    """Every app's `<app>.<name>` module that exists, lower apps first (LOCAL_APPS' order)."""
+    found = ((app, optional_module(app, name)) for app in LOCAL_APPS)
+    return [(app, module) for app, module in found if module is not None]
+
+
 @cache
 def nav_items() -> list[NavItem]:
-    items = []
-    for app in LOCAL_APPS:
-        module = _optional_module(app, "nav")
-        items.extend(getattr(module, "NAV_ITEMS", []))
+    items = [
+        item for _app, module in app_modules("nav") for item in getattr(module, "NAV_ITEMS", [])
+    ]
     return sorted(items, key=lambda item: item.order)
 
 
 @cache
 def _panel_providers() -> list[Callable[[HttpRequest], list[Panel]]]:
-    providers = []
-    for app in LOCAL_APPS:
-        module = _optional_module(app, "home")
-        if module is not None:
-            providers.append(module.home_panels)
-    return providers
+    return [module.home_panels for _app, module in app_modules("home")]
 
 
 def home_panels(request: HttpRequest) -> list[Panel]:
@@ -75,12 +77,8 @@ def home_panels(request: HttpRequest) -> list[Panel]:
 
 @cache
 def _page_panel_providers(page: str) -> list[Callable[..., list[Panel]]]:
-    providers = []
-    for app in LOCAL_APPS:
-        provider = getattr(_optional_module(app, "panels"), f"{page}_panels", None)
-        if provider is not None:
-            providers.append(provider)
-    return providers
+    found = (getattr(module, f"{page}_panels", None) for _app, module in app_modules("panels"))
+    return [provider for provider in found if provider is not None]
 
 
 def page_panels(page: str, request: HttpRequest, **objects: Any) -> list[Panel]:

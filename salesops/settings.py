@@ -77,8 +77,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_filters",
-    "django_tables2",
-    "import_export",
     "axes",
     "csp",
     "pgtrigger",
@@ -211,7 +209,6 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # Background work: a real broker when REDIS_URL is set, in-process tasks otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")

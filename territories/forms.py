@@ -1,24 +1,13 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salesops.forms import DateInput, NamedChoiceField
+from salesops.forms import BaseForm, DateInput, NamedChoiceField
 from territories import selectors
 
 
-class _Form(forms.Form):
-    submit_label = _("Save")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
-
-
-class AssignForm(_Form):
+class AssignForm(BaseForm):
     submit_label = _("Assign")
     salesperson = forms.ModelChoiceField(label=_("Salesperson"), queryset=None)
     started_on = forms.DateField(label=_("From"), initial=timezone.localdate, widget=DateInput())
@@ -28,7 +17,7 @@ class AssignForm(_Form):
         self.fields["salesperson"].queryset = selectors.sellers_in(region)
 
 
-class EndAssignmentForm(_Form):
+class EndAssignmentForm(BaseForm):
     submit_label = _("End assignment")
     ended_on = forms.DateField(
         label=_("Last day"),
@@ -37,7 +26,7 @@ class EndAssignmentForm(_Form):
     )
 
 
-class DrawForm(_Form):
+class DrawForm(BaseForm):
     submit_label = _("Draw")
     candidates = forms.ModelMultipleChoiceField(
         label=_("Candidates"), queryset=None, widget=forms.CheckboxSelectMultiple
@@ -55,7 +44,7 @@ class DrawForm(_Form):
         return list(candidates)
 
 
-class CrossTerritoryRequestForm(_Form):
+class CrossTerritoryRequestForm(BaseForm):
     submit_label = _("Send request")
     customer = NamedChoiceField(label=_("Customer"))
     reason = forms.CharField(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from salesops import access
-from salesops.forms import NAME_ID_SUFFIX, DateInput, DateTimeInput, NamedChoiceField
+from salesops.forms import NAME_ID_SUFFIX, DateInput, DateTimeInput, MoneyField, NamedChoiceField
 from territories.models import Territory
 from visits.models import Visit
 from visits.services import COMPETITOR_FIELDS, COST_FIELDS
@@ -56,10 +56,8 @@ def _customer_autocomplete(field: CustomerField, user) -> None:
     field.suggest(url=reverse("visits:customer_options"), list_id="customer-options")
 
 
-def _money(label) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, min_value=0, max_digits=12, decimal_places=2, required=False, initial=0
-    )
+def _money(label) -> MoneyField:
+    return MoneyField(label=label, required=False, initial=0)
 
 
 class TripPlanForm(forms.Form):
@@ -121,13 +119,7 @@ class VisitForm(forms.Form):
     )
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
     follow_up_on = forms.DateField(label=_("Follow-up date"), required=False, widget=DateInput())
-    updated_demand = forms.DecimalField(
-        label=_("Monthly demand (CNY)"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
-    )
+    updated_demand = MoneyField(label=_("Monthly demand (CNY)"), required=False)
     updated_expected_order_date = forms.DateField(
         label=_("Expected order date"), required=False, widget=DateInput()
     )

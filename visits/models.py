@@ -8,23 +8,17 @@ from decimal import Decimal
 
 import pghistory
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from salesops.fsm import RegionalRequestModel, TransitionLog
+from salesops.money import ZERO, MoneyField
 
 
-def _cost(verbose_name) -> models.DecimalField:
-    return models.DecimalField(
-        verbose_name,
-        max_digits=12,
-        decimal_places=2,
-        default=Decimal("0.00"),
-        validators=[MinValueValidator(Decimal("0"))],
-    )
+def _cost(verbose_name) -> MoneyField:
+    return MoneyField(verbose_name, default=ZERO)
 
 
 @pghistory.track()
@@ -236,13 +230,10 @@ class Visit(models.Model):
     result = models.TextField(_("result against the objective"), blank=True)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
-    updated_demand = models.DecimalField(
+    updated_demand = MoneyField(
         _("updated monthly demand (CNY)"),
-        max_digits=14,
-        decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
     )
     updated_expected_order_date = models.DateField(
         _("updated expected order date"), null=True, blank=True

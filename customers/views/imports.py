@@ -83,8 +83,8 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.import_batch_for(request.user, pk)
     if batch.status == ImportBatch.Status.PREVIEW:
         return redirect("customers:import_preview", pk=batch.pk)
-    done = _progress(batch)
-    context = {"batch": batch, "done": done, "percent": done * 100 // max(batch.total, 1)}
+    batch.done = _progress(batch)  # the task reports its progress through the result backend
+    context = {"batch": batch}
     template = (
         "customers/_partials/import_status.html" if request.htmx else "customers/import_status.html"
     )
@@ -95,7 +95,9 @@ def _progress(batch: ImportBatch) -> int:
     if batch.status == ImportBatch.Status.DONE:
         return batch.total
     if batch.status == ImportBatch.Status.RUNNING and batch.task_id:
+        # The lines are written in one transaction, so the row's own counter moves only at
+        # the end: the task reports its progress through the result backend meanwhile.
         info = AsyncResult(batch.task_id).info
         if isinstance(info, dict):
-            return int(info.get("done", 0))
-    return 0
+            return max(batch.done, int(info.get("done", 0)))
+    return batch.done

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sales.models import QuotaChannel
-from salesops.forms import MonthInput
+from salesops.forms import MoneyField, MonthInput
 from salesops.months import parse_month
 
 MONTH_WIDGET = MonthInput()
@@ -33,28 +33,34 @@ class ScoringRunForm(forms.Form):
 
 
 class QuotaGridForm(forms.Form):
-    """One decimal field per open cell of the grid (names `q-<person>-<YYYY-MM>-<channel>`)."""
+    """One amount per cell of the grid (names `q-<person>-<YYYY-MM>-<channel>`). A cell of a
+    closed month is refused with a message next to it, never dropped without a word."""
 
-    def __init__(self, *args, cell_names: list[str], **kwargs):
+    def __init__(self, *args, cell_names: list[str], closed_names: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        for name in cell_names:
-            self.fields[name] = forms.DecimalField(
-                required=False, min_value=Decimal("0"), max_digits=14, decimal_places=2
-            )
+        self.closed_names = list(closed_names)
+        for name in [*cell_names, *self.closed_names]:
+            self.fields[name] = MoneyField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.closed_names:
+            if cleaned.get(name) is not None:
+                self.add_error(name, _("This month is closed; its quotas no longer change."))
+        return cleaned
 
     def cells(self) -> dict[str, Decimal]:
-        return {name: value for name, value in self.cleaned_data.items() if value is not None}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value is not None and name not in self.closed_names
+        }
 
 
 class SpreadForm(forms.Form):
     salesperson = forms.ModelChoiceField(label=_("Salesperson"), queryset=None)
     channel = forms.ChoiceField(label=_("Channel"), choices=QuotaChannel.choices)
-    total = forms.DecimalField(
-        label=_("Total for the open months"),
-        min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=2,
-    )
+    total = MoneyField(label=_("Total for the open months"))
 
     def __init__(self, *args, sellers, **kwargs):
         super().__init__(*args, **kwargs)

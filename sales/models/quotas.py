@@ -1,13 +1,12 @@
 """Monthly quotas (rules.md §7.3): per salesperson × month × channel, dealers' monthly targets and
 region totals. A month is stored as its first day in the company's time zone."""
 
-from decimal import Decimal
-
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from salesops.money import MoneyField
 
 
 class QuotaChannel(models.TextChoices):
@@ -18,10 +17,8 @@ class QuotaChannel(models.TextChoices):
     DEALER = "dealer", _("Dealers")
 
 
-def _amount() -> models.DecimalField:
-    return models.DecimalField(
-        _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
-    )
+def _amount() -> MoneyField:
+    return MoneyField(_("amount"))
 
 
 class Quota(models.Model):

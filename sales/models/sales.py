@@ -6,10 +6,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Channel
+from salesops.jobs import Job
+from salesops.money import MoneyField
 
 
-class SalesImport(models.Model):
-    """One uploaded file: who, when, and what it changed (a re-import changes nothing)."""
+class SalesImport(Job):
+    """One uploaded file: who, when, and what it changed (a re-import changes nothing). A job
+    the user waits on: `done` of `total` lines checked and written."""
 
     file_name = models.CharField(_("file"), max_length=200)
     checksum = models.CharField(_("checksum"), max_length=64, db_index=True)
@@ -62,8 +65,8 @@ class Sale(models.Model):
         related_name="+",
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
-    gross_profit = models.DecimalField(_("gross profit"), max_digits=14, decimal_places=2)
+    amount = MoneyField(_("amount"), signed=True)
+    gross_profit = MoneyField(_("gross profit"), signed=True)
     sales_import = models.ForeignKey(
         SalesImport,
         verbose_name=_("import"),

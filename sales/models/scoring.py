@@ -5,9 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-def _money(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+from salesops.jobs import Job
+from salesops.money import MoneyField
 
 
 def _percent(verbose_name) -> models.DecimalField:
@@ -29,14 +28,14 @@ class Attainment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    quota = _money(_("quota"))
-    carried_over = _money(_("carried over"))
-    target = _money(_("target"))
-    sales = _money(_("sales"))
-    gross_profit = _money(_("gross profit"))
+    quota = MoneyField(signed=True, verbose_name=_("quota"))
+    carried_over = MoneyField(signed=True, verbose_name=_("carried over"))
+    target = MoneyField(signed=True, verbose_name=_("target"))
+    sales = MoneyField(signed=True, verbose_name=_("sales"))
+    gross_profit = MoneyField(signed=True, verbose_name=_("gross profit"))
     attainment = _percent(_("attainment %"))
-    cumulative_quota = _money(_("cumulative quota"))
-    cumulative_sales = _money(_("cumulative sales"))
+    cumulative_quota = MoneyField(signed=True, verbose_name=_("cumulative quota"))
+    cumulative_sales = MoneyField(signed=True, verbose_name=_("cumulative sales"))
     cumulative_attainment = _percent(_("cumulative attainment %"))
     region_rank = models.PositiveIntegerField(_("rank in region"), null=True)
     company_rank = models.PositiveIntegerField(_("rank in company"), null=True)
@@ -44,7 +43,7 @@ class Attainment(models.Model):
     bonus_flag = models.BooleanField(_("first-to-target bonus"), default=False)
     probation_flag = models.BooleanField(_("extend probation"), default=False)
     dismissal_flag = models.BooleanField(_("dismissal review"), default=False)
-    travel_cost = _money(_("travel cost"))
+    travel_cost = MoneyField(signed=True, verbose_name=_("travel cost"))
     travel_efficiency = models.DecimalField(
         _("travel cost ÷ gross profit"), max_digits=10, decimal_places=4, null=True
     )
@@ -64,14 +63,9 @@ class Attainment(models.Model):
         return f"{self.salesperson} {self.month:%Y-%m}"
 
 
-class ScoringRun(models.Model):
-    """An on-demand run the page polls for progress (start task → poll → message)."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+class ScoringRun(Job):
+    """An on-demand run the page polls for progress (start task → poll → message): `done` of
+    `total` half-years scored."""
 
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -82,13 +76,7 @@ class ScoringRun(models.Model):
     )
     first_month = models.DateField(_("from month"))
     last_month = models.DateField(_("to month"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    months_done = models.PositiveIntegerField(default=0)
-    months_total = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True)
 
     class Meta:
         db_table = "reports_scoringrun"
@@ -98,12 +86,6 @@ class ScoringRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_month:%Y-%m}–{self.last_month:%Y-%m} {self.status}"
-
-    @property
-    def percent(self) -> int:
-        if not self.months_total:
-            return 0
-        return round(100 * self.months_done / self.months_total)
 
 
 class SalesRollup(models.Model):
@@ -127,8 +109,8 @@ class SalesRollup(models.Model):
         related_name="+",
     )
     channel = models.CharField(_("channel"), max_length=20)
-    amount = _money(_("sales"))
-    gross_profit = _money(_("gross profit"))
+    amount = MoneyField(signed=True, verbose_name=_("sales"))
+    gross_profit = MoneyField(signed=True, verbose_name=_("gross profit"))
     lines = models.PositiveIntegerField(_("order lines"))
 
     class Meta:

@@ -25,13 +25,18 @@ def sales_in_month(user: User, month: date | None) -> QuerySet[Sale]:
     return queryset.order_by("-sold_at", "-id")
 
 
-def recent_imports(user: User) -> QuerySet[SalesImport]:
+def imports_for(user: User) -> QuerySet[SalesImport]:
+    """Head office sees every sales import, anyone else the imports they made."""
     if not access.is_active_user(user):
         return SalesImport.objects.none()
     queryset = SalesImport.objects.select_related("imported_by")
     if access.sees_all_regions(user):
-        return queryset[:10]
-    return queryset.filter(imported_by=user)[:10]
+        return queryset
+    return queryset.filter(imported_by=user)
+
+
+def recent_imports(user: User) -> QuerySet[SalesImport]:
+    return imports_for(user)[:10]
 
 
 def importable_territories(user: User) -> QuerySet[Territory]:

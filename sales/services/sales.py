@@ -102,6 +102,11 @@ def import_sales(*, rows: list[dict], by: User, file_name: str, checksum: str = 
         created=result.created,
         updated=result.updated,
         unchanged=result.unchanged,
+        # Checked and written inside this request: the job is done when the page answers.
+        status=SalesImport.Status.DONE,
+        done=len(sales),
+        total=len(sales),
+        finished_at=timezone.now(),
     )
     _write(changed, result.sales_import)
     _refresh_rollup(changed, existing)

@@ -26,7 +26,7 @@ def start_scoring_run(*, by: User, first_month: date, last_month: date) -> Scori
         raise DomainError(_("The last month comes before the first."), field="last_month")
     periods = scoring.periods_touching(first_month, last_month)
     run = ScoringRun.objects.create(
-        started_by=by, first_month=first_month, last_month=last_month, months_total=len(periods)
+        started_by=by, first_month=first_month, last_month=last_month, total=len(periods)
     )
     audit.record(
         "reports.scoring.started",
@@ -63,7 +63,7 @@ def score_months(*, first_month: date, last_month: date, run_id: int | None = No
     try:
         for period in scoring.periods_touching(first_month, last_month):
             written += scoring.score_period(period)
-            runs.update(months_done=F("months_done") + 1)
+            runs.update(done=F("done") + 1)
     except Exception:
         runs.update(status=ScoringRun.Status.FAILED, finished_at=timezone.now())
         raise

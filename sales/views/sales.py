@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -60,13 +61,25 @@ def sale_import(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, error)
         else:
             messages.success(request, _imported_message(result))
-            return redirect("sales:list")
+            return redirect(f"{reverse('sales:import')}?job={result.sales_import.pk}")
+    job = _import_job(request)
+    if job is not None and request.htmx:
+        return render(request, "sales/_partials/import_job.html", {"job": job})
     context = {
         "form": form,
         "line_errors": line_errors,
         "imports": selectors.recent_imports(request.user),
+        "job": job,
     }
     return render(request, "sales/sale_import.html", context)
+
+
+def _import_job(request: HttpRequest):
+    """The import named by `?job=`, as the job the page shows (and polls while it runs)."""
+    pk = request.GET.get("job", "")
+    if request.method != "GET" or not pk.isdigit():
+        return None
+    return selectors.imports_for(request.user).filter(pk=int(pk)).first()
 
 
 @login_required

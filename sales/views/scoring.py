@@ -95,6 +95,8 @@ def _grid_context(request, region_code, period) -> dict:
         "total_cells": total_cells,
         "open_months": open_months,
         "open_cells": [cell["name"] for cell in cells if cell["month"] in open_months],
+        "closed_cells": [cell["name"] for cell in cells if cell["month"] not in open_months],
+        "all_cells": cells,
         "can_edit": quota_services.can_set_quotas(request.user, grid.region),
         "period": period,
         "regions": regions_for(request.user),
@@ -127,17 +129,31 @@ def _save_grid(request, context, form, spread) -> bool:
 def quota_grid(request: HttpRequest, region_code: str) -> HttpResponse:
     if not selectors.sees_team(request.user):
         raise PermissionDenied
-    context = _grid_context(request, region_code, _period(request))
+    period = half_year_of(parse_month(request.GET.get("period"), current_month()))
+    context = _grid_context(request, region_code, period)
     if request.method == "POST" and not context["can_edit"]:
         raise PermissionDenied
     data = request.POST
-    form = QuotaGridForm(data if "save" in data else None, cell_names=context["open_cells"])
+    form = QuotaGridForm(
+        data if "save" in data else None,
+        cell_names=context["open_cells"],
+        closed_names=context["closed_cells"],
+    )
     sellers = sellers_in(context["grid"].region)
     spread = SpreadForm(data if "spread" in data else None, sellers=sellers)
     if _save_grid(request, context, form, spread):
         return redirect(request.get_full_path())
+    if form.is_bound:
+        _show_refusals(context, form)
     context |= {"form": form, "spread": spread}
     return render(request, "sales/quota_grid.html", context)
+
+
+def _show_refusals(context, form) -> None:
+    """Keep what was typed in each cell and put the reason a cell was refused next to it."""
+    for cell in context["all_cells"]:
+        cell["typed"] = form.data.get(cell["name"])
+        cell["errors"] = form.errors.get(cell["name"], [])
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from sales.models import Attainment, Quota, Sale, ScoringRun
 from sales.scoring import score_period
-from salesops.months import current_month, half_year_of
+from salesops.months import add_months, current_month, half_year_of
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import local, make_sale, set_quota
 
@@ -190,3 +190,62 @@ def test_attainment_pages_open_on_the_newest_scored_months(personas, login):
 
     assert "450,000.00" in mine.content.decode()  # the 2025 half-year, not an empty current one
     assert "李明" in team.content.decode() and "张伟" in team.content.decode()
+
+
+def test_the_quota_grid_opens_on_the_current_half_year_even_after_older_scores(personas, login):
+    set_quota(personas.manager, JULY, "375000")  # the manager's own scores end in July 2025
+    _scored(personas)
+    assert Attainment.objects.filter(salesperson=personas.manager, month=JULY).exists()
+
+    response = login(personas.manager).get(reverse("sales:quota_grid", args=["east-china"]))
+
+    assert response.context["period"] == half_year_of(current_month())
+    assert current_month() in response.context["open_months"]
+
+
+def test_dealers_are_listed_under_their_own_heading(personas, login):
+    CustomerFactory(name="宁波恒力胶粘经销部", territory=personas.ningbo, channel="dealer")
+
+    page = login(personas.director).get(reverse("sales:quota_grid", args=["east-china"]))
+
+    html = page.content.decode()
+    dealers = html.index('id="dealer-targets"')
+    assert html.index(">Dealer<", dealers) < html.index("宁波恒力胶粘经销部", dealers)
+    assert html.index("宁波恒力胶粘经销部") > dealers
+
+
+def test_a_refused_cell_says_why_next_to_it_and_nothing_is_saved(personas, login):
+    month = current_month()
+    good = f"q-{personas.salesperson.pk}-{month:%Y-%m}-terminal"
+    bad = f"q-{personas.colleague.pk}-{month:%Y-%m}-terminal"
+    url = reverse("sales:quota_grid", args=["east-china"])
+
+    response = login(personas.director).post(url, {"save": "1", good: "375,000", bad: "lots"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="{bad}-refused"' in html
+    assert "Enter an amount such as 375,000.00 or 375000." in html
+    assert 'value="lots"' in html and 'value="375,000"' in html
+    assert not Quota.objects.exists()
+
+
+def test_a_cell_of_a_closed_month_is_refused_with_a_message(personas, login):
+    closed = add_months(half_year_of(current_month()), -1)
+    name = f"q-{personas.salesperson.pk}-{closed:%Y-%m}-terminal"
+    url = reverse("sales:quota_grid", args=["east-china"]) + f"?period={closed:%Y-%m}"
+
+    response = login(personas.director).post(url, {"save": "1", name: "1000"})
+
+    assert "This month is closed" in response.content.decode()
+    assert not Quota.objects.exists()
+
+
+def test_the_grid_accepts_grouped_and_full_width_amounts(personas, login):
+    month = current_month()
+    field = f"q-{personas.salesperson.pk}-{month:%Y-%m}-terminal"
+    url = reverse("sales:quota_grid", args=["east-china"])
+
+    login(personas.director).post(url, {"save": "1", field: "３７５，０００"})
+
+    assert Quota.objects.get(salesperson=personas.salesperson, month=month).amount == 375000

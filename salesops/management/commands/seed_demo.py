@@ -1,8 +1,6 @@
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
 
-from salesops.navigation import LOCAL_APPS
+from salesops.navigation import app_modules
 from territories.demo import DEMO_PASSWORD, PEOPLE
 
 
@@ -10,13 +8,7 @@ class Command(BaseCommand):
     help = "Build (or complete) the demo organisation. Safe to run again."
 
     def handle(self, *args, **options):
-        for app in LOCAL_APPS:
-            try:
-                demo = import_module(f"{app}.demo")
-            except ModuleNotFoundError as error:
-                if error.name != f"{app}.demo":
-                    raise
-                continue
+        for app, demo in app_modules("demo"):
             self.stdout.write(f"{app}:")
             demo.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo ready. Log in at http://127.0.0.1:8000/ as:"))
