@@ -1,17 +1,31 @@
+"""Menu entries for trip plans and visits (rules.md §5, §6), and the plans' approval queue."""
+
 from django.utils.translation import gettext_lazy as _
 
 from salesops.navigation import NavItem
+from visits import selectors
 
 SELLERS = frozenset({"salesperson", "manager", "admin"})
 
+
+def _sells(user) -> bool:
+    return user.sells
+
+
+def _plans_waiting(user) -> int:
+    return selectors.approval_queue(user).count()
+
+
 NAV_ITEMS = [
-    NavItem(_("Trip plans"), "visits:plans", roles=SELLERS, order=30),
-    NavItem(_("Log a visit"), "visits:visit_new", roles=SELLERS, order=31),
-    NavItem(_("Visit log"), "visits:log", order=32),
+    NavItem(_("Trip plans"), "visits:plans", roles=SELLERS, order=30, group="field"),
+    NavItem(_("Log a visit"), "visits:visit_new", allowed=_sells, order=31, group="field"),
+    NavItem(_("Visit log"), "visits:log", order=32, group="field"),
     NavItem(
-        _("Approvals"),
+        _("Trip plans to approve"),
         "visits:approvals",
-        roles=frozenset({"manager", "director", "admin"}),
-        order=33,
+        allowed=selectors.sees_approval_queue,
+        count=_plans_waiting,
+        order=60,
+        group="approvals",
     ),
 ]

@@ -54,6 +54,13 @@ def my_trip_plans(user: User) -> QuerySet[TripPlan]:
     )
 
 
+def sees_approval_queue(user: User) -> bool:
+    """Who may open the trip plans' approval queue: the regions' deciders (rules.md §1.8)."""
+    return access.is_active_user(user) and (
+        user.role in (Role.MANAGER, Role.DIRECTOR) or user.is_admin
+    )
+
+
 def approval_queue(user: User) -> QuerySet[TripPlan]:
     """Plans waiting for this user's decision, in one query (the same rule as
     services.may_decide: the regional manager first, the director second and for a manager's

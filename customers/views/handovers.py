@@ -11,11 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from customers import exporting, selectors, services
 from customers.forms import HandoverForm
+from customers.nav import HANDOVER_READERS
 from salesops import access
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
-
-HANDOVER_READERS = {"manager", "director", "head_office", "admin"}
 
 
 @login_required
