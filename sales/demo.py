@@ -21,8 +21,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from customers import classification
 from customers.demo import demo_customer
-from customers.models import Channel
+from customers.models import Channel, Customer
 from sales.models import Quota, QuotaChannel, Sale
 from sales.services.quotas import save_quota_grid
 from sales.services.sales import import_sales
@@ -226,6 +227,8 @@ def seed(out) -> None:
             rows += _dealer_rows(username, named[username], months)
         result = import_sales(rows=rows, by=people["sun.lihua"], file_name="demo-order-export.csv")
     written = score_months(first_month=months[0], last_month=months[-1])
+    # The nightly jobs, run now: sales changed the customers' demand (rules.md §4.4, §4.5).
+    classification.reclassify(Customer.objects.all())
     out.write(
         f"  quotas {months[0]:%Y-%m}–{months[-1]:%Y-%m} ({cells} cells, {Quota.objects.count()}"
         f" quotas); {result.created} sale lines; {written} attainment rows"
