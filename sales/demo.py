@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers import classification
-from customers.demo import demo_customer
+from customers.demo import classification_batched, demo_customer
 from customers.models import Channel, Customer
 from sales.models import Quota, QuotaChannel, Sale
 from sales.services.quotas import save_quota_grid
@@ -214,7 +214,7 @@ def seed(out) -> None:
         out.write("  sales already there")
         return
     months = demo_months()
-    with transaction.atomic():
+    with transaction.atomic(), classification_batched():
         named = _customers(people)
         cells = _quota_grids(people, people["zhao.lixin"], named, months)
         rng = random.Random(20260701)  # noqa: S311 - a fixed demo spread, not security

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from customers.demo import classification_batched
 from customers.models import Customer
 from salesops.models import User
 from territories.demo import acting_at, demo_day_at, demo_months
@@ -193,17 +194,18 @@ def seed(out) -> None:
     if TripPlan.objects.filter(salesperson__in=people.values()).exists():
         out.write("  trip plans already there")
         return
-    for username, manager_name in SELLERS.items():
-        person, manager = people[username], people[manager_name]
-        customers = book_of(person)
-        _monthly_trips(person, manager, customers)
-        if username in PLANS_IN_EVERY_STATE:
-            _plans_in_every_state(person, manager, customers)
-        _recent_visits(person, customers)
-    for manager_name in MANAGERS:
-        manager = people[manager_name]
-        _managers_own_plan(manager)
-        _recent_visits(manager, book_of(manager))
+    with classification_batched():  # every visit re-classifies its customer (rules.md §6.7)
+        for username, manager_name in SELLERS.items():
+            person, manager = people[username], people[manager_name]
+            customers = book_of(person)
+            _monthly_trips(person, manager, customers)
+            if username in PLANS_IN_EVERY_STATE:
+                _plans_in_every_state(person, manager, customers)
+            _recent_visits(person, customers)
+        for manager_name in MANAGERS:
+            manager = people[manager_name]
+            _managers_own_plan(manager)
+            _recent_visits(manager, book_of(manager))
     waiting_manager = TripPlan.objects.filter(status=TripPlan.Status.SUBMITTED).count()
     waiting_director = TripPlan.objects.filter(status=TripPlan.Status.MANAGER_APPROVED).count()
     out.write(
