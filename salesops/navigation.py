@@ -14,7 +14,9 @@ from functools import cache
 from importlib import import_module
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -43,8 +45,9 @@ class NavItem:
     # The view's own access predicate (user -> bool): an entry shows only where its page opens,
     # so nobody is offered a page that answers 403.
     allowed: Callable[[Any], bool] | None = None
-    # For an approval queue: how many requests wait for this user (user -> int).
-    count: Callable[[Any], int] | None = None
+    # For an approval queue: the requests that wait for this user (user -> QuerySet); the menu
+    # counts every visible queue in one query.
+    count: Callable[[Any], QuerySet] | None = None
 
     def visible_to(self, user) -> bool:
         if not getattr(user, "role", "") and not getattr(user, "is_superuser", False):
@@ -124,19 +127,20 @@ def menu_for(user, current: str = "") -> list[dict[str, Any]]:
     """
     if not (user.is_authenticated and user.is_active):
         return []
+    visible = [item for item in nav_items() if item.visible_to(user)]
+    queues = {f"q{index}": item.count(user) for index, item in enumerate(visible) if item.count}
+    counts = _counts(user, queues)
     groups: dict[str, list[dict[str, Any]]] = {key: [] for key in NAV_GROUPS}
-    for item in nav_items():
-        if item.group in groups and item.visible_to(user):
-            count = item.count(user) if item.count is not None else None
-            groups[item.group].append(
-                {
-                    "label": item.label,
-                    "url": reverse(item.url_name),
-                    "url_name": item.url_name,
-                    "count": count,
-                    "active": item.url_name == current,
-                }
-            )
+    for index, item in enumerate(visible):
+        groups[item.group].append(
+            {
+                "label": item.label,
+                "url": reverse(item.url_name),
+                "url_name": item.url_name,
+                "count": counts.get(f"q{index}"),
+                "active": item.url_name == current,
+            }
+        )
     return [
         {
             "key": key,
@@ -148,6 +152,25 @@ def menu_for(user, current: str = "") -> list[dict[str, Any]]:
         for key, entries in groups.items()
         if entries
     ]
+
+
+def _counts(user, queues: dict[str, QuerySet]) -> dict[str, int]:
+    """How many rows each queue holds, in one query (a page's menu costs one query at most)."""
+    if not queues:
+        return {}
+    subqueries = {
+        key: Subquery(
+            queue.model.objects.filter(pk__in=queue.order_by().values("pk"))
+            .order_by()
+            .annotate(rows=Func(F("pk"), function="COUNT"))
+            .values("rows"),
+            output_field=IntegerField(),
+        )
+        for key, queue in queues.items()
+    }
+    values = get_user_model().objects.filter(pk=user.pk).annotate(**subqueries).values(*subqueries)
+    row = values.first() or {}
+    return {key: row.get(key) or 0 for key in queues}
 
 
 def menu_entries(user) -> list[dict[str, Any]]:

@@ -8,10 +8,6 @@ from territories import selectors
 DECIDERS = frozenset({"manager", "director", "admin"})
 
 
-def _requests_waiting(user) -> int:
-    return selectors.pending_decisions_for(user).count()
-
-
 NAV_ITEMS = [
     NavItem(_("Territories"), "territories:regions", order=10, group="territories"),
     # A salesperson files and follows their requests here; the deciders find the same page
@@ -27,7 +23,7 @@ NAV_ITEMS = [
         _("Cross-territory requests"),
         "territories:requests",
         roles=DECIDERS,
-        count=_requests_waiting,
+        count=selectors.pending_decisions_for,
         order=62,
         group="approvals",
     ),

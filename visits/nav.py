@@ -12,10 +12,6 @@ def _sells(user) -> bool:
     return user.sells
 
 
-def _plans_waiting(user) -> int:
-    return selectors.approval_queue(user).count()
-
-
 NAV_ITEMS = [
     NavItem(_("Trip plans"), "visits:plans", roles=SELLERS, order=30, group="field"),
     NavItem(_("Log a visit"), "visits:visit_new", allowed=_sells, order=31, group="field"),
@@ -24,7 +20,7 @@ NAV_ITEMS = [
         _("Trip plans to approve"),
         "visits:approvals",
         allowed=selectors.sees_approval_queue,
-        count=_plans_waiting,
+        count=selectors.approval_queue,
         order=60,
         group="approvals",
     ),
