@@ -1,23 +1,39 @@
-"""Demo book of business: a few hundred East China prospects and customers whose demand
-estimates and order dates produce all four classes (rules.md §4.2), with contacts, follow-ups that
-are due and overdue, dealers with credit tiers and the competitors seen.
+"""Demo book of business in both regions: prospects and customers whose demand estimates and
+order dates produce all four classes (rules.md §4.2), with contacts, follow-ups due today and
+overdue, dealers with credit tiers, the competitors seen and cross-territory requests (§2.5).
 
-Idempotent: once East China has customers, it adds nothing.
+Every customer is created through `customers.services` like a user's (normalised name,
+duplicate keys, audit, classification). `demo_customer` is how the other apps' demos add the
+customers they name. Idempotent: once the demo sellers have customers, it adds nothing.
 """
 
 import random
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
 
 from customers import classification, services
 from customers.models import Channel, CreditTier, Customer, Source
-from territories.demo import PEOPLE
-from territories.models import Region, Territory
+from salesops.models import User
+from territories import services as territory_services
+from territories.demo import PEOPLE, demo_day_at
+from territories.models import CrossTerritoryRequest, Territory
 
-PER_SALESPERSON = 70
+# seller → how many prospects and customers of their own
+BOOK_SIZES = {
+    "li.ming": 60,
+    "zhang.wei": 60,
+    "liu.yang": 60,
+    "chen.jing": 60,
+    "wang.jianguo": 20,
+    "lin.xiaoyan": 60,
+    "huang.zhiqiang": 20,
+}
+
 BRANDS = [
     "永固",
     "新华达",
@@ -64,10 +80,39 @@ CHANNELS = [
 
 
 def _cities(username: str) -> list[Territory]:
-    provinces = next(held for name, _n, _r, _regions, held in PEOPLE if name == username)
-    if provinces == [None]:  # the manager holds the office city
-        return [Region.objects.get(code="east-china").office_city]
-    return list(Territory.objects.filter(parent__code__in=provinces, level=Territory.Level.CITY))
+    """The cities a seller works: the cities held, or those of the provinces held."""
+    codes = next(held for name, _n, _r, _regions, held in PEOPLE if name == username)
+    person = User.objects.get(username=username)
+    held = [a.territory for a in person.assignments.active().select_related("territory")]
+    cities = [t for t in held if t.level == Territory.Level.CITY]
+    provinces = [t for t in held if t.level == Territory.Level.PROVINCE]
+    cities += list(Territory.objects.filter(parent__in=provinces, level=Territory.Level.CITY))
+    if not cities:
+        raise ValueError(f"{username} holds no city ({codes})")
+    return sorted(cities, key=lambda city: city.code)
+
+
+@contextmanager
+def classification_batched():
+    """Demo only: the re-classification each service call queues for one customer is gathered
+    and run once, set-based, when the block ends — the same function as the queued task and the
+    nightly job (rules.md §4.5), without a few hundred one-customer runs."""
+    changed: set[int] = set()
+    with mock.patch.object(
+        services.book, "_queue_reclassification", side_effect=lambda c: changed.add(c.pk)
+    ):
+        yield
+    classification.reclassify(Customer.objects.filter(pk__in=changed))
+
+
+def demo_customer(*, by: User, name: str, channel: str, territory: Territory, **values) -> Customer:
+    """The customer of that name, created through the service the first time."""
+    customer = Customer.objects.filter(name=name).first()
+    if customer is None:
+        customer = services.create_customer(
+            by=by, name=name, channel=channel, territory=territory, allow_duplicate=True, **values
+        )
+    return customer
 
 
 def _demand(rng: random.Random) -> Decimal | None:
@@ -97,6 +142,8 @@ def _prospect(rng: random.Random, index: int, city: Territory, today) -> dict:
         "territory": city,
         "address": f"{city.name_zh}工业园区{rng.randrange(1, 300)}号",
         "phone": f"0{rng.randrange(200, 999)}-{rng.randrange(60000000, 89999999)}",
+        "latitude": city.latitude,
+        "longitude": city.longitude,
         "estimated_monthly_demand": _demand(rng),
         "expected_order_date": _order_date(rng, today),
         "current_supplier": rng.choice(["", *COMPETITORS]),
@@ -112,48 +159,105 @@ def _prospect(rng: random.Random, index: int, city: Territory, today) -> dict:
     }
 
 
-def _last_contact(rng: random.Random, now):
+# The first customers of every book are set so that each seller's queue shows something:
+# an A whose follow-up falls due today, a B overdue since last week, a C and a D.
+FIXED_FIRST = [
+    (Decimal("80000"), 5, 2),  # large, order in 5 days, contacted 2 days ago: A, due today
+    (Decimal("20000"), 9, 6),  # small, order in 9 days, contacted 6 days ago: B, overdue
+    (Decimal("120000"), None, 10),  # large, no order date: C, due in 20 days
+    (Decimal("8000"), None, 3),  # small, no order date: D, no follow-up
+]
+
+
+def _last_contact_days(rng: random.Random) -> int | None:
     if rng.random() < 0.15:
         return None
-    return now - timedelta(days=rng.randrange(0, 45), hours=rng.randrange(0, 9))
+    return rng.randrange(0, 45)
+
+
+def _book(person: User, size: int, rng: random.Random, start_index: int) -> int:
+    today = timezone.localdate()
+    cities = _cities(person.username)
+    for number in range(size):
+        index = start_index + number
+        values = _prospect(rng, index, cities[number % len(cities)], today)
+        days_ago = _last_contact_days(rng)
+        if number < len(FIXED_FIRST):
+            demand, order_in, days_ago = FIXED_FIRST[number]
+            values["estimated_monthly_demand"] = demand
+            values["expected_order_date"] = (
+                today + timedelta(days=order_in) if order_in is not None else None
+            )
+            if values["channel"] == Channel.DEALER:
+                values["channel"], values["credit_tier"] = Channel.TERMINAL_MEDIUM, ""
+        customer = services.create_customer(by=person, allow_duplicate=True, **values)
+        if days_ago is not None:
+            contacted_at = demo_day_at(today - timedelta(days=days_ago), 10 + number % 7)
+            services.record_contact(customer=customer, contacted_at=contacted_at, by=person)
+        if rng.random() < 0.2:
+            services.record_competitor_observation(
+                competitor_name=rng.choice(COMPETITORS),
+                territory=customer.territory,
+                customer=customer,
+                observed_on=today - timedelta(days=rng.randrange(0, 60)),
+                by=person,
+                price=f"{rng.randrange(18, 45)}元/kg",
+                payment_terms=rng.choice(["现款", "月结30天", "月结60天"]),
+                strengths=rng.choice(["品牌知名", "价格低", "交货快"]),
+                weaknesses=rng.choice(["服务慢", "价格高", "质量不稳定"]),
+            )
+    return size
+
+
+# requester → owner of the customer asked for, and whether the manager already said yes
+CROSS_REQUESTS = [
+    ("zhang.wei", "li.ming", "客户在南京设有分厂，由我就近服务", "pending"),
+    ("liu.yang", "chen.jing", "客户采购部迁至济南，已约好下周拜访", "approved"),
+    ("lin.xiaoyan", "huang.zhiqiang", "客户东莞工厂的采购由我对接", "pending"),
+]
+
+
+def _cross_territory_requests(people: dict[str, User]) -> int:
+    made = 0
+    for requester, owner, reason, decision in CROSS_REQUESTS:
+        customer = Customer.objects.filter(owner=people[owner]).order_by("pk")[len(FIXED_FIRST)]
+        request = territory_services.request_cross_territory(
+            customer=customer, by=people[requester], reason=reason
+        )
+        if decision != "pending":
+            manager = next(
+                p
+                for p in people.values()
+                if p.role == "manager"
+                and p.regions.filter(pk=customer.territory.region_id).exists()
+            )
+            territory_services.decide_cross_territory(
+                request=request, by=manager, approve=True, comment="同意，注意与原负责人沟通"
+            )
+        made += 1
+    return made
 
 
 @transaction.atomic
 def seed(out) -> None:
-    from salesops.models import User
-
-    if Customer.objects.filter(territory__region__code="east-china").exists():
+    people = {user.username: user for user in User.objects.filter(username__in=BOOK_SIZES)}
+    if Customer.objects.filter(owner__in=people.values()).exists():
         out.write("  customers already there")
         return
     rng = random.Random(20260315)  # noqa: S311 - demo data, reproducible
-    now, today = timezone.now(), timezone.localdate()
-    sellers = ["li.ming", "zhang.wei", "liu.yang", "chen.jing", "wang.jianguo"]
     index = 0
-    for username in sellers:
-        person = User.objects.get(username=username)
-        cities = _cities(username)
-        for _ in range(PER_SALESPERSON if username != "wang.jianguo" else 20):
-            index += 1
-            values = _prospect(rng, index, rng.choice(cities), today)
-            customer = services.create_customer(by=person, allow_duplicate=True, **values)
-            last_contact = _last_contact(rng, now)
-            if last_contact is not None:
-                services.record_contact(customer=customer, contacted_at=last_contact, by=person)
-            if rng.random() < 0.2:
-                services.record_competitor_observation(
-                    competitor_name=rng.choice(COMPETITORS),
-                    territory=customer.territory,
-                    customer=customer,
-                    observed_on=today - timedelta(days=rng.randrange(0, 60)),
-                    by=person,
-                    price=f"{rng.randrange(18, 45)}元/kg",
-                    payment_terms=rng.choice(["现款", "月结30天", "月结60天"]),
-                    strengths=rng.choice(["品牌知名", "价格低", "交货快"]),
-                    weaknesses=rng.choice(["服务慢", "价格高", "质量不稳定"]),
-                )
-    changed = classification.reclassify(Customer.objects.all())
-    counts = services_class_counts()
-    out.write(f"  {index} prospects and customers, {changed} classified: {counts}")
+    with classification_batched():
+        for username, size in BOOK_SIZES.items():
+            index += _book(people[username], size, rng, index + 1)
+    requests = _cross_territory_requests(people)
+    changed = Customer.objects.exclude(customer_class="").count()
+    pending = CrossTerritoryRequest.objects.filter(
+        status=CrossTerritoryRequest.Status.PENDING
+    ).count()
+    out.write(
+        f"  {index} prospects and customers in both regions, {changed} classified:"
+        f" {services_class_counts()}; {requests} cross-territory requests ({pending} pending)"
+    )
 
 
 def services_class_counts() -> dict[str, int]:

@@ -1,153 +1,128 @@
-"""Demo expense claims for East China over the sales demo's half-year (rules.md §8.1).
+"""Demo expense claims and advances over the demo's months, in both regions (rules.md §8).
 
-For the same months as the sales demo: one late claim, one above the cap (signed by the
-director), one advance settled by refund and one by top-up, and one claim waiting in the
-manager's queue. The months are scored again afterwards, so attainment shows travel cost.
+Replayed through the services on the days people acted: every past month each seller files a
+claim for the month's trip (lodging, transport, phone, entertainment), submits it by the 5th
+(陈静 once too late), and their manager signs within a day; one claim above the cap is signed
+by the director too (rules.md §8.5); two advances are settled by the next approved claim, one
+by a refund and one by a top-up (rules.md §8.6). Last month's claims of 李明 and 林晓燕 wait
+for their managers, 张伟's (above the cap) for the director; 李明 holds an open advance for
+next week's trip and this month's claim is being filled in. The months are scored again, so
+attainment shows travel cost.
 
-Idempotent: everything is keyed by what it is, so running it again changes nothing.
+Idempotent: it does nothing once the demo sellers have claims.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
-from customers.models import Customer
-from expenses.models import ExpenseClaim, ExpenseItem, TravelAdvance
-from sales.demo import MONTHLY_SALES, local
+from expenses import services
+from expenses.models import ExpenseClaim, TravelAdvance
 from sales.services.scoring import score_months
 from salesops.models import User
-from salesops.months import add_months, add_working_days, current_month, half_year_of
-from territories.models import Region
-from visits.models import PlannedVisit, TripPlan, Visit
+from salesops.months import add_months
+from territories.demo import acting_at, demo_months
+from visits.demo import SELLERS
+from visits.models import TripPlan
 
 EXPENSE_ITEMS = [("lodging", 1200), ("transport", 900), ("phone", 200), ("entertainment", 600)]
+WAITING_FOR_MANAGER = {"li.ming", "lin.xiaoyan"}
+WAITING_FOR_DIRECTOR = "zhang.wei"
+ADVANCES = {"zhang.wei": Decimal("4000"), "liu.yang": Decimal("3000")}  # taken in month 3
 
 
-def _claim(
-    person: User,
-    region: Region,
-    month: date,
-    extra: int,
-    status: str,
-    late: bool,
-    director: User,
-    manager: User,
-) -> ExpenseClaim:
-    due = add_months(month, 1).replace(day=5)
-    submitted = local(due + timedelta(days=2 if late else -2), 10)
-    claim, created = ExpenseClaim.objects.get_or_create(
-        salesperson=person,
-        month=month,
-        defaults={
-            "region": region,
-            "status": status,
-            "submitted_at": submitted,
-            "is_late": late,
-            "decision_due_on": add_working_days(submitted.date(), 3),
-        },
+def _at(day: date, hour: int) -> datetime:
+    moment = timezone.make_aware(datetime.combine(day, time(hour)))
+    return min(moment, timezone.now() - timedelta(minutes=30))
+
+
+def _fill(claim: ExpenseClaim, person: User, month: date, extra: int) -> None:
+    plan = TripPlan.objects.filter(salesperson=person, starts_on__year=month.year).filter(
+        starts_on__month=month.month, status=TripPlan.Status.COMPLETED
     )
-    if not created:
-        return claim
-    plan = _trip(person, region, month)
+    plan = plan.first()
     for number, (category, amount) in enumerate(EXPENSE_ITEMS, start=1):
-        ExpenseItem.objects.create(
+        services.add_expense_item(
             claim=claim,
+            by=person,
             spent_on=month.replace(day=3 + number * 4),
             category=category,
             amount=Decimal(amount + (extra if number == 1 else 0)),
             invoice_number=f"DEMO{month:%Y%m}{person.pk:03d}{number:02d}",
             trip_plan=None if category == "phone" else plan,
         )
-    if status == ExpenseClaim.Status.APPROVED:
-        claim.decided_by = director if extra > 2000 else manager
-        claim.decided_at = submitted + timedelta(days=1)
-        claim.decided_on_time = True
-        claim.settlement = sum(item.amount for item in claim.items.all())
-        claim.save()
-    return claim
 
 
-def _trip(person: User, region: Region, month: date) -> TripPlan:
-    """One completed trip a month: three planned visits, two of them visited."""
-    starts_on = month.replace(day=7)
-    plan = TripPlan.objects.create(
-        salesperson=person,
-        region=region,
-        title=f"{month:%Y-%m} 客户拜访出差",
-        starts_on=starts_on,
-        ends_on=starts_on + timedelta(days=2),
-        status=TripPlan.Status.COMPLETED,
-        estimated_lodging=Decimal("1200"),
-        estimated_transport=Decimal("800"),
-        estimated_entertainment=Decimal("500"),
-    )
-    customers = Customer.objects.filter(owner=person).order_by("name")[:3]
-    for position, customer in enumerate(customers):
-        day = starts_on + timedelta(days=position)
-        visit = None
-        if position < 2:
-            visit = Visit.objects.create(
-                salesperson=person,
-                customer=customer,
-                territory=customer.territory,
-                visited_at=local(day, 10),
-                kind=Visit.Kind.ON_SITE,
-                sales_objective="了解下月用量",
-                result="确认下月订单",
+def _month_claim(person, manager, director, month: date, index: int, last: bool) -> None:
+    username = person.username
+    extra = 2500 if (username == "li.ming" and index == 3) else 150 * (index % 4)
+    if last and username == WAITING_FOR_DIRECTOR:
+        extra = 2600  # above the 5,000 cap: the director signs after the manager
+    if index == 2 and username in ADVANCES:
+        with acting_at(_at(month.replace(day=5), 9)):
+            services.take_advance(
+                by=person, paid_on=month.replace(day=5), amount=ADVANCES[username]
             )
-        PlannedVisit.objects.create(
-            plan=plan, customer=customer, day=day, purpose="拜访采购负责人", visit=visit
-        )
-    return plan
+    with acting_at(_at(month.replace(day=25), 18)):
+        claim = services.open_claim(by=person, month=month)
+        _fill(claim, person, month, extra)
+    next_month = add_months(month, 1)
+    late = username == "chen.jing" and index == 1
+    submitted = _at(next_month.replace(day=7 if late else 3), 10)
+    with acting_at(submitted):
+        services.submit_claim(claim=claim, by=person)
+    if last and username in WAITING_FOR_MANAGER:
+        return
+    with acting_at(_at(submitted.date() + timedelta(days=1), 11)):
+        claim = services.decide_claim(claim=claim, by=manager, decision="approve", comment="同意")
+    if claim.status == ExpenseClaim.Status.MANAGER_APPROVED and not last:
+        with acting_at(_at(submitted.date() + timedelta(days=2), 15)):
+            services.decide_claim(claim=claim, by=director, decision="approve", comment="同意")
 
 
-def _expenses(people: dict[str, User], region: Region, months: list[date], manager, director):
-    for index, month in enumerate(months):
-        for username, person in people.items():
-            extra = 2500 if (username == "li.ming" and index == 3) else 150 * index
-            late = username == "chen.jing" and index == 1
-            _claim(
-                person, region, month, extra, ExpenseClaim.Status.APPROVED, late, director, manager
-            )
-    # Advances settled against month 3's claims: one refund (advance > claim), one top-up.
-    for username, amount in (("zhang.wei", "4000"), ("liu.yang", "3000")):
-        claim = ExpenseClaim.objects.get(salesperson=people[username], month=months[2])
-        advance, created = TravelAdvance.objects.get_or_create(
-            salesperson=people[username],
-            paid_on=months[2].replace(day=2),
-            defaults={"amount": Decimal(amount), "settled_by_claim": claim},
-        )
-        if created:
-            claim.settlement = sum(i.amount for i in claim.items.all()) - advance.amount
-            claim.save(update_fields=["settlement"])
-    # Last month's claim of 李明 waits in the manager's queue.
-    waiting = add_months(current_month(), -1)
-    _claim(
-        people["li.ming"],
-        region,
-        waiting,
-        0,
-        ExpenseClaim.Status.SUBMITTED,
-        False,
-        director,
-        manager,
+def _this_month(person: User) -> None:
+    """This month's claim being filled in, and an open advance for next week's trip."""
+    today = timezone.localdate()
+    claim = services.open_claim(by=person, month=today.replace(day=1))
+    services.add_expense_item(
+        claim=claim,
+        by=person,
+        spent_on=today,
+        category="transport",
+        amount=Decimal("320.00"),
+        invoice_number=f"DEMO{today:%Y%m}{person.pk:03d}90",
     )
+    services.take_advance(by=person, paid_on=today, amount=Decimal("3000"))
 
 
 def seed(out) -> None:
-    region = Region.objects.filter(code="east-china").first()
-    people = {u.username: u for u in User.objects.filter(username__in=MONTHLY_SALES)}
-    if region is None or len(people) < len(MONTHLY_SALES):
-        out.write("  East China demo people missing: no expenses demo")
+    people = {
+        u.username: u
+        for u in User.objects.filter(username__in=[*SELLERS, *set(SELLERS.values()), "zhao.lixin"])
+    }
+    if len(people) < len(SELLERS) + 3:
+        out.write("  demo people missing: no expenses demo")
         return
-    manager = User.objects.get(username="wang.jianguo")
-    director = User.objects.get(username="zhao.lixin")
-    period = half_year_of(add_months(current_month(), -6))
-    months = [add_months(period, offset) for offset in range(6)]
+    if ExpenseClaim.objects.filter(salesperson__in=people.values()).exists():
+        out.write("  expense claims already there")
+        return
+    months = demo_months()
+    past = months[:-1]
     with transaction.atomic():
-        _expenses(people, region, months, manager, director)
+        for username, manager_name in SELLERS.items():
+            person, manager = people[username], people[manager_name]
+            for index, month in enumerate(past):
+                last = index == len(past) - 1
+                _month_claim(person, manager, people["zhao.lixin"], month, index, last)
+        _this_month(people["li.ming"])
     written = score_months(first_month=months[0], last_month=months[-1])
+    waiting = ExpenseClaim.objects.filter(
+        status__in=[ExpenseClaim.Status.SUBMITTED, ExpenseClaim.Status.MANAGER_APPROVED]
+    ).count()
+    advances = TravelAdvance.objects.count()
     out.write(
-        f"  expenses {months[0]:%Y-%m}–{months[-1]:%Y-%m}: {written} attainment rows rescored"
+        f"  expense claims {months[0]:%Y-%m}–{months[-1]:%Y-%m}: {ExpenseClaim.objects.count()}"
+        f" ({waiting} waiting), {advances} advances; {written} attainment rows rescored"
     )

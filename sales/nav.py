@@ -2,15 +2,19 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from salesops import access
+from sales.selectors.attainment import sees_team
 from salesops.navigation import NavItem
 
-SELLERS = access.SELLING_ROLES
-LEADS = access.LEAD_ROLES
+
+def _sells(user) -> bool:
+    return user.sells  # the view's own test (sales.views.scoring.my_attainment)
+
 
 NAV_ITEMS = [
-    NavItem(_("Sales"), "sales:list", order=40),
-    NavItem(_("My attainment"), "sales:my_attainment", roles=SELLERS, order=41),
-    NavItem(_("Team attainment"), "sales:team_attainment", roles=LEADS, order=42),
-    NavItem(_("Quotas"), "sales:quotas", roles=LEADS, order=43),
+    NavItem(_("Sales"), "sales:list", order=40, group="numbers"),
+    NavItem(_("My attainment"), "sales:my_attainment", allowed=_sells, order=41, group="numbers"),
+    NavItem(
+        _("Team attainment"), "sales:team_attainment", allowed=sees_team, order=42, group="numbers"
+    ),
+    NavItem(_("Quotas"), "sales:quotas", allowed=sees_team, order=43, group="numbers"),
 ]

@@ -15,10 +15,25 @@ from importlib import import_module
 from types import ModuleType
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 LOCAL_APPS = ["territories", "customers", "visits", "sales", "expenses", "reports"]
+
+
+# The menu's groups, by task, in the order they show. An app names one of these keys as its
+# entry's `group`; a group with a single visible entry shows as a plain link.
+NAV_GROUPS: dict[str, Any] = {
+    "customers": _("Customers"),
+    "field": _("Field work"),
+    "numbers": _("Numbers"),
+    "approvals": _("Approvals"),
+    "territories": _("Territories"),
+}
 
 
 @dataclass(frozen=True)
@@ -27,11 +42,20 @@ class NavItem:
     url_name: str
     roles: frozenset[str] | None = None  # None: every signed-in user with a role
     order: int = 100
+    group: str = "customers"  # a key of NAV_GROUPS
+    # The view's own access predicate (user -> bool): an entry shows only where its page opens,
+    # so nobody is offered a page that answers 403.
+    allowed: Callable[[Any], bool] | None = None
+    # For an approval queue: the requests that wait for this user (user -> a QuerySet, or a
+    # list of them, one per record type); the menu counts every visible queue in one query.
+    count: Callable[[Any], QuerySet | list[QuerySet]] | None = None
 
     def visible_to(self, user) -> bool:
         if not getattr(user, "role", "") and not getattr(user, "is_superuser", False):
             return False
-        return self.roles is None or user.role in self.roles or user.is_superuser
+        if self.roles is not None and user.role not in self.roles and not user.is_superuser:
+            return False
+        return self.allowed is None or bool(self.allowed(user))
 
 
 @dataclass
@@ -62,6 +86,9 @@ def nav_items() -> list[NavItem]:
     items = [
         item for _app, module in app_modules("nav") for item in getattr(module, "NAV_ITEMS", [])
     ]
+    unknown = {item.group for item in items} - NAV_GROUPS.keys()
+    if unknown:
+        raise ImproperlyConfigured(f"menu entries name unknown groups: {sorted(unknown)}")
     return sorted(items, key=lambda item: item.order)
 
 
@@ -89,11 +116,74 @@ def page_panels(page: str, request: HttpRequest, **objects: Any) -> list[Panel]:
     return sorted(panels, key=lambda panel: panel.order)
 
 
-def menu_for(user) -> list[dict[str, str]]:
+def menu_for(user, current: str = "") -> list[dict[str, Any]]:
+    """The user's menu: one dict per group (label, key, entries, waiting), in NAV_GROUPS order.
+
+    `waiting` is the sum of the group's queue counts (the Approvals badge); an entry carries its
+    own count too. The entry whose URL name is `current` (the page's view) and its group are
+    marked active. Groups with nothing visible are left out.
+    """
     if not (user.is_authenticated and user.is_active):
         return []
+    visible = [item for item in nav_items() if item.visible_to(user)]
+    queues = {
+        f"q{index}-{part}": queue
+        for index, item in enumerate(visible)
+        if item.count
+        for part, queue in enumerate(_as_list(item.count(user)))
+    }
+    counts = _counts(user, queues)
+    groups: dict[str, list[dict[str, Any]]] = {key: [] for key in NAV_GROUPS}
+    for index, item in enumerate(visible):
+        groups[item.group].append(
+            {
+                "label": item.label,
+                "url": reverse(item.url_name),
+                "url_name": item.url_name,
+                "count": _entry_count(counts, index) if item.count else None,
+                "active": item.url_name == current,
+            }
+        )
     return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
-        for item in nav_items()
-        if item.visible_to(user)
+        {
+            "key": key,
+            "label": NAV_GROUPS[key],
+            "entries": entries,
+            "waiting": sum(entry["count"] or 0 for entry in entries),
+            "active": any(entry["active"] for entry in entries),
+        }
+        for key, entries in groups.items()
+        if entries
     ]
+
+
+def _as_list(queues: QuerySet | list[QuerySet]) -> list[QuerySet]:
+    return list(queues) if isinstance(queues, list | tuple) else [queues]
+
+
+def _entry_count(counts: dict[str, int], index: int) -> int:
+    return sum(count for key, count in counts.items() if key.startswith(f"q{index}-"))
+
+
+def _counts(user, queues: dict[str, QuerySet]) -> dict[str, int]:
+    """How many rows each queue holds, in one query (a page's menu costs one query at most)."""
+    if not queues:
+        return {}
+    subqueries = {
+        key: Subquery(
+            queue.model.objects.filter(pk__in=queue.order_by().values("pk"))
+            .order_by()
+            .annotate(rows=Func(F("pk"), function="COUNT"))
+            .values("rows"),
+            output_field=IntegerField(),
+        )
+        for key, queue in queues.items()
+    }
+    values = get_user_model().objects.filter(pk=user.pk).annotate(**subqueries).values(*subqueries)
+    row = values.first() or {}
+    return {key: row.get(key) or 0 for key in queues}
+
+
+def menu_entries(user) -> list[dict[str, Any]]:
+    """Every entry of the user's menu, flat (tests follow each one)."""
+    return [entry for group in menu_for(user) for entry in group["entries"]]

@@ -1,15 +1,27 @@
 """Demo organisation (rules.md §7.4 East China example): regions, people, roles and territories.
 
 Idempotent: running it again finds what it made and adds only what is missing.
+
+Every app's demo covers the twelve months that end in the month it is loaded (`demo_months`),
+and replays what people did on the day they did it (`acting_at`), through the same services a
+user's data goes through.
 """
 
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from unittest import mock
+
 from django.db import transaction
+from django.utils import timezone
 
 from salesops import access
 from salesops.models import Role, User
+from salesops.months import add_months, current_month
 from territories import services
 from territories.divisions import load_divisions
 from territories.models import Assignment, Region, Territory
+
+HISTORY_MONTHS = 12
 
 DEMO_PASSWORD = "salesops-demo"  # noqa: S105 - printed by seed_demo, demo only
 
@@ -37,8 +49,26 @@ PEOPLE = [
     ("chen.jing", "陈静", Role.SALESPERSON, ["east-china"], ["510000", "500000"]),
     ("huang.zhiqiang", "黄志强", Role.MANAGER, ["south-china"], [None]),
     ("lin.xiaoyan", "林晓燕", Role.SALESPERSON, ["south-china"], ["440300", "440600", "441900"]),
-    ("wu.haitao", "吴海涛", Role.SALESPERSON, ["south-china"], []),  # joining: no territory yet
+    # Deliberately without a territory: he has just joined, and his manager has yet to give him
+    # one (the people panel shows him; his own pages are empty until then). Said by seed_demo.
+    ("wu.haitao", "吴海涛", Role.SALESPERSON, ["south-china"], []),
 ]
+NEWCOMER = "wu.haitao"
+
+
+def demo_months() -> list[date]:
+    """The twelve months of demo history, the current month last."""
+    this_month = current_month()
+    return [add_months(this_month, offset) for offset in range(1 - HISTORY_MONTHS, 1)]
+
+
+@contextmanager
+def acting_at(moment: datetime):
+    """Demo only: the services see `moment` as the present, so a replayed action (a quota set
+    before its month, a claim submitted by the 5th, a visit entered on its day) is dated and
+    judged as when a person did it."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
 
 
 def _office_city(province_code: str) -> Territory:
@@ -79,7 +109,11 @@ def _person(username: str, display_name: str, role: str) -> User:
 
 def _hold(person: User, territory: Territory, manager: User) -> None:
     if not Assignment.objects.active().filter(territory=territory).exists():
-        services.assign_territory(territory=territory, salesperson=person, by=manager)
+        # Held since before the demo's first month, so the whole history lies inside it.
+        started_on = add_months(demo_months()[0], -1)
+        services.assign_territory(
+            territory=territory, salesperson=person, by=manager, started_on=started_on
+        )
 
 
 @transaction.atomic
@@ -114,3 +148,17 @@ def seed(out) -> None:
             )
             _hold(people[username], territory, manager)
     out.write(f"  {len(people)} people in {len(regions)} regions")
+    newcomer = people[NEWCOMER]
+    if not Assignment.objects.active().filter(salesperson=newcomer).exists():
+        out.write(
+            f"  {newcomer.display_name} ({newcomer.username}) has just joined South China and holds"
+            " no territory yet: his manager assigns him one"
+        )
+
+
+def demo_day_at(day: date, hour: int, minute: int = 0) -> datetime:
+    """A local moment on a demo day, never later than now (today's events happened already)."""
+    moment = timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(
+        hours=hour, minutes=minute
+    )
+    return min(moment, timezone.now() - timedelta(minutes=5))

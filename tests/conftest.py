@@ -296,3 +296,12 @@ def log_in_through_browser(page, user: User, password: str = PASSWORD) -> None:
     page.locator("#id_password").fill(password)
     page.locator("#id_password").press("Enter")
     page.wait_for_url("**/")
+
+
+def follow_menu(page, name: str, *, exact: bool = False) -> None:
+    """Click the menu entry `name`, opening its group's dropdown first when it is folded."""
+    menu = page.locator("#main-menu-groups")
+    link = menu.get_by_role("link", name=name, exact=exact, include_hidden=True).first
+    if not link.is_visible():
+        link.locator("xpath=ancestor::li[contains(@class, 'dropdown')][1]/button").click()
+    link.click()

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from customers.models import Customer
-from tests.conftest import log_in_through_browser
+from tests.conftest import follow_menu, log_in_through_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +35,7 @@ def _upload(page, content: bytes) -> None:
 
 def test_salesperson_imports_a_prospect_file_fixes_an_error_and_sees_the_classes(page, personas):
     log_in_through_browser(page, personas.salesperson)
-    page.get_by_role("link", name="Customers").first.click()
+    follow_menu(page, "Customers")
     page.get_by_role("link", name="Import a list").click()
 
     _upload(page, _prospect_file(yonggu_phone="call me"))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from expenses.models import ExpenseClaim
 from sales.models import Sale
 from salesops.months import current_month
-from tests.conftest import log_in_through_browser
+from tests.conftest import follow_menu, log_in_through_browser
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import set_quota
 
@@ -21,12 +21,12 @@ def test_imported_sales_appear_on_the_salespersons_attainment_page(
     set_quota(personas.salesperson, month, "375000")
     CustomerFactory(name="杭州永固胶业", territory=personas.hangzhou, owner=personas.salesperson)
     log_in_through_browser(page, personas.salesperson)
-    page.get_by_role("link", name="My attainment").first.click()
+    follow_menu(page, "My attainment")
     page.get_by_text("No scores for this half-year yet.").wait_for()
 
     manager = open_tab("en")
     log_in_through_browser(manager, personas.manager)
-    manager.get_by_role("link", name="Sales", exact=True).first.click()
+    follow_menu(manager, "Sales", exact=True)
     manager.get_by_role("link", name="Import sales").click()
     export = tmp_path / "orders.csv"
     export.write_text(
@@ -48,7 +48,7 @@ def test_imported_sales_appear_on_the_salespersons_attainment_page(
 
 def test_salesperson_files_a_claim_and_the_manager_approves_it(open_tab, page, personas):
     log_in_through_browser(page, personas.salesperson)
-    page.get_by_role("link", name="Expenses").first.click()
+    follow_menu(page, "Expenses")
     page.get_by_role("button", name="Open claim").click()
     page.get_by_label("Date").fill(f"{timezone.localdate():%Y-%m-%d}")
     page.get_by_label("Category").select_option("lodging")

@@ -3,7 +3,7 @@
 import pytest
 
 from territories.models import CrossTerritoryRequest
-from tests.conftest import log_in_through_browser, pick_suggestion
+from tests.conftest import follow_menu, log_in_through_browser, pick_suggestion
 from tests.customers.factories import CustomerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,7 @@ def test_manager_approves_a_cross_territory_request_in_place(page, personas):
     )
     log_in_through_browser(page, personas.manager)
 
-    page.get_by_role("link", name="Cross-territory requests").first.click()
+    follow_menu(page, "Cross-territory requests")
     row = page.locator(f"#request-{request.pk}")
     row.get_by_label("Comment").fill("OK for this quarter")
     row.get_by_role("button", name="Approve").click()
@@ -61,7 +61,7 @@ def test_manager_ends_an_assignment_and_gives_the_territory_to_someone_else(page
 def test_salesperson_asks_to_work_a_customer_in_a_colleagues_territory(page, personas):
     CustomerFactory(name="南京华泰包装", territory=personas.jiangsu, owner=personas.colleague)
     log_in_through_browser(page, personas.salesperson)
-    page.get_by_role("link", name="Cross-territory requests").first.click()
+    follow_menu(page, "Cross-territory requests")
     page.get_by_role("link", name="New request").click()
     pick_suggestion(page, page.get_by_label("Customer"), "华泰", "南京华泰包装")
     page.get_by_label("Reason").fill("Their purchasing office is in Hangzhou")

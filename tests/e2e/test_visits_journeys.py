@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.conftest import log_in_through_browser
+from tests.conftest import follow_menu, log_in_through_browser
 from tests.customers.factories import CustomerFactory
 from visits.models import TripPlan, Visit
 
@@ -27,7 +27,7 @@ def test_salesperson_builds_and_submits_a_plan(page, personas):
     monday = _next_monday()
     log_in_through_browser(page, personas.salesperson)
 
-    page.get_by_role("link", name="Trip plans").first.click()
+    follow_menu(page, "Trip plans")
     page.get_by_role("link", name="New trip plan").click()
     page.get_by_label("Title").fill("杭州、宁波拜访")
     page.get_by_label("First day").fill(monday.isoformat())

@@ -1,0 +1,112 @@
+"""The demo organisation is loaded relative to the day it is loaded (browser issue item 11):
+twelve months ending this month in both regions, something in every home-page panel and list,
+every customer made through the service; and loading it again changes nothing."""
+
+from datetime import datetime, timedelta
+from io import StringIO
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from customers.models import Customer
+from expenses.models import ExpenseClaim, TravelAdvance
+from sales.models import Attainment, Quota, Sale
+from salesops.models import User
+from salesops.months import add_months, current_month
+from territories.models import CrossTerritoryRequest, Region
+from visits.models import TripPlan, Visit
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["li.ming", "lin.xiaoyan", "wang.jianguo", "huang.zhiqiang", "zhao.lixin", "sun.lihua"]
+ROLES += ["admin"]
+SELLERS = ["li.ming", "zhang.wei", "liu.yang", "chen.jing", "lin.xiaoyan"]
+
+
+def _shows_something(value) -> bool:
+    if isinstance(value, QuerySet):
+        return value.exists()
+    return bool(value)
+
+
+def _check_demo(client) -> None:
+    today, month = timezone.localdate(), current_month()
+    months = [add_months(month, offset) for offset in range(-11, 1)]
+
+    for username in ROLES:
+        client.force_login(User.objects.get(username=username))
+        response = client.get("/")
+        assert response.status_code == 200
+        panels = response.context["panels"]
+        assert panels, username
+        for panel in panels:
+            assert any(_shows_something(v) for v in panel.context.values()), (
+                username,
+                panel.template,
+            )
+            for key in ("count", "overdue_count", "due_today_count"):
+                if key in panel.context:
+                    assert panel.context[key] > 0, (username, panel.template, key)
+            if "row" in panel.context:  # the seller's attainment this month
+                assert panel.context["row"] is not None, (username, panel.template)
+        for url in ("/customers/", "/visits/", "/sales/", "/expenses/"):
+            assert client.get(url).status_code == 200, (username, url)
+
+    for code in ("east-china", "south-china"):
+        region = Region.objects.get(code=code)
+        assert Customer.objects.filter(territory__region=region).exists(), code
+        assert TripPlan.objects.filter(region=region).exists(), code
+        for m in months:
+            assert Quota.objects.filter(month=m, salesperson__regions=region).exists(), (code, m)
+            assert Sale.objects.filter(month=m, territory__region=region).exists(), (code, m)
+        shortfalls = Attainment.objects.filter(salesperson__regions=region, carried_over__gt=0)
+        assert shortfalls.exists(), code  # rules.md §7.5: a shortfall carries over
+
+    monday = today - timedelta(days=today.weekday())
+    for username in SELLERS:
+        person = User.objects.get(username=username)
+        assert Attainment.objects.filter(salesperson=person, month=month).exists(), username
+        assert Visit.objects.filter(
+            salesperson=person, visited_at__date__gte=monday - timedelta(days=1)
+        ).exists(), username
+        assert TripPlan.objects.filter(salesperson=person).exists(), username
+
+    classes = set(Customer.objects.values_list("customer_class", flat=True))
+    assert {"A", "B", "C", "D"} <= classes
+    assert not Customer.objects.filter(normalized_name="").exists()
+    assert not Customer.objects.filter(customer_class="").exists()
+    statuses = set(TripPlan.objects.values_list("status", flat=True))
+    assert set(TripPlan.Status.values) <= statuses
+    assert ExpenseClaim.objects.filter(status=ExpenseClaim.Status.SUBMITTED).exists()
+    assert ExpenseClaim.objects.filter(status=ExpenseClaim.Status.MANAGER_APPROVED).exists()
+    assert TravelAdvance.objects.filter(settled_by_claim__isnull=True).exists()
+    assert TravelAdvance.objects.filter(settled_by_claim__isnull=False).exists()
+    assert CrossTerritoryRequest.objects.filter(
+        status=CrossTerritoryRequest.Status.PENDING
+    ).exists()
+
+
+def test_the_demo_holds_this_months_figures_and_loads_once(client):
+    call_command("seed_demo", stdout=StringIO())
+    counts = [Customer.objects.count(), Sale.objects.count(), Visit.objects.count()]
+    _check_demo(client)
+
+    output = StringIO()
+    call_command("seed_demo", stdout=output)
+    assert [Customer.objects.count(), Sale.objects.count(), Visit.objects.count()] == counts
+    assert "already there" in output.getvalue()
+    assert "吴海涛" in output.getvalue()  # kept without a territory, and said so
+
+
+def test_the_demo_loaded_years_later_is_about_that_day(client):
+    real_now = timezone.now
+    start = real_now()
+    then = datetime(2031, 3, 12, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: then + (real_now() - start)):
+        call_command("seed_demo", stdout=StringIO())
+        assert timezone.localdate().year == 2031
+        _check_demo(client)
