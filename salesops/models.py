@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
 from decimal import Decimal
 
 import pghistory
@@ -10,6 +11,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +30,8 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # rules.md §7.8: the probation months count from the day the person started in the job.
+    started_on = models.DateField(_("started in the job on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -35,6 +39,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        if self.started_on is None and self.date_joined is not None:
+            self.started_on = timezone.localtime(self.date_joined).date()
+        super().save(*args, **kwargs)
 
     @property
     def is_admin(self) -> bool:
@@ -84,8 +93,25 @@ def _money(default: str) -> models.DecimalField:
     )
 
 
+# The first version of the settings is in force since always.
+SINCE_ALWAYS = date(2000, 1, 1)
+
+
+def _since_always() -> date:
+    return SINCE_ALWAYS
+
+
+def _no_restart_months() -> list[int]:
+    return []
+
+
 class CompanySettings(models.Model):
-    """The rules' numbers an admin may change (rules.md §0.5: every setting). One row."""
+    """The rules' numbers head office sets (rules.md §0.3, §0.5: every setting).
+
+    One row per version: a change is a new row taking effect from `effective_from`, so the
+    months already scored keep the numbers they were scored with (rules.md §0.3)."""
+
+    effective_from = models.DateField(_("effective from"), unique=True, default=_since_always)
 
     # rules.md §2.6: a territory with no visits for this many days is a blank area.
     blank_area_days = models.PositiveIntegerField(
@@ -128,10 +154,15 @@ class CompanySettings(models.Model):
     dismissal_attainment_percent = models.PositiveIntegerField(
         _("dismissal review below attainment % (3 months)"), default=100
     )
+    # rules.md §7.5: months of the year (1–12) in which carry-over starts afresh; none by default.
+    carry_over_restart_months = models.JSONField(
+        _("carry-over restart months"), default=_no_restart_months, blank=True
+    )
 
     class Meta:
         verbose_name = _("company settings")
         verbose_name_plural = _("company settings")
+        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
         return str(_("Company settings"))
@@ -147,16 +178,38 @@ class CompanySettings(models.Model):
 
     @classmethod
     def current(cls) -> "CompanySettings":
-        """The one row. Inside `per_request()` (every web request) it is read once and kept
-        for the rest of that request, unless the request itself saves or deletes it: from then
-        on every call reads again. Outside (tasks, commands, the shell) every call reads."""
+        """The version in force today. Inside `per_request()` (every web request) it is read
+        once and kept for the rest of that request, unless the request itself saves or deletes
+        a version: from then on every call reads again. Outside (tasks, commands, the shell)
+        every call reads."""
         memo = _current_memo.get()
         if memo is not None and memo.row is not None:
             return memo.row
-        settings_row, _created = cls.objects.get_or_create(pk=1)
+        settings_row = cls.in_force_on(timezone.localdate())
         if memo is not None and memo.keep:
             memo.row = settings_row
         return settings_row
+
+    @classmethod
+    def in_force_on(cls, day: date) -> "CompanySettings":
+        """The version in force on `day` (for a month: pass its first day). Always reads."""
+        row = cls.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+        if row is None:
+            row, _created = cls.objects.get_or_create(
+                effective_from=SINCE_ALWAYS, defaults={"pk": 1}
+            )
+        return row
+
+    @classmethod
+    def versions_for(cls, days: list[date]) -> dict[date, "CompanySettings"]:
+        """The version in force on each of these days, read in one query."""
+        if not days:
+            return {}
+        versions = list(cls.objects.filter(effective_from__lte=max(days)))
+        if not any(row.effective_from <= min(days) for row in versions):
+            versions.append(cls.in_force_on(min(days)))
+        versions.sort(key=lambda row: row.effective_from, reverse=True)
+        return {day: next(row for row in versions if row.effective_from <= day) for day in days}
 
     @staticmethod
     @contextmanager

@@ -190,3 +190,19 @@ def test_attainment_pages_open_on_the_newest_scored_months(personas, login):
 
     assert "450,000.00" in mine.content.decode()  # the 2025 half-year, not an empty current one
     assert "李明" in team.content.decode() and "张伟" in team.content.decode()
+
+
+def test_my_attainment_shows_the_figures_behind_a_flag_and_a_restart(personas, login):
+    from salesops.models import CompanySettings
+
+    CompanySettings.objects.update_or_create(pk=1, defaults={"carry_over_restart_months": [8]})
+    personas.salesperson.started_on = date(2025, 7, 3)
+    personas.salesperson.save(update_fields=["started_on"])
+    _scored(personas)
+
+    response = login(personas.salesperson).get(reverse("sales:my_attainment") + "?period=2025-07")
+
+    content = response.content.decode()
+    assert "Extend probation one month" in content
+    assert "2025-07 to 2025-08: sales 300,000.00 of quota 750,000.00 = 40.0% (below 80%)" in content
+    assert "carry-over restarted" in content
