@@ -84,8 +84,9 @@ class AuditEntry(models.Model):
         return f"{self.action} {self.target_label}"
 
 
-def _money(default: str) -> models.DecimalField:
+def _money(default: str, verbose_name=None) -> models.DecimalField:
     return models.DecimalField(
+        verbose_name,
         max_digits=14,
         decimal_places=2,
         default=Decimal(default),
@@ -118,13 +119,15 @@ class CompanySettings(models.Model):
         _("blank area after days without visits"), default=60
     )
     # rules.md §4.1, §4.2, §3.9: classification and follow-up.
-    large_demand_threshold = _money("50000.00")
+    large_demand_threshold = _money("50000.00", _("large demand from (monthly, CNY)"))
     order_soon_days = models.PositiveIntegerField(_("order expected soon within days"), default=15)
     hot_follow_up_days = models.PositiveIntegerField(_("A/B follow-up every days"), default=2)
     keep_in_touch_days = models.PositiveIntegerField(_("C follow-up every days"), default=30)
-    small_customer_threshold = _money("10000.00")
+    small_customer_threshold = _money("10000.00", _("small customer below (monthly, CNY)"))
     # rules.md §5.4: trips above this estimated cost also need the sales director.
-    trip_director_threshold = _money("5000.00")
+    trip_director_threshold = _money(
+        "5000.00", _("trip cost above which the director also approves (CNY)")
+    )
     working_day_minutes = models.PositiveIntegerField(_("working day (minutes)"), default=480)
     average_visit_minutes = models.PositiveIntegerField(_("average visit (minutes)"), default=60)
     average_travel_minutes = models.PositiveIntegerField(_("average travel (minutes)"), default=40)
@@ -138,16 +141,16 @@ class CompanySettings(models.Model):
     # rules.md §6.3 / issue 4: a visit entered later than this is a late entry.
     late_visit_entry_days = models.PositiveIntegerField(_("late visit entry after days"), default=2)
     # rules.md §8.3–§8.6: expenses.
-    monthly_expense_cap = _money("5000.00")
+    monthly_expense_cap = _money("5000.00", _("monthly expense cap per person (CNY)"))
     expense_due_day = models.PositiveIntegerField(
         _("expense claim due on day of next month"), default=5
     )
     expense_decision_working_days = models.PositiveIntegerField(
         _("expense decision target (working days)"), default=3
     )
-    travel_advance_default = _money("3000.00")
+    travel_advance_default = _money("3000.00", _("default travel advance (CNY)"))
     # rules.md §7.7–§7.9: assessment flags.
-    first_to_target_bonus = _money("1000.00")
+    first_to_target_bonus = _money("1000.00", _("first-to-target bonus (CNY)"))
     probation_attainment_percent = models.PositiveIntegerField(
         _("probation below attainment % (2 months)"), default=80
     )
@@ -165,7 +168,7 @@ class CompanySettings(models.Model):
         ordering = ["-effective_from"]
 
     def __str__(self) -> str:
-        return str(_("Company settings"))
+        return _("Company settings from %(day)s") % {"day": self.effective_from}
 
     def save(self, *args, **kwargs) -> None:
         _forget_current()

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from tests.access_matrix import OK, REDIRECT, Case, expect
+from tests.access_matrix import FORBIDDEN, OK, REDIRECT, Case, expect
 
 MOVED = 301
 
@@ -23,5 +23,13 @@ def cases(world):
             expect(REDIRECT, anonymous=REDIRECT),
             method="post",
             data={"language": "en", "next": "/"},
+        ),
+        # rules.md §0.3: head office (and the administrator) set the numbers.
+        Case(reverse("company_settings"), expect(FORBIDDEN, head_office=OK, admin=OK)),
+        Case(
+            reverse("company_settings"),
+            expect(FORBIDDEN, head_office=OK, admin=OK),
+            method="post",
+            data={},
         ),
     ]
