@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
 
-from sales.models import Attainment, Quota, Sale, SalesRollup
+from sales.models import Attainment, Bonus, Quota, Sale, SalesRollup
 from sales.signals import travel_costs_wanted
 from salesops.models import CompanySettings, User
 from salesops.months import add_months, current_month, half_year_of, month_start, months_between
@@ -80,6 +80,7 @@ def score_period(period_start: date) -> int:
         _rank(rows)
         _flag_first_to_target(rows)
         _upsert(rows)
+        _record_bonuses(rows, months)
         # A person whose quotas and sales were all withdrawn keeps no stale score.
         Attainment.objects.filter(month__gte=months[0], month__lte=months[-1]).exclude(
             salesperson_id__in={row.salesperson_id for row in rows}
@@ -347,6 +348,33 @@ def _flag_first_to_target(rows: list[Attainment]) -> None:
             first[key] = row
     for row in first.values():
         row.bonus_flag = True
+
+
+def _record_bonuses(rows: list[Attainment], months: list[date]) -> None:
+    """rules.md §7.7: the flag becomes a bonus of the amount in force that month, waiting for
+    the director. One per salesperson and month: a rerun creates none a second time; a pending
+    bonus whose flag went away (the sales changed) is withdrawn; a decided one stays."""
+    versions = CompanySettings.versions_for(months)
+    flagged = [row for row in rows if row.bonus_flag]
+    Bonus.objects.bulk_create(
+        [
+            Bonus(
+                salesperson_id=row.salesperson_id,
+                month=row.month,
+                region_id=row.region_id,
+                amount=versions[row.month].first_to_target_bonus,
+            )
+            for row in flagged
+        ],
+        ignore_conflicts=True,
+    )
+    keep = {(row.salesperson_id, row.month) for row in flagged}
+    pending = Bonus.objects.filter(
+        month__gte=months[0], month__lte=months[-1], status=Bonus.Status.PENDING
+    ).values_list("pk", "salesperson_id", "month")
+    withdrawn = [pk for pk, person, month in pending if (person, month) not in keep]
+    if withdrawn:
+        Bonus.objects.filter(pk__in=withdrawn).delete()
 
 
 # --- 5. writing ------------------------------------------------------------------------------
