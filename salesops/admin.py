@@ -47,11 +47,11 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "display_name", "email", "first_name", "last_name"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("SalesOps"), {"fields": ("role", "display_name", "phone")}),
+        (_("SalesOps"), {"fields": ("role", "display_name", "phone", "started_on")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        (_("SalesOps"), {"fields": ("role", "display_name", "email")}),
+        (_("SalesOps"), {"fields": ("role", "display_name", "email", "started_on")}),
     )
     inlines = [RegionMembershipInline]
 

@@ -195,12 +195,18 @@ class CompanySettings(models.Model):
 
     @classmethod
     def in_force_on(cls, day: date) -> "CompanySettings":
-        """The version in force on `day` (for a month: pass its first day). Always reads."""
+        """The version in force on `day` (for a month: pass its first day). Kept for the rest
+        of a request like `current()`; outside a request every call reads."""
+        memo = _current_memo.get()
+        if memo is not None and day in memo.by_day:
+            return memo.by_day[day]
         row = cls.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
         if row is None:
             row, _created = cls.objects.get_or_create(
                 effective_from=SINCE_ALWAYS, defaults={"pk": 1}
             )
+        if memo is not None and memo.keep:
+            memo.by_day[day] = row
         return row
 
     @classmethod
@@ -230,6 +236,7 @@ class _Memo:
 
     def __init__(self) -> None:
         self.row: CompanySettings | None = None
+        self.by_day: dict[date, CompanySettings] = {}
         self.keep = True
 
 
@@ -240,4 +247,5 @@ def _forget_current() -> None:
     memo = _current_memo.get()
     if memo is not None:
         memo.row = None
+        memo.by_day = {}
         memo.keep = False

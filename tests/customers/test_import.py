@@ -331,3 +331,24 @@ def test_the_preview_shows_every_line_page_by_page(personas, login):
 
     assert "客户151有限公司" in second
     assert "客户50有限公司" not in second
+
+
+def test_an_xlsx_list_with_chinese_headings_and_municipalities_is_read(personas):
+    _municipalities(personas)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(ORDINARY_HEADINGS.strip().split(","))
+    sheet.append(["上海永固胶业", "王芳", "采购", 13900001111, "某路1号", "上海市", 60000, None])
+    sheet.append(["北京恒力", "李强", "老板", "13900002222", "某路2号", "北京市", -1, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    batch = importing.prepare_import(
+        content=buffer.getvalue(), file_name="名单.xlsx", by=personas.manager
+    )
+
+    assert batch.rows[0]["territory_id"] == personas.shanghai.pk
+    assert batch.rows[0]["estimated_monthly_demand"] == "60000.00"
+    assert [(error["line"], "negative" in error["message"]) for error in batch.errors] == [
+        (3, True)
+    ]
