@@ -67,6 +67,18 @@ def periods_touching(first_month: date, last_month: date) -> list[date]:
     return sorted(starts)
 
 
+def periods_to_score(first_month: date, last_month: date) -> list[date]:
+    """The half-years holding the range, and every later half-year already scored: carry-over
+    runs on without a reset (rules.md §7.5), so a change in June moves July's target too."""
+    touched = periods_touching(first_month, last_month)
+    later = (
+        Attainment.objects.filter(month__gte=add_months(touched[-1], 6))
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return sorted(set(touched) | {half_year_of(month) for month in later})
+
+
 def score_period(period_start: date) -> int:
     """Compute and store every score of one half-year up to the current month. Returns rows."""
     last = min(add_months(period_start, 5), current_month())

@@ -341,3 +341,15 @@ def test_unmet_target_keeps_accumulating_over_several_months(personas):
 
     targets = [row.target for row in Attainment.objects.order_by("month")]
     assert targets == [Decimal(375000 * n) for n in range(1, 7)]
+
+
+def test_a_change_in_june_moves_the_already_scored_july_target(personas):
+    june = date(2025, 6, 1)
+    _east_china_quota(personas.salesperson, [june, JULY])
+    score_months(first_month=june, last_month=JULY)
+    assert _score(personas.salesperson, JULY).carried_over == Decimal("375000.00")
+
+    make_sale(personas.salesperson, "255000", local(2025, 6, 10))
+    score_months(first_month=june, last_month=june)
+
+    assert _score(personas.salesperson, JULY).carried_over == Decimal("120000.00")
