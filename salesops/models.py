@@ -202,9 +202,7 @@ class CompanySettings(models.Model):
             return memo.by_day[day]
         row = cls.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
         if row is None:
-            row, _created = cls.objects.get_or_create(
-                effective_from=SINCE_ALWAYS, defaults={"pk": 1}
-            )
+            row, _created = cls.objects.get_or_create(effective_from=SINCE_ALWAYS)
         if memo is not None and memo.keep:
             memo.by_day[day] = row
         return row

@@ -16,6 +16,17 @@ def fill_start_dates(apps, schema_editor):
         User.objects.filter(pk=user.pk).update(started_on=day)
 
 
+def reset_settings_ids(apps, schema_editor):
+    """The one settings row was written with id 1 by hand; new versions take ids from the
+    sequence, which must therefore start after it (PostgreSQL)."""
+    from django.core.management.color import no_style
+
+    CompanySettings = apps.get_model("salesops", "CompanySettings")
+    connection = schema_editor.connection
+    for sql in connection.ops.sequence_reset_sql(no_style(), [CompanySettings]):
+        schema_editor.execute(sql)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("salesops", "0001_initial"),
@@ -94,4 +105,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_start_dates, migrations.RunPython.noop),
+        migrations.RunPython(reset_settings_ids, migrations.RunPython.noop),
     ]

@@ -13,7 +13,7 @@ from sales.models import Bonus, BonusTransition
 from sales.scoring import score_period
 from sales.services.bonuses import decide_bonus
 from salesops.errors import AlreadyDecided, DomainError
-from salesops.models import AuditEntry, CompanySettings
+from salesops.models import SINCE_ALWAYS, AuditEntry, CompanySettings
 from tests.sales.factories import local, make_sale, set_quota
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,9 @@ def test_the_flag_creates_one_pending_bonus_of_the_configured_amount_after_two_r
 
 
 def test_the_amount_is_the_one_in_force_for_the_month(personas):
-    CompanySettings.objects.update_or_create(pk=1, defaults={"first_to_target_bonus": "800"})
+    CompanySettings.objects.update_or_create(
+        effective_from=SINCE_ALWAYS, defaults={"first_to_target_bonus": "800"}
+    )
     CompanySettings.objects.create(effective_from=date(2025, 8, 1), first_to_target_bonus=2000)
     _first_to_target(personas)
 

@@ -193,9 +193,11 @@ def test_attainment_pages_open_on_the_newest_scored_months(personas, login):
 
 
 def test_my_attainment_shows_the_figures_behind_a_flag_and_a_restart(personas, login):
-    from salesops.models import CompanySettings
+    from salesops.models import SINCE_ALWAYS, CompanySettings
 
-    CompanySettings.objects.update_or_create(pk=1, defaults={"carry_over_restart_months": [8]})
+    CompanySettings.objects.update_or_create(
+        effective_from=SINCE_ALWAYS, defaults={"carry_over_restart_months": [8]}
+    )
     personas.salesperson.started_on = date(2025, 7, 3)
     personas.salesperson.save(update_fields=["started_on"])
     _scored(personas)

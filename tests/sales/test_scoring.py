@@ -9,7 +9,7 @@ import pytest
 from sales.models import Attainment, QuotaChannel
 from sales.scoring import score_period
 from sales.services.scoring import score_months
-from salesops.models import CompanySettings
+from salesops.models import SINCE_ALWAYS, CompanySettings
 from tests.expenses.factories import approved_claim
 from tests.sales.factories import local, make_sale, set_quota
 
@@ -95,7 +95,9 @@ def test_scoring_july_alone_still_carries_the_june_shortfall(personas):
 
 def test_carry_over_restarts_only_in_the_months_head_office_names(personas):
     june = date(2025, 6, 1)
-    CompanySettings.objects.update_or_create(pk=1, defaults={"carry_over_restart_months": [7]})
+    CompanySettings.objects.update_or_create(
+        effective_from=SINCE_ALWAYS, defaults={"carry_over_restart_months": [7]}
+    )
     _east_china_quota(personas.salesperson, [june, JULY, AUGUST])
     make_sale(personas.salesperson, "255000", local(2025, 6, 10))
 
@@ -258,7 +260,9 @@ def test_dismissal_review_looks_at_any_three_consecutive_months(personas):
 
 def test_flag_thresholds_come_from_company_settings(personas):
     _started(personas.salesperson, date(2025, 7, 1))
-    CompanySettings.objects.update_or_create(pk=1, defaults={"probation_attainment_percent": 50})
+    CompanySettings.objects.update_or_create(
+        effective_from=SINCE_ALWAYS, defaults={"probation_attainment_percent": 50}
+    )
     _east_china_quota(personas.salesperson)
     make_sale(personas.salesperson, "400000", local(2025, 7, 10))
 
