@@ -26,29 +26,70 @@ MAX_LINES = 20_000
 
 # Column headings users' own spreadsheets use, in English and Chinese (lower-cased, no spaces).
 COLUMNS = {
-    "name": ["name", "customer", "company", "名称", "客户名称", "公司名称", "客户", "单位名称"],
+    "name": [
+        "name",
+        "customer",
+        "customername",
+        "company",
+        "companyname",
+        "名称",
+        "客户名称",
+        "公司名称",
+        "客户",
+        "单位名称",
+    ],
     "channel": ["channel", "渠道", "客户类型", "类型"],
-    "territory": ["territory", "territorycode", "辖区", "区域", "地区", "城市", "区县"],
+    "territory": [
+        "territory",
+        "territorycode",
+        "city",
+        "辖区",
+        "区域",
+        "地区",
+        "城市",
+        "所在城市",
+        "区县",
+    ],
     "address": ["address", "地址"],
     "industry": ["industry", "行业"],
     "phone": ["phone", "telephone", "tel", "电话", "公司电话", "座机"],
-    "contact_name": ["contact", "contactname", "联系人", "联系人姓名"],
+    "contact_name": ["contact", "contactname", "contactperson", "联系人", "联系人姓名"],
     "contact_position": ["position", "title", "职位", "职务"],
-    "contact_phone": ["contactphone", "mobile", "手机", "联系人电话", "联系电话"],
+    "contact_phone": [
+        "contactphone",
+        "mobile",
+        "mobilephone",
+        "手机",
+        "联系人电话",
+        "联系电话",
+    ],
     "contact_email": ["email", "e-mail", "邮箱", "电子邮件"],
     "estimated_monthly_demand": [
         "demand",
         "monthlydemand",
         "estimatedmonthlydemand",
         "estimatedmonthlydemand(cny)",
+        "estimatedmonthlyusage",
+        "estimatedmonthlyusage(cny)",
+        "monthlyusage",
         "月需求",
         "月需求量",
         "预计月需求",
         "月需求(元)",
         "预计月需求(元)",
+        "月用量",
+        "预计月用量",
+        "预计月用量(元)",
     ],
     "expected_order_date": ["expectedorderdate", "orderdate", "预计下单日期", "预计订货日期"],
-    "current_supplier": ["supplier", "currentsupplier", "现供应商", "现用品牌", "供应商"],
+    "current_supplier": [
+        "supplier",
+        "currentsupplier",
+        "现供应商",
+        "当前供应商",
+        "现用品牌",
+        "供应商",
+    ],
     "current_price": ["price", "currentprice", "价格", "现价格", "现用价格"],
     "source": ["source", "来源", "客户来源"],
 }
@@ -193,6 +234,11 @@ class TerritoryLookup:
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
+            # A municipality and its urban district share a name (上海市, 北京市, 天津市,
+            # 重庆市): the name means the municipality, the one above all the others.
+            top = min(matches, key=lambda territory: len(territory.path))
+            if all(match.path.startswith(top.path) for match in matches):
+                return top
             raise LineError(_("territory “%(v)s” is ambiguous; use its code") % {"v": value})
         if Territory.objects.filter(Q(code=key) | Q(name_zh=key) | Q(name_en__iexact=key)).exists():
             raise LineError(_("territory “%(v)s” is outside your territories") % {"v": value})

@@ -99,7 +99,7 @@ def expense_cap_for(*, salesperson: User, month: date, plan: TripPlan | None = N
         plan_adds = plan.estimated_total
     return ExpenseCap(
         month=month,
-        cap=CompanySettings.current().monthly_expense_cap,
+        cap=CompanySettings.in_force_on(month).monthly_expense_cap,
         used=used,
         plan_adds=plan_adds,
     )

@@ -31,7 +31,8 @@ def claim_total(claim: ExpenseClaim) -> Decimal:
 
 def due_at(month: date) -> datetime:
     """rules.md §8.3: due by the end of the 5th (configurable) of the next month, local time."""
-    due_day = CompanySettings.current().expense_due_day
+    # The settings in force for the claim's month (rules.md §0.3), not today's.
+    due_day = CompanySettings.in_force_on(month).expense_due_day
     return local_midnight(add_months(month, 1).replace(day=due_day + 1))
 
 
@@ -182,7 +183,7 @@ def decision_transition(claim: ExpenseClaim, decision: str):
         return claim.reject
     if decision == approvals.RETURN:
         return claim.return_for_changes
-    over_cap = claim_total(claim) > CompanySettings.current().monthly_expense_cap
+    over_cap = claim_total(claim) > CompanySettings.in_force_on(claim.month).monthly_expense_cap
     if claim.status == Status.SUBMITTED and over_cap:
         return claim.approve_pending_director
     return claim.approve

@@ -2,8 +2,11 @@
 sales, gross profit, attainment, cumulative attainment, ranks, the first-to-target bonus flag, the
 probation and dismissal-review flags and travel efficiency.
 
-Inputs are read as aggregates (one GROUP BY query each); the recurrence of carry-over runs over
-those monthly totals (a handful of rows per person, never per sale); the sale that crossed each
+Inputs are read as aggregates (one GROUP BY query each) from the first month on record, because
+carry-over runs from month to month without a reset (rules.md §7.5) and the probation and
+dismissal windows may reach back before the half-year; the recurrence runs over those monthly
+totals (a handful of rows per person, never per sale). Each month is scored with the settings
+version in force on its first day (rules.md §0.3). The sale that crossed each
 target is found by one window-function query; results are written by upsert keyed by
 (salesperson, month), so a rerun, or a retry after a crash, leaves exactly the same rows.
 """
@@ -17,10 +20,10 @@ from django.db import connection, transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
 
-from sales.models import Attainment, Quota, Sale, SalesRollup
+from sales.models import Attainment, Bonus, Quota, Sale, SalesRollup
 from sales.signals import travel_costs_wanted
-from salesops.models import CompanySettings
-from salesops.months import add_months, current_month, half_year_of, months_between
+from salesops.models import CompanySettings, User
+from salesops.months import add_months, current_month, half_year_of, month_start, months_between
 from territories.models import Region
 
 ZERO = Decimal("0.00")
@@ -42,6 +45,8 @@ _SCORE_FIELDS = [
     "bonus_flag",
     "probation_flag",
     "dismissal_flag",
+    "carry_restarted",
+    "flag_basis",
     "travel_cost",
     "travel_efficiency",
     "computed_at",
@@ -62,6 +67,18 @@ def periods_touching(first_month: date, last_month: date) -> list[date]:
     return sorted(starts)
 
 
+def periods_to_score(first_month: date, last_month: date) -> list[date]:
+    """The half-years holding the range, and every later half-year already scored: carry-over
+    runs on without a reset (rules.md §7.5), so a change in June moves July's target too."""
+    touched = periods_touching(first_month, last_month)
+    later = (
+        Attainment.objects.filter(month__gte=add_months(touched[-1], 6))
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return sorted(set(touched) | {half_year_of(month) for month in later})
+
+
 def score_period(period_start: date) -> int:
     """Compute and store every score of one half-year up to the current month. Returns rows."""
     last = min(add_months(period_start, 5), current_month())
@@ -75,6 +92,7 @@ def score_period(period_start: date) -> int:
         _rank(rows)
         _flag_first_to_target(rows)
         _upsert(rows)
+        _record_bonuses(rows, months)
         # A person whose quotas and sales were all withdrawn keeps no stale score.
         Attainment.objects.filter(month__gte=months[0], month__lte=months[-1]).exclude(
             salesperson_id__in={row.salesperson_id for row in rows}
@@ -83,6 +101,15 @@ def score_period(period_start: date) -> int:
 
 
 # --- 1. monthly totals -----------------------------------------------------------------------
+
+
+def _first_month_on_record(before: date) -> date:
+    """The earliest month with a quota or a sale: where carry-over starts."""
+    firsts = [
+        Quota.objects.filter(month__lt=before).aggregate(first=Min("month"))["first"],
+        SalesRollup.objects.filter(month__lt=before).aggregate(first=Min("month"))["first"],
+    ]
+    return min([month for month in firsts if month is not None], default=before)
 
 
 def _totals(months: list[date]) -> dict[tuple[int, date], dict[str, Decimal]]:
@@ -130,28 +157,57 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
 
 
 def _scores(months: list[date]) -> list[Attainment]:
-    totals = _totals(months)
-    people = {person for person, _month in totals}
+    history = months_between(_first_month_on_record(months[0]), months[-1])
+    totals = _totals(history)
+    in_period = set(months)
+    people = {person for person, month in totals if month in in_period}
     regions = _home_regions(people)
-    company = CompanySettings.current()
+    started = dict(User.objects.filter(pk__in=people).values_list("pk", "started_on"))
+    versions = CompanySettings.versions_for(history)
     now = timezone.now()
     rows = []
     for person in sorted(people):
-        rows.extend(_person_scores(person, months, totals, regions.get(person), company, now))
+        person_rows = _person_scores(
+            person, history, totals, versions, started.get(person), regions.get(person), now
+        )
+        rows.extend(row for row in person_rows if row.month in in_period)
     return rows
 
 
-def _person_scores(person, months, totals, region_id, company, now) -> list[Attainment]:
+def _person_scores(
+    person, months, totals, versions, started_on, region_id, now
+) -> list[Attainment]:
     rows, carried_over = [], ZERO
     cumulative_quota = cumulative_sales = ZERO
-    quota_months = 0
+    first_months = _first_two_months(started_on)
     for month in months:
+        company = versions[month]
         month_totals = MonthTotals(**totals.get((person, month), {}))
+        # rules.md §7.5: no reset, except in the restart months head office names.
+        restarted = month.month in (company.carry_over_restart_months or [])
+        if restarted:
+            carried_over = ZERO
         target = month_totals.quota + carried_over
+        if month == half_year_of(month):  # rules.md §7.6: cumulative over the half-year
+            cumulative_quota = cumulative_sales = ZERO
         cumulative_quota += month_totals.quota
         cumulative_sales += month_totals.sales
-        quota_months += month_totals.quota > 0
-        cumulative = _percent(cumulative_sales, cumulative_quota)
+        probation = (
+            _window(person, first_months, totals, company.probation_attainment_percent)
+            if month == first_months[-1]
+            else None
+        )
+        dismissal = _window(
+            person,
+            [add_months(month, -2), add_months(month, -1), month],
+            totals,
+            company.dismissal_attainment_percent,
+        )
+        basis = {}
+        if probation and probation["below"]:
+            basis["probation"] = probation
+        if dismissal and dismissal["below"]:
+            basis["dismissal"] = dismissal
         rows.append(
             Attainment(
                 salesperson_id=person,
@@ -159,33 +215,54 @@ def _person_scores(person, months, totals, region_id, company, now) -> list[Atta
                 region_id=region_id,
                 quota=month_totals.quota,
                 carried_over=carried_over,
+                carry_restarted=restarted,
                 target=target,
                 sales=month_totals.sales,
                 gross_profit=month_totals.gross_profit,
                 attainment=_percent(month_totals.sales, target),
                 cumulative_quota=cumulative_quota,
                 cumulative_sales=cumulative_sales,
-                cumulative_attainment=cumulative,
+                cumulative_attainment=_percent(cumulative_sales, cumulative_quota),
                 travel_cost=month_totals.travel_cost,
                 travel_efficiency=_travel_efficiency(month_totals),
-                # rules.md §7.8, §7.9: below 80% over the first two months → extend probation one
-                # month; below 100% over three months → dismissal review.
-                probation_flag=quota_months == 2
-                and month_totals.quota > 0
-                and _below(
-                    cumulative_sales, cumulative_quota, company.probation_attainment_percent
-                ),
-                dismissal_flag=quota_months == 3
-                and month_totals.quota > 0
-                and _below(
-                    cumulative_sales, cumulative_quota, company.dismissal_attainment_percent
-                ),
+                # rules.md §7.8: a new salesperson below 80% over their first two months →
+                # extend probation one month; §7.9: anyone below 100% over three consecutive
+                # months → dismissal review. The figures behind each flag are kept with it.
+                probation_flag="probation" in basis,
+                dismissal_flag="dismissal" in basis,
+                flag_basis=basis,
                 computed_at=now,
             )
         )
         # rules.md §7.5: the unmet part of the target carries into next month; a surplus does not.
         carried_over = max(ZERO, target - month_totals.sales)
     return rows
+
+
+def _first_two_months(started_on: date | None) -> list[date]:
+    """rules.md §7.8: the month the person started in the job and the month after."""
+    if started_on is None:
+        return [date.min]
+    first = month_start(started_on)
+    return [first, add_months(first, 1)]
+
+
+def _window(person, months, totals, percent) -> dict | None:
+    """Cumulative attainment over these months, when each of them had a quota."""
+    quotas = [totals.get((person, month), {}).get("quota", ZERO) for month in months]
+    if len(months) < 2 or not all(quota > 0 for quota in quotas):
+        return None
+    quota = sum(quotas, ZERO)
+    sales = sum((totals.get((person, month), {}).get("sales", ZERO) for month in months), ZERO)
+    return {
+        "first_month": f"{months[0]:%Y-%m}",
+        "last_month": f"{months[-1]:%Y-%m}",
+        "quota": str(quota),
+        "sales": str(sales),
+        "percent": str(_percent(sales, quota)),
+        "threshold": percent,
+        "below": _below(sales, quota, percent),
+    }
 
 
 def _below(sales: Decimal, quota: Decimal, percent: int) -> bool:
@@ -283,6 +360,33 @@ def _flag_first_to_target(rows: list[Attainment]) -> None:
             first[key] = row
     for row in first.values():
         row.bonus_flag = True
+
+
+def _record_bonuses(rows: list[Attainment], months: list[date]) -> None:
+    """rules.md §7.7: the flag becomes a bonus of the amount in force that month, waiting for
+    the director. One per salesperson and month: a rerun creates none a second time; a pending
+    bonus whose flag went away (the sales changed) is withdrawn; a decided one stays."""
+    versions = CompanySettings.versions_for(months)
+    flagged = [row for row in rows if row.bonus_flag]
+    Bonus.objects.bulk_create(
+        [
+            Bonus(
+                salesperson_id=row.salesperson_id,
+                month=row.month,
+                region_id=row.region_id,
+                amount=versions[row.month].first_to_target_bonus,
+            )
+            for row in flagged
+        ],
+        ignore_conflicts=True,
+    )
+    keep = {(row.salesperson_id, row.month) for row in flagged}
+    pending = Bonus.objects.filter(
+        month__gte=months[0], month__lte=months[-1], status=Bonus.Status.PENDING
+    ).values_list("pk", "salesperson_id", "month")
+    withdrawn = [pk for pk, person, month in pending if (person, month) not in keep]
+    if withdrawn:
+        Bonus.objects.filter(pk__in=withdrawn).delete()
 
 
 # --- 5. writing ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sales.views import sales, scoring
+from sales.views import bonuses, sales, scoring
 
 app_name = "sales"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("reports/attainment/team/", scoring.team_attainment, name="team_attainment"),
     path("reports/attainment/runs/", scoring.run_scoring, name="run_scoring"),
     path("reports/attainment/runs/<int:pk>/", scoring.scoring_run_status, name="scoring_run"),
+    path("reports/bonuses/", bonuses.bonus_list, name="bonuses"),
+    path("reports/bonuses/<int:pk>/decide/", bonuses.bonus_decide, name="bonus_decide"),
+    path("reports/bonuses/export.<str:file_format>", bonuses.bonus_export, name="bonus_export"),
     path("reports/quotas/", scoring.quota_regions, name="quotas"),
     path("reports/quotas/<slug:region_code>/", scoring.quota_grid, name="quota_grid"),
 ]

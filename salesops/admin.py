@@ -47,11 +47,11 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "display_name", "email", "first_name", "last_name"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("SalesOps"), {"fields": ("role", "display_name", "phone")}),
+        (_("SalesOps"), {"fields": ("role", "display_name", "phone", "started_on")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        (_("SalesOps"), {"fields": ("role", "display_name", "email")}),
+        (_("SalesOps"), {"fields": ("role", "display_name", "email", "started_on")}),
     )
     inlines = [RegionMembershipInline]
 
@@ -68,16 +68,11 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(CompanySettings)
-class CompanySettingsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return not CompanySettings.objects.exists()
+class CompanySettingsAdmin(ReadOnlyAdmin):
+    """Head office and the administrator change the settings on the app's settings page, where
+    each change takes effect from a date and is audited (rules.md §0.3); admin only shows them."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        _audited_save("salesops.settings.changed", request, obj, form, change)
+    list_display = ["effective_from", "first_to_target_bonus", "probation_attainment_percent"]
 
 
 @admin.register(AuditEntry)

@@ -8,10 +8,13 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from salesops import accounts, tasks
+from salesops.company_settings import EDITABLE_FIELDS
 from salesops.decisions import COMMENT_MAX_LENGTH, DECISION_LABELS
+from salesops.models import CompanySettings
 from salesops.money import DECIMAL_PLACES, MAX_AMOUNT, MAX_DIGITS
 
 
@@ -208,3 +211,29 @@ class BulkDecisionForm(DecisionForm):
         super().__init__(*args, **kwargs)
         self.fields["records"].choices = [(record.pk, str(record)) for record in waiting]
         self.fields["records"].error_messages["required"] = _("Tick at least one request.")
+
+
+MONTHS_OF_THE_YEAR = sorted(MONTHS.items())
+
+
+class CompanySettingsForm(forms.ModelForm):
+    """rules.md §0.5: every setting, and the day the change takes effect."""
+
+    effective_from = forms.DateField(label=_("Takes effect from"), widget=DateInput())
+    carry_over_restart_months = forms.TypedMultipleChoiceField(
+        label=_("Carry-over restarts in"),
+        choices=MONTHS_OF_THE_YEAR,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None: carry-over runs on from month to month without a reset."),
+    )
+
+    class Meta:
+        model = CompanySettings
+        fields = EDITABLE_FIELDS
+
+    def values(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+        data["carry_over_restart_months"] = sorted(data["carry_over_restart_months"])
+        return data

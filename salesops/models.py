@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
 from decimal import Decimal
 
 import pghistory
@@ -9,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salesops.money import MoneyField
@@ -33,6 +35,8 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # rules.md §7.8: the probation months count from the day the person started in the job.
+    started_on = models.DateField(_("started in the job on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -40,6 +44,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        if self.started_on is None and self.date_joined is not None:
+            self.started_on = timezone.localtime(self.date_joined).date()
+        super().save(*args, **kwargs)
 
     @property
     def is_admin(self) -> bool:
@@ -80,21 +89,44 @@ class AuditEntry(models.Model):
         return f"{self.action} {self.target_label}"
 
 
+# The first version of the settings is in force since always.
+SINCE_ALWAYS = date(2000, 1, 1)
+
+
+def _since_always() -> date:
+    return SINCE_ALWAYS
+
+
+def _no_restart_months() -> list[int]:
+    return []
+
+
 class CompanySettings(models.Model):
-    """The rules' numbers an admin may change (rules.md §0.5: every setting). One row."""
+    """The rules' numbers head office sets (rules.md §0.3, §0.5: every setting).
+
+    One row per version: a change is a new row taking effect from `effective_from`, so the
+    months already scored keep the numbers they were scored with (rules.md §0.3)."""
+
+    effective_from = models.DateField(_("effective from"), unique=True, default=_since_always)
 
     # rules.md §2.6: a territory with no visits for this many days is a blank area.
     blank_area_days = models.PositiveIntegerField(
         _("blank area after days without visits"), default=60
     )
     # rules.md §4.1, §4.2, §3.9: classification and follow-up.
-    large_demand_threshold = MoneyField(default=Decimal("50000.00"))
+    large_demand_threshold = MoneyField(
+        _("large demand from (monthly, CNY)"), default=Decimal("50000.00")
+    )
     order_soon_days = models.PositiveIntegerField(_("order expected soon within days"), default=15)
     hot_follow_up_days = models.PositiveIntegerField(_("A/B follow-up every days"), default=2)
     keep_in_touch_days = models.PositiveIntegerField(_("C follow-up every days"), default=30)
-    small_customer_threshold = MoneyField(default=Decimal("10000.00"))
+    small_customer_threshold = MoneyField(
+        _("small customer below (monthly, CNY)"), default=Decimal("10000.00")
+    )
     # rules.md §5.4: trips above this estimated cost also need the sales director.
-    trip_director_threshold = MoneyField(default=Decimal("5000.00"))
+    trip_director_threshold = MoneyField(
+        _("trip cost above which the director also approves (CNY)"), default=Decimal("5000.00")
+    )
     working_day_minutes = models.PositiveIntegerField(_("working day (minutes)"), default=480)
     average_visit_minutes = models.PositiveIntegerField(_("average visit (minutes)"), default=60)
     average_travel_minutes = models.PositiveIntegerField(_("average travel (minutes)"), default=40)
@@ -108,29 +140,38 @@ class CompanySettings(models.Model):
     # rules.md §6.3 / issue 4: a visit entered later than this is a late entry.
     late_visit_entry_days = models.PositiveIntegerField(_("late visit entry after days"), default=2)
     # rules.md §8.3–§8.6: expenses.
-    monthly_expense_cap = MoneyField(default=Decimal("5000.00"))
+    monthly_expense_cap = MoneyField(
+        _("monthly expense cap per person (CNY)"), default=Decimal("5000.00")
+    )
     expense_due_day = models.PositiveIntegerField(
         _("expense claim due on day of next month"), default=5
     )
     expense_decision_working_days = models.PositiveIntegerField(
         _("expense decision target (working days)"), default=3
     )
-    travel_advance_default = MoneyField(default=Decimal("3000.00"))
+    travel_advance_default = MoneyField(
+        _("default travel advance (CNY)"), default=Decimal("3000.00")
+    )
     # rules.md §7.7–§7.9: assessment flags.
-    first_to_target_bonus = MoneyField(default=Decimal("1000.00"))
+    first_to_target_bonus = MoneyField(_("first-to-target bonus (CNY)"), default=Decimal("1000.00"))
     probation_attainment_percent = models.PositiveIntegerField(
         _("probation below attainment % (2 months)"), default=80
     )
     dismissal_attainment_percent = models.PositiveIntegerField(
         _("dismissal review below attainment % (3 months)"), default=100
     )
+    # rules.md §7.5: months of the year (1–12) in which carry-over starts afresh; none by default.
+    carry_over_restart_months = models.JSONField(
+        _("carry-over restart months"), default=_no_restart_months, blank=True
+    )
 
     class Meta:
         verbose_name = _("company settings")
         verbose_name_plural = _("company settings")
+        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
-        return str(_("Company settings"))
+        return _("Company settings from %(day)s") % {"day": self.effective_from}
 
     def save(self, *args, **kwargs) -> None:
         _forget_current()
@@ -143,16 +184,42 @@ class CompanySettings(models.Model):
 
     @classmethod
     def current(cls) -> "CompanySettings":
-        """The one row. Inside `per_request()` (every web request) it is read once and kept
-        for the rest of that request, unless the request itself saves or deletes it: from then
-        on every call reads again. Outside (tasks, commands, the shell) every call reads."""
+        """The version in force today. Inside `per_request()` (every web request) it is read
+        once and kept for the rest of that request, unless the request itself saves or deletes
+        a version: from then on every call reads again. Outside (tasks, commands, the shell)
+        every call reads."""
         memo = _current_memo.get()
         if memo is not None and memo.row is not None:
             return memo.row
-        settings_row, _created = cls.objects.get_or_create(pk=1)
+        settings_row = cls.in_force_on(timezone.localdate())
         if memo is not None and memo.keep:
             memo.row = settings_row
         return settings_row
+
+    @classmethod
+    def in_force_on(cls, day: date) -> "CompanySettings":
+        """The version in force on `day` (for a month: pass its first day). Kept for the rest
+        of a request like `current()`; outside a request every call reads."""
+        memo = _current_memo.get()
+        if memo is not None and day in memo.by_day:
+            return memo.by_day[day]
+        row = cls.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+        if row is None:
+            row, _created = cls.objects.get_or_create(effective_from=SINCE_ALWAYS)
+        if memo is not None and memo.keep:
+            memo.by_day[day] = row
+        return row
+
+    @classmethod
+    def versions_for(cls, days: list[date]) -> dict[date, "CompanySettings"]:
+        """The version in force on each of these days, read in one query."""
+        if not days:
+            return {}
+        versions = list(cls.objects.filter(effective_from__lte=max(days)))
+        if not any(row.effective_from <= min(days) for row in versions):
+            versions.append(cls.in_force_on(min(days)))
+        versions.sort(key=lambda row: row.effective_from, reverse=True)
+        return {day: next(row for row in versions if row.effective_from <= day) for day in days}
 
     @staticmethod
     @contextmanager
@@ -170,6 +237,7 @@ class _Memo:
 
     def __init__(self) -> None:
         self.row: CompanySettings | None = None
+        self.by_day: dict[date, CompanySettings] = {}
         self.keep = True
 
 
@@ -180,6 +248,7 @@ def _forget_current() -> None:
     memo = _current_memo.get()
     if memo is not None:
         memo.row = None
+        memo.by_day = {}
         memo.keep = False
 
 

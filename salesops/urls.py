@@ -43,6 +43,7 @@ urlpatterns = [
     path("approvals/", views.waiting, name="waiting"),
     path("approvals/<slug:key>/decide/", views.decide_many, name="decide_many"),
     path("approvals/<slug:key>/<int:pk>/decide/", views.decide, name="decide"),
+    path("settings/", views.company_settings, name="company_settings"),
     path("accounts/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -11,11 +11,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from salesops import access, approvals
+from salesops import company_settings as settings_service
 from salesops.errors import DomainError
-from salesops.forms import BulkDecisionForm, DecisionForm
+from salesops.forms import BulkDecisionForm, CompanySettingsForm, DecisionForm, add_domain_error
+from salesops.models import CompanySettings
+from salesops.months import add_months, current_month
 from salesops.navigation import Panel, home_panels
 
 
@@ -154,3 +157,34 @@ def decide_many(request: HttpRequest, key: str) -> HttpResponse:
     else:
         messages.error(request, next(iter(form.errors.values()))[0])
     return redirect(f"{reverse('waiting')}?type={wf.key}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_settings(request: HttpRequest) -> HttpResponse:
+    """Head office (and the administrator) set the rules' numbers, from a date on (rules.md
+    §0.3): a version per change, so months already scored keep the numbers they had."""
+    if not settings_service.can_edit_settings(request.user):
+        raise PermissionDenied
+    in_force = CompanySettings.current()
+    initial = {"effective_from": max(timezone.localdate(), add_months(current_month(), 1))}
+    form = CompanySettingsForm(request.POST or None, instance=in_force, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            settings_service.change_settings(
+                by=request.user,
+                effective_from=form.cleaned_data["effective_from"],
+                values=form.values(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("company_settings")
+    context = {
+        "form": form,
+        "in_force": in_force,
+        "versions": settings_service.versions(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "company_settings.html", context)

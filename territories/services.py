@@ -101,6 +101,75 @@ def end_assignment(*, assignment: Assignment, by: User, ended_on: date | None = 
 
 
 @transaction.atomic
+def hand_over_territories(
+    *, from_person: User, to_person: User, region: Region, by: User
+) -> list[Assignment]:
+    """rules.md §3.7: a leaver's active assignments in the region pass to the successor.
+
+    Each of the leaver's assignments ends today and the successor's starts today (the history
+    keeps both); the successor's own holdings must not overlap them (rules.md §2.2), or nothing
+    moves. Both people's cached territories are forgotten, so the change holds from the next
+    request. Returns the successor's new assignments.
+    """
+    _require_manager(by, region)
+    leaving = list(
+        Assignment.objects.active()
+        .select_for_update(of=("self",))
+        .select_related("territory")
+        .filter(salesperson=from_person, territory__region=region)
+        .order_by("territory__path")
+    )
+    for assignment in leaving:
+        conflict = (
+            _overlapping_active_assignments(assignment.territory)
+            .exclude(salesperson=from_person)
+            .select_related("territory", "salesperson")
+            .first()
+        )
+        if conflict is not None:
+            raise DomainError(
+                _(
+                    "%(territory)s cannot pass to %(successor)s: %(held)s, held by %(person)s, "
+                    "overlaps it. End that assignment first."
+                )
+                % {
+                    "territory": assignment.territory,
+                    "successor": to_person,
+                    "held": conflict.territory,
+                    "person": conflict.salesperson,
+                },
+                field="to_person",
+            )
+    today = timezone.localdate()
+    started = []
+    for assignment in leaving:
+        assignment.ended_on = max(today, assignment.started_on)
+        assignment.save(update_fields=["ended_on"])
+        started.append(
+            Assignment.objects.create(
+                territory=assignment.territory,
+                salesperson=to_person,
+                started_on=assignment.ended_on,
+                created_by=by,
+            )
+        )
+        audit.record(
+            "territories.assignment.handed_over",
+            actor=by,
+            target=assignment,
+            changes={
+                "territory": assignment.territory,
+                "from": from_person,
+                "to": to_person,
+                "on": assignment.ended_on,
+            },
+        )
+    access.forget(from_person)
+    access.forget(to_person)
+    return started
+
+
+@transaction.atomic
 def run_draw(
     *, territory: Territory, candidates: list[User], by: User, assign: bool = True, note: str = ""
 ) -> TerritoryDraw:

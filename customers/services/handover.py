@@ -12,6 +12,7 @@ from customers.models import (
 from salesops import access, audit
 from salesops.errors import DomainError
 from salesops.models import User
+from territories import services as territory_services
 from territories.models import Region
 
 
@@ -56,8 +57,10 @@ def hand_over(
 
     1. only the region's manager; the successor sells in the region and is someone else;
     2. lock and move the customers (their follow-ups go with them: they hang on the owner);
-    3. tell other apps (open trip plans) through `signals.customers_handed_over`;
-    4. keep the handover with the customers moved: the notify list.
+    3. move the leaver's active territory assignments in the region to the successor, so the
+       successor reaches the customers and the leaver no longer does (rules.md §3.7);
+    4. tell other apps (open trip plans) through `signals.customers_handed_over`;
+    5. keep the handover with the customers moved: the notify list.
     """
     if not access.can_manage_region(by, region):
         raise DomainError(_("Only the region's manager can hand customers over."))
@@ -74,6 +77,9 @@ def hand_over(
             field="from_person",
         )
     Customer.objects.filter(pk__in=moved_ids).update(owner=to_person, updated_at=timezone.now())
+    territories = territory_services.hand_over_territories(
+        from_person=from_person, to_person=to_person, region=region, by=by
+    )
     handover = Handover.objects.create(
         from_person=from_person, to_person=to_person, region=region, recorded_by=by, note=note
     )
@@ -85,6 +91,11 @@ def hand_over(
         "customers.handover.done",
         actor=by,
         target=handover,
-        changes={"from": from_person, "to": to_person, "customers": len(moved_ids)},
+        changes={
+            "from": from_person,
+            "to": to_person,
+            "customers": len(moved_ids),
+            "territories": [str(assignment.territory) for assignment in territories],
+        },
     )
     return handover

@@ -4,6 +4,7 @@ from celery.result import AsyncResult
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -52,11 +53,14 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.message)
         return redirect("customers:import_status", pk=batch.pk)
     flagged = {item["line"]: item["matches"] for item in batch.duplicates}
+    # Every line can be seen, page by page; the bad lines are listed apart, all of them.
+    page = Paginator(batch.rows, PREVIEW_LINES).get_page(request.GET.get("page"))
     context = {
         "batch": batch,
         "form": form,
         "mapping_form": ColumnMappingForm(columns=batch.columns),
-        "lines": [(row, flagged.get(row["line"])) for row in batch.rows[:PREVIEW_LINES]],
+        "page": page,
+        "lines": [(row, flagged.get(row["line"])) for row in page],
     }
     return render(request, "customers/import_preview.html", context)
 

@@ -43,6 +43,10 @@ class Attainment(models.Model):
     bonus_flag = models.BooleanField(_("first-to-target bonus"), default=False)
     probation_flag = models.BooleanField(_("extend probation"), default=False)
     dismissal_flag = models.BooleanField(_("dismissal review"), default=False)
+    # rules.md §7.5: this month is one of head office's restart months (no carry-over came in).
+    carry_restarted = models.BooleanField(_("carry-over restarted"), default=False)
+    # rules.md §7.8, §7.9: the months and figures each flag came from.
+    flag_basis = models.JSONField(_("basis of the flags"), default=dict, blank=True)
     travel_cost = MoneyField(signed=True, verbose_name=_("travel cost"))
     travel_efficiency = models.DecimalField(
         _("travel cost ÷ gross profit"), max_digits=10, decimal_places=4, null=True

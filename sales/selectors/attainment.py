@@ -2,18 +2,27 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from sales.models import Attainment, ScoringRun
+from sales.models import Attainment, Bonus, ScoringRun
 from salesops import access
 from salesops.models import User
 from salesops.months import add_months
 
 
+def _with_bonus(queryset: QuerySet[Attainment]) -> QuerySet[Attainment]:
+    """Each score with its first-to-target bonus, if any (rules.md §7.7): amount and status."""
+    bonus = Bonus.objects.filter(salesperson=OuterRef("salesperson"), month=OuterRef("month"))
+    return queryset.annotate(
+        bonus_amount=Subquery(bonus.values("amount")[:1]),
+        bonus_status=Subquery(bonus.values("status")[:1]),
+    )
+
+
 def attainments_for(user: User) -> QuerySet[Attainment]:
     """Salespeople see their own; managers and the director their regions'; head office all."""
-    queryset = Attainment.objects.select_related("salesperson", "region")
+    queryset = _with_bonus(Attainment.objects.select_related("salesperson", "region"))
     return access.scope(user, queryset)
 
 

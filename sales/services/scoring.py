@@ -24,7 +24,7 @@ def start_scoring_run(*, by: User, first_month: date, last_month: date) -> Scori
         raise DomainError(_("Only managers, the director and head office recompute scores."))
     if last_month < first_month:
         raise DomainError(_("The last month comes before the first."), field="last_month")
-    periods = scoring.periods_touching(first_month, last_month)
+    periods = scoring.periods_to_score(first_month, last_month)
     run = ScoringRun.objects.create(
         started_by=by, first_month=first_month, last_month=last_month, total=len(periods)
     )
@@ -53,7 +53,8 @@ def rebuild_and_score(*, first_month: date, last_month: date) -> int:
 
 
 def score_months(*, first_month: date, last_month: date, run_id: int | None = None) -> int:
-    """Recompute every half-year the range touches (carry-over runs across the whole period).
+    """Recompute every half-year the range touches, and the later ones already scored
+    (carry-over runs on across half-years, rules.md §7.5).
 
     Progress is written to the run after each period, so the page's bar moves.
     """
@@ -61,7 +62,7 @@ def score_months(*, first_month: date, last_month: date, run_id: int | None = No
     runs.update(status=ScoringRun.Status.RUNNING)
     written = 0
     try:
-        for period in scoring.periods_touching(first_month, last_month):
+        for period in scoring.periods_to_score(first_month, last_month):
             written += scoring.score_period(period)
             runs.update(done=F("done") + 1)
     except Exception:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sales.forms.scoring import QuotaGridForm, ScoringRunForm, SpreadForm
 from sales.selectors import attainment as selectors
 from sales.selectors import quotas as quota_selectors
+from sales.services import bonuses as bonus_services
 from sales.services import quotas as quota_services
 from sales.services import scoring as services
 from salesops.errors import DomainError
@@ -49,6 +50,7 @@ def team_attainment(request: HttpRequest) -> HttpResponse:
             initial={"first_month": f"{month:%Y-%m}", "last_month": f"{month:%Y-%m}"}
         ),
         "can_run": services.can_run_scoring(request.user),
+        "sees_bonuses": bonus_services.sees_bonuses(request.user),
         "regions": regions_for(request.user),
         "region_code": request.GET.get("region", ""),
     }

@@ -232,3 +232,123 @@ def test_a_mapping_without_the_name_is_refused(personas, login):
 
     batch.refresh_from_db()
     assert batch.columns[0]["field"] == "name"
+
+
+def _municipalities(personas):
+    """As in the national divisions: the municipality and its urban district share a name."""
+    from tests.factories import make_territory
+
+    personas.shanghai_city.name_zh = "上海市"
+    personas.shanghai_city.save(update_fields=["name_zh"])
+    beijing = make_territory("110000", "北京市", "Beijing", region=personas.east)
+    make_territory("110100", "北京市", "Beijing", parent=beijing)
+    return beijing
+
+
+ORDINARY_HEADINGS = (
+    "客户名称,联系人,职位,手机,地址,所在城市,预计月用量（元）,预计下单日期,当前供应商,来源\n"
+)
+
+
+def _ordinary_list(lines: int, bad: dict[int, str]) -> str:
+    """`lines` customers in Shanghai and Beijing; `bad` replaces the line with that number."""
+    text = ORDINARY_HEADINGS
+    for line in range(2, lines + 2):
+        city = "上海市" if line % 2 else "北京市"
+        text += bad.get(
+            line,
+            f"客户{line}有限公司,张{line},采购,139{line:08d},某路{line}号,{city},20000,,汉高,转介绍\n",
+        )
+    return text
+
+
+def test_an_ordinary_chinese_list_is_read_with_municipalities_and_every_bad_line_numbered(
+    personas,
+):
+    beijing = _municipalities(personas)
+    bad = {
+        120: "负数公司,李四,经理,13900009999,某路,上海市,-5000,,,\n",
+        140: "坏电话公司,王五,经理,call me,某路,北京市,1000,,,\n",
+    }
+    content = _ordinary_list(150, bad).encode("gb18030")
+
+    batch = importing.prepare_import(content=content, file_name="名单.csv", by=personas.manager)
+
+    lines = {error["line"]: error["message"] for error in batch.errors}
+    assert sorted(lines) == [120, 140]
+    assert "cannot be negative" in lines[120]
+    assert "not a mainland mobile" in lines[140]
+    rows = {row["line"]: row for row in batch.rows}
+    assert rows[3]["territory_id"] == personas.shanghai.pk
+    assert rows[2]["territory_id"] == beijing.pk
+    assert rows[2]["estimated_monthly_demand"] == "20000.00"
+    assert rows[2]["current_supplier"] == "汉高"
+    assert rows[2]["contact"] == {
+        "name": "张2",
+        "position": "采购",
+        "phone": "13900000002",
+        "email": "",
+    }
+
+
+@pytest.mark.parametrize(
+    "headings",
+    [
+        "Customer name,Contact,Position,Mobile,Address,City,Estimated monthly usage (CNY),"
+        "Expected order date,Current supplier,Source",
+        "公司名称,联系人,职位,联系电话,地址,城市,月需求量,预计下单日期,当前供应商,来源",
+        "单位名称,联系人,职位,电话,地址,所在城市,预计月用量(元),预计下单日期,当前供应商,来源",
+    ],
+)
+def test_common_headings_are_recognised_without_mapping(personas, headings):
+    mapping = set(importing.map_columns(headings.split(",")).values())
+
+    assert {"name", "contact_name", "contact_position", "address", "territory"} <= mapping
+    assert {"estimated_monthly_demand", "expected_order_date", "current_supplier"} <= mapping
+    assert mapping & {"phone", "contact_phone"}
+
+
+def test_the_preview_page_numbers_bad_lines_past_the_first_hundred(personas, login):
+    _municipalities(personas)
+    text = _ordinary_list(150, {130: "负数公司,李四,经理,13900009999,某路,上海市,-1,,,\n"})
+    batch = importing.prepare_import(
+        content=text.encode("gb18030"), file_name="名单.csv", by=personas.manager
+    )
+
+    response = login(personas.manager).get(reverse("customers:import_preview", args=[batch.pk]))
+
+    assert "Line 130: monthly demand cannot be negative" in response.content.decode()
+
+
+def test_the_preview_shows_every_line_page_by_page(personas, login):
+    _municipalities(personas)
+    batch = importing.prepare_import(
+        content=_ordinary_list(150, {}).encode("gb18030"), file_name="名单.csv", by=personas.manager
+    )
+    url = reverse("customers:import_preview", args=[batch.pk])
+
+    second = login(personas.manager).get(url + "?page=2").content.decode()
+
+    assert "客户151有限公司" in second
+    assert "客户50有限公司" not in second
+
+
+def test_an_xlsx_list_with_chinese_headings_and_municipalities_is_read(personas):
+    _municipalities(personas)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(ORDINARY_HEADINGS.strip().split(","))
+    sheet.append(["上海永固胶业", "王芳", "采购", 13900001111, "某路1号", "上海市", 60000, None])
+    sheet.append(["北京恒力", "李强", "老板", "13900002222", "某路2号", "北京市", -1, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    batch = importing.prepare_import(
+        content=buffer.getvalue(), file_name="名单.xlsx", by=personas.manager
+    )
+
+    assert batch.rows[0]["territory_id"] == personas.shanghai.pk
+    assert batch.rows[0]["estimated_monthly_demand"] == "60000.00"
+    assert [(error["line"], "negative" in error["message"]) for error in batch.errors] == [
+        (3, True)
+    ]

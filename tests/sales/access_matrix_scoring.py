@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from sales.models import ScoringRun
+from sales.models import Bonus, ScoringRun
 from tests.access_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, expect
 
 SELLERS = {
@@ -19,7 +19,20 @@ def cases(world):
         started_by=world.manager, first_month="2025-07-01", last_month="2025-07-01"
     )
     grid = reverse("sales:quota_grid", args=["east-china"])
+    bonus = Bonus.objects.create(
+        salesperson=world.salesperson, month="2025-07-01", region=world.east, amount=1000
+    )
+    # rules.md §7.7: the director decides bonuses; head office and the admin follow them.
+    bonus_readers = {"director": OK, "head_office": OK, "admin": OK}
     return [
+        Case(reverse("sales:bonuses"), expect(FORBIDDEN, **bonus_readers)),
+        Case(reverse("sales:bonus_export", args=["csv"]), expect(FORBIDDEN, **bonus_readers)),
+        Case(
+            reverse("sales:bonus_decide", args=[bonus.pk]),
+            expect(FORBIDDEN, **dict.fromkeys(bonus_readers, REDIRECT)),
+            method="post",
+            data={"decision": "approve"},
+        ),
         Case(reverse("sales:my_attainment"), expect(FORBIDDEN, **SELLERS)),
         Case(reverse("sales:team_attainment"), expect(FORBIDDEN, **LEADS)),
         Case(

@@ -249,3 +249,21 @@ def test_the_grid_accepts_grouped_and_full_width_amounts(personas, login):
     login(personas.director).post(url, {"save": "1", field: "３７５，０００"})
 
     assert Quota.objects.get(salesperson=personas.salesperson, month=month).amount == 375000
+
+
+def test_my_attainment_shows_the_figures_behind_a_flag_and_a_restart(personas, login):
+    from salesops.models import SINCE_ALWAYS, CompanySettings
+
+    CompanySettings.objects.update_or_create(
+        effective_from=SINCE_ALWAYS, defaults={"carry_over_restart_months": [8]}
+    )
+    personas.salesperson.started_on = date(2025, 7, 3)
+    personas.salesperson.save(update_fields=["started_on"])
+    _scored(personas)
+
+    response = login(personas.salesperson).get(reverse("sales:my_attainment") + "?period=2025-07")
+
+    content = response.content.decode()
+    assert "Extend probation one month" in content
+    assert "2025-07 to 2025-08: sales 300,000.00 of quota 750,000.00 = 40.0% (below 80%)" in content
+    assert "carry-over restarted" in content

@@ -9,7 +9,7 @@ import pytest
 from sales.models import Attainment, QuotaChannel
 from sales.scoring import score_period
 from sales.services.scoring import score_months
-from salesops.models import CompanySettings
+from salesops.models import SINCE_ALWAYS, CompanySettings
 from tests.expenses.factories import approved_claim
 from tests.sales.factories import local, make_sale, set_quota
 
@@ -70,13 +70,42 @@ def test_cumulative_attainment_is_cumulative_sales_over_cumulative_quota(persona
     assert august.cumulative_attainment == Decimal("106.7")
 
 
-def test_carry_over_starts_afresh_with_the_half_year(personas):
-    _east_china_quota(personas.salesperson, [date(2025, 6, 1), JULY])
+def test_a_june_shortfall_carries_into_july_across_the_half_year(personas):
+    june = date(2025, 6, 1)
+    _east_china_quota(personas.salesperson, [june, JULY])
+    make_sale(personas.salesperson, "255000", local(2025, 6, 10))  # 120,000 short
 
-    score_months(first_month=date(2025, 6, 1), last_month=JULY)
+    score_months(first_month=june, last_month=JULY)
 
-    assert _score(personas.salesperson, date(2025, 6, 1)).target == Decimal("375000.00")
-    assert _score(personas.salesperson, JULY).carried_over == 0
+    july = _score(personas.salesperson, JULY)
+    assert july.carried_over == Decimal("120000.00")
+    assert july.target == Decimal("495000.00")
+    assert not july.carry_restarted
+
+
+def test_scoring_july_alone_still_carries_the_june_shortfall(personas):
+    june = date(2025, 6, 1)
+    _east_china_quota(personas.salesperson, [june, JULY])
+    make_sale(personas.salesperson, "255000", local(2025, 6, 10))
+
+    score_period(JULY)
+
+    assert _score(personas.salesperson, JULY).carried_over == Decimal("120000.00")
+
+
+def test_carry_over_restarts_only_in_the_months_head_office_names(personas):
+    june = date(2025, 6, 1)
+    CompanySettings.objects.update_or_create(
+        effective_from=SINCE_ALWAYS, defaults={"carry_over_restart_months": [7]}
+    )
+    _east_china_quota(personas.salesperson, [june, JULY, AUGUST])
+    make_sale(personas.salesperson, "255000", local(2025, 6, 10))
+
+    score_months(first_month=june, last_month=AUGUST)
+
+    july, august = _score(personas.salesperson, JULY), _score(personas.salesperson, AUGUST)
+    assert (july.carried_over, july.target, july.carry_restarted) == (0, 375000, True)
+    assert (august.carried_over, august.carry_restarted) == (Decimal("375000.00"), False)
 
 
 def test_sale_at_half_past_eleven_local_on_the_last_day_counts_in_that_month(personas):
@@ -144,14 +173,54 @@ def test_each_region_has_its_own_first_to_target(personas):
     assert _score(personas.other_salesperson, JULY).company_rank == 1
 
 
+def _started(person, day):
+    person.started_on = day
+    person.save(update_fields=["started_on"])
+
+
 def test_below_80_percent_over_two_months_flags_probation(personas):
+    _started(personas.salesperson, date(2025, 7, 1))
     _east_china_quota(personas.salesperson)
     make_sale(personas.salesperson, "599000", local(2025, 7, 10))  # 79.9% of 750,000
 
     score_period(JULY)
 
-    assert _score(personas.salesperson, AUGUST).probation_flag
+    august = _score(personas.salesperson, AUGUST)
+    assert august.probation_flag
     assert not _score(personas.salesperson, JULY).probation_flag
+    assert august.flag_basis["probation"] == {
+        "first_month": "2025-07",
+        "last_month": "2025-08",
+        "quota": "750000.00",
+        "sales": "599000.00",
+        "percent": "79.9",
+        "threshold": 80,
+        "below": True,
+    }
+
+
+def test_probation_is_for_new_people_hired_in_may_not_for_last_years_hires(personas):
+    may, june = date(2025, 5, 1), date(2025, 6, 1)
+    _started(personas.salesperson, date(2025, 5, 12))
+    _started(personas.colleague, date(2024, 3, 1))
+    for person in (personas.salesperson, personas.colleague):
+        _east_china_quota(person, [date(2025, 4, 1), may, june])
+        make_sale(person, "300000", local(2025, 5, 20))  # 40% of May and June
+
+    score_months(first_month=may, last_month=june)
+
+    assert _score(personas.salesperson, june).probation_flag
+    assert not _score(personas.salesperson, may).probation_flag
+    assert not Attainment.objects.filter(salesperson=personas.colleague, probation_flag=True)
+
+
+def test_probation_does_not_fire_in_the_second_month_of_every_half_year(personas):
+    _started(personas.salesperson, date(2024, 1, 15))
+    _east_china_quota(personas.salesperson)
+
+    score_period(JULY)
+
+    assert not Attainment.objects.filter(probation_flag=True).exists()
 
 
 def test_exactly_80_percent_over_two_months_is_not_probation(personas):
@@ -169,12 +238,31 @@ def test_below_100_percent_over_three_months_flags_dismissal_review(personas):
 
     score_period(JULY)
 
-    assert _score(personas.salesperson, SEPTEMBER).dismissal_flag
-    assert not Attainment.objects.filter(dismissal_flag=True).exclude(month=SEPTEMBER).exists()
+    september = _score(personas.salesperson, SEPTEMBER)
+    assert september.dismissal_flag
+    assert september.flag_basis["dismissal"]["first_month"] == "2025-07"
+    assert september.flag_basis["dismissal"]["sales"] == "1124999.00"
+    # Three consecutive months are any three: July and August have no full window yet.
+    assert not Attainment.objects.filter(dismissal_flag=True, month__lt=SEPTEMBER).exists()
+
+
+def test_dismissal_review_looks_at_any_three_consecutive_months(personas):
+    _east_china_quota(personas.salesperson)
+    for month in (7, 8, 9):
+        make_sale(personas.salesperson, "375000", local(2025, month, 10))
+    make_sale(personas.salesperson, "300000", local(2025, 10, 10))
+
+    score_period(JULY)
+
+    assert not _score(personas.salesperson, SEPTEMBER).dismissal_flag
+    assert _score(personas.salesperson, date(2025, 10, 1)).dismissal_flag
 
 
 def test_flag_thresholds_come_from_company_settings(personas):
-    CompanySettings.objects.update_or_create(pk=1, defaults={"probation_attainment_percent": 50})
+    _started(personas.salesperson, date(2025, 7, 1))
+    CompanySettings.objects.update_or_create(
+        effective_from=SINCE_ALWAYS, defaults={"probation_attainment_percent": 50}
+    )
     _east_china_quota(personas.salesperson)
     make_sale(personas.salesperson, "400000", local(2025, 7, 10))
 
@@ -212,7 +300,9 @@ def test_scoring_reads_a_constant_number_of_queries(personas, django_assert_max_
         for day in range(1, 20):
             make_sale(person, "10000", local(2025, 7, day))
 
-    with django_assert_max_num_queries(16):
+    # Carry-over and the flag windows read the months on record, the start dates and the
+    # settings versions, and the bonuses: still a constant number, whatever the number of sales.
+    with django_assert_max_num_queries(24):
         score_period(JULY)
 
 
@@ -255,3 +345,15 @@ def test_unmet_target_keeps_accumulating_over_several_months(personas):
 
     targets = [row.target for row in Attainment.objects.order_by("month")]
     assert targets == [Decimal(375000 * n) for n in range(1, 7)]
+
+
+def test_a_change_in_june_moves_the_already_scored_july_target(personas):
+    june = date(2025, 6, 1)
+    _east_china_quota(personas.salesperson, [june, JULY])
+    score_months(first_month=june, last_month=JULY)
+    assert _score(personas.salesperson, JULY).carried_over == Decimal("375000.00")
+
+    make_sale(personas.salesperson, "255000", local(2025, 6, 10))
+    score_months(first_month=june, last_month=june)
+
+    assert _score(personas.salesperson, JULY).carried_over == Decimal("120000.00")

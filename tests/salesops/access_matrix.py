@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from tests.access_matrix import OK, REDIRECT, Case, expect, post_halves
+from tests.access_matrix import FORBIDDEN, OK, REDIRECT, Case, expect, post_halves
 
 MOVED = 301
 
@@ -27,6 +27,14 @@ def cases(world):
         Case(reverse("set_language"), expect(REDIRECT, anonymous=REDIRECT)),  # GET: no change
         # "Waiting for me": everyone signed in sees what waits for them (nothing, if no decider).
         Case(reverse("waiting"), expect(OK)),
+        # rules.md §0.3: head office (and the administrator) set the numbers.
+        Case(reverse("company_settings"), expect(FORBIDDEN, head_office=OK, admin=OK)),
+        Case(
+            reverse("company_settings"),
+            expect(FORBIDDEN, head_office=OK, admin=OK),
+            method="post",
+            data={},
+        ),
     ]
     # The POST half of the GET/POST pages.
     halves = {

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from salesops.models import CompanySettings
+from salesops.models import SINCE_ALWAYS, CompanySettings
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +38,14 @@ def test_a_change_saved_in_the_request_is_seen_at_once_and_the_row_is_read_again
         rules.save()
         assert CompanySettings.current().blank_area_days == 45
         # After a save nothing is kept: a later change in the same request is seen as well.
-        CompanySettings.objects.filter(pk=1).update(blank_area_days=30)
+        CompanySettings.objects.filter(effective_from=SINCE_ALWAYS).update(blank_area_days=30)
         assert CompanySettings.current().blank_area_days == 30
 
 
 def test_a_change_saved_elsewhere_is_seen_by_the_next_request():
     with CompanySettings.per_request():
         assert CompanySettings.current().blank_area_days == 60
-    elsewhere = CompanySettings.objects.get(pk=1)
+    elsewhere = CompanySettings.objects.get(effective_from=SINCE_ALWAYS)
     elsewhere.blank_area_days = 90
     elsewhere.save()
     with CompanySettings.per_request():
@@ -62,7 +62,7 @@ def test_a_page_reads_the_settings_once_and_shows_a_saved_change(personas, login
     # The page and its blank-areas panel both ask for the settings: one read.
     assert len(_settings_queries(queries)) == 1
 
-    rules = CompanySettings.objects.get(pk=1)
+    rules = CompanySettings.objects.get(effective_from=SINCE_ALWAYS)
     rules.blank_area_days = 75
     rules.save()
     response = client.get(url)

@@ -25,7 +25,8 @@ def test_the_rendered_menu_is_the_users_menu_in_groups(personas, login, persona)
     response = login(user).get("/")
     html = response.content.decode()
     for group in menu_for(user):
-        assert str(group["label"]) in html
+        single = len(group["entries"]) == 1  # a group of one shows as its entry's plain link
+        assert str(group["entries"][0]["label"] if single else group["label"]) in html
         for entry in group["entries"]:
             assert f'href="{entry["url"]}"' in html
     assert [group["key"] for group in menu_for(user)] == [
@@ -41,7 +42,7 @@ def test_admin_is_not_offered_the_sellers_pages(personas):
     names = {entry["url_name"] for entry in menu_entries(personas.admin)}
     assert "visits:visit_new" not in names
     assert "sales:my_attainment" not in names
-    assert {"visits:approvals", "expenses:queue", "territories:requests"} <= names
+    assert {"waiting", "territories:requests"} <= names
 
 
 def test_approvals_count_what_waits_for_the_user(personas):
@@ -55,6 +56,6 @@ def test_approvals_count_what_waits_for_the_user(personas):
 
     approvals = next(g for g in menu_for(personas.manager) if g["key"] == "approvals")
     assert approvals["waiting"] == 1
-    plans = next(e for e in approvals["entries"] if e["url_name"] == "visits:approvals")
-    assert plans["count"] == 1
+    waiting = next(e for e in approvals["entries"] if e["url_name"] == "waiting")
+    assert waiting["count"] == 1
     assert not any(g["key"] == "approvals" for g in menu_for(personas.salesperson))
