@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from customers import classification, services
 from customers.models import Channel, CreditTier, Customer, Source
+from salesops import access
 from salesops.models import User
 from territories import services as territory_services
 from territories.demo import PEOPLE, demo_day_at
@@ -228,7 +229,7 @@ def _cross_territory_requests(people: dict[str, User]) -> int:
             manager = next(
                 p
                 for p in people.values()
-                if p.role == "manager"
+                if access.is_manager(p)
                 and p.regions.filter(pk=customer.territory.region_id).exists()
             )
             territory_services.decide_cross_territory(

@@ -53,6 +53,16 @@ def is_manager(user: User) -> bool:
     return is_active_user(user) and user.role == Role.MANAGER
 
 
+def is_director(user: User) -> bool:
+    """A sales director (of whichever regions they hold)."""
+    return is_active_user(user) and user.role == Role.DIRECTOR
+
+
+def sets_company_settings(user: User) -> bool:
+    """Head office owns the rules' numbers (rules.md §0.3); the administrator may too."""
+    return is_active_user(user) and user.owns_company_settings
+
+
 def sees_team(user: User) -> bool:
     """Whether the user reads beyond their own records: managers, directors, head office and
     the admin (team attainment, handovers, the people panel)."""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from salesops import audit
 from salesops.errors import DomainError
-from salesops.models import CompanySettings, Role, User
+from salesops.models import CompanySettings, User
 
 # Every setting head office edits on the settings page (rules.md §0.5), in the table's order.
 EDITABLE_FIELDS = [
@@ -38,11 +38,7 @@ EDITABLE_FIELDS = [
 
 
 def can_edit_settings(user: User) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_admin or user.role == Role.HEAD_OFFICE)
-    )
+    return bool(user.is_authenticated and user.is_active and user.owns_company_settings)
 
 
 def versions() -> list[CompanySettings]:

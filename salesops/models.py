@@ -55,6 +55,11 @@ class User(AbstractUser):
         return self.is_superuser or self.role == Role.ADMIN
 
     @property
+    def owns_company_settings(self) -> bool:
+        # rules.md §0.3: head office owns the rules' numbers; the administrator may set them too.
+        return self.is_admin or self.role == Role.HEAD_OFFICE
+
+    @property
     def sells(self) -> bool:
         # rules.md §1.2: a regional manager also sells in their own territory.
         return self.role in (Role.SALESPERSON, Role.MANAGER)

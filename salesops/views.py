@@ -164,7 +164,7 @@ def decide_many(request: HttpRequest, key: str) -> HttpResponse:
 def company_settings(request: HttpRequest) -> HttpResponse:
     """Head office (and the administrator) set the rules' numbers, from a date on (rules.md
     §0.3): a version per change, so months already scored keep the numbers they had."""
-    if not settings_service.can_edit_settings(request.user):
+    if not access.sets_company_settings(request.user):
         raise PermissionDenied
     in_force = CompanySettings.current()
     initial = {"effective_from": max(timezone.localdate(), add_months(current_month(), 1))}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from sales.models import Bonus, BonusTransition
 from salesops import access, audit
 from salesops.errors import AlreadyDecided, DomainError
-from salesops.models import Role, User
+from salesops.models import User
 from territories.models import Region
 
 APPROVE, REJECT = "approve", "reject"
@@ -23,18 +23,12 @@ DECISIONS = (APPROVE, REJECT)
 
 def is_sales_director_of(user: User, region: Region) -> bool:
     """The region's sales director, who approves its bonuses."""
-    return (
-        access.is_active_user(user)
-        and user.role == Role.DIRECTOR
-        and access.managed_regions(user).filter(pk=region.pk).exists()
-    )
+    return access.is_director(user) and access.managed_regions(user).filter(pk=region.pk).exists()
 
 
 def sees_bonuses(user: User) -> bool:
     """The director decides them; head office and the administrator follow them."""
-    return access.sees_all_regions(user) or (
-        access.is_active_user(user) and user.role == Role.DIRECTOR
-    )
+    return access.sees_all_regions(user) or access.is_director(user)
 
 
 def bonuses_for(user: User) -> QuerySet[Bonus]:
