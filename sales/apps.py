@@ -7,4 +7,4 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self):
-        from sales import receivers  # noqa: F401 - connects the signal receivers
+        from sales import receivers, workflow  # noqa: F401 - signal receivers, the approval workflow

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from sales.selectors.attainment import sees_team
+from sales.services.bonuses import sees_bonuses
 from salesops.navigation import NavItem
 
 
@@ -17,4 +18,5 @@ NAV_ITEMS = [
         _("Team attainment"), "sales:team_attainment", allowed=sees_team, order=42, group="numbers"
     ),
     NavItem(_("Quotas"), "sales:quotas", allowed=sees_team, order=43, group="numbers"),
+    NavItem(_("Bonuses"), "sales:bonuses", allowed=sees_bonuses, order=44, group="numbers"),
 ]

@@ -122,7 +122,12 @@ def decide(*, record: models.Model, by: User, decision: str, comment: str = "") 
             raise already_decided(record)
         if not access.may_decide(by, record):
             level = record.approval_level
-            if level == SECOND_LEVEL and access.may_decide(by, record, level=FIRST_LEVEL):
+            decides_first = FIRST_LEVEL in wf.levels
+            if (
+                level == SECOND_LEVEL
+                and decides_first
+                and access.may_decide(by, record, level=FIRST_LEVEL)
+            ):
                 raise already_decided(record)  # this user's level was decided a moment ago
             raise DomainError(_("This request does not wait for your decision."))
         if decision != APPROVE and not comment:

@@ -81,9 +81,21 @@ def app_modules(name: str) -> list[tuple[str, ModuleType]]:
     return [(app, module) for app, module in found if module is not None]
 
 
+# The project's own pages in the menu (the apps add theirs in `<app>/nav.py`).
+KERNEL_NAV_ITEMS = [
+    NavItem(
+        _("Company settings"),
+        "company_settings",
+        allowed=lambda user: user.owns_company_settings,  # the view's own test
+        order=49,
+        group="numbers",
+    ),
+]
+
+
 @cache
 def nav_items() -> list[NavItem]:
-    items = [
+    items = KERNEL_NAV_ITEMS + [
         item for _app, module in app_modules("nav") for item in getattr(module, "NAV_ITEMS", [])
     ]
     unknown = {item.group for item in items} - NAV_GROUPS.keys()

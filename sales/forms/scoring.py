@@ -68,12 +68,3 @@ class SpreadForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("spread", _("Spread")))
-
-
-class BonusDecisionForm(forms.Form):
-    """The director's decision on a first-to-target bonus (rules.md §7.7)."""
-
-    decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
-    )
-    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)

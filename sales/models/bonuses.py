@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from salesops.models import SECOND_LEVEL
+
 
 class Bonus(FSMModelMixin, models.Model):
     """One bonus per salesperson and month, waiting for the director's approval."""
@@ -51,6 +53,20 @@ class Bonus(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.salesperson} {self.month:%Y-%m} {self.amount}"
+
+    # The shared approval workflow (salesops.approvals): a bonus waits at the second level, for
+    # the region's sales director (rules.md §7.7).
+    @property
+    def approval_level(self) -> int | None:
+        return SECOND_LEVEL if self.status == self.Status.PENDING else None
+
+    @property
+    def requester(self):
+        return self.salesperson
+
+    @property
+    def approval_region(self):
+        return self.region
 
     @transition(status, source=Status.PENDING, target=Status.APPROVED)
     def approve(self) -> None:

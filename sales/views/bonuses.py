@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from customers import exporting
-from sales.forms.scoring import BonusDecisionForm
 from sales.services import bonuses as services
+from salesops import approvals
 from salesops.errors import DomainError
+from salesops.forms import DecisionForm
 
 
 @login_required
@@ -19,8 +20,12 @@ from salesops.errors import DomainError
 def bonus_list(request: HttpRequest) -> HttpResponse:
     if not services.sees_bonuses(request.user):
         raise PermissionDenied
-    context = {"bonuses": services.bonuses_for(request.user)[:500], "form": BonusDecisionForm()}
+    context = {"bonuses": services.bonuses_for(request.user)[:500], "form": _decision_form()}
     return render(request, "sales/bonuses.html", context)
+
+
+def _decision_form(data=None) -> DecisionForm:
+    return DecisionForm(data, decisions=approvals.workflow("bonus").decisions)
 
 
 @login_required
@@ -29,7 +34,7 @@ def bonus_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.sees_bonuses(request.user):
         raise PermissionDenied
     bonus = get_object_or_404(services.bonuses_for(request.user), pk=pk)
-    form = BonusDecisionForm(request.POST)
+    form = _decision_form(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to approve or to reject."))
         return redirect("sales:bonuses")
