@@ -129,6 +129,31 @@ def visible_people(user: User) -> QuerySet[User]:
     return User.objects.none()
 
 
+def sees_team(user: User) -> bool:
+    """Whether the user reads other people's records of their regions (managers, the director,
+    head office, the admin)."""
+    return is_active_user(user) and (
+        sees_all_regions(user) or user.role in (Role.MANAGER, Role.DIRECTOR)
+    )
+
+
+def scope_by_region(
+    user: User, queryset: QuerySet, *, owner: str = "salesperson", region: str = "region"
+) -> QuerySet:
+    """Narrow a queryset of per-person records that store their region: a salesperson sees
+    their own; managers and the director their regions' (and their own); head office and the
+    admin all; anyone else nothing."""
+    if not is_active_user(user):
+        return queryset.none()
+    if sees_all_regions(user):
+        return queryset
+    if user.role in (Role.MANAGER, Role.DIRECTOR):
+        return queryset.filter(Q(**{owner: user}) | Q(**{f"{region}__in": visible_regions(user)}))
+    if user.role == Role.SALESPERSON:
+        return queryset.filter(**{owner: user})
+    return queryset.none()
+
+
 def can_manage_region(user: User, region: Region) -> bool:
     return managed_regions(user).filter(pk=region.pk).exists()
 

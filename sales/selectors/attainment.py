@@ -2,27 +2,18 @@
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from sales.models import Attainment, ScoringRun
 from salesops import access
-from salesops.models import Role, User
+from salesops.models import User
 from salesops.months import add_months
 
 
 def attainments_for(user: User) -> QuerySet[Attainment]:
     """Salespeople see their own; managers and the director their regions'; head office all."""
-    queryset = Attainment.objects.select_related("salesperson", "region")
-    if not access.is_active_user(user):
-        return queryset.none()
-    if access.sees_all_regions(user):
-        return queryset
-    if user.role in (Role.MANAGER, Role.DIRECTOR):
-        return queryset.filter(Q(salesperson=user) | Q(region__in=access.visible_regions(user)))
-    if user.role == Role.SALESPERSON:
-        return queryset.filter(salesperson=user)
-    return queryset.none()
+    return access.scope_by_region(user, Attainment.objects.select_related("salesperson", "region"))
 
 
 def my_attainment(user: User, period_start: date) -> QuerySet[Attainment]:
@@ -48,10 +39,7 @@ def team_attainment(user: User, month: date, region_code: str = "") -> QuerySet[
     return queryset.order_by("region__code", "region_rank", "salesperson__username")
 
 
-def sees_team(user: User) -> bool:
-    return access.is_active_user(user) and (
-        access.sees_all_regions(user) or user.role in (Role.MANAGER, Role.DIRECTOR)
-    )
+sees_team = access.sees_team
 
 
 def scoring_run_for(user: User, pk: int) -> ScoringRun:
