@@ -5,21 +5,17 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from visits.selectors import week_bounds
+from visits.services import week_start
+
+__all__ = ["current_week", "deadline", "is_late", "missing_from", "week_bounds", "week_start"]
+
 DEADLINE_WEEKDAY_OFFSET = 5  # Saturday
 DEADLINE_TIME = time(12, 0)
 
 
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def current_week(now: datetime | None = None) -> date:
     return week_start(timezone.localdate(now))
-
-
-def week_bounds(monday: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(monday, time.min))
-    return start, timezone.make_aware(datetime.combine(monday + timedelta(days=7), time.min))
 
 
 def deadline(monday: date) -> datetime:
