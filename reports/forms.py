@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,7 +30,8 @@ class CommentForm(forms.Form):
         label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_action = reverse("reports:weekly_comment", args=[report.pk])
         self.helper.add_input(Submit("comment", _("Add comment")))

@@ -80,13 +80,16 @@ def weekly_week(request: HttpRequest, week: str) -> HttpResponse:
 
 
 def _report_context(request: HttpRequest, report, form=None) -> dict:
-    may_comment = services.may_comment(request.user, report)
+    if services.may_comment(request.user, report) and report.is_submitted:
+        form = form or CommentForm(report=report)
+    else:
+        form = None
     return {
         "report": report,
         "deadline": weeks.deadline(report.week_start),
         "content": selectors.report_content(report),
         "comments": selectors.comments_of(report),
-        "comment_form": (form or CommentForm()) if may_comment and report.is_submitted else None,
+        "comment_form": form,
     }
 
 
@@ -105,7 +108,7 @@ def weekly_comment(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.weekly_report_for(request.user, pk)
     if not services.may_comment(request.user, report):
         raise PermissionDenied
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, report=report)
     if form.is_valid():
         try:
             services.comment_on_report(report=report, by=request.user, **form.cleaned_data)
