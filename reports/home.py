@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.http import HttpRequest
-from django.utils import timezone
 
 from reports import selectors, weeks
 from salesops.navigation import Panel
@@ -19,15 +18,12 @@ def home_panels(request: HttpRequest) -> list[Panel]:
             "week_start": monday,
             "deadline": weeks.deadline(monday),
             "report": report,
-            "state": selectors.compliance_state(report, monday, timezone.now())
-            if report and report.is_submitted
-            else None,
         }
         panels.append(Panel("reports/_partials/my_week_panel.html", context, order=20))
     if selectors.sees_team(user):
         monday = weeks.current_week() - timedelta(days=7)
         rows = selectors.team_compliance(user, monday)
-        overdue = [row for row in rows if row.state in ("late", "missing", "open")]
+        overdue = [row for row in rows if row.state != selectors.Compliance.ON_TIME]
         context = {"week_start": monday, "rows": overdue, "count": len(rows)}
         panels.append(Panel("reports/_partials/team_week_panel.html", context, order=21))
     return panels

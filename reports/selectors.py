@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports import weeks
 from reports.drafts import week_draft
-from reports.models import WeeklyReport
+from reports.models import ReportComment, WeeklyReport
 from sales.models import QuotaChannel
 from salesops import access
 from salesops.models import Role, User
@@ -87,38 +87,55 @@ class ComplianceRow:
     salesperson: User
     week_start: date
     state: str
-    report: WeeklyReport | None
+    report_pk: int | None
+    submitted_at: datetime | None
+    comment_count: int
 
     @property
     def label(self):
         return Compliance.LABELS[self.state]
 
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
 
-def compliance_state(report: WeeklyReport | None, monday: date, now: datetime) -> str:
-    if report is not None and report.is_submitted:
-        return Compliance.LATE if report.is_late else Compliance.ON_TIME
+
+def _state(submitted: bool, late: bool, monday: date, now: datetime) -> str:
+    if submitted:
+        return Compliance.LATE if late else Compliance.ON_TIME
     return Compliance.MISSING if now >= weeks.missing_from(monday) else Compliance.OPEN
 
 
 def compliance(
     people: QuerySet[User], monday: date, *, now: datetime | None = None
 ) -> list[ComplianceRow]:
-    """On time, late, missing or open for each person in `people` for the week: two queries
-    whatever the number of people (the monthly rollups reuse it per week)."""
+    """On time, late, missing or open for each person in `people` for the week, in one query
+    whatever the number of people (the monthly rollups and scorecards reuse it per week)."""
     now = now or timezone.now()
-    people = list(people)
-    reports = {
-        report.salesperson_id: report
-        for report in WeeklyReport.objects.filter(
-            week_start=monday, salesperson__in=[person.pk for person in people]
-        ).annotate(comment_count=Count("comments"))
-    }
+    reports = WeeklyReport.objects.filter(salesperson=OuterRef("pk"), week_start=monday)
+    submitted = reports.filter(status=WeeklyReport.Status.SUBMITTED)
+    comments = (
+        ReportComment.objects.filter(report__salesperson=OuterRef("pk"), report__week_start=monday)
+        .values("report")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    people = people.annotate(
+        report_pk=Subquery(reports.values("pk")[:1]),
+        report_submitted_at=Subquery(submitted.values("submitted_at")[:1]),
+        report_is_late=Subquery(submitted.values("is_late")[:1]),
+        report_comments=Subquery(comments[:1]),
+    )
     return [
         ComplianceRow(
             salesperson=person,
             week_start=monday,
-            state=compliance_state(reports.get(person.pk), monday, now),
-            report=reports.get(person.pk),
+            state=_state(
+                person.report_submitted_at is not None, bool(person.report_is_late), monday, now
+            ),
+            report_pk=person.report_pk,
+            submitted_at=person.report_submitted_at,
+            comment_count=person.report_comments or 0,
         )
         for person in people
     ]
