@@ -51,6 +51,8 @@ def weekly_week(request: HttpRequest, week: str) -> HttpResponse:
         raise Http404
     report = selectors.my_report_for_week(request.user, monday)
     if report is not None and report.is_submitted:
+        if request.method == "POST":
+            raise PermissionDenied  # rules.md §9.2: a submitted report is read-only
         return redirect("reports:weekly_report", pk=report.pk)
     initial = {field: getattr(report, field) for field in services.TEXT_FIELDS} if report else {}
     form = WeeklyReportForm(request.POST or None, initial=initial)

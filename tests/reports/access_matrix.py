@@ -17,6 +17,7 @@ def cases(world):
     this_week = weeks.current_week()
     week_url = reverse("reports:weekly_week", args=[this_week.isoformat()])
     future_url = reverse("reports:weekly_week", args=[(this_week + timedelta(days=7)).isoformat()])
+    submitted_week_url = reverse("reports:weekly_week", args=[report.week_start.isoformat()])
     report_url = reverse("reports:weekly_report", args=[report.pk])
     comment_url = reverse("reports:weekly_comment", args=[report.pk])
     sellers = dict.fromkeys(SELLERS, OK)
@@ -32,6 +33,16 @@ def cases(world):
         Case(
             week_url,
             expect(FORBIDDEN, **dict.fromkeys(SELLERS, REDIRECT)),
+            method="post",
+            data={"next_week_plan": "plan", "save": "1"},
+        ),
+        Case(
+            submitted_week_url,
+            expect(FORBIDDEN, **(dict.fromkeys(SELLERS, OK) | {"salesperson": REDIRECT})),
+        ),
+        Case(
+            submitted_week_url,
+            expect(FORBIDDEN, **(dict.fromkeys(SELLERS, REDIRECT) | {"salesperson": FORBIDDEN})),
             method="post",
             data={"next_week_plan": "plan", "save": "1"},
         ),

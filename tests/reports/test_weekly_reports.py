@@ -131,10 +131,11 @@ def test_submitting_snapshots_the_week_and_locks_its_visits(week, personas, logi
     report.refresh_from_db()
     assert report.snapshot["visits"][0]["discussion"] == "新品报价"
 
-    # A submitted report is read-only: its week page sends to the report and changes nothing.
+    # A submitted report is read-only: its week page sends to the report; a write is refused.
     with at(local(2026, 11, 21, 9)):
+        assert client.get(url)["Location"] == reverse("reports:weekly_report", args=[report.pk])
         response = client.post(url, {"next_week_plan": "改了", "save": "1"})
-    assert response.status_code == 302
+    assert response.status_code == 403
     report.refresh_from_db()
     assert report.next_week_plan == "宁波两家"
 
