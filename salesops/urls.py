@@ -52,4 +52,5 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("", include("sales.urls")),
     path("expenses/", include("expenses.urls")),
+    path("reports/", include("reports.urls")),
 ]
