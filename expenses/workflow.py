@@ -17,7 +17,8 @@ approvals.register(
         visible=selectors.claims_for,
         label=ExpenseClaim._meta.verbose_name_plural,
         detail_url=lambda claim: reverse("expenses:claim", args=[claim.pk]),
-        due_on="decision_due_on",  # rules.md §8.4: decided within 3 working days
+        due_on="decision_due_on",
+        amount="total",  # rules.md §8.4: decided within 3 working days
         audit_prefix="visits.expense_claim",
         after=services.after_decision,
         related=("region", "salesperson"),

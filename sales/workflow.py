@@ -25,5 +25,6 @@ approvals.register(
         after=bonuses.after_decision,
         related=("region", "salesperson"),
         waiting_since="created_at",
+        amount="amount",
     )
 )

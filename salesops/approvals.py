@@ -35,8 +35,8 @@ class Workflow:
     - `waiting(user)`: the records waiting for the user's decision; `levels`: the levels at
       which the type is decided (a cross-territory request has the first only);
     - `audit_prefix` starts the audit action ("visits.trip_plan");
-    - `detail_url(record)`, `waiting_since`, `starts_on` and `due_on` (the date a decision is
-      due) feed the "Waiting for me" rows.
+    - `detail_url(record)`, `waiting_since`, `starts_on`, `due_on` (the date a decision is
+      due) and `amount` (the attribute holding the money at stake) feed "Waiting for me".
     """
 
     key: str
@@ -57,6 +57,7 @@ class Workflow:
     waiting_since: str = "submitted_at"
     due_on: str | None = None
     starts_on: str | None = None
+    amount: str | None = None  # the record's money figure shown on "Waiting for me"
 
 
 _WORKFLOWS: dict[str, Workflow] = {}

@@ -75,6 +75,7 @@ def waiting(request: HttpRequest) -> HttpResponse:
                     "record": record,
                     "url": wf.detail_url(record) if wf.detail_url else None,
                     "since": getattr(record, wf.waiting_since),
+                    "amount": getattr(record, wf.amount) if wf.amount else None,
                     "starts_in": (starts_on - today).days if starts_on else None,
                     "overdue": due_on is not None and due_on < today,
                     "decision": approvals.buttons(record, request.user),

@@ -18,6 +18,7 @@ approvals.register(
         label=TripPlan._meta.verbose_name_plural,
         detail_url=lambda plan: reverse("visits:plan", args=[plan.pk]),
         starts_on="starts_on",
+        amount="estimated_total",
         audit_prefix="visits.trip_plan",
         update_fields=("status", "submitted_at", "updated_at"),
         related=("region", "salesperson"),

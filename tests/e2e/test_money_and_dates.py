@@ -36,7 +36,7 @@ def test_the_customer_list_shows_demand_grouped(lang_page, personas):
     assert "250000.00" not in lang_page.content()
 
 
-def test_the_home_page_shows_a_plans_cost_grouped(lang_page, personas):
+def test_waiting_for_me_shows_a_plans_cost_grouped(lang_page, personas):
     customer = CustomerFactory(territory=personas.xihu, latitude="30.26", longitude="120.13")
     plan = TripPlanFactory(
         salesperson=personas.salesperson,
@@ -46,10 +46,10 @@ def test_the_home_page_shows_a_plans_cost_grouped(lang_page, personas):
     PlannedVisitFactory(plan=plan, customer=customer)
     services.submit_trip_plan(plan=plan, by=personas.salesperson)
     log_in_through_browser(lang_page, personas.manager)
+    lang_page.goto(reverse("waiting"))
 
-    queue = lang_page.locator("li.list-group-item", has_text=plan.title)
-    assert "6,800.00" in queue.inner_text()
-    assert f"{plan.starts_on:%Y-%m-%d}" in queue.inner_text()
+    row = lang_page.locator(f"#waiting-trip_plan-{plan.pk}")
+    assert "6,800.00" in row.inner_text()
 
 
 def test_the_attainment_page_shows_money_grouped(lang_page, personas):
