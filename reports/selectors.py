@@ -15,7 +15,7 @@ from reports.drafts import week_draft
 from reports.models import ReportComment, WeeklyReport
 from sales.models import QuotaChannel
 from salesops import access
-from salesops.models import Role, User
+from salesops.models import User
 from visits.models import Visit
 
 
@@ -49,7 +49,7 @@ def team_people(user: User) -> QuerySet[User]:
     """The people whose weekly reports this user reads: the sellers of their regions."""
     if not sees_team(user):
         return User.objects.none()
-    people = User.objects.filter(is_active=True, role__in=[Role.SALESPERSON, Role.MANAGER])
+    people = User.objects.filter(access.sellers_q(), is_active=True)
     if not access.sees_all_regions(user):
         people = people.filter(regions__in=access.visible_regions(user))
     return people.distinct().order_by("username")
