@@ -148,7 +148,9 @@ def test_two_managers_deciding_at_once_make_one_decision(personas, pending):
     def decide(approve: bool):
         barrier.wait()
         try:
-            services.decide_cross_territory(request=pending, by=personas.manager, approve=approve)
+            services.decide_cross_territory(
+                request=pending, by=personas.manager, approve=approve, comment="Decided"
+            )
             outcomes.append("decided")
         except AlreadyDecided:
             outcomes.append("already decided")
