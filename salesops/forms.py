@@ -184,6 +184,36 @@ class NamedChoiceField(forms.CharField):
         default the user is asked to choose from the list."""
 
 
+class RegionalNamedChoiceField(NamedChoiceField):
+    """A NamedChoiceField over records that sit in a territory of a region (customers): a name
+    found only in another region is refused with that region's name, not "choose from the
+    list" (rules.md §2.5)."""
+
+    default_error_messages = {
+        "other_region": _(
+            "This customer is in another region (%(region)s); you can only work customers of "
+            "your own region."
+        )
+    }
+
+    def explain_missing(self, text: str, match) -> None:
+        # Only an exact name (with or without its "#id") tells the region: ids alone cannot be
+        # used to probe the other regions' customers.
+        name = NAME_ID_SUFFIX.sub("", text).strip()
+        elsewhere = self.queryset.model._default_manager.filter(name__iexact=name).exclude(
+            pk__in=self.queryset.values("pk")
+        )
+        if match:
+            elsewhere = elsewhere.filter(pk=int(match.group(1)))
+        found = list(elsewhere.select_related("territory__region")[:2])
+        if len(found) == 1 and found[0].territory.region is not None:
+            raise forms.ValidationError(
+                self.error_messages["other_region"],
+                code="other_region",
+                params={"region": found[0].territory.region},
+            )
+
+
 class DecisionForm(forms.Form):
     """One decision on a request (salesops.decisions.decide): approve, return or reject and why.
 

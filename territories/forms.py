@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salesops.forms import BaseForm, DateInput, NamedChoiceField
+from salesops.forms import BaseForm, DateInput, RegionalNamedChoiceField
 from territories import selectors
 
 
@@ -46,7 +46,7 @@ class DrawForm(BaseForm):
 
 class CrossTerritoryRequestForm(BaseForm):
     submit_label = _("Send request")
-    customer = NamedChoiceField(label=_("Customer"))
+    customer = RegionalNamedChoiceField(label=_("Customer"))
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -11,13 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from salesops import access
-from salesops.forms import NAME_ID_SUFFIX, DateInput, DateTimeInput, MoneyField, NamedChoiceField
+from salesops.forms import (
+    DateInput,
+    DateTimeInput,
+    MoneyField,
+    RegionalNamedChoiceField,
+)
 from territories.models import Territory
 from visits.models import Visit
 from visits.services import COMPETITOR_FIELDS, COST_FIELDS
 
 
-class CustomerField(NamedChoiceField):
+class CustomerField(RegionalNamedChoiceField):
     """A customer typed by name, resolved in the user's whole region, so a customer across
     territory lines reaches the service and is refused there with its reason. A customer of
     another region, typed by its exact name, is refused here with that reason."""
@@ -25,26 +30,6 @@ class CustomerField(NamedChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Customer"))
         super().__init__(*args, **kwargs)
-
-    def explain_missing(self, text: str, match) -> None:
-        # Only an exact name (with or without its "#id") tells the region: ids alone cannot
-        # be used to probe the other regions' customers.
-        name = NAME_ID_SUFFIX.sub("", text).strip()
-        elsewhere = Customer.objects.filter(name__iexact=name).exclude(
-            pk__in=self.queryset.values("pk")
-        )
-        if match:
-            elsewhere = elsewhere.filter(pk=int(match.group(1)))
-        found = list(elsewhere.select_related("territory__region")[:2])
-        if len(found) == 1 and found[0].territory.region is not None:
-            raise forms.ValidationError(
-                _(
-                    "This customer is in another region (%(region)s); you can only work "
-                    "customers of your own region."
-                ),
-                code="other_region",
-                params={"region": found[0].territory.region},
-            )
 
 
 def customers_of_regions(user) -> "forms.QuerySet":

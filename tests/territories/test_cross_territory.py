@@ -225,3 +225,22 @@ def test_request_form_is_prefilled_with_the_refused_customer(personas, ningbo_cu
     )
 
     assert f'value="{ningbo_customer.name} #{ningbo_customer.pk}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [("en", "another region (South China)"), ("zh-hans", "其他大区（华南大区）")],
+)
+def test_a_customer_of_another_region_is_refused_with_its_region(personas, login, language, says):
+    CustomerFactory(name="深圳宝安胶粘", territory=personas.shenzhen)
+
+    response = login(personas.colleague).post(
+        reverse("territories:request_new"),
+        {"customer": "深圳宝安胶粘", "reason": "Buyer moved"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    assert not CrossTerritoryRequest.objects.exists()
