@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from customers import selectors
 from customers.models import Channel, CreditIncident, CreditTier, Source
 from customers.normalize import InvalidPhone, normalize_phone
-from salesops.forms import BaseForm, DateInput, MoneyField
+from salesops.forms import BaseForm, DateInput
+from salesops.money import MoneyFormField
 
 DATE_INPUT = DateInput()
 
@@ -27,7 +28,9 @@ class CustomerForm(BaseForm):
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    estimated_monthly_demand = MoneyField(label=_("Estimated monthly demand (CNY)"), required=False)
+    estimated_monthly_demand = MoneyFormField(
+        label=_("Estimated monthly demand (CNY)"), required=False
+    )
     expected_order_date = forms.DateField(
         label=_("Expected order date"), required=False, widget=DATE_INPUT
     )
@@ -46,7 +49,7 @@ class CustomerForm(BaseForm):
     agreement_signed_on = forms.DateField(
         label=_("Agreement signed on"), required=False, widget=DATE_INPUT
     )
-    agreed_monthly_order = MoneyField(label=_("Agreed monthly order (CNY)"), required=False)
+    agreed_monthly_order = MoneyFormField(label=_("Agreed monthly order (CNY)"), required=False)
     allow_duplicate = forms.BooleanField(
         label=_("Save anyway: it is not a duplicate"), required=False
     )

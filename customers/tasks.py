@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from customers import classification, importing
+from customers import classification, import_writing
 from customers.models import Customer
 
 
@@ -25,4 +25,4 @@ def run_import(self, *, batch_id: int) -> int:
     def progress(done: int, total: int) -> None:
         self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
-    return importing.run_import(batch_id=batch_id, progress=progress)
+    return import_writing.run_import(batch_id=batch_id, progress=progress)

@@ -1,6 +1,4 @@
 import re
-import unicodedata
-from decimal import Decimal
 
 from axes.helpers import get_client_ip_address
 from crispy_forms.helper import FormHelper
@@ -15,7 +13,6 @@ from salesops import accounts, tasks
 from salesops.company_settings import EDITABLE_FIELDS
 from salesops.decisions import COMMENT_MAX_LENGTH, DECISION_LABELS
 from salesops.models import CompanySettings
-from salesops.money import DECIMAL_PLACES, MAX_AMOUNT, MAX_DIGITS
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -51,46 +48,6 @@ class BaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
-
-
-_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
-_CURRENCY = str.maketrans("", "", "¥元 \u00a0\u202f")
-
-
-def normalize_amount(text: str) -> str:
-    """An amount as typed ("375,000.00", "375000", "３７５，０００", "¥ 1,200") as a plain
-    decimal string ("375000.00"); anything else comes back unchanged for the field to refuse.
-    Full-width digits, commas and points become ASCII (NFKC); commas must group by thousands."""
-    text = unicodedata.normalize("NFKC", text).translate(_CURRENCY).strip()
-    if "," in text:
-        if not _GROUPED.fullmatch(text):
-            return text
-        text = text.replace(",", "")
-    return text
-
-
-class MoneyField(forms.DecimalField):
-    """An amount of money in a text box, grouped or not; never more than the column holds."""
-
-    widget = forms.TextInput
-    default_error_messages = {
-        "invalid": _("Enter an amount such as 375,000.00 or 375000."),
-        "max_value": _("Enter an amount of at most %(limit_value)s."),
-        "min_value": _("Enter an amount of at least %(limit_value)s."),
-    }
-
-    def __init__(self, *, min_value=Decimal("0"), max_value=MAX_AMOUNT, **kwargs):
-        kwargs["max_digits"] = MAX_DIGITS
-        kwargs.setdefault("decimal_places", DECIMAL_PLACES)
-        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = normalize_amount(value)
-        return super().to_python(value)
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "inputmode": "decimal"}
 
 
 def add_domain_error(form, error) -> None:

@@ -1,20 +1,64 @@
 """Money, one way everywhere: one precision in the database, one form field, one display.
 
 Every amount is a `Decimal` with two decimals and at most 14 digits (up to 999,999,999,999.99
-yuan). Models use `MoneyField`, forms `salesops.forms.MoneyField`, templates
+yuan). Models use `MoneyField`, forms `MoneyFormField`, templates
 `{% load money %}{{ value|money }}`.
 """
 
+import re
+import unicodedata
 from decimal import Decimal
 
+from django import forms
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 MAX_DIGITS = 14
 DECIMAL_PLACES = 2
 MAX_AMOUNT = Decimal("999999999999.99")
 ZERO = Decimal("0.00")
+
+
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_CURRENCY = str.maketrans("", "", "¥元 \u00a0\u202f")
+
+
+def normalize_amount(text: str) -> str:
+    """An amount as typed ("375,000.00", "375000", "３７５，０００", "¥ 1,200") as a plain
+    decimal string ("375000.00"); anything else comes back unchanged for the field to refuse.
+    Full-width digits, commas and points become ASCII (NFKC); commas must group by thousands."""
+    text = unicodedata.normalize("NFKC", text).translate(_CURRENCY).strip()
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            return text
+        text = text.replace(",", "")
+    return text
+
+
+class MoneyFormField(forms.DecimalField):
+    """An amount of money in a text box, grouped or not; never more than the column holds."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Enter an amount such as 375,000.00 or 375000."),
+        "max_value": _("Enter an amount of at most %(limit_value)s."),
+        "min_value": _("Enter an amount of at least %(limit_value)s."),
+    }
+
+    def __init__(self, *, min_value=Decimal("0"), max_value=MAX_AMOUNT, **kwargs):
+        kwargs["max_digits"] = MAX_DIGITS
+        kwargs.setdefault("decimal_places", DECIMAL_PLACES)
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = normalize_amount(value)
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
 
 
 class MoneyField(models.DecimalField):
@@ -39,8 +83,6 @@ class MoneyField(models.DecimalField):
         return models.DecimalField(*args, **kwargs)
 
     def formfield(self, **kwargs):
-        from salesops.forms import MoneyField as MoneyFormField
-
         min_value = -MAX_AMOUNT if self.signed else Decimal("0")
         return super().formfield(**{"form_class": MoneyFormField, "min_value": min_value, **kwargs})
 

@@ -117,9 +117,3 @@ def customers_open_to_request(user: User):
         .select_related("territory")
         .order_by("name")
     )
-
-
-def has_approved_cross_request(user: User, customer) -> bool:
-    return CrossTerritoryRequest.objects.filter(
-        requester=user, customer=customer, status=CrossTerritoryRequest.Status.APPROVED
-    ).exists()

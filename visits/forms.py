@@ -14,9 +14,9 @@ from salesops import access
 from salesops.forms import (
     DateInput,
     DateTimeInput,
-    MoneyField,
     RegionalNamedChoiceField,
 )
+from salesops.money import MoneyFormField
 from territories.models import Territory
 from visits.models import Visit
 from visits.services import COMPETITOR_FIELDS, COST_FIELDS
@@ -41,8 +41,8 @@ def _customer_autocomplete(field: CustomerField, user) -> None:
     field.suggest(url=reverse("visits:customer_options"), list_id="customer-options")
 
 
-def _money(label) -> MoneyField:
-    return MoneyField(label=label, required=False, initial=0)
+def _money(label) -> MoneyFormField:
+    return MoneyFormField(label=label, required=False, initial=0)
 
 
 class TripPlanForm(forms.Form):
@@ -104,7 +104,7 @@ class VisitForm(forms.Form):
     )
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
     follow_up_on = forms.DateField(label=_("Follow-up date"), required=False, widget=DateInput())
-    updated_demand = MoneyField(label=_("Monthly demand (CNY)"), required=False)
+    updated_demand = MoneyFormField(label=_("Monthly demand (CNY)"), required=False)
     updated_expected_order_date = forms.DateField(
         label=_("Expected order date"), required=False, widget=DateInput()
     )

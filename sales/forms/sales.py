@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesops.forms import BaseForm, DateTimeInput, MoneyField
-from salesops.money import MAX_AMOUNT
+from salesops.forms import BaseForm, DateTimeInput
+from salesops.money import MAX_AMOUNT, MoneyFormField
 
 
 class SalesImportForm(BaseForm):
@@ -32,5 +32,5 @@ class SaleForm(BaseForm):
     date = forms.DateTimeField(label=_("Sold at"), widget=DateTimeInput())
     customer = forms.CharField(label=_("Customer"), max_length=200)
     salesperson = forms.CharField(label=_("Salesperson (username)"), max_length=150, required=False)
-    amount = MoneyField(label=_("Amount"), min_value=-MAX_AMOUNT)
-    gross_profit = MoneyField(label=_("Gross profit"), min_value=-MAX_AMOUNT)
+    amount = MoneyFormField(label=_("Amount"), min_value=-MAX_AMOUNT)
+    gross_profit = MoneyFormField(label=_("Gross profit"), min_value=-MAX_AMOUNT)

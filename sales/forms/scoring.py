@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sales.models import QuotaChannel
-from salesops.forms import MoneyField, MonthInput
+from salesops.forms import MonthInput
+from salesops.money import MoneyFormField
 from salesops.months import parse_month
 
 MONTH_WIDGET = MonthInput()
@@ -40,7 +41,7 @@ class QuotaGridForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.closed_names = list(closed_names)
         for name in [*cell_names, *self.closed_names]:
-            self.fields[name] = MoneyField(required=False)
+            self.fields[name] = MoneyFormField(required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -60,7 +61,7 @@ class QuotaGridForm(forms.Form):
 class SpreadForm(forms.Form):
     salesperson = forms.ModelChoiceField(label=_("Salesperson"), queryset=None)
     channel = forms.ChoiceField(label=_("Channel"), choices=QuotaChannel.choices)
-    total = MoneyField(label=_("Total for the open months"))
+    total = MoneyFormField(label=_("Total for the open months"))
 
     def __init__(self, *args, sellers, **kwargs):
         super().__init__(*args, **kwargs)

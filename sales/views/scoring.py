@@ -11,7 +11,7 @@ from sales.selectors import attainment as selectors
 from sales.selectors import quotas as quota_selectors
 from sales.services import bonuses as bonus_services
 from sales.services import quotas as quota_services
-from sales.services import scoring as services
+from sales.services import scoring_runs
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.months import add_months, current_month, half_year_of, months_between, parse_month
@@ -49,7 +49,7 @@ def team_attainment(request: HttpRequest) -> HttpResponse:
         "form": ScoringRunForm(
             initial={"first_month": f"{month:%Y-%m}", "last_month": f"{month:%Y-%m}"}
         ),
-        "can_run": services.can_run_scoring(request.user),
+        "can_run": scoring_runs.can_run_scoring(request.user),
         "sees_bonuses": bonus_services.sees_bonuses(request.user),
         "regions": regions_for(request.user),
         "region_code": request.GET.get("region", ""),
@@ -60,13 +60,13 @@ def team_attainment(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def run_scoring(request: HttpRequest) -> HttpResponse:
-    if not services.can_run_scoring(request.user):
+    if not scoring_runs.can_run_scoring(request.user):
         raise PermissionDenied
     form = ScoringRunForm(request.POST)
     if not form.is_valid():
         return render(request, "sales/_partials/scoring_run.html", {"form_errors": form.errors})
     try:
-        run = services.start_scoring_run(by=request.user, **form.cleaned_data)
+        run = scoring_runs.start_scoring_run(by=request.user, **form.cleaned_data)
     except DomainError as error:
         return render(request, "sales/_partials/scoring_run.html", {"error": error.message})
     if request.htmx:

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from customers import importing
+from customers import import_writing, importing
 from customers.models import Customer, ImportBatch
 from salesops.errors import DomainError
 
@@ -153,7 +153,7 @@ def test_an_xlsx_file_with_numbers_and_dates_in_cells(personas):
 def test_a_failure_while_writing_leaves_nothing_behind(personas, monkeypatch):
     batch = _prepare(personas.salesperson, HEADINGS + GOOD_LINES)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED)
-    monkeypatch.setattr(importing, "WRITE_CHUNK", 1)
+    monkeypatch.setattr(import_writing, "WRITE_CHUNK", 1)
     calls = []
 
     def crash_on_second_chunk(done, total):
@@ -162,7 +162,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(personas, monkeypatch):
             raise RuntimeError("worker lost")
 
     with pytest.raises(RuntimeError):
-        importing.run_import(batch_id=batch.pk, progress=crash_on_second_chunk)
+        import_writing.run_import(batch_id=batch.pk, progress=crash_on_second_chunk)
 
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
@@ -174,7 +174,7 @@ def test_running_an_import_twice_imports_once(personas, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         importing.confirm_import(batch=batch, by=personas.salesperson)
 
-    assert importing.run_import(batch_id=batch.pk) == 0
+    assert import_writing.run_import(batch_id=batch.pk) == 0
     assert Customer.objects.count() == 3
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from sales.models import Attainment, ScoringRun
-from sales.services.scoring import start_scoring_run
+from sales.services.scoring_runs import start_scoring_run
 from tests.sales.factories import local, make_sale, set_quota
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -7,8 +7,7 @@ from django import forms
 from django.apps import apps
 from django.utils import translation
 
-from salesops.forms import MoneyField
-from salesops.money import DECIMAL_PLACES, MAX_AMOUNT, MAX_DIGITS
+from salesops.money import DECIMAL_PLACES, MAX_AMOUNT, MAX_DIGITS, MoneyFormField
 
 
 @pytest.mark.parametrize(
@@ -25,20 +24,20 @@ from salesops.money import DECIMAL_PLACES, MAX_AMOUNT, MAX_DIGITS
     ],
 )
 def test_money_field_takes_grouped_ungrouped_and_full_width_amounts(typed, amount):
-    assert MoneyField().clean(typed) == amount
+    assert MoneyFormField().clean(typed) == amount
 
 
 @pytest.mark.parametrize("typed", ["abc", "1,2,3", "37,5000", "12..5", "1.000,50"])
 def test_money_field_refuses_garbage_with_a_clear_message(typed):
     with pytest.raises(forms.ValidationError) as refused:
-        MoneyField().clean(typed)
+        MoneyFormField().clean(typed)
     assert refused.value.messages == ["Enter an amount such as 375,000.00 or 375000."]
 
 
 def test_money_field_refusal_reads_chinese_in_chinese():
     with translation.override("zh-hans"):
         with pytest.raises(forms.ValidationError) as refused:
-            MoneyField().clean("abc")
+            MoneyFormField().clean("abc")
         message = refused.value.messages[0]
     assert message == "请输入金额，如 375,000.00 或 375000。"
 
@@ -48,20 +47,20 @@ def test_money_field_refusal_reads_chinese_in_chinese():
 )
 def test_money_field_never_overflows_the_column(typed):
     with pytest.raises(forms.ValidationError):
-        MoneyField().clean(typed)
-    assert MoneyField().clean(str(MAX_AMOUNT)) == MAX_AMOUNT
+        MoneyFormField().clean(typed)
+    assert MoneyFormField().clean(str(MAX_AMOUNT)) == MAX_AMOUNT
 
 
 def test_money_field_refuses_negative_and_third_decimal():
     with pytest.raises(forms.ValidationError):
-        MoneyField().clean("-1")
+        MoneyFormField().clean("-1")
     with pytest.raises(forms.ValidationError):
-        MoneyField().clean("1.005")
-    assert MoneyField(min_value=-MAX_AMOUNT).clean("-1,500.00") == Decimal("-1500.00")
+        MoneyFormField().clean("1.005")
+    assert MoneyFormField(min_value=-MAX_AMOUNT).clean("-1,500.00") == Decimal("-1500.00")
 
 
 def test_money_input_is_a_text_box_that_accepts_commas():
-    html = MoneyField().widget.render("amount", Decimal("375000"), {"inputmode": "decimal"})
+    html = MoneyFormField().widget.render("amount", Decimal("375000"), {"inputmode": "decimal"})
     assert 'type="text"' in html
 
 
