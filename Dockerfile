@@ -1,6 +1,9 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
+# Pango and the Noto CJK fonts: WeasyPrint renders the PDF exports, Chinese text included.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.lock pyproject.toml ./
 # Runtime dependencies only: pyproject's [project] dependencies at the versions in the lock.
 # The lock also pins the dev tools (pytest, playwright, ruff, ...); they stay out of the image.

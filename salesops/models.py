@@ -271,3 +271,25 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SentMail(models.Model):
+    """One mail of a periodic kind to one recipient (docs/architecture.md "Mail"): the unique
+    key makes a job that runs twice send once."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    period = models.CharField(_("period"), max_length=40)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent mail")
+        verbose_name_plural = _("sent mails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period", "recipient"], name="one_mail_per_kind_period_recipient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period} → {self.recipient}"
