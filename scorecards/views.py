@@ -71,7 +71,9 @@ def team(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def team_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    if not access.sees_team(request.user) or file_format not in exporting.CONTENT_TYPES:
+    if not access.sees_team(request.user):
+        raise PermissionDenied
+    if file_format not in exporting.CONTENT_TYPES:
         raise Http404
     period = parse_period(request.GET.get("period"))
     cards = selectors.team_scorecards(request.user, period)
