@@ -176,11 +176,11 @@ class CompanySettings(models.Model):
         _("hand-off: at least this many visits in 12 months"), default=6
     )
     handoff_cost_percent = models.PositiveIntegerField(
-        _("hand-off: visit cost at least this % of gross profit"), default=50
+        _("hand-off: visit cost at least this percentage of gross profit"), default=50
     )
     # rules.md §11.4: a top-20% or class-A customer with no order and no contact this long.
     no_contact_alert_days = models.PositiveIntegerField(
-        _("alert after days without order or contact (top 20% and A)"), default=30
+        _("alert after days without order or contact (top fifth and class A)"), default=30
     )
 
     class Meta:
