@@ -35,6 +35,7 @@ from salesops.months import add_months, current_month
 WINDOW_MONTHS = 12  # rules.md §11.1: the last 12 months
 TOP_SHARE_PERCENT = 20  # rules.md §11.1: the first 20% of customers
 ZERO = Decimal("0.00")
+HALF_CENT = Decimal("0.005")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
@@ -108,7 +109,9 @@ class Ranking:
     def top_q(self) -> Q:
         if self.threshold is None:
             return Q(pk__in=[])
-        return Q(gross_profit_12m__gte=self.threshold)
+        # Amounts have two decimals, so nothing lies between the threshold and half a cent
+        # below it; the margin absorbs SQLite summing decimals in floating point.
+        return Q(gross_profit_12m__gte=self.threshold - HALF_CENT)
 
 
 def rank_customers(customers: QuerySet[Customer], *, last_month: date | None = None) -> Ranking:
