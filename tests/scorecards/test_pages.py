@@ -2,6 +2,7 @@
 queries whatever the amount of data behind them."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -56,3 +57,62 @@ def test_the_seller_home_page_costs_the_same_at_two_sizes(personas, login):
     small = _queries(client, reverse("home"))
     busy_month(personas.salesperson, MONTH, customers=10, manager=personas.manager)
     assert _queries(client, reverse("home")) == small
+
+
+def test_the_attainment_chart_shows_the_numbers_of_its_table(personas, login):
+    busy_month(personas.salesperson, MONTH, customers=3, manager=personas.manager)
+    url = reverse("scorecards:person", args=[personas.salesperson.pk]) + PERIOD
+
+    response = login(personas.salesperson).get(url)
+
+    chart, months = response.context["chart"], response.context["months"]
+    assert chart["labels"] == [f"{row.month:%Y-%m}" for row in months]
+    assert chart["sales"] == [float(row.sales) for row in months]
+    assert chart["quota"] == [float(row.quota) for row in months]
+    assert chart["carried_over"] == [float(row.carried_over) for row in months]
+    content = response.content.decode()
+    assert 'id="attainment-chart-data"' in content
+    assert "30,000.00" in content  # August's sales, in the table under the chart
+
+
+def test_the_team_page_has_a_total_row(personas, login):
+    busy_month(personas.salesperson, MONTH, customers=2, manager=personas.manager)
+    busy_month(personas.colleague, MONTH, customers=3, manager=personas.manager)
+
+    response = login(personas.manager).get(reverse("scorecards:team") + PERIOD)
+
+    total = response.context["total"]
+    assert total.attainment.sales == Decimal("50000.00")
+    assert total.new_customer_total == 5
+    assert 'id="team-total"' in response.content.decode()
+    people = [card.person for card in response.context["cards"]]
+    assert personas.other_salesperson not in people
+
+
+def test_an_explanation_is_a_fragment_for_htmx_and_a_page_without_it(personas, login):
+    busy_month(personas.salesperson, MONTH, customers=2, manager=personas.manager)
+    client = login(personas.salesperson)
+    url = reverse("scorecards:explain", args=[personas.salesperson.pk, "travel"]) + PERIOD
+
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    page = client.get(url).content.decode()
+
+    assert "<html" not in fragment and 'id="formula"' in fragment
+    assert "<html" in page and 'id="formula"' in page
+
+
+def test_an_unknown_measure_or_period_is_a_404(personas, login):
+    client = login(personas.salesperson)
+    person = personas.salesperson.pk
+    assert client.get(reverse("scorecards:explain", args=[person, "charm"])).status_code == 404
+    url = reverse("scorecards:person", args=[person])
+    assert client.get(url + "?period=2025-13").status_code == 404
+    assert client.get(url + "?period=2025-Q5").status_code == 404
+
+
+def test_the_team_export_is_a_spreadsheet_with_the_total_row(personas, login):
+    busy_month(personas.salesperson, MONTH, customers=2, manager=personas.manager)
+    response = login(personas.manager).get(reverse("scorecards:team_export", args=["csv"]) + PERIOD)
+    content = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "李明" in content and "Team total" in content
