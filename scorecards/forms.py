@@ -33,7 +33,9 @@ class RatingForm(BaseForm):
 
 class ComplaintForm(BaseForm):
     submit_label = _("Record the complaint")
-    customer = NamedChoiceField(label=_("Customer"))
+    customer = NamedChoiceField(
+        label=_("Customer"), help_text=_("Type the customer's name (a part of it will do).")
+    )
     received_on = forms.DateField(label=_("Received on"), widget=DateInput())
     summary = forms.CharField(
         label=_("What the customer said"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})

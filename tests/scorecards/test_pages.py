@@ -9,7 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sales.services.scoring import score_months
+from salesops.months import current_month, months_between
+from tests.sales.factories import set_quota
 from tests.scorecards.factories import busy_month
+from tests.visits.factories import TripPlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +120,17 @@ def test_the_team_export_is_a_spreadsheet_with_the_total_row(personas, login):
     content = response.content.decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
     assert "李明" in content and "Team total" in content
+
+
+def test_the_sellers_home_shows_the_carried_over_part_and_plans_waiting(personas, login):
+    busy_month(personas.salesperson, date(2025, 7, 1), customers=1, manager=personas.manager)
+    this_month = current_month()
+    for month in months_between(date(2025, 8, 1), this_month):
+        set_quota(personas.salesperson, month, "375000")
+    score_months(first_month=date(2025, 7, 1), last_month=this_month)
+    plan = TripPlanFactory(salesperson=personas.salesperson)
+
+    content = login(personas.salesperson).get(reverse("home")).content.decode()
+
+    assert 'id="attainment-carried"' in content
+    assert 'id="plans-panel"' in content and plan.title in content
