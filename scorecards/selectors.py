@@ -26,8 +26,13 @@ def scorecard_person(user: User, pk: int) -> User:
     return get_object_or_404(scorecard_people(user), pk=pk)
 
 
-def team_scorecards(user: User, period: Period, *, now=None) -> list[measures.Scorecard]:
-    return measures.scorecards(scorecard_people(user), period, now=now)
+def team_scorecards(
+    user: User, period: Period, *, region_code: str = "", now=None
+) -> list[measures.Scorecard]:
+    people = scorecard_people(user)
+    if region_code:
+        people = people.filter(regions__code=region_code)
+    return measures.scorecards(people, period, now=now)
 
 
 def person_scorecard(person: User, period: Period, *, now=None) -> measures.Scorecard:

@@ -58,9 +58,12 @@ def team(request: HttpRequest) -> HttpResponse:
     if not access.sees_team(request.user):
         raise PermissionDenied
     context = _period_context(request)
-    cards = selectors.team_scorecards(request.user, context["period"])
+    region_code = request.GET.get("region", "")
+    cards = selectors.team_scorecards(request.user, context["period"], region_code=region_code)
     context |= {
         "cards": cards,
+        "regions": access.visible_regions(request.user).order_by("code"),
+        "region_code": region_code,
         "total": measures.team_total(cards, context["period"]),
         "kinds": context["kinds"],
         "new_customer_kinds": exports.new_customer_labels(),
@@ -76,7 +79,8 @@ def team_export(request: HttpRequest, file_format: str) -> HttpResponse:
     if file_format not in exporting.CONTENT_TYPES:
         raise Http404
     period = parse_period(request.GET.get("period"))
-    cards = selectors.team_scorecards(request.user, period)
+    region_code = request.GET.get("region", "")
+    cards = selectors.team_scorecards(request.user, period, region_code=region_code)
     data = exports.scorecard_table([*cards, measures.team_total(cards, period)])
     return exporting.response(data, file_format=file_format, name=f"scorecards-{period.key}")
 

@@ -134,3 +134,10 @@ def test_the_sellers_home_shows_the_carried_over_part_and_plans_waiting(personas
 
     assert 'id="attainment-carried"' in content
     assert 'id="plans-panel"' in content and plan.title in content
+
+
+def test_the_director_narrows_the_team_to_one_region(personas, login):
+    url = reverse("scorecards:team") + PERIOD + "&region=south-china"
+    response = login(personas.director).get(url)
+    people = {card.person for card in response.context["cards"]}
+    assert people == {personas.other_salesperson, personas.other_manager}
