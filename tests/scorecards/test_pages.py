@@ -141,3 +141,16 @@ def test_the_director_narrows_the_team_to_one_region(personas, login):
     response = login(personas.director).get(url)
     people = {card.person for card in response.context["cards"]}
     assert people == {personas.other_salesperson, personas.other_manager}
+
+
+def test_both_tables_download_as_xlsx(personas, login):
+    busy_month(personas.salesperson, MONTH, customers=2, manager=personas.manager)
+    client = login(personas.manager)
+    for url in (
+        reverse("scorecards:team_export", args=["xlsx"]) + PERIOD,
+        reverse("scorecards:customer_value_export", args=["xlsx"]) + "?show=top",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.content[:2] == b"PK", url  # a zip container: an .xlsx workbook
+    assert client.get(reverse("scorecards:team_export", args=["pdf"])).status_code == 404
