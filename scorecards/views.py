@@ -216,6 +216,8 @@ def customer_value(request: HttpRequest) -> HttpResponse:
         "territory": territory,
         "territories": exports.value_territories(request.user),
         "counts": value.alert_counts(analysis),
+        # rules.md §3.6: the manager moves a customer to whoever will serve it.
+        "can_reassign": access.managed_regions(request.user).exists(),
         "query": request.GET.copy(),
     }
     return render(request, "scorecards/customer_value.html", context)
