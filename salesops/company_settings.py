@@ -34,6 +34,9 @@ EDITABLE_FIELDS = [
     "expense_decision_working_days",
     "monthly_expense_cap",
     "travel_advance_default",
+    "handoff_min_visits",
+    "handoff_cost_percent",
+    "no_contact_alert_days",
 ]
 
 

@@ -169,6 +169,19 @@ class CompanySettings(models.Model):
     carry_over_restart_months = models.JSONField(
         _("carry-over restart months"), default=_no_restart_months, blank=True
     )
+    # rules.md §11.2: a customer outside the top 20% is suggested for hand-off to a dealer when
+    # it took at least this many visits in 12 months and a visit cost of at least this share of
+    # its gross profit.
+    handoff_min_visits = models.PositiveIntegerField(
+        _("hand-off: at least this many visits in 12 months"), default=6
+    )
+    handoff_cost_percent = models.PositiveIntegerField(
+        _("hand-off: visit cost at least this percentage of gross profit"), default=50
+    )
+    # rules.md §11.4: a top-20% or class-A customer with no order and no contact this long.
+    no_contact_alert_days = models.PositiveIntegerField(
+        _("alert after days without order or contact (top fifth and class A)"), default=30
+    )
 
     class Meta:
         verbose_name = _("company settings")

@@ -1,0 +1,82 @@
+"""Home panels that answer "what needs me now" (issue 11): the seller's trip plans waiting and
+customers gone quiet; the manager's team attainment with its total, the region's quiet
+customers and blank areas. Each panel costs a fixed number of queries."""
+
+from django.db.models import Sum
+from django.http import HttpRequest
+
+from sales.selectors.attainment import team_attainment
+from salesops import access
+from salesops.models import CompanySettings
+from salesops.months import current_month
+from salesops.navigation import Panel
+from scorecards import value
+from scorecards.measures import percent
+from visits import selectors as visit_selectors
+from visits.models import TripPlan
+
+PANEL_ROWS = 10
+# Plans that wait on the seller (a draft to send, a plan returned for changes) or on a decision.
+WAITING_PLAN_STATES = [
+    TripPlan.Status.DRAFT,
+    TripPlan.Status.RETURNED,
+    TripPlan.Status.SUBMITTED,
+    TripPlan.Status.MANAGER_APPROVED,
+]
+
+
+def _quiet_customers_panel(customers, scope: str, order: int) -> Panel:
+    alerts = value.no_contact_alerts(customers)
+    context = {
+        "scope": scope,
+        "customers": alerts[:PANEL_ROWS],
+        "count": alerts.count(),
+        "days": CompanySettings.current().no_contact_alert_days,
+    }
+    return Panel("scorecards/_partials/quiet_customers_panel.html", context, order=order)
+
+
+def _plans_panel(user) -> Panel:
+    plans = visit_selectors.my_trip_plans(user).filter(status__in=WAITING_PLAN_STATES)
+    context = {"plans": plans.order_by("starts_on")[:PANEL_ROWS], "count": plans.count()}
+    return Panel("scorecards/_partials/plans_panel.html", context, order=17)
+
+
+def _team_attainment_panel(user) -> Panel:
+    month = current_month()
+    rows = team_attainment(user, month).filter(region__in=access.managed_regions(user))
+    total = rows.aggregate(
+        quota=Sum("quota"),
+        carried_over=Sum("carried_over"),
+        target=Sum("target"),
+        sales=Sum("sales"),
+    )
+    total["attainment"] = percent(total["sales"], total["target"])
+    context = {"month": month, "rows": rows, "total": total}
+    return Panel("scorecards/_partials/team_attainment_panel.html", context, order=22)
+
+
+def _blank_areas_panel(user) -> Panel:
+    regions = [
+        {"region": region, "cities": visit_selectors.blank_areas(user, region)}
+        for region in access.managed_regions(user)
+    ]
+    context = {"regions": regions, "days": CompanySettings.current().blank_area_days}
+    return Panel("scorecards/_partials/blank_areas_panel.html", context, order=26)
+
+
+def home_panels(request: HttpRequest) -> list[Panel]:
+    user = request.user
+    panels = []
+    if user.sells:
+        panels.append(_plans_panel(user))
+    if access.is_manager(user):
+        region_customers = value.value_scope(user).filter(
+            territory__region__in=access.managed_regions(user)
+        )
+        panels.append(_quiet_customers_panel(region_customers, "region", order=16))
+        panels.append(_team_attainment_panel(user))
+        panels.append(_blank_areas_panel(user))
+    elif user.sells:
+        panels.append(_quiet_customers_panel(value.value_scope(user), "mine", order=16))
+    return panels

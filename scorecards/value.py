@@ -1,0 +1,171 @@
+"""80/20 for a scope (rules.md §11): the ranking by gross profit (sales.selectors.customer_value),
+with each customer's visits and visit cost over the same twelve months, the hand-off
+suggestions (§11.2) and the no-contact alert (§11.4). Set-based: a handful of grouped queries
+whatever the number of customers, visits or sale lines.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from customers.models import Customer, CustomerClass
+from customers.selectors import customers_for
+from expenses.models import ExpenseClaim, ExpenseItem
+from sales.selectors.customer_value import MONEY, ZERO, Ranking, ValueWindow, rank_customers
+from salesops.models import CompanySettings, User
+from salesops.months import local_midnight
+from territories.models import Territory
+from visits.models import Visit
+
+RATE = DecimalField(max_digits=16, decimal_places=6)
+
+FILTER_TOP, FILTER_HANDOFF, FILTER_ALERT = "top", "handoff", "alert"
+FILTERS = (FILTER_TOP, FILTER_HANDOFF, FILTER_ALERT)
+
+
+@dataclass
+class ValueAnalysis:
+    ranking: Ranking
+    customers: QuerySet[Customer]  # ranked, with visits, visit cost and the three marks
+    settings: CompanySettings
+
+    @property
+    def window(self) -> ValueWindow:
+        return self.ranking.window
+
+
+def _window_visits(window: ValueWindow) -> QuerySet[Visit]:
+    return Visit.objects.filter(
+        visited_at__gte=local_midnight(window.first_month),
+        visited_at__lt=local_midnight(window.end),
+    )
+
+
+def cost_per_visit(customers: QuerySet[Customer], window: ValueWindow) -> dict[int, Decimal]:
+    """Each visitor's approved travel cost over the window ÷ all their visits in it: what one
+    visit costs, by salesperson (rules.md §11.2). Two grouped queries."""
+    visitors = (
+        _window_visits(window).filter(customer__in=customers.values("pk")).values("salesperson_id")
+    )
+    visits = dict(
+        _window_visits(window)
+        .filter(salesperson_id__in=visitors)
+        .values("salesperson_id")
+        .annotate(count=Count("pk"))
+        .values_list("salesperson_id", "count")
+    )
+    costs = (
+        ExpenseItem.objects.filter(
+            claim__status=ExpenseClaim.Status.APPROVED,
+            claim__month__gte=window.first_month,
+            claim__month__lt=window.end,
+            claim__salesperson_id__in=list(visits),
+        )
+        .values("claim__salesperson_id")
+        .annotate(total=Sum("amount"))
+        .values_list("claim__salesperson_id", "total")
+    )
+    return {person: total / visits[person] for person, total in costs if visits.get(person)}
+
+
+def _visit_cost_expression(rates: dict[int, Decimal]):
+    if not rates:
+        return Value(ZERO, output_field=RATE)
+    whens = [When(salesperson_id=person, then=Value(rate)) for person, rate in rates.items()]
+    return Case(*whens, default=Value(ZERO), output_field=RATE)
+
+
+def _row_flag(condition: Q) -> Window:
+    """A per-row mark written as a window over the row itself, so that a list filtered on it
+    keeps the ranks computed over the whole population (a plain filter would rank only the
+    filtered rows)."""
+    flag = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return Window(Max(flag), partition_by=[F("pk")])
+
+
+def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
+    """Rank `customers` (already scoped) and add, per customer: `visits_12m`, `visit_cost_12m`
+    (its visits × what a visit of that salesperson costs), `last_touch_at` and the marks
+    `top_mark`, `handoff_mark` and `alert_mark` (1 or 0)."""
+    settings_row = CompanySettings.current()
+    ranking = rank_customers(customers)
+    window = ranking.window
+    rates = cost_per_visit(customers, window)
+    visits = _window_visits(window).filter(customer=OuterRef("pk")).order_by().values("customer")
+    visit_count = visits.annotate(count=Count("pk")).values("count")
+    visit_cost = visits.annotate(total=Sum(_visit_cost_expression(rates))).values("total")
+    now = now or timezone.now()
+    quiet_since = now - timedelta(days=settings_row.no_contact_alert_days)
+    valued = ranking.customers.annotate(
+        visits_12m=Coalesce(Subquery(visit_count, output_field=IntegerField()), Value(0)),
+        visit_cost_12m=Coalesce(
+            Subquery(visit_cost, output_field=RATE), Value(ZERO), output_field=RATE
+        ),
+        last_touch_at=Greatest(
+            Coalesce("last_order_at", "created_at"), Coalesce("last_contacted_at", "created_at")
+        ),
+    )
+    top = ranking.top_q
+    # rules.md §11.2: outside the top 20%, at least `handoff_min_visits` visits, and a visit
+    # cost of at least `handoff_cost_percent` % of the gross profit (any cost when none).
+    handoff = (
+        ~top
+        & Q(visits_12m__gte=settings_row.handoff_min_visits)
+        & Q(
+            visit_cost_12m__gte=F("gross_profit_12m")
+            * Value(Decimal(settings_row.handoff_cost_percent) / 100, output_field=RATE)
+        )
+    )
+    # rules.md §11.4: a top-20% or class-A customer with neither an order nor a contact for
+    # `no_contact_alert_days` days (a customer never contacted counts from its creation).
+    alert = (top | Q(customer_class=CustomerClass.A)) & Q(last_touch_at__lte=quiet_since)
+    marked = valued.annotate(
+        top_mark=_row_flag(top), handoff_mark=_row_flag(handoff), alert_mark=_row_flag(alert)
+    )
+    return ValueAnalysis(ranking=ranking, customers=marked, settings=settings_row)
+
+
+def only(analysis: ValueAnalysis, which: str) -> QuerySet[Customer]:
+    marks = {FILTER_TOP: "top_mark", FILTER_HANDOFF: "handoff_mark", FILTER_ALERT: "alert_mark"}
+    if which not in marks:
+        return analysis.customers
+    return analysis.customers.filter(**{marks[which]: 1})
+
+
+def value_scope(user: User, territory: Territory | None = None) -> QuerySet[Customer]:
+    """The customers the 80/20 page ranks: the user's book, or one territory's subtree of it."""
+    customers = customers_for(user)
+    if territory is not None:
+        customers = customers.filter(territory__path__startswith=territory.path)
+    return customers
+
+
+def no_contact_alerts(customers: QuerySet[Customer], *, now=None) -> QuerySet[Customer]:
+    return only(analyse(customers, now=now), FILTER_ALERT)
+
+
+def alert_counts(analysis: ValueAnalysis) -> dict[str, int]:
+    """How many customers carry each mark (one query each)."""
+    return {which: only(analysis, which).count() for which in FILTERS}
+
+
+__all__ = ["MONEY", "alert_counts", "analyse", "no_contact_alerts", "only", "value_scope"]

@@ -1,0 +1,170 @@
+"""80/20 for a scope (rules.md §11.2, §11.4): hand-off suggestions and the no-contact alert."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.models import Customer, CustomerClass
+from salesops.months import current_month
+from scorecards import value
+from tests.expenses.factories import approved_claim
+from tests.sales.factories import local, make_sale
+from tests.scorecards.factories import customer_of, make_visit
+
+pytestmark = pytest.mark.django_db
+
+
+def _this_month(day=1):
+    month = current_month()
+    return local(month.year, month.month, day)
+
+
+def _bought(person, profit, **fields):
+    customer = customer_of(person, **fields)
+    make_sale(person, Decimal(profit) * 2, _this_month(), customer=customer, gross_profit=profit)
+    return customer
+
+
+def _analysis(person, **kwargs):
+    return value.analyse(Customer.objects.filter(owner=person), **kwargs)
+
+
+def test_a_customer_costing_more_visits_than_its_profit_justifies_is_suggested(personas):
+    person = personas.salesperson
+    big = [_bought(person, "100000") for _ in range(2)]
+    costly = _bought(person, "1000")
+    cheap = _bought(person, "1000")
+    for customer in [costly] * 6 + [cheap] * 2 + big:
+        make_visit(person, customer, _this_month(1))
+    # 10 visits in the window cost 1,000 in all: 100 a visit. The costly customer's six visits
+    # cost 600, 60% of its 1,000 gross profit, above the 50% of the rule.
+    approved_claim(person, current_month(), amounts=["1000"])
+
+    analysis = _analysis(person)
+    rows = {customer.pk: customer for customer in analysis.customers}
+
+    assert rows[costly.pk].visits_12m == 6
+    assert rows[costly.pk].visit_cost_12m == Decimal("600")
+    assert rows[costly.pk].handoff_mark == 1
+    assert rows[cheap.pk].handoff_mark == 0  # two visits: below the six of the rule
+    assert {c.pk for c in value.only(analysis, value.FILTER_HANDOFF)} == {costly.pk}
+
+
+def test_a_top_customer_is_never_suggested_for_hand_off(personas):
+    person = personas.salesperson
+    top = _bought(person, "10")
+    for _ in range(8):
+        make_visit(person, top, _this_month(1))
+    approved_claim(person, current_month(), amounts=["5000"])
+
+    [row] = _analysis(person).customers
+
+    assert (row.top_mark, row.handoff_mark) == (1, 0)
+
+
+def test_a_filtered_list_keeps_the_ranks_of_the_whole_population(personas):
+    person = personas.salesperson
+    for profit in ("900", "800", "700", "600", "500", "400"):
+        _bought(person, profit)
+    costly = _bought(person, "1")
+    for _ in range(6):
+        make_visit(person, costly, _this_month(1))
+    approved_claim(person, current_month(), amounts=["600"])
+
+    [row] = value.only(_analysis(person), value.FILTER_HANDOFF)
+
+    assert row.pk == costly.pk
+    assert row.value_rank == 7
+
+
+@pytest.mark.parametrize(("days", "alert"), [(29, False), (30, True), (45, True)])
+def test_a_class_a_customer_alerts_after_30_days_without_order_or_contact(personas, days, alert):
+    person = personas.salesperson
+    now = timezone.now()
+    customer = customer_of(person, customer_class=CustomerClass.A)
+    Customer.objects.filter(pk=customer.pk).update(
+        created_at=now - timedelta(days=400), last_contacted_at=now - timedelta(days=days)
+    )
+
+    alerts = value.no_contact_alerts(Customer.objects.filter(owner=person), now=now)
+
+    assert (customer in alerts) is alert
+
+
+def test_a_recent_order_silences_the_alert_of_a_top_customer(personas):
+    person = personas.salesperson
+    now = timezone.now()
+    customer = _bought(person, "5000")
+    Customer.objects.filter(pk=customer.pk).update(created_at=now - timedelta(days=400))
+    make_sale(person, "100", now - timedelta(days=3), customer=customer, gross_profit="10")
+
+    later = now + timedelta(days=26)
+    assert not value.no_contact_alerts(Customer.objects.filter(owner=person), now=later).exists()
+    later = now + timedelta(days=27)
+    assert value.no_contact_alerts(Customer.objects.filter(owner=person), now=later).exists()
+
+
+def test_a_quiet_class_c_customer_outside_the_top_does_not_alert(personas):
+    person = personas.salesperson
+    for _ in range(5):
+        _bought(person, "9000")
+    quiet = _bought(person, "10", customer_class=CustomerClass.C)
+    Customer.objects.filter(pk=quiet.pk).update(created_at=timezone.now() - timedelta(days=400))
+    later = timezone.now() + timedelta(days=60)
+    alerts = value.no_contact_alerts(Customer.objects.filter(owner=person), now=later)
+    assert quiet not in alerts
+
+
+def test_the_alert_shows_on_the_sellers_home_page(personas, login):
+    person = personas.salesperson
+    customer = customer_of(person, customer_class=CustomerClass.A, name="宁波大客户")
+    Customer.objects.filter(pk=customer.pk).update(created_at=timezone.now() - timedelta(days=90))
+
+    content = login(person).get(reverse("home")).content.decode()
+
+    assert "宁波大客户" in content
+    assert 'id="quiet-customers-mine"' in content
+
+
+def test_the_manager_home_shows_the_regions_quiet_customers_and_team_attainment(personas, login):
+    customer = customer_of(personas.salesperson, customer_class=CustomerClass.A, name="杭州大客户")
+    Customer.objects.filter(pk=customer.pk).update(created_at=timezone.now() - timedelta(days=90))
+
+    content = login(personas.manager).get(reverse("home")).content.decode()
+
+    assert "杭州大客户" in content
+    assert 'id="team-attainment-panel"' in content
+    assert 'id="home-blank-areas"' in content
+
+
+def test_the_value_page_is_scoped_to_the_viewer(personas, login):
+    mine = _bought(personas.salesperson, "100", name="李明的客户")
+    _bought(personas.other_salesperson, "100", name="林晓燕的客户")
+
+    content = login(personas.salesperson).get(reverse("scorecards:customer_value")).content
+    content = content.decode()
+
+    assert mine.name in content
+    assert "林晓燕的客户" not in content
+
+
+def test_the_value_page_explains_an_empty_scope(personas, login):
+    response = login(personas.salesperson).get(reverse("scorecards:customer_value"))
+    assert 'id="value-empty"' in response.content.decode()
+
+
+def test_the_value_export_neutralises_formulas(personas, login):
+    _bought(personas.salesperson, "100", name="=HYPERLINK(1)")
+    response = login(personas.salesperson).get(
+        reverse("scorecards:customer_value_export", args=["csv"])
+    )
+    assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
+
+
+def test_an_unknown_territory_is_a_404(personas, login):
+    url = reverse("scorecards:customer_value") + f"?territory={personas.guangdong.code}"
+    assert login(personas.salesperson).get(url).status_code == 404
+    assert login(personas.other_manager).get(url).status_code == 200
