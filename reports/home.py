@@ -1,10 +1,12 @@
-"""Home panels: the seller's report for this week; the team's late and missing last week."""
+"""Home panels: the seller's reports for this week and this month; the team's late and missing
+reports of last week, and the manager's own summary of this week."""
 
 from datetime import timedelta
 
 from django.http import HttpRequest
 
-from reports import selectors, weeks
+from reports import deadlines, selectors, weeks
+from salesops.months import current_month
 from salesops.navigation import Panel
 
 
@@ -14,10 +16,14 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     if user.sells:
         monday = weeks.current_week()
         report = selectors.my_report_for_week(user, monday)
+        month = current_month()
         context = {
             "week_start": monday,
             "deadline": weeks.deadline(monday),
             "report": report,
+            "month": month,
+            "month_report": selectors.my_monthly_report(user, month),
+            "month_deadline": deadlines.monthly_deadline(month),
         }
         panels.append(Panel("reports/_partials/my_week_panel.html", context, order=20))
     if selectors.sees_team(user):
@@ -25,5 +31,13 @@ def home_panels(request: HttpRequest) -> list[Panel]:
         rows = selectors.team_compliance(user, monday)
         overdue = [row for row in rows if row.state != selectors.Compliance.ON_TIME]
         context = {"week_start": monday, "rows": overdue, "count": len(rows)}
+        region = selectors.summary_regions(user).first()
+        if region is not None:
+            this_week = weeks.current_week()
+            context |= {
+                "summary_week": this_week,
+                "summary": selectors.summary_of(region, this_week),
+                "summary_deadline": deadlines.summary_deadline(this_week),
+            }
         panels.append(Panel("reports/_partials/team_week_panel.html", context, order=21))
     return panels
