@@ -16,16 +16,19 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     if user.sells:
         monday = weeks.current_week()
         report = selectors.my_report_for_week(user, monday)
-        month = current_month()
         context = {
             "week_start": monday,
             "deadline": weeks.deadline(monday),
             "report": report,
-            "month": month,
-            "month_report": selectors.my_monthly_report(user, month),
-            "month_deadline": deadlines.monthly_deadline(month),
         }
         panels.append(Panel("reports/_partials/my_week_panel.html", context, order=20))
+        month = current_month()
+        context = {
+            "month": month,
+            "report": selectors.my_monthly_report(user, month),
+            "deadline": deadlines.monthly_deadline(month),
+        }
+        panels.append(Panel("reports/_partials/my_month_panel.html", context, order=22))
     if selectors.sees_team(user):
         monday = weeks.current_week() - timedelta(days=7)
         rows = selectors.team_compliance(user, monday)

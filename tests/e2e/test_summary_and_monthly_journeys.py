@@ -98,7 +98,7 @@ def test_salesperson_submits_the_monthly_work_report(lang_page, personas, last_d
     make_sale(personas.salesperson, "45000.00", timezone.now() - timedelta(hours=2))
 
     log_in_through_browser(lang_page, personas.salesperson)
-    lang_page.locator("#my-month-report-status a").click()
+    lang_page.locator("#my-month-report-panel a").click()
     lang_page.wait_for_url(f"**/reports/monthly/month/{month:%Y-%m}/")
     assert "45,000.00" in lang_page.locator("#month-sales").inner_text()
     lang_page.locator("[name=review]").fill("本月新开发客户一家。")
