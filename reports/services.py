@@ -160,6 +160,8 @@ def _refuse_second_submission(report, message: str) -> None:
 
 
 def _save_texts(report, created: bool, fields: list[str], texts: dict, *, by, action: str):
+    """Save the author's draft texts; the audit entry keeps each changed text before and after."""
+    before = {field: getattr(report, field) for field in fields}
     changed = _apply_texts(report, fields, texts)
     if created or changed:
         report.save()
@@ -167,7 +169,11 @@ def _save_texts(report, created: bool, fields: list[str], texts: dict, *, by, ac
             f"{action}.created" if created else f"{action}.changed",
             actor=by,
             target=report,
-            changes={"fields": changed},
+            changes={
+                "fields": changed,
+                "before": {field: before[field] for field in changed},
+                "after": {field: getattr(report, field) for field in changed},
+            },
         )
     return report
 

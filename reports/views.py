@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +21,16 @@ from salesops.pdf import pdf_response, render_pdf
 def _require_seller(user) -> None:
     if not user.sells:
         raise PermissionDenied
+
+
+def _tell_already_submitted(request: HttpRequest, report) -> None:
+    """rules.md §9.11: a second submission (a double click, an old tab) changes nothing and says
+    so; the author is taken to the report as it was submitted."""
+    when = date_format(timezone.localtime(report.submitted_at), "DATETIME_FORMAT")
+    messages.error(
+        request,
+        _("This report was already submitted on %(when)s; nothing was changed.") % {"when": when},
+    )
 
 
 @login_required
@@ -55,7 +66,7 @@ def weekly_week(request: HttpRequest, week: str) -> HttpResponse:
     report = selectors.my_report_for_week(request.user, monday)
     if report is not None and report.is_submitted:
         if request.method == "POST":
-            raise PermissionDenied  # rules.md §9.2: a submitted report is read-only
+            _tell_already_submitted(request, report)
         return redirect("reports:weekly_report", pk=report.pk)
     initial = {field: getattr(report, field) for field in services.TEXT_FIELDS} if report else {}
     form = WeeklyReportForm(request.POST or None, initial=initial)
@@ -231,7 +242,7 @@ def summary_week(request: HttpRequest, week: str) -> HttpResponse:
     summary = selectors.summary_of(region, monday)
     if summary is not None and summary.is_submitted:
         if request.method == "POST":
-            raise PermissionDenied  # rules.md §9.2: submitted means read-only
+            _tell_already_submitted(request, summary)
         return redirect("reports:summary", pk=summary.pk)
     initial = {f: getattr(summary, f) for f in services.SUMMARY_FIELDS} if summary else {}
     form = RegionSummaryForm(request.POST or None, initial=initial)
@@ -353,7 +364,7 @@ def monthly_month(request: HttpRequest, month: str) -> HttpResponse:
     report = selectors.my_monthly_report(request.user, first)
     if report is not None and report.is_submitted:
         if request.method == "POST":
-            raise PermissionDenied  # rules.md §9.2: submitted means read-only
+            _tell_already_submitted(request, report)
         return redirect("reports:monthly_report", pk=report.pk)
     initial = {f: getattr(report, f) for f in services.MONTHLY_FIELDS} if report else {}
     form = MonthlyReportForm(request.POST or None, initial=initial)

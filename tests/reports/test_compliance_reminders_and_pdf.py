@@ -231,3 +231,15 @@ def test_bigger_teams_still_one_mail_each(personas):
     with at(local(2026, 11, 20, 9)):
         assert reminders.send_reminders() == len(people)
         assert reminders.send_reminders() == 0
+
+
+@pytest.mark.worker
+def test_the_reminder_job_on_a_real_worker_sends_once(celery_worker, personas):
+    User.objects.update(email="")
+    for person in (personas.salesperson, personas.colleague):
+        person.email = f"{person.username}@example.com"
+        person.save(update_fields=["email"])
+    with at(local(2026, 11, 20, 9)):  # a Friday
+        assert send_report_reminders.delay().get(timeout=30) == 2
+        assert send_report_reminders.delay().get(timeout=30) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == ["li@example.com", "zhang@example.com"]

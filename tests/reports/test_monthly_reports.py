@@ -119,7 +119,9 @@ def test_submitting_keeps_the_figures_and_is_read_only(november, personas, login
     assert report.snapshot["sales"]["total"] == "50000.00"  # rules.md §9.8
     with at(local(2026, 11, 30, 19)):
         assert client.get(url)["Location"] == reverse("reports:monthly_report", args=[report.pk])
-        assert client.post(url, {"review": "改", "save": "1"}).status_code == 403
+        response = client.post(url, {"review": "改", "submit": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reports:monthly_report", args=[report.pk])
+    assert "already submitted" in response.content.decode()
     report.refresh_from_db()
     assert report.review == "完成率偏低"
 

@@ -117,7 +117,9 @@ def test_submitting_keeps_the_figures_and_locks_the_summary(team_week, personas,
     # Read-only afterwards: the week page sends to the summary, a write is refused.
     with at(local(2026, 11, 21, 21)):
         assert client.get(url)["Location"] == reverse("reports:summary", args=[summary.pk])
-        assert client.post(url, {"team_review": "改了", "save": "1"}).status_code == 403
+        response = client.post(url, {"team_review": "改了", "submit": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reports:summary", args=[summary.pk])
+    assert "already submitted" in response.content.decode()
     summary.refresh_from_db()
     assert summary.team_review == "本周拜访十次"
     assert AuditEntry.objects.filter(action="reports.region_summary.submitted").count() == 1
@@ -236,3 +238,16 @@ def test_the_write_page_query_count_does_not_grow_with_the_team(personas, login)
     with at(local(2026, 11, 21, 9)):
         rows = selectors.summary_draft_content(personas.east, MONDAY)["team"]
     assert len(rows) == 7
+
+
+def test_each_draft_change_keeps_before_and_after(personas):
+    with at(local(2026, 11, 21, 9)):
+        services.save_region_summary(
+            region=personas.east, week_start=MONDAY, by=personas.manager, problems="回款慢"
+        )
+        services.save_region_summary(
+            region=personas.east, week_start=MONDAY, by=personas.manager, problems="回款慢，已催"
+        )
+    entry = AuditEntry.objects.get(action="reports.region_summary.changed")
+    assert entry.changes["before"] == {"problems": "回款慢"}
+    assert entry.changes["after"] == {"problems": "回款慢，已催"}
