@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
 from customers.models import Channel
 from expenses.models import ExpenseClaim
@@ -313,10 +314,15 @@ def _month_expenses(salesperson: User, month: date) -> dict | None:
 
 
 def _weekly_reports(salesperson: User, month: date, now: datetime | None) -> dict:
-    """The month's weekly reports (the weeks starting in it), by compliance."""
+    """The month's weekly reports (the weeks starting in it, up to this one), by compliance."""
     first = week_start(month)
+    this_week = week_start(timezone.localdate(now))
     mondays = [first + timedelta(days=7 * n) for n in range(6)]
-    mondays = [day for day in mondays if day.month == month.month and day.year == month.year]
+    mondays = [
+        day
+        for day in mondays
+        if (day.year, day.month) == (month.year, month.month) and day <= this_week
+    ]
     return counts_by_state(compliance([salesperson], mondays, now=now))
 
 

@@ -5,6 +5,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+class SaveDraft(Submit):
+    """The secondary button: crispy's Submit would add btn-primary, and white on outline hides
+    the label."""
+
+    field_classes = "btn btn-outline-primary"
+
+
 class WeeklyReportForm(forms.Form):
     """What the salesperson adds to the drafted week (rules.md §9.1)."""
 
@@ -21,7 +28,7 @@ class WeeklyReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("save", _("Save draft"), css_class="btn-outline-primary"))
+        self.helper.add_input(SaveDraft("save", _("Save draft")))
         self.helper.add_input(Submit("submit", _("Submit the report")))
 
 
@@ -32,15 +39,19 @@ def _text(label, rows: int = 3):
 class _DraftForm(forms.Form):
     """The author's texts, saved as a draft or submitted (then read-only)."""
 
+    submit_label = _("Submit the report")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("save", _("Save draft"), css_class="btn-outline-primary"))
-        self.helper.add_input(Submit("submit", _("Submit the report")))
+        self.helper.add_input(SaveDraft("save", _("Save draft")))
+        self.helper.add_input(Submit("submit", self.submit_label))
 
 
 class RegionSummaryForm(_DraftForm):
     """What the manager adds to the drafted team week (rules.md §9.3)."""
+
+    submit_label = _("Submit the summary")
 
     team_review = _text(_("The team's week"), rows=4)
     problems = _text(_("Problems and measures"))
@@ -49,6 +60,8 @@ class RegionSummaryForm(_DraftForm):
 
 class MonthlyReportForm(_DraftForm):
     """What the seller adds to the drafted month (rules.md §9.4)."""
+
+    submit_label = _("Submit the monthly report")
 
     review = _text(_("Review of the month"), rows=4)
     next_month_plan = _text(_("Next month's plan"))
