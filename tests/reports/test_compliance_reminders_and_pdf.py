@@ -243,3 +243,11 @@ def test_the_reminder_job_on_a_real_worker_sends_once(celery_worker, personas):
         assert send_report_reminders.delay().get(timeout=30) == 2
         assert send_report_reminders.delay().get(timeout=30) == 0
     assert sorted(m.to[0] for m in mail.outbox) == ["li@example.com", "zhang@example.com"]
+
+
+def test_the_admin_lists_every_kind_of_report_read_only(personas, login):
+    _weekly(personas.salesperson, local(2026, 11, 20, 17))
+    client = login(personas.admin)
+    for model in ("weeklyreport", "regionsummary", "monthlyreport"):
+        assert client.get(f"/admin/reports/{model}/").status_code == 200, model
+        assert client.get(f"/admin/reports/{model}/add/").status_code == 403, model
