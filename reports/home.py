@@ -1,10 +1,12 @@
-"""Home panels: the seller's report for this week; the team's late and missing last week."""
+"""Home panels: the seller's reports for this week and this month; the team's late and missing
+reports of last week, and the manager's own summary of this week."""
 
 from datetime import timedelta
 
 from django.http import HttpRequest
 
-from reports import selectors, weeks
+from reports import deadlines, selectors, weeks
+from salesops.months import current_month
 from salesops.navigation import Panel
 
 
@@ -20,10 +22,25 @@ def home_panels(request: HttpRequest) -> list[Panel]:
             "report": report,
         }
         panels.append(Panel("reports/_partials/my_week_panel.html", context, order=20))
+        month = current_month()
+        context = {
+            "month": month,
+            "report": selectors.my_monthly_report(user, month),
+            "deadline": deadlines.monthly_deadline(month),
+        }
+        panels.append(Panel("reports/_partials/my_month_panel.html", context, order=22))
     if selectors.sees_team(user):
         monday = weeks.current_week() - timedelta(days=7)
         rows = selectors.team_compliance(user, monday)
         overdue = [row for row in rows if row.state != selectors.Compliance.ON_TIME]
         context = {"week_start": monday, "rows": overdue, "count": len(rows)}
+        region = selectors.summary_regions(user).first()
+        if region is not None:
+            this_week = weeks.current_week()
+            context |= {
+                "summary_week": this_week,
+                "summary": selectors.summary_of(region, this_week),
+                "summary_deadline": deadlines.summary_deadline(this_week),
+            }
         panels.append(Panel("reports/_partials/team_week_panel.html", context, order=21))
     return panels

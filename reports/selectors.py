@@ -1,22 +1,36 @@
-"""Reads for weekly reports, each taking the acting user (scoped through salesops.access)."""
+"""Reads for reports, each taking the acting user (scoped through salesops.access)."""
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_lazy as _
 
-from reports import weeks
-from reports.drafts import week_draft
-from reports.models import ReportComment, WeeklyReport
+from customers.models import Channel
+from expenses.models import ExpenseClaim
+from reports import deadlines, weeks
+from reports.compliance import (
+    Compliance,
+    ComplianceRow,
+    compliance,
+    counts_by_state,
+    on_time_rate,
+)
+from reports.drafts import month_draft, summary_draft, week_draft
+from reports.models import (
+    MonthlyReport,
+    RegionSummary,
+    WeeklyReport,
+)
 from sales.models import QuotaChannel
 from salesops import access
-from salesops.models import User
-from visits.models import Visit
+from salesops.models import AuditEntry, Role, User
+from salesops.months import current_month
+from territories.models import Region
+from visits.models import TripPlan, Visit
 
 
 def weekly_reports_for(user: User) -> QuerySet[WeeklyReport]:
@@ -65,80 +79,12 @@ def parse_week(value: str | None) -> date:
     return weeks.current_week()
 
 
-# --- compliance (rules.md §9.6, §9.7) -----------------------------------------------------------
+# --- compliance (rules.md §9.6, §9.7, §9.9, §9.10) ---------------------------------------------
+#
+# The scorecard (rules.md §10.5) reads `compliance(people, periods, kind=...)` and
+# `on_time_rate(rows)`; their signatures are documented in reports/compliance.py and stay stable.
 
-
-class Compliance:
-    ON_TIME = "on_time"
-    LATE = "late"
-    MISSING = "missing"
-    OPEN = "open"  # not submitted yet, and the week's Monday after has not come
-
-    LABELS = {
-        ON_TIME: _("On time"),
-        LATE: _("Late"),
-        MISSING: _("Missing"),
-        OPEN: _("Not submitted yet"),
-    }
-
-
-@dataclass
-class ComplianceRow:
-    salesperson: User
-    week_start: date
-    state: str
-    report_pk: int | None
-    submitted_at: datetime | None
-    comment_count: int
-
-    @property
-    def label(self):
-        return Compliance.LABELS[self.state]
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.submitted_at is not None
-
-
-def _state(submitted: bool, late: bool, monday: date, now: datetime) -> str:
-    if submitted:
-        return Compliance.LATE if late else Compliance.ON_TIME
-    return Compliance.MISSING if now >= weeks.missing_from(monday) else Compliance.OPEN
-
-
-def compliance(
-    people: QuerySet[User], monday: date, *, now: datetime | None = None
-) -> list[ComplianceRow]:
-    """On time, late, missing or open for each person in `people` for the week, in one query
-    whatever the number of people (the monthly rollups and scorecards reuse it per week)."""
-    now = now or timezone.now()
-    reports = WeeklyReport.objects.filter(salesperson=OuterRef("pk"), week_start=monday)
-    submitted = reports.filter(status=WeeklyReport.Status.SUBMITTED)
-    comments = (
-        ReportComment.objects.filter(report__salesperson=OuterRef("pk"), report__week_start=monday)
-        .values("report")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    people = people.annotate(
-        report_pk=Subquery(reports.values("pk")[:1]),
-        report_submitted_at=Subquery(submitted.values("submitted_at")[:1]),
-        report_is_late=Subquery(submitted.values("is_late")[:1]),
-        report_comments=Subquery(comments[:1]),
-    )
-    return [
-        ComplianceRow(
-            salesperson=person,
-            week_start=monday,
-            state=_state(
-                person.report_submitted_at is not None, bool(person.report_is_late), monday, now
-            ),
-            report_pk=person.report_pk,
-            submitted_at=person.report_submitted_at,
-            comment_count=person.report_comments or 0,
-        )
-        for person in people
-    ]
+__all__ = ["Compliance", "ComplianceRow", "compliance", "counts_by_state", "on_time_rate"]
 
 
 def team_compliance(user: User, monday: date, *, now: datetime | None = None):
@@ -177,3 +123,195 @@ def report_content(report: WeeklyReport) -> dict:
 def draft_content(user: User, monday: date) -> dict:
     """The live draft of the user's own week, from their visits and sales (rules.md §9.1)."""
     return _readable(week_draft(user, monday))
+
+
+def week_content_with_corrections(report: WeeklyReport) -> dict:
+    """The submitted week as reported, each visit marked when it was corrected afterwards
+    (rules.md §6.4, §9.8): the report keeps what was reported, the page says it changed."""
+    content = report_content(report)
+    if not report.is_submitted:
+        return content
+    corrected = set(
+        AuditEntry.objects.filter(
+            action="visits.visit.corrected",
+            target_type=ContentType.objects.get_for_model(Visit),
+            target_id__in=[str(visit["id"]) for visit in content["visits"]],
+            created_at__gt=report.submitted_at,
+        ).values_list("target_id", flat=True)
+    )
+    current = {
+        visit.pk: visit
+        for visit in Visit.objects.filter(pk__in=[int(pk) for pk in corrected]).select_related(
+            "customer"
+        )
+    }
+    for visit in content["visits"]:
+        now = current.get(visit["id"])
+        visit["corrected"] = now is not None
+        visit["corrections"] = _corrections(visit, now) if now else []
+    return content
+
+
+CORRECTABLE_FIELDS = ["person_met", "person_position", "discussion", "result"]
+
+
+def _corrections(reported: dict, visit: Visit) -> list[tuple[str, str]]:
+    """The fields a manager's correction changed since the report: (label, value now)."""
+    return [
+        (Visit._meta.get_field(field).verbose_name, getattr(visit, field))
+        for field in CORRECTABLE_FIELDS
+        if reported.get(field, "") != getattr(visit, field)
+    ]
+
+
+def parse_month(value: str | None) -> date:
+    """The month named by `?month=YYYY-MM`, else the current month."""
+    if value:
+        try:
+            return date.fromisoformat(f"{value}-01")
+        except ValueError:
+            raise Http404 from None
+    return current_month()
+
+
+# --- the weekly team summary (rules.md §9.3, §9.9) --------------------------------------------
+
+
+def summaries_for(user: User) -> QuerySet[RegionSummary]:
+    """Managers and directors see their regions' summaries, head office and the admin all;
+    salespeople none."""
+    queryset = RegionSummary.objects.select_related("region", "author")
+    return access.scope(user, queryset, owner="author")
+
+
+def summary_for(user: User, pk: int) -> RegionSummary:
+    return get_object_or_404(summaries_for(user), pk=pk)
+
+
+def summary_regions(user: User) -> QuerySet[Region]:
+    """The regions whose weekly summary this user writes: a regional manager's own."""
+    if not access.is_manager(user):
+        return Region.objects.none()
+    return access.managed_regions(user).order_by("pk")
+
+
+def summary_of(region: Region, monday: date) -> RegionSummary | None:
+    return RegionSummary.objects.filter(region=region, week_start=monday).first()
+
+
+def summary_comments(summary: RegionSummary):
+    return summary.comments.select_related("author")
+
+
+def region_managers(user: User) -> QuerySet[User]:
+    """The managers who owe their region's summary, in the regions this user reads."""
+    if not sees_team(user):
+        return User.objects.none()
+    managers = User.objects.filter(role=Role.MANAGER, is_active=True)
+    if not access.sees_all_regions(user):
+        managers = managers.filter(regions__in=access.visible_regions(user))
+    return managers.distinct().prefetch_related("regions").order_by("username")
+
+
+def summary_compliance(user: User, monday: date, *, now: datetime | None = None):
+    return compliance(region_managers(user), monday, kind=deadlines.SUMMARY, now=now)
+
+
+def _readable_summary(content: dict) -> dict:
+    team = [row | {"report_label": Compliance.LABELS[row["report"]]} for row in content["team"]]
+    month = content.get("month")
+    return content | {"team": team, "month": date.fromisoformat(month) if month else None}
+
+
+def summary_content(summary: RegionSummary) -> dict:
+    return _readable_summary(summary.snapshot)
+
+
+def summary_draft_content(region: Region, monday: date) -> dict:
+    return _readable_summary(summary_draft(region, monday))
+
+
+# --- the monthly work report (rules.md §9.4, §9.10) -------------------------------------------
+
+
+def monthly_reports_for(user: User) -> QuerySet[MonthlyReport]:
+    queryset = MonthlyReport.objects.select_related("salesperson", "region")
+    return access.scope(user, queryset)
+
+
+def monthly_report_for(user: User, pk: int) -> MonthlyReport:
+    return get_object_or_404(monthly_reports_for(user), pk=pk)
+
+
+def my_monthly_reports(user: User) -> QuerySet[MonthlyReport]:
+    return monthly_reports_for(user).filter(salesperson=user).order_by("-month")
+
+
+def my_monthly_report(user: User, month: date) -> MonthlyReport | None:
+    return monthly_reports_for(user).filter(salesperson=user, month=month).first()
+
+
+def monthly_comments(report: MonthlyReport):
+    return report.comments.select_related("author")
+
+
+def team_monthly_compliance(user: User, month: date, *, now: datetime | None = None):
+    return compliance(team_people(user), month, kind=deadlines.MONTHLY, now=now)
+
+
+def _readable_month(content: dict) -> dict:
+    if not content:
+        return {}
+    quota_channels = dict(QuotaChannel.choices)
+    channels = dict(Channel.choices)
+    kinds = dict(Visit.Kind.choices)
+    plan_states = dict(TripPlan.Status.choices)
+    sales = content["sales"] | {
+        "channels": [
+            row | {"label": quota_channels.get(row["channel"], row["channel"])}
+            for row in content["sales"]["channels"]
+        ]
+    }
+    visits = content["visits"] | {
+        "kinds": [
+            row | {"label": kinds.get(row["kind"], row["kind"])}
+            for row in content["visits"]["kinds"]
+        ]
+    }
+    expenses = content.get("expenses")
+    if expenses:
+        claim_states = dict(ExpenseClaim.Status.choices)
+        expenses = expenses | {"label": claim_states.get(expenses["status"], expenses["status"])}
+    return content | {
+        "month": date.fromisoformat(content["month"]),
+        "sales": sales,
+        "visits": visits,
+        "expenses": expenses,
+        "new_customers": [
+            row | {"label": channels.get(row["channel"], row["channel"])}
+            for row in content["new_customers"]
+        ],
+        "new_customer_total": sum(row["count"] for row in content["new_customers"]),
+        "weekly_reports": [
+            {"state": state, "label": Compliance.LABELS[state], "count": count}
+            for state, count in content["weekly_reports"].items()
+        ],
+        "next_month_plans": [
+            plan
+            | {
+                "starts_on": date.fromisoformat(plan["starts_on"]),
+                "ends_on": date.fromisoformat(plan["ends_on"]),
+                "label": plan_states.get(plan["status"], plan["status"]),
+            }
+            for plan in content["next_month_plans"]
+        ],
+    }
+
+
+def monthly_content(report: MonthlyReport) -> dict:
+    """What was reported: the snapshot once submitted (rules.md §9.8, §9.10)."""
+    return _readable_month(report.snapshot)
+
+
+def monthly_draft_content(user: User, month: date) -> dict:
+    return _readable_month(month_draft(user, month))

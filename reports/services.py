@@ -1,4 +1,5 @@
-"""Weekly reports (rules.md §9.1, §9.2, §9.7, §9.8): the only writers."""
+"""Reports (rules.md §9.1–§9.4, §9.7–§9.10): the only writers of weekly reports, the weekly
+team summaries and the monthly work reports, and of the comments on them."""
 
 from datetime import date
 
@@ -7,12 +8,21 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from reports import weeks
-from reports.drafts import week_draft
-from reports.models import ReportComment, WeeklyReport
+from reports import deadlines, weeks
+from reports.drafts import month_draft, summary_draft, week_draft
+from reports.models import (
+    MonthlyReport,
+    MonthlyReportComment,
+    RegionSummary,
+    ReportComment,
+    SummaryComment,
+    WeeklyReport,
+)
 from salesops import access, audit
 from salesops.errors import DomainError
-from salesops.models import User
+from salesops.models import Role, User
+from salesops.months import current_month
+from territories.models import Region
 from visits.services import lock_week
 
 TEXT_FIELDS = ["next_week_plan", "forecast", "difficulties"]
@@ -124,3 +134,206 @@ def comment_on_report(*, report: WeeklyReport, by: User, body: str) -> ReportCom
         changes={"comment": comment.pk, "body": body},
     )
     return comment
+
+
+# --- shared by the summary and the monthly report ---------------------------------------------
+
+
+def _apply_texts(report, fields: list[str], texts: dict) -> list[str]:
+    """Set the author's texts on the report; the names of the fields that changed."""
+    changed = []
+    for field in fields:
+        if field not in texts:
+            continue
+        value = (texts.get(field) or "").strip()
+        if getattr(report, field) != value:
+            setattr(report, field, value)
+            changed.append(field)
+    return changed
+
+
+def _refuse_second_submission(report, message: str) -> None:
+    """rules.md §9.2: a report is submitted once; the second attempt changes nothing."""
+    if report.is_submitted:
+        submitted = date_format(timezone.localtime(report.submitted_at), "DATETIME_FORMAT")
+        raise DomainError(message % {"when": submitted})
+
+
+def _save_texts(report, created: bool, fields: list[str], texts: dict, *, by, action: str):
+    """Save the author's draft texts; the audit entry keeps each changed text before and after."""
+    before = {field: getattr(report, field) for field in fields}
+    changed = _apply_texts(report, fields, texts)
+    if created or changed:
+        report.save()
+        audit.record(
+            f"{action}.created" if created else f"{action}.changed",
+            actor=by,
+            target=report,
+            changes={
+                "fields": changed,
+                "before": {field: before[field] for field in changed},
+                "after": {field: getattr(report, field) for field in changed},
+            },
+        )
+    return report
+
+
+def _submit(report, draft: dict, kind: str, period: date, *, by, action: str):
+    now = timezone.now()
+    report.snapshot = draft
+    report.status = report.Status.SUBMITTED
+    report.submitted_at = now
+    report.is_late = deadlines.is_late(kind, period, now)
+    report.save(update_fields=["snapshot", "status", "submitted_at", "is_late", "updated_at"])
+    audit.record(
+        f"{action}.submitted",
+        actor=by,
+        target=report,
+        changes={"period": period, "late": report.is_late},
+    )
+    return report
+
+
+def _comment(report, comment_model, *, by, body: str, action: str):
+    if not report.is_submitted:
+        raise DomainError(_("A report can be commented on once it is submitted."))
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("Write a comment first."), field="body")
+    comment = comment_model.objects.create(report=report, author=by, body=body)
+    audit.record(
+        f"{action}.commented",
+        actor=by,
+        target=report,
+        changes={"comment": comment.pk, "body": body},
+    )
+    return comment
+
+
+# --- the weekly team summary (rules.md §9.3, §9.9) --------------------------------------------
+
+SUMMARY_FIELDS = ["team_review", "problems", "next_week_focus"]
+
+
+def writes_summary_of(user: User, region: Region) -> bool:
+    """The region's manager writes its summary (not the director, head office or the admin)."""
+    return access.is_manager(user) and access.managed_regions(user).filter(pk=region.pk).exists()
+
+
+@transaction.atomic
+def save_region_summary(*, region: Region, week_start: date, by: User, **texts) -> RegionSummary:
+    """Create or update the region's draft summary for the week with the manager's texts."""
+    if not writes_summary_of(by, region):
+        raise DomainError(_("Only the region's manager writes its weekly summary."))
+    _check_week(week_start)
+    summary, created = RegionSummary.objects.select_for_update().get_or_create(
+        region=region, week_start=week_start, defaults={"author": by}
+    )
+    if summary.is_submitted:
+        raise DomainError(_("This week's summary is submitted and can no longer be changed."))
+    summary.author = by
+    return _save_texts(
+        summary, created, SUMMARY_FIELDS, texts, by=by, action="reports.region_summary"
+    )
+
+
+@transaction.atomic
+def submit_region_summary(*, summary: RegionSummary, by: User) -> RegionSummary:
+    """Submit the summary (rules.md §9.3): the team's figures as they stand now are kept with it
+    (§9.8), and it is late from Sunday 00:00 local (§9.9). Submitted once, then read-only."""
+    summary = RegionSummary.objects.select_for_update().select_related("region").get(pk=summary.pk)
+    if not writes_summary_of(by, summary.region):
+        raise DomainError(_("Only the region's manager submits its weekly summary."))
+    _refuse_second_submission(summary, _("This week's summary was already submitted on %(when)s."))
+    _check_week(summary.week_start)
+    summary.author = by
+    draft = summary_draft(summary.region, summary.week_start)
+    return _submit(
+        summary,
+        draft,
+        deadlines.SUMMARY,
+        summary.week_start,
+        by=by,
+        action="reports.region_summary",
+    )
+
+
+def may_comment_on_summary(user: User, summary: RegionSummary) -> bool:
+    """The region's director (and the admin) comment on the manager's summary."""
+    return user.pk != summary.author_id and access.is_director_of(user, summary.region)
+
+
+@transaction.atomic
+def comment_on_summary(*, summary: RegionSummary, by: User, body: str) -> SummaryComment:
+    summary = RegionSummary.objects.select_for_update().select_related("region").get(pk=summary.pk)
+    if not may_comment_on_summary(by, summary):
+        raise DomainError(_("Only the region's director comments on its weekly summary."))
+    return _comment(summary, SummaryComment, by=by, body=body, action="reports.region_summary")
+
+
+# --- the monthly work report (rules.md §9.4, §9.10) -------------------------------------------
+
+MONTHLY_FIELDS = ["review", "next_month_plan", "support_needed"]
+
+
+def _check_month(month: date) -> None:
+    if month.day != 1:
+        raise DomainError(_("A month is named by its first day."))
+    if month > current_month():
+        raise DomainError(_("A month's report can be written only once the month has begun."))
+
+
+@transaction.atomic
+def save_monthly_report(*, salesperson: User, month: date, by: User, **texts) -> MonthlyReport:
+    """Create or update the seller's draft monthly work report with their own texts."""
+    if by.pk != salesperson.pk or not salesperson.sells:
+        raise DomainError(_("Only the salesperson writes their monthly work report."))
+    _check_month(month)
+    region = salesperson.regions.order_by("pk").first()
+    if region is None:
+        raise DomainError(_("You belong to no region, so there is nobody to report to."))
+    report, created = MonthlyReport.objects.select_for_update().get_or_create(
+        salesperson=salesperson, month=month, defaults={"region": region}
+    )
+    if report.is_submitted:
+        raise DomainError(_("This month's report is submitted and can no longer be changed."))
+    return _save_texts(
+        report, created, MONTHLY_FIELDS, texts, by=by, action="reports.monthly_report"
+    )
+
+
+@transaction.atomic
+def submit_monthly_report(*, report: MonthlyReport, by: User) -> MonthlyReport:
+    """Submit the month's report: its results as they stand now are kept with it (§9.8), late
+    from the next month's 1st 00:00 local (§9.10). Submitted once, then read-only."""
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if by.pk != report.salesperson_id:
+        raise DomainError(_("Only the salesperson submits their monthly work report."))
+    _refuse_second_submission(report, _("This month's report was already submitted on %(when)s."))
+    _check_month(report.month)
+    draft = month_draft(report.salesperson, report.month)
+    return _submit(
+        report, draft, deadlines.MONTHLY, report.month, by=by, action="reports.monthly_report"
+    )
+
+
+def may_comment_on_monthly(user: User, report: MonthlyReport) -> bool:
+    """The region's manager comments on a salesperson's report; a manager's own report is the
+    director's to comment on (as with the manager's own requests, rules.md §1.5)."""
+    if user.pk == report.salesperson_id:
+        return False
+    if report.salesperson.role == Role.MANAGER:
+        return access.is_director_of(user, report.region)
+    return access.managed_regions(user).filter(pk=report.region_id).exists()
+
+
+@transaction.atomic
+def comment_on_monthly_report(
+    *, report: MonthlyReport, by: User, body: str
+) -> MonthlyReportComment:
+    report = (
+        MonthlyReport.objects.select_for_update().select_related("salesperson").get(pk=report.pk)
+    )
+    if not may_comment_on_monthly(by, report):
+        raise DomainError(_("Only the manager above the author comments on a monthly report."))
+    return _comment(report, MonthlyReportComment, by=by, body=body, action="reports.monthly_report")

@@ -5,13 +5,14 @@ from the system (fonts-noto-cjk carries the Chinese glyphs, see the README).
 """
 
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from django.template import loader
 from django.utils.http import content_disposition_header
 from weasyprint import HTML
 
 
 def render_pdf(template: str, context: dict, request: HttpRequest | None = None) -> bytes:
-    html = render_to_string(template, context, request=request)
+    # Looked up on the module at each call (not bound at import), like Django's own shortcuts.
+    html = loader.render_to_string(template, context, request=request)
     base_url = request.build_absolute_uri("/") if request else None
     return HTML(string=html, base_url=base_url).write_pdf()
 

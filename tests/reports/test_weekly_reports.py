@@ -131,11 +131,13 @@ def test_submitting_snapshots_the_week_and_locks_its_visits(week, personas, logi
     report.refresh_from_db()
     assert report.snapshot["visits"][0]["discussion"] == "新品报价"
 
-    # A submitted report is read-only: its week page sends to the report; a write is refused.
+    # A submitted report is read-only: its week page sends to the report; a second submission
+    # (a double click, an old tab) changes nothing and says so (rules.md §9.11).
     with at(local(2026, 11, 21, 9)):
         assert client.get(url)["Location"] == reverse("reports:weekly_report", args=[report.pk])
-        response = client.post(url, {"next_week_plan": "改了", "save": "1"})
-    assert response.status_code == 403
+        response = client.post(url, {"next_week_plan": "改了", "submit": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reports:weekly_report", args=[report.pk])
+    assert "already submitted" in response.content.decode()
     report.refresh_from_db()
     assert report.next_week_plan == "宁波两家"
 

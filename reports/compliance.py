@@ -1,0 +1,147 @@
+"""Compliance of reports (rules.md §9.6, §9.7, §9.9, §9.10): on time, late, missing or open,
+per person and period, for the weekly report, the manager's weekly team summary and the
+monthly work report. The scorecard (rules.md §10.5) reads it through `reports.selectors`."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Count, F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reports import deadlines
+from reports.models import MonthlyReport, RegionSummary, WeeklyReport
+from salesops.models import User
+
+
+class Compliance:
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    OPEN = "open"  # not submitted yet, and the period is not yet missing
+
+    LABELS = {
+        ON_TIME: _("On time"),
+        LATE: _("Late"),
+        MISSING: _("Missing"),
+        OPEN: _("Not submitted yet"),
+    }
+
+
+@dataclass
+class ComplianceRow:
+    salesperson: User  # the person who owes the report (for a summary: the region's manager)
+    period: date  # the week's Monday or the month's 1st
+    state: str
+    report_pk: int | None
+    submitted_at: datetime | None
+    comment_count: int
+    kind: str = deadlines.WEEKLY
+
+    @property
+    def week_start(self) -> date:
+        return self.period
+
+    @property
+    def label(self):
+        return Compliance.LABELS[self.state]
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+def state_of(kind: str, period: date, submitted_at: datetime | None, late: bool, now) -> str:
+    if submitted_at is not None:
+        return Compliance.LATE if late else Compliance.ON_TIME
+    if now >= deadlines.missing_from(kind, period):
+        return Compliance.MISSING
+    return Compliance.OPEN
+
+
+def _reports(kind: str, person_ids: list[int], periods: list[date]) -> QuerySet:
+    """The reports of these people and periods as (person, period) rows, in one query."""
+    counted = {"comment_count": Count("comments", distinct=True)}
+    fields = ["pk", "status", "submitted_at", "is_late", "comment_count"]
+    if kind == deadlines.WEEKLY:
+        reports = WeeklyReport.objects.filter(salesperson__in=person_ids, week_start__in=periods)
+        return reports.annotate(person=F("salesperson"), period=F("week_start"), **counted).values(
+            "person", "period", *fields
+        )
+    if kind == deadlines.MONTHLY:
+        reports = MonthlyReport.objects.filter(salesperson__in=person_ids, month__in=periods)
+        return reports.annotate(person=F("salesperson"), period=F("month"), **counted).values(
+            "person", "period", *fields
+        )
+    # A summary is the region's: it is owed by each manager of the region.
+    reports = RegionSummary.objects.filter(
+        region__members__in=person_ids, week_start__in=periods
+    ).annotate(person=F("region__members"), period=F("week_start"), **counted)
+    return reports.values("person", "period", *fields)
+
+
+def compliance(
+    people: Iterable[User],
+    periods: date | Iterable[date],
+    *,
+    kind: str = deadlines.WEEKLY,
+    now: datetime | None = None,
+) -> list[ComplianceRow]:
+    """On time, late, missing or open for each person and period.
+
+    - `people`: a queryset or list of users who owe the report: sellers for `weekly` and
+      `monthly`, regional managers for `summary` (whose region's summary is theirs).
+    - `periods`: one date or several — the Monday of each week (`weekly`, `summary`) or the
+      1st of each month (`monthly`).
+    - `kind`: `reports.deadlines.WEEKLY`, `SUMMARY` or `MONTHLY`.
+    - `now`: the moment to judge "missing" against (default: now).
+
+    Returns one `ComplianceRow` per person and period, in the people's order then the
+    periods'. Two queries whatever the number of people and periods (the people, then their
+    reports). A draft counts as not submitted. The late mark is the one set at submission.
+    """
+    now = now or timezone.now()
+    periods = [periods] if isinstance(periods, date) else sorted(set(periods))
+    people = list(people)
+    found = {
+        (row["person"], row["period"]): row
+        for row in _reports(kind, [person.pk for person in people], periods)
+    }
+    rows = []
+    for person in people:
+        for period in periods:
+            report = found.get((person.pk, period))
+            submitted_at = report["submitted_at"] if report else None
+            late = bool(report and report["is_late"])
+            rows.append(
+                ComplianceRow(
+                    salesperson=person,
+                    period=period,
+                    state=state_of(kind, period, submitted_at, late, now),
+                    report_pk=report["pk"] if report else None,
+                    submitted_at=submitted_at,
+                    comment_count=report["comment_count"] if report else 0,
+                    kind=kind,
+                )
+            )
+    return rows
+
+
+def on_time_rate(rows: Iterable[ComplianceRow]) -> Decimal | None:
+    """The share of reports due that came in on time (rules.md §10.5), as a fraction 0–1 with
+    four places: on time ÷ (on time + late + missing). Open periods are not yet due and do not
+    count; with nothing due the rate is None, not zero."""
+    counts = counts_by_state(rows)
+    due = counts[Compliance.ON_TIME] + counts[Compliance.LATE] + counts[Compliance.MISSING]
+    if not due:
+        return None
+    return (Decimal(counts[Compliance.ON_TIME]) / due).quantize(Decimal("0.0001"))
+
+
+def counts_by_state(rows: Iterable[ComplianceRow]) -> dict[str, int]:
+    counts = dict.fromkeys(Compliance.LABELS, 0)
+    for row in rows:
+        counts[row.state] += 1
+    return counts
