@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from customers import selectors
 from customers.models import Channel, CreditIncident, CreditTier, Source
 from customers.normalize import InvalidPhone, normalize_phone
-from salesops.forms import BaseForm, DateInput
+from salesops.forms import BaseForm, DateField, DateInput
 from salesops.money import MoneyFormField
 
 DATE_INPUT = DateInput()
@@ -31,7 +31,7 @@ class CustomerForm(BaseForm):
     estimated_monthly_demand = MoneyFormField(
         label=_("Estimated monthly demand (CNY)"), required=False
     )
-    expected_order_date = forms.DateField(
+    expected_order_date = DateField(
         label=_("Expected order date"), required=False, widget=DATE_INPUT
     )
     current_supplier = forms.CharField(
@@ -46,7 +46,7 @@ class CustomerForm(BaseForm):
         choices=[("", "---------"), *CreditTier.choices],
         required=False,
     )
-    agreement_signed_on = forms.DateField(
+    agreement_signed_on = DateField(
         label=_("Agreement signed on"), required=False, widget=DATE_INPUT
     )
     agreed_monthly_order = MoneyFormField(label=_("Agreed monthly order (CNY)"), required=False)
@@ -179,7 +179,7 @@ class HandoverForm(BaseForm):
 class CreditIncidentForm(BaseForm):
     submit_label = _("Record")
     kind = forms.ChoiceField(label=_("Kind"), choices=CreditIncident.Kind.choices)
-    occurred_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    occurred_on = DateField(label=_("Date"), widget=DATE_INPUT)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +12,7 @@ from reports import selectors, services, weeks
 from reports.forms import CommentForm, WeeklyReportForm
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
+from salesops.months import parse_day
 
 
 def _require_seller(user) -> None:
@@ -43,11 +44,8 @@ def weekly_current(request: HttpRequest) -> HttpResponse:
 def weekly_week(request: HttpRequest, week: str) -> HttpResponse:
     """The salesperson's own report for a week: the live draft and their additions."""
     _require_seller(request.user)
-    try:
-        monday = date.fromisoformat(week)
-    except ValueError:
-        raise Http404 from None
-    if monday.weekday() != 0 or monday > weeks.current_week():
+    monday = parse_day(week)  # None outside the window of rules.md §0.6
+    if monday is None or monday.weekday() != 0 or monday > weeks.current_week():
         raise Http404
     report = selectors.my_report_for_week(request.user, monday)
     if report is not None and report.is_submitted:

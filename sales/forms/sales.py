@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesops.forms import BaseForm, DateTimeInput
+from salesops.forms import BaseForm, DateTimeField, DateTimeInput
 from salesops.money import MAX_AMOUNT, MoneyFormField
 
 
@@ -29,7 +29,7 @@ class SaleForm(BaseForm):
 
     order_number = forms.CharField(label=_("Order number"), max_length=40)
     line = forms.IntegerField(label=_("Line"), min_value=1, initial=1)
-    date = forms.DateTimeField(label=_("Sold at"), widget=DateTimeInput())
+    date = DateTimeField(label=_("Sold at"), widget=DateTimeInput())
     customer = forms.CharField(label=_("Customer"), max_length=200)
     salesperson = forms.CharField(label=_("Salesperson (username)"), max_length=150, required=False)
     amount = MoneyFormField(label=_("Amount"), min_value=-MAX_AMOUNT)
