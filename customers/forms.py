@@ -231,3 +231,10 @@ class ColumnMappingForm(forms.Form):
         return {
             int(name.removeprefix("column_")): value for name, value in self.cleaned_data.items()
         }
+
+
+class CompetitorForm(forms.Form):
+    """A competitor added to the registry by hand (rules.md §6.5); the list page lays it out."""
+
+    name = forms.CharField(label=_("Competitor"), max_length=200)
+    brand = forms.CharField(label=_("Brand"), max_length=200, required=False)

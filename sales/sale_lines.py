@@ -223,8 +223,17 @@ def _sale_from_row(row: dict, lookups: _Lookups) -> Sale:
     )
 
 
+def _without_nul(row: dict) -> dict:
+    """A NUL is never part of a value, and PostgreSQL refuses it even in a lookup."""
+    return {
+        key: value.replace("\x00", "") if isinstance(value, str) else value
+        for key, value in row.items()
+    }
+
+
 def check_rows(rows: list[dict], *, by: User) -> tuple[list[Sale], list[tuple[int, str]]]:
     """Every line checked; errors carry the file's line number (the header is line 1)."""
+    rows = [_without_nul(row) for row in rows]
     lookups = _Lookups(rows, by)
     sales, errors, seen = [], [], set()
     for number, row in enumerate(rows, start=2):

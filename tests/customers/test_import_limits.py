@@ -7,9 +7,10 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
 from customers import import_lines, importing
-from customers.models import Customer
+from customers.models import Competitor, Customer
 from salesops.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +136,22 @@ def test_a_phone_stored_as_an_infinite_number_is_a_line_error(personas):
     batch = _prepare(personas.salesperson, content, name="list.xlsx")
 
     assert [error["line"] for error in batch.errors] == [2]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("汉" * 201, "Competitor: Ensure this value has at most 200 characters"),
+        ("汉高\x00", "Competitor: Null characters are not allowed."),
+    ],
+)
+def test_a_competitor_name_the_registry_cannot_hold_is_refused_with_a_message(
+    personas, login, name, message
+):
+    response = login(personas.salesperson).post(
+        reverse("customers:competitors"), {"name": name}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Competitor.objects.exists()
