@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers import selectors
+from customers.import_lines import MAX_FILE_BYTES
 from customers.models import Channel, CreditIncident, CreditTier, Source
 from customers.normalize import InvalidPhone, normalize_phone
 from salesops.forms import BaseForm, DateField, DateInput
@@ -194,6 +195,13 @@ class ImportUploadForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.fields["default_territory"].queryset = selectors.changeable_territory_choices(user)
         self.helper.attrs = {"enctype": "multipart/form-data"}
+
+    def clean_file(self):
+        # rules.md §3.5: a file over the limit is refused by its size, before it is read.
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB; split it."))
+        return upload
 
 
 class ImportConfirmForm(forms.Form):

@@ -7,10 +7,11 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from customers import import_lines, importing
-from customers.models import Competitor, Customer
+from customers.models import Competitor, Customer, ImportBatch
 from salesops.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +156,13 @@ def test_a_competitor_name_the_registry_cannot_hold_is_refused_with_a_message(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Competitor.objects.exists()
+
+
+def test_a_file_over_5_mb_is_refused_next_to_the_file_before_it_is_read(personas, login):
+    upload = SimpleUploadedFile("list.csv", b"x" * (import_lines.MAX_FILE_BYTES + 1))
+
+    response = login(personas.salesperson).post(reverse("customers:import"), {"file": upload})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["The file is larger than 5 MB; split it."]
+    assert not ImportBatch.objects.exists()
