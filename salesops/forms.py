@@ -1,9 +1,11 @@
 import re
+from datetime import date
 
 from axes.helpers import get_client_ip_address
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 from django.utils.dates import MONTHS
@@ -14,7 +16,7 @@ from salesops import accounts, tasks
 from salesops.company_settings import EDITABLE_FIELDS
 from salesops.decisions import COMMENT_MAX_LENGTH, DECISION_LABELS
 from salesops.models import CompanySettings
-from salesops.months import EARLIEST_DATE, LATEST_DATE, in_date_window
+from salesops.months import EARLIEST_DATE, LATEST_DATE, in_date_window, parse_month
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -107,6 +109,21 @@ class DateTimeField(forms.DateTimeField):
 
     widget = DateTimeInput
     default_validators = [validate_date_window]
+
+
+def month_parameter(request, value: str | None, default: date | None = None) -> date | None:
+    """The month a page's address names (?month=, ?period=), else `default`. A value that is
+    not a month, or a month outside the window of rules.md §0.6, is said in a message."""
+    month = parse_month(value)
+    if month is not None:
+        return month
+    if value:
+        messages.warning(
+            request,
+            _("“%(value)s” is not a month from 2000-01 to 2100-12; it was left out.")
+            % {"value": value[:20]},
+        )
+    return default
 
 
 def clean_search_text(text: str | None, max_length: int = 100) -> str:

@@ -7,6 +7,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
+from expenses.models import ExpenseClaim
 from salesops.forms import DateField, DateTimeField, clean_search_text, validate_date_window
 from salesops.months import parse_day, parse_month
 from tests.customers.factories import CustomerFactory
@@ -111,3 +112,24 @@ def test_a_weekly_report_of_year_one_is_not_found(personas, login):
     response = login(personas.salesperson).get(reverse("reports:weekly_week", args=["0001-01-01"]))
 
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_month_outside_the_window_in_an_address_is_said_in_a_message(personas, login):
+    response = login(personas.head_office).get(reverse("sales:list"), {"month": "9999-12"})
+
+    assert response.status_code == 200
+    assert response.context["month"] is None  # every month is listed, as with no month
+    assert "“9999-12” is not a month from 2000-01 to 2100-12; it was left out." in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_a_claim_for_a_month_outside_the_window_is_not_opened(personas, login):
+    response = login(personas.salesperson).post(
+        reverse("expenses:open"), {"month": "9999-12"}, follow=True
+    )
+
+    assert "is not a month from 2000-01 to 2100-12" in response.content.decode()
+    assert not ExpenseClaim.objects.exists()
