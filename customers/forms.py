@@ -3,9 +3,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers import selectors
+from customers.import_lines import MAX_FILE_BYTES
 from customers.models import Channel, CreditIncident, CreditTier, Source
 from customers.normalize import InvalidPhone, normalize_phone
-from salesops.forms import BaseForm, DateInput
+from salesops.forms import BaseForm, DateField, DateInput
 from salesops.money import MoneyFormField
 
 DATE_INPUT = DateInput()
@@ -31,7 +32,7 @@ class CustomerForm(BaseForm):
     estimated_monthly_demand = MoneyFormField(
         label=_("Estimated monthly demand (CNY)"), required=False
     )
-    expected_order_date = forms.DateField(
+    expected_order_date = DateField(
         label=_("Expected order date"), required=False, widget=DATE_INPUT
     )
     current_supplier = forms.CharField(
@@ -46,7 +47,7 @@ class CustomerForm(BaseForm):
         choices=[("", "---------"), *CreditTier.choices],
         required=False,
     )
-    agreement_signed_on = forms.DateField(
+    agreement_signed_on = DateField(
         label=_("Agreement signed on"), required=False, widget=DATE_INPUT
     )
     agreed_monthly_order = MoneyFormField(label=_("Agreed monthly order (CNY)"), required=False)
@@ -179,7 +180,7 @@ class HandoverForm(BaseForm):
 class CreditIncidentForm(BaseForm):
     submit_label = _("Record")
     kind = forms.ChoiceField(label=_("Kind"), choices=CreditIncident.Kind.choices)
-    occurred_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    occurred_on = DateField(label=_("Date"), widget=DATE_INPUT)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -194,6 +195,13 @@ class ImportUploadForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.fields["default_territory"].queryset = selectors.changeable_territory_choices(user)
         self.helper.attrs = {"enctype": "multipart/form-data"}
+
+    def clean_file(self):
+        # rules.md §3.5: a file over the limit is refused by its size, before it is read.
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB; split it."))
+        return upload
 
 
 class ImportConfirmForm(forms.Form):
@@ -231,3 +239,10 @@ class ColumnMappingForm(forms.Form):
         return {
             int(name.removeprefix("column_")): value for name, value in self.cleaned_data.items()
         }
+
+
+class CompetitorForm(forms.Form):
+    """A competitor added to the registry by hand (rules.md §6.5); the list page lays it out."""
+
+    name = forms.CharField(label=_("Competitor"), max_length=200)
+    brand = forms.CharField(label=_("Brand"), max_length=200, required=False)

@@ -4,7 +4,11 @@ Files are read with tablib; each line is shaped into the same values the create 
 the service, or a message for its line number.
 """
 
+import csv
+import io
+import math
 import re
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -19,10 +23,16 @@ from customers.normalize import InvalidPhone, normalize_name, normalize_phone
 from salesops import access
 from salesops.errors import DomainError
 from salesops.models import User
+from salesops.money import MAX_AMOUNT
+from salesops.months import EARLIEST_DATE, LATEST_DATE, in_date_window
 from territories.models import Territory
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_LINES = 20_000
+# An XLSX file is a zip: 5 MB of it can unpack to gigabytes (a "zip bomb") or to a million
+# rows. What it unpacks to is checked before it is read, and rows are read up to the limit.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_XLSX_ENTRIES = 500
 
 # Column headings users' own spreadsheets use, in English and Chinese (lower-cased, no spaces).
 COLUMNS = {
@@ -134,14 +144,14 @@ def map_columns(headers: list) -> dict[int, str]:
 
 
 def read_table(content: bytes, file_name: str) -> tuple[tablib.Dataset, str]:
-    """The file's rows, and the text encoding used (CSV from Chinese Excel is GB18030)."""
+    """The file's rows, and the text encoding used (CSV from Chinese Excel is GB18030).
+
+    A file too large, unpacking to too much, or longer than MAX_LINES lines is refused
+    (rules.md §3.5) before it can hold up the worker."""
     if len(content) > MAX_FILE_BYTES:
         raise DomainError(_("The file is larger than 5 MB; split it."), field="file")
     if file_name.lower().endswith(".xlsx"):
-        try:
-            return tablib.Dataset().load(content, format="xlsx"), "xlsx"
-        except Exception:
-            raise DomainError(_("This is not a readable XLSX workbook."), field="file") from None
+        return _xlsx_table(content), "xlsx"
     if not file_name.lower().endswith(".csv"):
         raise DomainError(_("Upload a .csv or .xlsx file."), field="file")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -149,11 +159,72 @@ def read_table(content: bytes, file_name: str) -> tuple[tablib.Dataset, str]:
             text = content.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return tablib.Dataset().load(text, format="csv"), encoding
+        return _csv_table(text), encoding
     raise DomainError(
         _("The file's text encoding is neither UTF-8 nor GB18030; save it as CSV UTF-8."),
         field="file",
     )
+
+
+def _too_many_lines() -> DomainError:
+    return DomainError(
+        _("The file has more than %(limit)s lines; split it.") % {"limit": f"{MAX_LINES:,}"},
+        field="file",
+    )
+
+
+def _csv_table(text: str) -> tablib.Dataset:
+    # A NUL byte is never part of a value (and PostgreSQL refuses it in text): drop it.
+    text = text.replace("\x00", "")
+    try:
+        dataset = tablib.Dataset().load(text, format="csv")
+    except (csv.Error, tablib.InvalidDimensions) as error:
+        # A field over the csv module's limit (128 KB), a NUL byte, a ragged line.
+        raise DomainError(
+            _("The file cannot be read as CSV (%(reason)s); save it again from Excel.")
+            % {"reason": error},
+            field="file",
+        ) from error
+    if len(dataset) > MAX_LINES:
+        raise _too_many_lines()
+    return dataset
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise DomainError(_("This is not a readable XLSX workbook."), field="file") from error
+    unpacked = sum(entry.file_size for entry in entries)
+    if len(entries) > MAX_XLSX_ENTRIES or unpacked > MAX_UNPACKED_BYTES:
+        raise DomainError(
+            _("The workbook unpacks to more than %(limit)s MB; split it.")
+            % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)},
+            field="file",
+        )
+
+
+def _xlsx_table(content: bytes) -> tablib.Dataset:
+    """The active sheet's rows, read one at a time and never past MAX_LINES."""
+    from openpyxl import load_workbook
+
+    _check_unpacked_size(content)
+    dataset = tablib.Dataset()
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        rows = sheet.iter_rows(values_only=True)
+        headers = list(next(rows, None) or [])
+        dataset.headers = headers
+        for number, row in enumerate(rows, start=1):
+            if number > MAX_LINES:
+                raise _too_many_lines()
+            cells = list(row)[: len(headers)]
+            dataset.append(cells + [None] * (len(headers) - len(cells)))
+    except DomainError:
+        raise
+    except Exception as error:  # a damaged workbook fails in many ways (zip, XML, KeyError)
+        raise DomainError(_("This is not a readable XLSX workbook."), field="file") from error
+    return dataset
 
 
 class LineError(ValueError):
@@ -173,12 +244,28 @@ def _parse_demand(value) -> Decimal | None:
         amount = Decimal(text.rstrip("万")) * multiplier
     except InvalidOperation:
         raise LineError(_("monthly demand “%(v)s” is not a number") % {"v": value}) from None
+    if not amount.is_finite():  # NaN, Infinity
+        raise LineError(_("monthly demand “%(v)s” is not a number") % {"v": value})
     if amount < 0:
         raise LineError(_("monthly demand cannot be negative"))
+    if amount > MAX_AMOUNT:  # what the column holds, checked here, not when writing
+        raise LineError(
+            _("monthly demand cannot be above %(limit)s") % {"limit": f"{MAX_AMOUNT:,}"}
+        )
     return amount.quantize(Decimal("0.01"))
 
 
 def _parse_date(value) -> date | None:
+    day = _calendar_date(value)
+    if day is not None and not in_date_window(day):
+        raise LineError(
+            _("date “%(v)s” is not between %(first)s and %(last)s")
+            % {"v": value, "first": EARLIEST_DATE, "last": LATEST_DATE}
+        )
+    return day
+
+
+def _calendar_date(value) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -196,8 +283,8 @@ def _parse_date(value) -> date | None:
 
 def _phone(value, label: str) -> str:
     text = _text(value)
-    if isinstance(value, int | float):  # a spreadsheet stored the number as a number
-        text = str(int(value))
+    if isinstance(value, int | float) and math.isfinite(value):
+        text = str(int(value))  # a spreadsheet stored the number as a number
     try:
         return normalize_phone(text) and text
     except InvalidPhone:

@@ -11,9 +11,9 @@ from expenses import selectors, services
 from expenses.forms import AdvanceForm, ExpenseItemForm
 from salesops import approvals
 from salesops.errors import DomainError
-from salesops.forms import add_domain_error
+from salesops.forms import add_domain_error, month_parameter
 from salesops.models import CompanySettings
-from salesops.months import current_month, parse_month
+from salesops.months import current_month
 
 
 @login_required
@@ -31,7 +31,10 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 def claim_open(request: HttpRequest) -> HttpResponse:
     if not request.user.sells:
         raise PermissionDenied
-    month = parse_month(request.POST.get("month"), current_month())
+    typed = request.POST.get("month")
+    month = month_parameter(request, typed, None if typed else current_month())
+    if month is None:  # not a month, or outside rules.md §0.6: said, and nothing opened
+        return redirect("expenses:claims")
     try:
         claim = services.open_claim(by=request.user, month=month)
     except DomainError as error:
@@ -159,7 +162,7 @@ def plan_spend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def spend_summary(request: HttpRequest) -> HttpResponse:
-    month = parse_month(request.GET.get("month"), current_month())
+    month = month_parameter(request, request.GET.get("month"), current_month())
     context = {
         "month": month,
         "rows": selectors.spend_by_person_and_month(request.user, month),

@@ -28,7 +28,7 @@ from reports.models import (
 from sales.models import QuotaChannel
 from salesops import access
 from salesops.models import AuditEntry, Role, User
-from salesops.months import current_month
+from salesops.months import current_month, parse_day
 from territories.models import Region
 from visits.models import TripPlan, Visit
 
@@ -72,10 +72,10 @@ def team_people(user: User) -> QuerySet[User]:
 def parse_week(value: str | None) -> date:
     """The Monday of the week named by `?week=` (any day of it), else the current week."""
     if value:
-        try:
-            return weeks.week_start(date.fromisoformat(value))
-        except ValueError:
-            raise Http404 from None
+        day = parse_day(value)
+        if day is None:  # not a date, or outside the window of rules.md §0.6
+            raise Http404
+        return weeks.week_start(day)
     return weeks.current_week()
 
 

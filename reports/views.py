@@ -14,7 +14,7 @@ from reports import deadlines, selectors, services, weeks
 from reports.forms import CommentForm, MonthlyReportForm, RegionSummaryForm, WeeklyReportForm
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
-from salesops.months import add_months, current_month
+from salesops.months import add_months, current_month, parse_day
 from salesops.pdf import pdf_response, render_pdf
 
 
@@ -57,12 +57,7 @@ def weekly_current(request: HttpRequest) -> HttpResponse:
 def weekly_week(request: HttpRequest, week: str) -> HttpResponse:
     """The salesperson's own report for a week: the live draft and their additions."""
     _require_seller(request.user)
-    try:
-        monday = date.fromisoformat(week)
-    except ValueError:
-        raise Http404 from None
-    if monday.weekday() != 0 or monday > weeks.current_week():
-        raise Http404
+    monday = _parse_monday(week)
     report = selectors.my_report_for_week(request.user, monday)
     if report is not None and report.is_submitted:
         if request.method == "POST":
@@ -178,11 +173,10 @@ def _add_comment(request: HttpRequest, report, *, may, comment, url_name: str, r
 
 
 def _parse_monday(week: str) -> date:
-    try:
-        monday = date.fromisoformat(week)
-    except ValueError:
-        raise Http404 from None
-    if monday.weekday() != 0 or monday > weeks.current_week():
+    """A week's Monday from the address; 404 for anything else, a future week or a day
+    outside the window of rules.md §0.6."""
+    monday = parse_day(week)
+    if monday is None or monday.weekday() != 0 or monday > weeks.current_week():
         raise Http404
     return monday
 

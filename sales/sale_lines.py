@@ -17,12 +17,16 @@ from sales.selectors.sales import importable_territories
 from salesops import access
 from salesops.errors import DomainError
 from salesops.models import User
-from salesops.months import month_of
+from salesops.money import MAX_AMOUNT
+from salesops.months import EARLIEST_DATE, LATEST_DATE, month_of
 from territories.models import Assignment, CrossTerritoryRequest
 
 COLUMNS = ["order_number", "line", "date", "customer", "salesperson", "amount", "gross_profit"]
 OPTIONAL_COLUMNS = ["channel"]
 CENT = Decimal("0.01")
+ORDER_NUMBER_MAX_LENGTH = Sale._meta.get_field("order_number").max_length
+# The line column is a 32-bit integer in the database.
+MAX_LINE = 2_147_483_647
 
 
 # --- reading a file --------------------------------------------------------------------------
@@ -38,16 +42,38 @@ def read_rows(upload) -> tuple[list[dict], str]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise DomainError(_("The file must be UTF-8 CSV or XLSX."), field="file") from error
-    return list(csv.DictReader(io.StringIO(text))), checksum
+    return csv_rows(text), checksum
+
+
+def csv_rows(text: str) -> list[dict]:
+    """The lines of a CSV text as dicts; a broken file (a field longer than the csv module
+    reads) is refused with the line it broke on, never a server error."""
+    # A NUL byte is never part of a value (and PostgreSQL refuses it in text): drop it.
+    reader = csv.DictReader(io.StringIO(text.replace("\x00", "")))
+    try:
+        return list(reader)
+    except csv.Error as error:
+        raise DomainError(
+            _("Line %(line)s of the file cannot be read as CSV: %(reason)s")
+            # The reader counts the lines it finished; the broken one is the next.
+            % {"line": reader.line_num + 1, "reason": error},
+            field="file",
+        ) from error
 
 
 def _xlsx_rows(content: bytes) -> list[dict]:
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(cell or "").strip() for cell in next(rows, [])]
-    return [dict(zip(header, row, strict=False)) for row in rows if any(row)]
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(cell or "").strip() for cell in next(rows, [])]
+        return [dict(zip(header, row, strict=False)) for row in rows if any(row)]
+    except Exception as error:  # a damaged workbook fails in many ways (zip, XML, KeyError)
+        raise DomainError(
+            _("This is not a readable XLSX workbook; save it again from Excel, or as CSV."),
+            field="file",
+        ) from error
 
 
 # --- checking one line ------------------------------------------------------------------------
@@ -60,7 +86,31 @@ def _money(value, label: str) -> Decimal:
         raise DomainError(_("%(field)s is not a number.") % {"field": label}) from error
     if not amount.is_finite():
         raise DomainError(_("%(field)s is not a number.") % {"field": label})
+    if abs(amount) > MAX_AMOUNT:
+        raise DomainError(
+            _("%(field)s is above %(limit)s.") % {"field": label, "limit": f"{MAX_AMOUNT:,}"}
+        )
     return amount.quantize(CENT)
+
+
+def _order_key(row: dict) -> tuple[str, int]:
+    order_number = str(row.get("order_number") or "").strip()
+    if not order_number:
+        raise DomainError(_("The order number is missing."))
+    if len(order_number) > ORDER_NUMBER_MAX_LENGTH:
+        raise DomainError(
+            _("The order number is longer than %(limit)s characters.")
+            % {"limit": ORDER_NUMBER_MAX_LENGTH}
+        )
+    try:
+        line = int(str(row.get("line") or "1").strip())
+    except ValueError as error:
+        raise DomainError(_("The line must be a whole number.")) from error
+    if not 1 <= line <= MAX_LINE:
+        raise DomainError(
+            _("The line must be a whole number from 1 to %(limit)s.") % {"limit": MAX_LINE}
+        )
+    return order_number, line
 
 
 def _moment(value) -> datetime:
@@ -76,6 +126,12 @@ def _moment(value) -> datetime:
             raise DomainError(
                 _("The date must look like 2026-07-31 or 2026-07-31 23:30.")
             ) from error
+    # rules.md §0.6: a date outside the window is a slip (0001 would be stored BC).
+    if not EARLIEST_DATE <= moment.date() <= LATEST_DATE:
+        raise DomainError(
+            _("The date must lie between %(first)s and %(last)s.")
+            % {"first": EARLIEST_DATE, "last": LATEST_DATE}
+        )
     # Times in the order system are local (company time zone).
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
@@ -123,13 +179,7 @@ class _Lookups:
 
 
 def _sale_from_row(row: dict, lookups: _Lookups) -> Sale:
-    order_number = str(row.get("order_number") or "").strip()
-    if not order_number:
-        raise DomainError(_("The order number is missing."))
-    try:
-        line = int(str(row.get("line") or "1").strip())
-    except ValueError as error:
-        raise DomainError(_("The line must be a whole number.")) from error
+    order_number, line = _order_key(row)
     amount = _money(row.get("amount"), _("Amount"))
     gross_profit = _money(row.get("gross_profit"), _("Gross profit"))
     if amount < 0:
@@ -173,8 +223,17 @@ def _sale_from_row(row: dict, lookups: _Lookups) -> Sale:
     )
 
 
+def _without_nul(row: dict) -> dict:
+    """A NUL is never part of a value, and PostgreSQL refuses it even in a lookup."""
+    return {
+        key: value.replace("\x00", "") if isinstance(value, str) else value
+        for key, value in row.items()
+    }
+
+
 def check_rows(rows: list[dict], *, by: User) -> tuple[list[Sale], list[tuple[int, str]]]:
     """Every line checked; errors carry the file's line number (the header is line 1)."""
+    rows = [_without_nul(row) for row in rows]
     lookups = _Lookups(rows, by)
     sales, errors, seen = [], [], set()
     for number, row in enumerate(rows, start=2):

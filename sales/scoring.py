@@ -11,6 +11,7 @@ target is found by one window-function query; results are written by upsert keye
 (salesperson, month), so a rerun, or a retry after a crash, leaves exactly the same rows.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ from salesops.models import CompanySettings, User
 from salesops.months import add_months, current_month, half_year_of, month_start, months_between
 from territories.models import Region
 
+logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 _SCORE_FIELDS = [
@@ -86,7 +88,7 @@ def score_period(period_start: date) -> int:
         return 0
     months = months_between(period_start, last)
     with transaction.atomic():
-        rows = _scores(months)
+        rows = _writable(_scores(months))
         _upsert(rows)
         _mark_target_crossings(rows, months)
         _rank(rows)
@@ -390,6 +392,31 @@ def _record_bonuses(rows: list[Attainment], months: list[date]) -> None:
 
 
 # --- 5. writing ------------------------------------------------------------------------------
+
+
+def _fits(row: Attainment) -> bool:
+    """Every figure of the row fits its column (a month's sales could in theory sum past what
+    a money column holds)."""
+    return all(
+        abs(value) < Decimal(10) ** (field.max_digits - field.decimal_places)
+        for field in Attainment._meta.concrete_fields
+        if field.get_internal_type() == "DecimalField"
+        and isinstance(value := getattr(row, field.attname), Decimal)
+    )
+
+
+def _writable(rows: list[Attainment]) -> list[Attainment]:
+    """The rows that can be stored. A row that cannot is left out, its stale score removed and
+    the reason logged, so one person's impossible month never blocks everyone else's scores."""
+    unfit = [row for row in rows if not _fits(row)]
+    for row in unfit:
+        logger.error(
+            "Score of salesperson %s for %s does not fit its columns; not stored.",
+            row.salesperson_id,
+            f"{row.month:%Y-%m}",
+        )
+        Attainment.objects.filter(salesperson_id=row.salesperson_id, month=row.month).delete()
+    return [row for row in rows if _fits(row)]
 
 
 def _upsert(rows: list[Attainment]) -> None:

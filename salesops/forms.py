@@ -1,18 +1,22 @@
 import re
+from datetime import date
 
 from axes.helpers import get_client_ip_address
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 from django.utils.dates import MONTHS
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from salesops import accounts, tasks
 from salesops.company_settings import EDITABLE_FIELDS
 from salesops.decisions import COMMENT_MAX_LENGTH, DECISION_LABELS
 from salesops.models import CompanySettings
+from salesops.months import EARLIEST_DATE, LATEST_DATE, in_date_window, parse_month
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -78,6 +82,54 @@ class MonthInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m")
+
+
+def validate_date_window(value) -> None:
+    """rules.md §0.6: a date (or moment) in a form lies between 2000-01-01 and 2100-12-31."""
+    if value is not None and not in_date_window(value):
+        raise forms.ValidationError(
+            _("Enter a date between %(first)s and %(last)s."),
+            code="date_window",
+            params={
+                "first": date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT"),
+                "last": date_format(LATEST_DATE, "SHORT_DATE_FORMAT"),
+            },
+        )
+
+
+class DateField(forms.DateField):
+    """A calendar date: the ISO date input, and the window of rules.md §0.6."""
+
+    widget = DateInput
+    default_validators = [validate_date_window]
+
+
+class DateTimeField(forms.DateTimeField):
+    """A moment: the ISO date-and-time input, and the window of rules.md §0.6."""
+
+    widget = DateTimeInput
+    default_validators = [validate_date_window]
+
+
+def month_parameter(request, value: str | None, default: date | None = None) -> date | None:
+    """The month a page's address names (?month=, ?period=), else `default`. A value that is
+    not a month, or a month outside the window of rules.md §0.6, is said in a message."""
+    month = parse_month(value)
+    if month is not None:
+        return month
+    if value:
+        messages.warning(
+            request,
+            _("“%(value)s” is not a month from 2000-01 to 2100-12; it was left out.")
+            % {"value": value[:20]},
+        )
+    return default
+
+
+def clean_search_text(text: str | None, max_length: int = 100) -> str:
+    """What a user typed into a search or suggestion box, safe to put in a query: no NUL or
+    other control characters (PostgreSQL refuses NUL in text), and not longer than a name."""
+    return "".join(char for char in (text or "") if char.isprintable())[:max_length].strip()
 
 
 NAME_ID_SUFFIX = re.compile(r"#(\d+)\s*$")
@@ -206,7 +258,7 @@ MONTHS_OF_THE_YEAR = sorted(MONTHS.items())
 class CompanySettingsForm(forms.ModelForm):
     """rules.md §0.5: every setting, and the day the change takes effect."""
 
-    effective_from = forms.DateField(label=_("Takes effect from"), widget=DateInput())
+    effective_from = DateField(label=_("Takes effect from"), widget=DateInput())
     carry_over_restart_months = forms.TypedMultipleChoiceField(
         label=_("Carry-over restarts in"),
         choices=MONTHS_OF_THE_YEAR,

@@ -4,6 +4,19 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+# rules.md §0.6: every date the app takes in (forms, imports, page parameters) lies in this
+# window. Outside it a date is a typing slip (0001, 9999), and such a date would stop pages and
+# scores that count months or days from it.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def in_date_window(day: date | datetime) -> bool:
+    """True when the (local) calendar day lies in the window of rules.md §0.6."""
+    if isinstance(day, datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return EARLIEST_DATE <= day <= LATEST_DATE
+
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
@@ -50,9 +63,21 @@ def add_working_days(day: date, count: int) -> date:
 
 
 def parse_month(value: str | None, default: date | None = None) -> date | None:
-    """'2026-07' → date(2026, 7, 1); anything else → default."""
+    """'2026-07' → date(2026, 7, 1); anything else, a month outside the window of rules.md
+    §0.6 included, → default."""
     try:
         year, month = (int(part) for part in (value or "").split("-")[:2])
-        return date(year, month, 1)
+        parsed = date(year, month, 1)
     except ValueError:
         return default
+    return parsed if in_date_window(parsed) else default
+
+
+def parse_day(value: str | None, default: date | None = None) -> date | None:
+    """'2026-07-31' → that day; anything else, a day outside the window of rules.md §0.6
+    included, → default."""
+    try:
+        parsed = date.fromisoformat((value or "").strip())
+    except ValueError:
+        return default
+    return parsed if in_date_window(parsed) else default

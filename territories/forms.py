@@ -3,14 +3,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salesops.forms import BaseForm, DateInput, RegionalNamedChoiceField
+from salesops.forms import BaseForm, DateField, DateInput, RegionalNamedChoiceField
 from territories import selectors
 
 
 class AssignForm(BaseForm):
     submit_label = _("Assign")
     salesperson = forms.ModelChoiceField(label=_("Salesperson"), queryset=None)
-    started_on = forms.DateField(label=_("From"), initial=timezone.localdate, widget=DateInput())
+    started_on = DateField(label=_("From"), initial=timezone.localdate, widget=DateInput())
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
@@ -19,7 +19,7 @@ class AssignForm(BaseForm):
 
 class EndAssignmentForm(BaseForm):
     submit_label = _("End assignment")
-    ended_on = forms.DateField(
+    ended_on = DateField(
         label=_("Last day"),
         initial=timezone.localdate,
         widget=DateInput(),

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from salesops import access, approvals
 from salesops.errors import DomainError
-from salesops.forms import add_domain_error
+from salesops.forms import add_domain_error, clean_search_text
 from salesops.navigation import page_panels
 from territories import selectors, services
 from territories.forms import (
@@ -145,7 +145,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 def request_customers(request: HttpRequest) -> HttpResponse:
     """Suggestions for the request form: customers the user may ask for, matching the text."""
     customers = selectors.customers_open_to_request(request.user)
-    text = request.GET.get("customer", "").strip()
+    text = clean_search_text(request.GET.get("customer"))
     customers = customers.filter(name__icontains=text)[:10] if text else customers.none()
     return render(request, "_partials/customer_options.html", {"customers": customers})
 

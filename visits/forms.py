@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Customer
 from salesops import access
 from salesops.forms import (
+    DateField,
     DateInput,
+    DateTimeField,
     DateTimeInput,
     RegionalNamedChoiceField,
 )
@@ -47,8 +49,8 @@ def _money(label) -> MoneyFormField:
 
 class TripPlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_on = forms.DateField(label=_("First day"), widget=DateInput())
-    ends_on = forms.DateField(label=_("Last day"), widget=DateInput())
+    starts_on = DateField(label=_("First day"), widget=DateInput())
+    ends_on = DateField(label=_("Last day"), widget=DateInput())
     cities = forms.ModelMultipleChoiceField(
         label=_("Cities"), queryset=Territory.objects.none(), required=False
     )
@@ -75,7 +77,7 @@ class TripPlanForm(forms.Form):
 
 class PlannedVisitForm(forms.Form):
     customer = CustomerField()
-    day = forms.DateField(label=_("Day"), widget=DateInput())
+    day = DateField(label=_("Day"), widget=DateInput())
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     expected_result = forms.CharField(label=_("Expected result"), max_length=300, required=False)
 
@@ -88,7 +90,7 @@ class VisitForm(forms.Form):
     """The fast form (rules.md §6.1): fields in typing order, one competitor per entry."""
 
     customer = CustomerField()
-    visited_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
+    visited_at = DateTimeField(label=_("When"), widget=DateTimeInput())
     kind = forms.ChoiceField(label=_("Type"), choices=Visit.Kind.choices)
     person_met = forms.CharField(label=_("Person met"), max_length=100, required=False)
     person_position = forms.CharField(label=_("Position"), max_length=100, required=False)
@@ -103,9 +105,9 @@ class VisitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
-    follow_up_on = forms.DateField(label=_("Follow-up date"), required=False, widget=DateInput())
+    follow_up_on = DateField(label=_("Follow-up date"), required=False, widget=DateInput())
     updated_demand = MoneyFormField(label=_("Monthly demand (CNY)"), required=False)
-    updated_expected_order_date = forms.DateField(
+    updated_expected_order_date = DateField(
         label=_("Expected order date"), required=False, widget=DateInput()
     )
     competitor_brand = forms.CharField(label=_("Competitor brand"), max_length=100, required=False)
@@ -194,7 +196,7 @@ class VisitLogFilterForm(forms.Form):
     customer = forms.ModelChoiceField(
         label=_("Customer"), queryset=None, required=False, widget=forms.HiddenInput
     )
-    week = forms.DateField(label=_("Week of"), required=False, widget=DateInput())
+    week = DateField(label=_("Week of"), required=False, widget=DateInput())
     late_only = forms.BooleanField(label=_("Late entries only"), required=False)
 
     def __init__(self, *args, people, customers, **kwargs):

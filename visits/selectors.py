@@ -77,16 +77,18 @@ def plan_days(plan: TripPlan) -> list[dict]:
     by_day = defaultdict(list)
     for planned in planned_visits_of(plan):
         by_day[planned.day].append(planned)
+    # Never more days than a trip may last (rules.md §5.7), whatever dates a plan stored
+    # before that rule holds, plus any later day that has planned visits.
+    last = min(plan.ends_on, plan.starts_on + timedelta(days=services.MAX_TRIP_DAYS - 1))
+    shown = [plan.starts_on + timedelta(days=n) for n in range((last - plan.starts_on).days + 1)]
     days = []
-    day = plan.starts_on
-    while day <= plan.ends_on:
+    for day in sorted({*shown, *by_day}):
         planned = by_day.get(day, [])
         route = services.day_route(planned, company)
         legs = {leg.destination.key: leg for leg in route.legs}
         for item in planned:
             item.leg = legs.get(item.pk)  # the drive that leads to this visit
         days.append({"day": day, "planned": planned, "route": route})
-        day += timedelta(days=1)
     return days
 
 

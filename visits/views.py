@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from salesops import access, approvals
 from salesops.errors import DomainError, OutsideTerritory
-from salesops.forms import add_domain_error
+from salesops.forms import add_domain_error, clean_search_text
 from salesops.navigation import page_panels
 from visits import diagram, selectors, services
 from visits.forms import (
@@ -229,7 +229,8 @@ def visit_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def customer_options(request: HttpRequest) -> HttpResponse:
-    customers = selectors.customer_suggestions(request.user, request.GET.get("customer", ""))
+    text = clean_search_text(request.GET.get("customer"))
+    customers = selectors.customer_suggestions(request.user, text)
     return render(request, "_partials/customer_options.html", {"customers": customers})
 
 

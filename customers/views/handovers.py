@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from customers import exporting, selectors, services
-from customers.forms import HandoverForm
+from customers.forms import CompetitorForm, HandoverForm
 from salesops import access
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
@@ -86,20 +86,25 @@ class _NoContact:
     name = position = phone = ""
 
 
+def _register_competitor(request: HttpRequest, form: CompetitorForm) -> None:
+    """Add the typed competitor, or say (above the list) which field was refused and why."""
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        messages.error(request, f"{form.fields[field].label}: {errors[0]}")
+        return
+    try:
+        services.register_competitor(by=request.user, **form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, error.message)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def competitor_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not access.changeable_territories(request.user).exists():
             raise PermissionDenied
-        try:
-            services.register_competitor(
-                name=request.POST.get("name", ""),
-                brand=request.POST.get("brand", ""),
-                by=request.user,
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
+        _register_competitor(request, CompetitorForm(request.POST))
         return redirect("customers:competitors")
     context = {
         "competitors": selectors.competitors()[:200],

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesops.forms import BaseForm, DateTimeInput
+from sales.sale_lines import MAX_LINE, ORDER_NUMBER_MAX_LENGTH
+from salesops.forms import BaseForm, DateTimeField, DateTimeInput
 from salesops.money import MAX_AMOUNT, MoneyFormField
 
 
@@ -27,9 +28,9 @@ class SaleForm(BaseForm):
 
     submit_label = _("Save sale")
 
-    order_number = forms.CharField(label=_("Order number"), max_length=40)
-    line = forms.IntegerField(label=_("Line"), min_value=1, initial=1)
-    date = forms.DateTimeField(label=_("Sold at"), widget=DateTimeInput())
+    order_number = forms.CharField(label=_("Order number"), max_length=ORDER_NUMBER_MAX_LENGTH)
+    line = forms.IntegerField(label=_("Line"), min_value=1, max_value=MAX_LINE, initial=1)
+    date = DateTimeField(label=_("Sold at"), widget=DateTimeInput())
     customer = forms.CharField(label=_("Customer"), max_length=200)
     salesperson = forms.CharField(label=_("Salesperson (username)"), max_length=150, required=False)
     amount = MoneyFormField(label=_("Amount"), min_value=-MAX_AMOUNT)

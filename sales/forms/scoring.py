@@ -24,7 +24,9 @@ class MonthField(forms.CharField):
             return None
         month = parse_month(value)
         if month is None:
-            raise forms.ValidationError(_("Enter a month like 2026-07."))
+            raise forms.ValidationError(
+                _("Enter a month like 2026-07, between 2000-01 and 2100-12.")
+            )
         return month
 
 

@@ -8,9 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from salesops.jobs import Job
 from salesops.money import MoneyField
 
+# Ratios hold whatever the money columns can produce: up to 999,999,999,999.99 over a quota or
+# a gross profit of 0.01 (a tiny quota must not stop scoring for everyone).
+PERCENT_MAX_DIGITS = 18
+EFFICIENCY_MAX_DIGITS = 19
+
 
 def _percent(verbose_name) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=7, decimal_places=1, null=True)
+    return models.DecimalField(
+        verbose_name, max_digits=PERCENT_MAX_DIGITS, decimal_places=1, null=True
+    )
 
 
 class Attainment(models.Model):
@@ -49,7 +56,10 @@ class Attainment(models.Model):
     flag_basis = models.JSONField(_("basis of the flags"), default=dict, blank=True)
     travel_cost = MoneyField(signed=True, verbose_name=_("travel cost"))
     travel_efficiency = models.DecimalField(
-        _("travel cost ÷ gross profit"), max_digits=10, decimal_places=4, null=True
+        _("travel cost ÷ gross profit"),
+        max_digits=EFFICIENCY_MAX_DIGITS,
+        decimal_places=4,
+        null=True,
     )
     computed_at = models.DateTimeField(_("computed at"))
 

@@ -13,14 +13,13 @@ from sales.forms.sales import SaleForm, SalesImportForm
 from sales.selectors import sales as selectors
 from sales.services import sales as services
 from salesops.errors import DomainError
-from salesops.forms import add_domain_error
-from salesops.months import parse_month
+from salesops.forms import add_domain_error, month_parameter
 
 
 @login_required
 @require_GET
 def sale_list(request: HttpRequest) -> HttpResponse:
-    month = parse_month(request.GET.get("month"))
+    month = month_parameter(request, request.GET.get("month"))
     page = Paginator(selectors.sales_in_month(request.user, month), 50).get_page(
         request.GET.get("page")
     )

@@ -13,14 +13,14 @@ from sales.services import bonuses as bonus_services
 from sales.services import quotas as quota_services
 from sales.services import scoring_runs
 from salesops.errors import DomainError
-from salesops.forms import add_domain_error
-from salesops.months import add_months, current_month, half_year_of, months_between, parse_month
+from salesops.forms import add_domain_error, month_parameter
+from salesops.months import add_months, current_month, half_year_of, months_between
 from territories.selectors import regions_for, sellers_in
 
 
 def _period(request: HttpRequest):
     default = selectors.latest_scored_month(request.user, own=True) or current_month()
-    return half_year_of(parse_month(request.GET.get("period"), default))
+    return half_year_of(month_parameter(request, request.GET.get("period"), default))
 
 
 @login_required
@@ -41,7 +41,7 @@ def team_attainment(request: HttpRequest) -> HttpResponse:
     if not selectors.sees_team(request.user):
         raise PermissionDenied
     default = selectors.latest_scored_month(request.user) or current_month()
-    month = parse_month(request.GET.get("month"), default)
+    month = month_parameter(request, request.GET.get("month"), default)
     rows = selectors.team_attainment(request.user, month, request.GET.get("region", ""))
     context = {
         "rows": rows,
@@ -131,7 +131,7 @@ def _save_grid(request, context, form, spread) -> bool:
 def quota_grid(request: HttpRequest, region_code: str) -> HttpResponse:
     if not selectors.sees_team(request.user):
         raise PermissionDenied
-    period = half_year_of(parse_month(request.GET.get("period"), current_month()))
+    period = half_year_of(month_parameter(request, request.GET.get("period"), current_month()))
     context = _grid_context(request, region_code, period)
     if request.method == "POST" and not context["can_edit"]:
         raise PermissionDenied

@@ -213,7 +213,7 @@ def test_visits_are_logged_one_after_another_without_reloading(
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"visited_at": "2999-01-01T09:00"}, "cannot be dated in the future"),
+        ({"visited_at": "2099-01-01T09:00"}, "cannot be dated in the future"),
         ({"follow_up_on": "2000-01-01"}, "follow-up date cannot be before the visit"),
         ({"customer": "No such company"}, "Choose one customer from the list."),
     ],

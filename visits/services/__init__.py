@@ -14,6 +14,7 @@ from visits.services.approvals import (
 )
 from visits.services.plans import (
     COST_FIELDS,
+    MAX_TRIP_DAYS,
     OPEN_PLAN_STATUSES,
     add_planned_visit,
     check_territory_line,
@@ -38,6 +39,7 @@ from visits.services.records import (
 __all__ = [
     "COMPETITOR_FIELDS",
     "COST_FIELDS",
+    "MAX_TRIP_DAYS",
     "OBSERVATION_FIELDS",
     "OPEN_PLAN_STATUSES",
     "VISIT_FIELDS",

@@ -48,9 +48,20 @@ def check_territory_line(*, user: User, customer: Customer, field: str = "custom
 # --- trip plans -------------------------------------------------------------------------------
 
 
+# rules.md §5.7: a trip lasts at most a month; a longer one is a slip (0001 to 9999) and would
+# make the plan page lay out every day of it.
+MAX_TRIP_DAYS = 31
+
+
 def _check_dates(starts_on: date, ends_on: date) -> None:
     if ends_on < starts_on:
         raise DomainError(_("The trip cannot end before it starts."), field="ends_on")
+    if (ends_on - starts_on).days + 1 > MAX_TRIP_DAYS:
+        raise DomainError(
+            _("A trip lasts at most %(days)s days; split a longer one into several plans.")
+            % {"days": MAX_TRIP_DAYS},
+            field="ends_on",
+        )
 
 
 def _region_of(user: User) -> Region:
