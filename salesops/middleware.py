@@ -1,5 +1,5 @@
-"""Project middleware: the health check ahead of the host check, the per-request company
-settings, and the client address as our proxy reports it."""
+"""Project middleware: the health check ahead of the host check, and the per-request company
+settings."""
 
 from collections.abc import Callable
 
@@ -35,12 +35,3 @@ class CompanySettingsPerRequestMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with CompanySettings.per_request():
             return self.get_response(request)
-
-
-def client_ip_behind_proxy(request: HttpRequest) -> str | None:
-    """The client's address behind our one proxy (settings: SALESOPS_BEHIND_PROXY): the last
-    X-Forwarded-For entry, the one the proxy appended. Earlier entries come from the client and
-    prove nothing. Without the header, the peer's address."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    last = forwarded.rsplit(",", 1)[-1].strip()
-    return last or request.META.get("REMOTE_ADDR")

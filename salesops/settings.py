@@ -45,6 +45,11 @@ HTTP_ONLY = env_flag("SALESOPS_HTTP_ONLY", default=False)
 # Behind our TLS proxy (the compose file's Caddy), and only there, the proxy's
 # X-Forwarded-Proto and X-Forwarded-For are believed; a directly exposed server ignores them.
 BEHIND_PROXY = env_flag("SALESOPS_BEHIND_PROXY", default=False)
+# How many proxies stand in front of the app, each appending the address it was reached from
+# to X-Forwarded-For (the compose stack: Caddy alone, 1). Read only behind a proxy.
+PROXY_COUNT = env.int("SALESOPS_PROXY_COUNT", default=1) if BEHIND_PROXY else 0
+if BEHIND_PROXY and PROXY_COUNT < 1:
+    raise ImproperlyConfigured("SALESOPS_PROXY_COUNT must be at least 1 behind a proxy.")
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -179,10 +184,20 @@ PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
 PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=10)
 PASSWORD_RESET_WINDOW = timedelta(hours=1)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-if BEHIND_PROXY:
-    # Otherwise every login would come from the proxy's address, and five failures would lock
-    # a user out for everyone.
-    AXES_CLIENT_IP_CALLABLE = "salesops.middleware.client_ip_behind_proxy"
+# The client address (lockout, reset throttle) comes from django-ipware. Behind the proxies
+# it is the X-Forwarded-For entry the outermost of our proxies appended: otherwise every login
+# would come from the proxy's address, and five failures would lock a user out for everyone.
+# Entries left of it were written by the client and prove nothing; the entries right of it
+# are our inner proxies (ipware counts those, hence PROXY_COUNT - 1). A request that did not
+# come through them all falls back to the peer's address.
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if BEHIND_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
+)
+# Not strict: a header longer than our chain (the client sent one of its own) still yields the
+# entry at our outermost proxy's position, rather than the proxy's own address.
+IPWARE_STRICT = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
