@@ -8,6 +8,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils import timezone
 from customers.models import Customer
 from expenses.models import ExpenseClaim, TravelAdvance
 from sales.models import Attainment, Quota, Sale
-from salesops.models import User
+from salesops.models import AuditEntry, User
 from salesops.months import add_months, current_month
 from territories.models import CrossTerritoryRequest, Region
 from visits.models import TripPlan, Visit
@@ -84,6 +85,14 @@ def _check_demo(client) -> None:
     assert ExpenseClaim.objects.filter(status=ExpenseClaim.Status.SUBMITTED).exists()
     assert ExpenseClaim.objects.filter(status=ExpenseClaim.Status.MANAGER_APPROVED).exists()
     assert TravelAdvance.objects.filter(settled_by_claim__isnull=True).exists()
+    # Every approved claim was approved through the service, so its approval is audited.
+    approved = ExpenseClaim.objects.filter(status=ExpenseClaim.Status.APPROVED)
+    audited = AuditEntry.objects.filter(
+        action="visits.expense_claim.approved",
+        target_type=ContentType.objects.get_for_model(ExpenseClaim),
+    ).values_list("target_id", flat=True)
+    assert approved.exists()
+    assert {str(pk) for pk in approved.values_list("pk", flat=True)} <= set(audited)
     assert TravelAdvance.objects.filter(settled_by_claim__isnull=False).exists()
     assert CrossTerritoryRequest.objects.filter(
         status=CrossTerritoryRequest.Status.PENDING
