@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "pgtrigger",
     "pghistory",
@@ -98,6 +101,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Then the second factor: which device verified this session, and the roles that need one
+    # are held at the code page until it has (salesops.mfa).
+    "django_otp.middleware.OTPMiddleware",
+    "salesops.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -184,6 +191,11 @@ PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
 PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=10)
 PASSWORD_RESET_WINDOW = timedelta(hours=1)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Second factor (salesops.mfa): authenticator apps show the account under this name; each
+# failed code doubles the wait before the next try (1, 2, 4 … seconds).
+OTP_TOTP_ISSUER = "SalesOps"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 # The client address (lockout, reset throttle) comes from django-ipware. Behind the proxies
 # it is the X-Forwarded-For entry the outermost of our proxies appended: otherwise every login
 # would come from the proxy's address, and five failures would lock a user out for everyone.
