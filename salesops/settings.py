@@ -196,6 +196,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 OTP_TOTP_ISSUER = "SalesOps"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin resets a lost authenticator by deleting it; nobody reads another person's key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The client address (lockout, reset throttle) comes from django-ipware. Behind the proxies
 # it is the X-Forwarded-For entry the outermost of our proxies appended: otherwise every login
 # would come from the proxy's address, and five failures would lock a user out for everyone.

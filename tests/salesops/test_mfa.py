@@ -178,3 +178,17 @@ def test_new_recovery_codes_replace_the_old_ones(personas, login):
 
     assert len(codes) == 10
     assert not StaticToken.objects.filter(token="oldcode1").exists()
+
+
+def test_the_admin_resets_a_lost_authenticator_without_seeing_its_key(personas, login):
+    device = give_authenticator(personas.manager)
+    client = login(personas.admin)
+
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert device.key not in page.text
+    client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    manager = _password_login(personas, personas.manager)
+    assert manager.get(reverse("home"))["Location"].startswith(reverse("mfa_setup"))
