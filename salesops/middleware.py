@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from salesops import mfa, views
 from salesops.models import CompanySettings
@@ -64,6 +65,9 @@ def _open_while_pending(path: str) -> bool:
 
 def _to_second_factor(request: HttpRequest) -> HttpResponse:
     target = "mfa_verify" if mfa.has_authenticator(request.user) else "mfa_setup"
-    if request.method == "GET" and not request.headers.get("HX-Request"):
+    if request.headers.get("HX-Request"):
+        # An in-place action: the whole page goes to the code page, not the swapped part.
+        return HttpResponseClientRedirect(reverse(target))
+    if request.method == "GET":
         return redirect_to_login(request.get_full_path(), reverse(target), "next")
     return HttpResponseRedirect(reverse(target))
