@@ -342,7 +342,7 @@ def log_in_through_browser(page, user: User, password: str = PASSWORD) -> None:
         page.wait_for_url("**/accounts/code/**")
         page.locator("#id_code").fill(current_code(device))
         page.locator("#id_code").press("Enter")
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: "/accounts/" not in url)  # signed in, on the home page
 
 
 def follow_menu(page, name: str, *, exact: bool = False) -> None:
