@@ -192,3 +192,16 @@ def test_the_admin_resets_a_lost_authenticator_without_seeing_its_key(personas, 
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     manager = _password_login(personas, personas.manager)
     assert manager.get(reverse("home"))["Location"].startswith(reverse("mfa_setup"))
+
+
+def test_signed_in_with_a_recovery_code_the_user_can_make_new_ones(personas):
+    give_authenticator(personas.manager)
+    device = personas.manager.staticdevice_set.create(name="Recovery codes")
+    device.token_set.create(token="lastcode")
+    client = _password_login(personas, personas.manager)
+    client.post(reverse("mfa_verify"), {"code": "lastcode"})
+
+    client.post(reverse("mfa_recovery_codes"))
+
+    assert len(client.get(reverse("mfa_recovery_codes")).context["codes"]) == 10
+    assert client.get(reverse("home")).status_code == 200  # still signed in with the code
