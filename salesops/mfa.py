@@ -35,6 +35,10 @@ def has_authenticator(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def signed_in_with_recovery_code(user: User) -> bool:
+    return isinstance(getattr(user, "otp_device", None), StaticDevice)
+
+
 def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -45,10 +45,28 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = SecondFactorForm(request.POST or None)
     if form.is_valid():
         if mfa.verify(request=request, code=form.cleaned_data["code"]):
+            _warn_after_recovery_code(request)
             return redirect(_next_url(request))
         form.add_error("code", WRONG_CODE)
     context = {"form": form, "next": _next_url(request)}
     return render(request, "registration/mfa_verify.html", context)
+
+
+def _warn_after_recovery_code(request: HttpRequest) -> None:
+    if not mfa.signed_in_with_recovery_code(request.user):
+        return
+    left = mfa.recovery_codes_left(request.user)
+    messages.warning(
+        request,
+        ngettext(
+            "You signed in with a recovery code: %(count)d is left. Make new ones under "
+            "Two-step sign-in.",
+            "You signed in with a recovery code: %(count)d are left. Make new ones under "
+            "Two-step sign-in.",
+            left,
+        )
+        % {"count": left},
+    )
 
 
 @never_cache

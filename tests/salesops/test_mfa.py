@@ -124,7 +124,9 @@ def test_a_recovery_code_works_once(personas):
     first = _password_login(personas, personas.manager)
 
     assert first.post(reverse("mfa_verify"), {"code": "ABCD 2345"}).status_code == 302
-    assert first.get(reverse("home")).status_code == 200
+    home = first.get(reverse("home"))
+    assert home.status_code == 200
+    assert "You signed in with a recovery code: 0 are left." in home.text
     entry = AuditEntry.objects.get(action="salesops.mfa.recovery_code_used")
     assert entry.changes == {"codes_left": 0}
     second = _password_login(personas, personas.manager)
