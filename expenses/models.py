@@ -172,6 +172,8 @@ class ExpenseItem(models.Model):
         return f"{self.invoice_number} {self.amount}"
 
 
+# Settlement marks advances in one UPDATE; the triggers keep each advance's history.
+@pghistory.track()
 class TravelAdvance(models.Model):
     """Cash taken before a trip, settled against the month's approved claim."""
 

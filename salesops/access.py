@@ -49,7 +49,7 @@ def sellers_q(prefix: str = "") -> Q:
 
 
 def is_manager(user: User) -> bool:
-    """A regional manager (not the admin): imports their region's sales, corrects visits."""
+    """A regional manager (not the admin): corrects visits, decides the region's requests."""
     return is_active_user(user) and user.role == Role.MANAGER
 
 
@@ -71,6 +71,18 @@ def sees_team(user: User) -> bool:
 
 def sees_all_regions(user: User) -> bool:
     return is_active_user(user) and (user.is_admin or user.role == Role.HEAD_OFFICE)
+
+
+def brings_sales_in(user: User) -> bool:
+    """rules.md §7.1, §1.3: sales come from the order system through head office, by import or
+    by hand. Not the managers, whose attainment, rank and bonus the sales decide."""
+    return is_active_user(user) and user.role == Role.HEAD_OFFICE
+
+
+def needs_second_factor(user: User) -> bool:
+    """The roles that decide and export sign in with a one-time code as well as the password:
+    managers, directors, head office and the admin."""
+    return is_active_user(user) and (user.is_admin or user.role in LEAD_ROLES)
 
 
 def visible_regions(user: User) -> QuerySet[Region]:

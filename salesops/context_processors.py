@@ -1,8 +1,15 @@
+from salesops import access, mfa
 from salesops.navigation import menu_for
 
 
 def navigation(request):
     if not hasattr(request, "user"):
         return {"menu": []}
+    if mfa.is_pending(request.user):
+        # Password given, code not yet: nothing of the app is open, so no menu either.
+        return {"menu": [], "second_factor_pending": True}
     match = getattr(request, "resolver_match", None)
-    return {"menu": menu_for(request.user, match.view_name if match else "")}
+    return {
+        "menu": menu_for(request.user, match.view_name if match else ""),
+        "uses_second_factor": access.needs_second_factor(request.user),
+    }

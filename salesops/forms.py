@@ -54,6 +54,24 @@ class BaseForm(forms.Form):
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
+class SecondFactorForm(BaseForm):
+    """A code from the authenticator app, or a recovery code (salesops.mfa)."""
+
+    submit_label = _("Continue")
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        if submit_label is not None:
+            self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+
+
 def add_domain_error(form, error) -> None:
     """Show a service's refusal next to the field it names (or at the top of the form)."""
     field = error.field if error.field in form.fields else None

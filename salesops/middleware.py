@@ -1,11 +1,15 @@
 """Project middleware: the health check ahead of the host check, the per-request company
-settings, and the client address as our proxy reports it."""
+settings, and the second sign-in factor."""
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
-from salesops import views
+from salesops import mfa, views
 from salesops.models import CompanySettings
 
 HEALTH_PATH = "/health/"
@@ -37,10 +41,33 @@ class CompanySettingsPerRequestMiddleware:
             return self.get_response(request)
 
 
-def client_ip_behind_proxy(request: HttpRequest) -> str | None:
-    """The client's address behind our one proxy (settings: SALESOPS_BEHIND_PROXY): the last
-    X-Forwarded-For entry, the one the proxy appended. Earlier entries come from the client and
-    prove nothing. Without the header, the peer's address."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    last = forwarded.rsplit(",", 1)[-1].strip()
-    return last or request.META.get("REMOTE_ADDR")
+class SecondFactorMiddleware:
+    """Holds a user whose role needs the second factor (salesops.mfa) at the code page until
+    the session is verified: the set-up page when they have no authenticator yet. Only those
+    pages, logging out, the language switch and static files answer meanwhile. After
+    django_otp's OTPMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if mfa.is_pending(request.user) and not _open_while_pending(request.path_info):
+            return _to_second_factor(request)
+        return self.get_response(request)
+
+
+def _open_while_pending(path: str) -> bool:
+    names = ("mfa_verify", "mfa_setup", "mfa_recovery_codes", "logout", "set_language")
+    return path in {reverse(name) for name in names} or path.startswith(
+        (f"/{settings.STATIC_URL.lstrip('/')}", "/favicon.ico")
+    )
+
+
+def _to_second_factor(request: HttpRequest) -> HttpResponse:
+    target = "mfa_verify" if mfa.has_authenticator(request.user) else "mfa_setup"
+    if request.headers.get("HX-Request"):
+        # An in-place action: the whole page goes to the code page, not the swapped part.
+        return HttpResponseClientRedirect(reverse(target))
+    if request.method == "GET":
+        return redirect_to_login(request.get_full_path(), reverse(target), "next")
+    return HttpResponseRedirect(reverse(target))

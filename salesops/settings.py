@@ -45,6 +45,11 @@ HTTP_ONLY = env_flag("SALESOPS_HTTP_ONLY", default=False)
 # Behind our TLS proxy (the compose file's Caddy), and only there, the proxy's
 # X-Forwarded-Proto and X-Forwarded-For are believed; a directly exposed server ignores them.
 BEHIND_PROXY = env_flag("SALESOPS_BEHIND_PROXY", default=False)
+# How many proxies stand in front of the app, each appending the address it was reached from
+# to X-Forwarded-For (the compose stack: Caddy alone, 1). Read only behind a proxy.
+PROXY_COUNT = env.int("SALESOPS_PROXY_COUNT", default=1) if BEHIND_PROXY else 0
+if BEHIND_PROXY and PROXY_COUNT < 1:
+    raise ImproperlyConfigured("SALESOPS_PROXY_COUNT must be at least 1 behind a proxy.")
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -79,6 +84,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "pgtrigger",
     "pghistory",
@@ -94,6 +102,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Then the second factor: which device verified this session, and the roles that need one
+    # are held at the code page until it has (salesops.mfa).
+    "django_otp.middleware.OTPMiddleware",
+    "salesops.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -180,10 +192,27 @@ PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
 PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=10)
 PASSWORD_RESET_WINDOW = timedelta(hours=1)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-if BEHIND_PROXY:
-    # Otherwise every login would come from the proxy's address, and five failures would lock
-    # a user out for everyone.
-    AXES_CLIENT_IP_CALLABLE = "salesops.middleware.client_ip_behind_proxy"
+# Second factor (salesops.mfa): authenticator apps show the account under this name; each
+# failed code doubles the wait before the next try (1, 2, 4 … seconds).
+OTP_TOTP_ISSUER = "SalesOps"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin resets a lost authenticator by deleting it; nobody reads another person's key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# The client address (lockout, reset throttle) comes from django-ipware. Behind the proxies
+# it is the X-Forwarded-For entry the outermost of our proxies appended: otherwise every login
+# would come from the proxy's address, and five failures would lock a user out for everyone.
+# Entries left of it were written by the client and prove nothing; the entries right of it
+# are our inner proxies (ipware counts those, hence PROXY_COUNT - 1). A request that did not
+# come through them all falls back to the peer's address.
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if BEHIND_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
+)
+# Not strict: a header longer than our chain (the client sent one of its own) still yields the
+# entry at our outermost proxy's position, rather than the proxy's own address.
+IPWARE_STRICT = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from salesops import views
+from salesops import mfa_views, views
 from salesops.forms import QueuedPasswordResetForm
 
 auth_patterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("code/", mfa_views.verify, name="mfa_verify"),
+    path("code/setup/", mfa_views.setup, name="mfa_setup"),
+    path("code/recovery/", mfa_views.recovery_codes, name="mfa_recovery_codes"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -15,6 +15,7 @@ from django.urls import get_resolver, resolve
 
 from salesops.navigation import LOCAL_APPS
 from tests.access_matrix import NOT_ALLOWED, PERSONAS, Case
+from tests.conftest import sign_in
 
 MATRIX_MODULES = ["salesops", *LOCAL_APPS]
 UNCHECKED_NAMESPACES = {"admin"}  # Django's own admin checks staff status itself
@@ -60,7 +61,7 @@ def test_every_role_gets_the_expected_answer_from_every_url(personas, client):
                 client.logout()
                 user = getattr(personas, persona, None)
                 if user is not None:
-                    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+                    sign_in(client, user)
                 status = _request(client, case).status_code
                 if status != case.expected[persona]:
                     failures.append(
@@ -91,7 +92,7 @@ def test_every_method_of_every_url_is_in_the_matrix(personas, client):
         if n > 1
     ]
     covered = {(_view_name(case), case.method) for case in cases}
-    client.force_login(personas.admin, backend="django.contrib.auth.backends.ModelBackend")
+    sign_in(client, personas.admin)
     missing, probed = [], set()
     for case in cases:
         name = _view_name(case)

@@ -8,16 +8,21 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db.models import QuerySet
+from django.test import Client
 from django.utils import timezone
 
 from customers.models import Customer
 from expenses.models import ExpenseClaim, TravelAdvance
 from sales.models import Attainment, Quota, Sale
-from salesops.models import User
+from salesops.management.commands.seed_demo import DEMO_TOTP_SECRET
+from salesops.models import AuditEntry, User
 from salesops.months import add_months, current_month
+from territories.demo import DEMO_PASSWORD
 from territories.models import CrossTerritoryRequest, Region
+from tests.conftest import sign_in
 from visits.models import TripPlan, Visit
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +43,7 @@ def _check_demo(client) -> None:
     months = [add_months(month, offset) for offset in range(-11, 1)]
 
     for username in ROLES:
-        client.force_login(User.objects.get(username=username))
+        sign_in(client, User.objects.get(username=username))
         response = client.get("/")
         assert response.status_code == 200
         panels = response.context["panels"]
@@ -84,6 +89,14 @@ def _check_demo(client) -> None:
     assert ExpenseClaim.objects.filter(status=ExpenseClaim.Status.SUBMITTED).exists()
     assert ExpenseClaim.objects.filter(status=ExpenseClaim.Status.MANAGER_APPROVED).exists()
     assert TravelAdvance.objects.filter(settled_by_claim__isnull=True).exists()
+    # Every approved claim was approved through the service, so its approval is audited.
+    approved = ExpenseClaim.objects.filter(status=ExpenseClaim.Status.APPROVED)
+    audited = AuditEntry.objects.filter(
+        action="visits.expense_claim.approved",
+        target_type=ContentType.objects.get_for_model(ExpenseClaim),
+    ).values_list("target_id", flat=True)
+    assert approved.exists()
+    assert {str(pk) for pk in approved.values_list("pk", flat=True)} <= set(audited)
     assert TravelAdvance.objects.filter(settled_by_claim__isnull=False).exists()
     assert CrossTerritoryRequest.objects.filter(
         status=CrossTerritoryRequest.Status.PENDING
@@ -100,6 +113,28 @@ def test_the_demo_holds_this_months_figures_and_loads_once(client):
     assert [Customer.objects.count(), Sale.objects.count(), Visit.objects.count()] == counts
     assert "already there" in output.getvalue()
     assert "吴海涛" in output.getvalue()  # kept without a territory, and said so
+    assert DEMO_TOTP_SECRET in output.getvalue()
+
+
+def _demo_code() -> str:
+    output = StringIO()
+    call_command("demo_code", stdout=output)
+    return output.getvalue().split()[0]
+
+
+def test_the_demo_approvers_sign_in_with_the_published_key():
+    call_command("seed_demo", stdout=StringIO())
+    client = Client()
+    client.post("/accounts/login/", {"username": "wang.jianguo", "password": DEMO_PASSWORD})
+    assert client.get("/")["Location"].startswith("/accounts/code/")
+
+    response = client.post("/accounts/code/", {"code": _demo_code(), "next": "/"})
+
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    with_code = User.objects.filter(username__in=ROLES, totpdevice__confirmed=True)
+    sellers = {"li.ming", "lin.xiaoyan"}  # salespeople sign in with the password alone
+    assert set(with_code.values_list("username", flat=True)) == set(ROLES) - sellers
 
 
 def test_the_demo_loaded_years_later_is_about_that_day(client):

@@ -31,7 +31,10 @@ PLACES = {
     "salesops.access": LAYERS["territories"],
     "salesops.approvals": LAYERS["territories"],  # decides through salesops.access
     "salesops.celery": SHELL,
+    "salesops.context_processors": SHELL,
     "salesops.management": SHELL,
+    "salesops.mfa": LAYERS["territories"],  # who needs the second factor: salesops.access
+    "salesops.mfa_views": SHELL,
     "salesops.middleware": SHELL,
     "salesops.settings": SHELL,
     "salesops.urls": SHELL,

@@ -24,7 +24,8 @@ class SalesImportForm(BaseForm):
 
 
 class SaleForm(BaseForm):
-    """A hand-entered sale or correction (same key as the order system: order number + line)."""
+    """A hand-entered sale or correction (same key as the order system: order number + line),
+    credited to one of the people of a region: `sellers_by_region` (region, people) pairs."""
 
     submit_label = _("Save sale")
 
@@ -32,6 +33,33 @@ class SaleForm(BaseForm):
     line = forms.IntegerField(label=_("Line"), min_value=1, max_value=MAX_LINE, initial=1)
     date = DateTimeField(label=_("Sold at"), widget=DateTimeInput())
     customer = forms.CharField(label=_("Customer"), max_length=200)
-    salesperson = forms.CharField(label=_("Salesperson (username)"), max_length=150, required=False)
+    salesperson = forms.TypedChoiceField(
+        label=_("Salesperson"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("One of the people of the customer's region; none: the customer's owner."),
+    )
     amount = MoneyFormField(label=_("Amount"), min_value=-MAX_AMOUNT)
     gross_profit = MoneyFormField(label=_("Gross profit"), min_value=-MAX_AMOUNT)
+
+    def __init__(self, *args, sellers_by_region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sellers = {
+            person.pk: person for _region, people in sellers_by_region for person in people
+        }
+        self.fields["salesperson"].choices = [
+            ("", _("The customer's owner")),
+            *(
+                (str(region), [(person.pk, _seller_label(person)) for person in people])
+                for region, people in sellers_by_region
+            ),
+        ]
+
+    def clean_salesperson(self):
+        pk = self.cleaned_data["salesperson"]
+        return None if pk is None else self.sellers[pk]
+
+
+def _seller_label(person) -> str:
+    return f"{person} ({person.username})"

@@ -1,6 +1,7 @@
 """Monthly quotas (rules.md §7.3): per salesperson × month × channel, dealers' monthly targets and
 region totals. A month is stored as its first day in the company's time zone."""
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,6 +22,9 @@ def _amount() -> MoneyField:
     return MoneyField(_("amount"))
 
 
+# Row history (architecture.md "The audit trail"): the quota grid writes with bulk upserts,
+# which database triggers record where model signals would not.
+@pghistory.track(exclude=["updated_at"])
 class Quota(models.Model):
     salesperson = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -49,6 +53,7 @@ class Quota(models.Model):
         return f"{self.salesperson} {self.month:%Y-%m} {self.get_channel_display()}"
 
 
+@pghistory.track()
 class DealerTarget(models.Model):
     """A dealer's agreed monthly order amount (rules.md §7.4: 4 dealers at 80,000 a month)."""
 
@@ -75,6 +80,7 @@ class DealerTarget(models.Model):
         return f"{self.dealer} {self.month:%Y-%m}"
 
 
+@pghistory.track()
 class RegionQuota(models.Model):
     """A region's monthly total, checked against the sum of its salespeople's quotas."""
 

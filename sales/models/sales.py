@@ -1,5 +1,6 @@
 """Sales records from the order system (rules.md §7.1) and the imports that brought them."""
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -37,6 +38,9 @@ class SalesImport(Job):
         return self.file_name
 
 
+# Row history: imports upsert sale lines in bulk, so a corrected line keeps its previous
+# values only through the database's triggers (architecture.md "The audit trail").
+@pghistory.track(exclude=["updated_at"])
 class Sale(models.Model):
     """One order line. Its natural key (order number, line) makes every import idempotent."""
 

@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from sales.models import Sale, SalesImport
 from salesops import access
 from salesops.models import User
 from salesops.months import add_months
-from territories.models import Territory
+from territories.models import Region, Territory
 
 
 def sales_for(user: User) -> QuerySet[Sale]:
@@ -40,11 +40,20 @@ def recent_imports(user: User) -> QuerySet[SalesImport]:
 
 
 def importable_territories(user: User) -> QuerySet[Territory]:
-    """Head office imports for every region; a regional manager for the regions they manage."""
-    if not access.is_active_user(user):
+    """Head office brings sales in for every region (rules.md §7.1); nobody else does."""
+    if not access.brings_sales_in(user):
         return Territory.objects.none()
-    if access.sees_all_regions(user):
-        return access.visible_territories(user)
-    if access.is_manager(user):
-        return access.changeable_territories(user)
-    return Territory.objects.none()
+    return access.visible_territories(user)
+
+
+def sellers_by_region(user: User) -> list[tuple[Region, list[User]]]:
+    """The people a hand-entered sale may be credited to, region by region: each region's
+    salespeople and its manager (rules.md §1.2), in the regions the user brings sales in for."""
+    if not access.brings_sales_in(user):
+        return []
+    sellers = User.objects.filter(access.sellers_q(), is_active=True).order_by(
+        "display_name", "username"
+    )
+    regions = access.visible_regions(user).order_by("name_en")
+    regions = regions.prefetch_related(Prefetch("members", queryset=sellers, to_attr="sellers"))
+    return [(region, region.sellers) for region in regions if region.sellers]

@@ -86,7 +86,8 @@ def _import_job(request: HttpRequest):
 def sale_new(request: HttpRequest) -> HttpResponse:
     if not services.can_import_sales(request.user):
         raise PermissionDenied
-    form = SaleForm(request.POST or None)
+    sellers = selectors.sellers_by_region(request.user)
+    form = SaleForm(request.POST or None, sellers_by_region=sellers)
     if form.is_valid():
         try:
             result = services.enter_sale(by=request.user, **form.cleaned_data)

@@ -24,26 +24,26 @@ def test_imported_sales_appear_on_the_salespersons_attainment_page(
     follow_menu(page, "My attainment")
     page.get_by_text("No scores for this half-year yet.").wait_for()
 
-    manager = open_tab("en")
-    log_in_through_browser(manager, personas.manager)
-    follow_menu(manager, "Sales", exact=True)
-    manager.get_by_role("link", name="Import sales").click()
+    head_office = open_tab("en")
+    log_in_through_browser(head_office, personas.head_office)
+    follow_menu(head_office, "Sales", exact=True)
+    head_office.get_by_role("link", name="Import sales").click()
     export = tmp_path / "orders.csv"
     export.write_text(
         "order_number,line,date,customer,salesperson,amount,gross_profit\n"
         f"SO-9001,1,{timezone.localdate():%Y-%m-%d} 00:05,杭州永固胶业,li,150000,36000\n",
         encoding="utf-8",
     )
-    manager.get_by_label("CSV or XLSX file").set_input_files(str(export))
-    manager.get_by_role("button", name="Import").click()
-    manager.get_by_text("Imported: 1 new, 0 corrected, 0 unchanged.").wait_for()
+    head_office.get_by_label("CSV or XLSX file").set_input_files(str(export))
+    head_office.get_by_role("button", name="Import").click()
+    head_office.get_by_text("Imported: 1 new, 0 corrected, 0 unchanged.").wait_for()
 
     row = page.locator(f"#attainment-{personas.salesperson.pk}-{month:%Y-%m}")
     row.wait_for()  # the table refreshes itself: no reload
     assert "150,000.00" in row.locator(".sales").inner_text()
     assert "40.0%" in row.inner_text()
     assert Sale.objects.get().month == month
-    manager.context.close()
+    head_office.context.close()
 
 
 def test_salesperson_files_a_claim_and_the_manager_approves_it(open_tab, page, personas):

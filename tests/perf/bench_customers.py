@@ -24,6 +24,7 @@ from customers.models import Channel, Customer
 from customers.normalize import normalize_name
 from salesops.models import User
 from territories.models import Territory
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 BOOK_SIZE = int(os.environ.get("SALESOPS_BENCH_CUSTOMERS", "20000"))
@@ -69,10 +70,7 @@ def test_bench_book_of_business(client):
     reclassify(Customer.objects.all())
     classified_s = time.perf_counter() - started
 
-    client.force_login(
-        User.objects.get(username="wang.jianguo"),
-        backend="django.contrib.auth.backends.ModelBackend",
-    )
+    sign_in(client, User.objects.get(username="wang.jianguo"))
     zhejiang = Territory.objects.get(code="330000")
     customer = Customer.objects.filter(territory__region__code="east-china").first()
     pages = [

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from salesops import access
 from salesops.models import User
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def _measure(client, url: str, runs: int = 15) -> tuple[int, float]:
 def test_bench_region_tree_and_scope_on_the_full_division_tree(client):
     call_command("seed_demo", stdout=StringIO())
     manager = User.objects.get(username="wang.jianguo")
-    client.force_login(manager, backend="django.contrib.auth.backends.ModelBackend")
+    sign_in(client, manager)
     rows = []
     for name, url in [
         ("home", reverse("home")),

@@ -122,14 +122,14 @@ def test_quota_for_a_closed_month_is_refused(personas):
         )
 
 
-def test_manager_imports_a_csv_and_sees_line_errors(personas, login):
+def test_head_office_imports_a_csv_and_sees_line_errors(personas, login):
     CustomerFactory(name="宁波永固胶业", territory=personas.ningbo, owner=personas.salesperson)
     csv = (
         "order_number,line,date,customer,salesperson,amount,gross_profit\n"
         "SO-1,1,2025-07-10 10:00,宁波永固胶业,li,1000,200\n"
         "SO-2,1,2025-07-11 10:00,宁波永固胶业,li,-5,0\n"
     ).encode()
-    client = login(personas.manager)
+    client = login(personas.head_office)
 
     response = client.post(reverse("sales:import"), {"file": SimpleUploadedFile("july.csv", csv)})
 

@@ -3,6 +3,9 @@ from django.urls import reverse
 from tests.access_matrix import FORBIDDEN, OK, REDIRECT, Case, expect, post_halves
 
 MOVED = 301
+_CODE_ROLES = ["manager", "other_manager", "director", "head_office", "admin"]
+_CODE_ROLES_OK = dict.fromkeys(_CODE_ROLES, OK)
+_CODE_ROLES_DONE = dict.fromkeys(_CODE_ROLES, REDIRECT)  # already verified: on to the page
 
 
 def cases(world):
@@ -25,6 +28,11 @@ def cases(world):
             data={"language": "en", "next": "/"},
         ),
         Case(reverse("set_language"), expect(REDIRECT, anonymous=REDIRECT)),  # GET: no change
+        # Two-step sign-in: the roles that approve and export (signed in here with their code).
+        Case(reverse("mfa_verify"), expect(FORBIDDEN, **_CODE_ROLES_DONE)),
+        Case(reverse("mfa_setup"), expect(FORBIDDEN, **_CODE_ROLES_OK)),
+        Case(reverse("mfa_recovery_codes"), expect(FORBIDDEN, **_CODE_ROLES_OK)),
+        Case(reverse("mfa_recovery_codes"), expect(FORBIDDEN, **_CODE_ROLES_DONE), method="post"),
         # "Waiting for me": everyone signed in sees what waits for them (nothing, if no decider).
         Case(reverse("waiting"), expect(OK)),
         # rules.md §0.3: head office (and the administrator) set the numbers.
@@ -39,6 +47,8 @@ def cases(world):
     # The POST half of the GET/POST pages.
     halves = {
         "login": {},
+        "mfa_verify": {},
+        "mfa_setup": {},
         "password_change": {},
         "password_reset": {},
         "password_reset_confirm": {},

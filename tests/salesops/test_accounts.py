@@ -81,3 +81,23 @@ def test_a_server_error_keeps_its_traceback():
     record.status_code = 500
     assert OneLineRefusals().filter(record)
     assert record.exc_info is not None
+
+
+def test_the_console_log_shows_a_refusal_as_one_line(personas, login):
+    """Through the handler settings.LOGGING configures (its filter included), not a copy."""
+    import io
+
+    console = next(
+        handler
+        for handler in logging.getLogger().handlers
+        if any(isinstance(item, OneLineRefusals) for item in handler.filters)
+    )
+    written = io.StringIO()
+    previous = console.setStream(written)
+    try:
+        response = login(personas.manager).get(reverse("visits:plan", args=[999999]))
+    finally:
+        console.setStream(previous)
+    assert response.status_code == 404
+    lines = written.getvalue().splitlines()
+    assert len(lines) == 1 and "Not Found: /visits/plans/999999/" in lines[0]

@@ -7,12 +7,12 @@ import subprocess
 import sys
 
 import pytest
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from salesops.middleware import client_ip_behind_proxy
 from salesops.settings import env_flag
 
 SHOWN = [
@@ -24,6 +24,8 @@ SHOWN = [
     "CSRF_COOKIE_SECURE",
     "SECURE_PROXY_SSL_HEADER",
     "AXES_CLIENT_IP_CALLABLE",
+    "AXES_IPWARE_PROXY_COUNT",
+    "AXES_IPWARE_META_PRECEDENCE_ORDER",
 ]
 SHOW = (
     "import json; from django.conf import settings; "
@@ -102,7 +104,7 @@ def test_production_settings_insist_on_https_and_trust_no_forwarded_header():
     assert shown["SESSION_COOKIE_SECURE"] is True and shown["CSRF_COOKIE_SECURE"] is True
     # Not behind our proxy: X-Forwarded-Proto/-For could come from anyone.
     assert shown["SECURE_PROXY_SSL_HEADER"] is None
-    assert shown["AXES_CLIENT_IP_CALLABLE"] is None
+    assert shown["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ["REMOTE_ADDR"]
 
 
 def test_the_local_plain_http_mode_turns_the_https_rules_off():
@@ -116,8 +118,19 @@ def test_the_local_plain_http_mode_turns_the_https_rules_off():
 def test_behind_the_proxy_its_headers_are_trusted():
     shown = _settings_under(SALESOPS_BEHIND_PROXY="1")
     assert shown["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
-    assert shown["AXES_CLIENT_IP_CALLABLE"] == "salesops.middleware.client_ip_behind_proxy"
     assert shown["SECURE_SSL_REDIRECT"] is True
+    # The client address comes from django-ipware, not from code of our own.
+    assert shown["AXES_CLIENT_IP_CALLABLE"] is None
+    assert shown["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    assert shown["AXES_IPWARE_PROXY_COUNT"] == 0  # Caddy alone: no inner proxy in the header
+
+
+def test_the_number_of_proxies_is_configured():
+    shown = _settings_under(SALESOPS_BEHIND_PROXY="1", SALESOPS_PROXY_COUNT="2")
+    assert shown["AXES_IPWARE_PROXY_COUNT"] == 1
+    result = _run(["-c", SHOW], _production(SALESOPS_BEHIND_PROXY="1", SALESOPS_PROXY_COUNT="0"))
+    assert result.returncode != 0
+    assert "SALESOPS_PROXY_COUNT must be at least 1" in result.stderr
 
 
 def test_a_misspelt_switch_stops_the_start_up():
@@ -181,11 +194,64 @@ def test_only_behind_the_proxy_is_x_forwarded_proto_believed(production_host, cl
     assert through_http.status_code == 301
 
 
-def test_behind_the_proxy_the_client_is_the_address_the_proxy_appended():
+@pytest.fixture
+def behind_proxies(settings):
+    """The settings SALESOPS_BEHIND_PROXY=1 gives, with `count` proxies in front of the app."""
+
+    def _behind(count: int = 1):
+        settings.AXES_IPWARE_PROXY_COUNT = count - 1
+        settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+    return _behind
+
+
+def test_behind_the_proxy_the_client_is_the_address_the_proxy_appended(behind_proxies):
+    behind_proxies(1)
     factory = RequestFactory()
     forwarded = factory.get(
         "/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7", REMOTE_ADDR="172.18.0.5"
     )
-    assert client_ip_behind_proxy(forwarded) == "198.51.100.7"
+    assert get_client_ip_address(forwarded) == "198.51.100.7"
     direct = factory.get("/", REMOTE_ADDR="172.18.0.5")
-    assert client_ip_behind_proxy(direct) == "172.18.0.5"
+    assert get_client_ip_address(direct) == "172.18.0.5"
+
+
+def test_behind_two_proxies_the_client_is_left_of_the_inner_proxy(behind_proxies):
+    behind_proxies(2)
+    request = RequestFactory().get(
+        "/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7, 10.0.0.2", REMOTE_ADDR="10.0.0.3"
+    )
+    assert get_client_ip_address(request) == "198.51.100.7"
+
+
+def test_a_server_reached_directly_ignores_the_forwarded_header():
+    request = RequestFactory().get(
+        "/", HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="203.0.113.50"
+    )
+    assert get_client_ip_address(request) == "203.0.113.50"
+
+
+def _fail_login(client, username: str, client_address: str):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": "wrong"},
+        HTTP_X_FORWARDED_FOR=client_address,
+        REMOTE_ADDR="172.18.0.5",  # the proxy, for every client
+    )
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_a_lockout_locks_one_client_not_everyone(personas, behind_proxies):
+    behind_proxies(1)
+    attacker = Client()
+    for _ in range(5):
+        _fail_login(attacker, "li", "198.51.100.66")
+    assert _fail_login(attacker, "li", "198.51.100.66").status_code == 429
+    # The real user, elsewhere, behind the same proxy, still gets in.
+    response = Client().post(
+        reverse("login"),
+        {"username": "li", "password": personas.password},
+        HTTP_X_FORWARDED_FOR="203.0.113.20",
+        REMOTE_ADDR="172.18.0.5",
+    )
+    assert response.status_code == 302

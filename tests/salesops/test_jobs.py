@@ -25,9 +25,9 @@ def _prospect_import(personas, **fields):
 
 def _sales_import(personas, **fields):
     job = SalesImport.objects.create(
-        file_name="july.csv", checksum="x", imported_by=personas.manager, **fields
+        file_name="july.csv", checksum="x", imported_by=personas.head_office, **fields
     )
-    return personas.manager, reverse("sales:import") + f"?job={job.pk}", job
+    return personas.head_office, reverse("sales:import") + f"?job={job.pk}", job
 
 
 def _scoring_run(personas, **fields):
@@ -116,7 +116,7 @@ def test_a_sales_import_leads_to_its_job(personas, login):
         "order_number,line,date,customer,salesperson,amount,gross_profit\n"
         'SO-1,1,2025-07-10 10:00,宁波永固胶业,li,"1,000.00",200\n'
     ).encode()
-    client = login(personas.manager)
+    client = login(personas.head_office)
 
     response = client.post(reverse("sales:import"), {"file": SimpleUploadedFile("j.csv", csv)})
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from expenses import services as claims
 from territories import services as requests
-from tests.conftest import build_world
+from tests.conftest import build_world, give_authenticator
 from tests.customers.factories import CustomerFactory
 from tests.visits.factories import TripPlanFactory, plan_visit
 from visits import services
@@ -16,7 +16,7 @@ from visits import services
 def build(plans: int) -> None:
     """Print the ids of `plans` plans, expense claims and cross-territory requests waiting for
     the East China manager (plans and claims under the director's threshold and the cap, so
-    one approval settles each) and the manager's username."""
+    one approval settles each), the manager's username and two of their recovery codes."""
     world = build_world()
     waiting = []
     for number in range(plans):
@@ -42,9 +42,17 @@ def build(plans: int) -> None:
             customer=customer, by=world.colleague, reason="回访"
         )
         requests_waiting.append(request.pk)
+    # The manager signs in with the second factor: two tabs, two of their recovery codes.
+    give_authenticator(world.manager)
+    recovery = world.manager.staticdevice_set.create(name="Recovery codes")
+    codes = [f"racecode{number}" for number in range(2)]
+    recovery.token_set.bulk_create(
+        [recovery.token_set.model(device=recovery, token=code) for code in codes]
+    )
     print(
         json.dumps(
             {
+                "recovery_codes": codes,
                 "trip_plan": waiting,
                 "expense_claim": claims_waiting,
                 "cross_territory_request": requests_waiting,

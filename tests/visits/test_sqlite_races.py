@@ -60,13 +60,17 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
-    def log_in(self, username: str) -> None:
+    def log_in(self, username: str, code: str) -> None:
+        """The password, then the second factor (a recovery code: the manager's role needs one)."""
         self.request("/accounts/login/")
         fields = {"username": username, "password": PASSWORD}
         status, _ = self.request(
             "/accounts/login/", fields | {"csrfmiddlewaretoken": self.csrf_token()}
         )
         assert status == 200, status
+        fields = {"code": code, "csrfmiddlewaretoken": self.csrf_token()}
+        status, page = self.request("/accounts/code/", fields)
+        assert status == 200 and 'id="mfa-verify"' not in page, status
 
     def decide(self, key: str, pk: int):
         headers = {"HX-Request": "true", "X-CSRFToken": self.csrf_token()}
@@ -126,8 +130,8 @@ def test_simultaneous_approvals_give_one_decision_and_a_clear_answer(embedded_se
     base_url, world = embedded_server
     # The manager in two tabs, in two languages: at the office and on the road.
     office, road = Browser(base_url, "en"), Browser(base_url, "zh-CN")
-    office.log_in(world["manager"])
-    road.log_in(world["manager"])
+    office.log_in(world["manager"], world["recovery_codes"][0])
+    road.log_in(world["manager"], world["recovery_codes"][1])
 
     for pk in world[key]:
         answers = _race(office, road, key, pk)
