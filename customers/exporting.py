@@ -1,28 +1,14 @@
 """Exports of any filtered list to CSV and XLSX, safe against spreadsheet formula injection."""
 
-from decimal import Decimal
-
 import tablib
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# A cell starting with one of these is run as a formula by Excel/WPS (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+# The formula-safe cell rule is the kernel's, shared with the streamed exports.
+from salesops.exporting import CONTENT_TYPES, FORMULA_STARTS, neutralise  # noqa: F401
+
 MAX_EXPORT_ROWS = 100_000
-
-
-def neutralise(value):
-    """Text that a spreadsheet would evaluate is prefixed with an apostrophe: shown, not run."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    if isinstance(value, Decimal):
-        return value  # numbers stay numbers (a negative amount is not a formula)
-    return value
 
 
 def dataset(headers: list[str], rows) -> tablib.Dataset:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "sales",
     "expenses",
     "reports",
+    "rollups",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

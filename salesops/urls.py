@@ -53,4 +53,5 @@ urlpatterns = [
     path("", include("sales.urls")),
     path("expenses/", include("expenses.urls")),
     path("reports/", include("reports.urls")),
+    path("rollups/", include("rollups.urls")),
 ]

@@ -23,6 +23,7 @@ LAYERS = {
     "sales": 3,
     "expenses": 4,
     "reports": 5,
+    "rollups": 6,
 }
 SHELL = 100
 # Modules of salesops that are not kernel, with their place (a module and everything under it).

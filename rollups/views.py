@@ -1,0 +1,81 @@
+"""The monthly region rollup (rules.md §9.5): company → region → province → city → salesperson →
+customers, each figure explained on a click, the tables exported and the month printed."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from rollups import charts, exports, levels, pages, printing
+from rollups import explain as explaining
+from salesops import exporting
+from salesops.months import current_month, parse_month
+from salesops.pdf import pdf_response
+
+
+def _level(request: HttpRequest, month: str) -> levels.Level:
+    parsed = parse_month(month)
+    if parsed is None or parsed > current_month():
+        raise Http404
+    return levels.level_for(request.user, parsed, request.GET)
+
+
+def level_url(name: str, level: levels.Level, params: dict, **kwargs) -> str:
+    url = reverse(f"rollups:{name}", kwargs={"month": f"{level.month:%Y-%m}", **kwargs})
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+@login_required
+@require_GET
+def latest(request: HttpRequest) -> HttpResponse:
+    """The rollup opens on the newest month with sales in the user's regions."""
+    level = levels.level_for(request.user, current_month(), {})
+    from rollups.selectors import latest_month
+
+    month = latest_month(level.regions) or current_month()
+    return redirect("rollups:rollup", month=f"{month:%Y-%m}")
+
+
+@login_required
+@require_GET
+def rollup(request: HttpRequest, month: str) -> HttpResponse:
+    level = _level(request, month)
+    context = pages.page_context(level, page=_page(request))
+    context["charts"] = charts.charts(level, context)
+    return render(request, "rollups/rollup.html", context)
+
+
+def _page(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@login_required
+@require_GET
+def explain(request: HttpRequest, month: str, measure: str) -> HttpResponse:
+    level = _level(request, month)
+    context = {"level": level, "explanation": explaining.explanation(level, measure)}
+    return render(request, "rollups/_partials/explanation.html", context)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, month: str, file_format: str) -> HttpResponse:
+    if file_format not in exporting.CONTENT_TYPES:
+        raise Http404
+    level = _level(request, month)
+    headers, rows = exports.table(level)
+    return exporting.streamed(
+        headers, rows, file_format=file_format, name=exports.file_name(level), title=level.title
+    )
+
+
+@login_required
+@require_GET
+def pdf(request: HttpRequest, month: str) -> HttpResponse:
+    level = _level(request, month)
+    return pdf_response(f"{exports.file_name(level)}.pdf", printing.rollup_pdf(level, request))
