@@ -248,10 +248,23 @@ def refresh_sales(first: date, last: date) -> int:
 
 @transaction.atomic
 def refresh_visits(salesperson_id: int, month: date) -> int:
-    """After one of this person's visits of this month was recorded or corrected."""
+    """After one of this person's visits of this month was recorded or corrected: their visit
+    cells of the month, and the blank areas of every month whose window the visit falls in."""
     ActivityCell.objects.filter(salesperson_id=salesperson_id, month=month).delete()
     cells = _activity_cells(month, month, _places(), salesperson_id=salesperson_id)
-    return len(ActivityCell.objects.bulk_create(cells))
+    written = len(ActivityCell.objects.bulk_create(cells))
+    window = timedelta(days=CompanySettings.in_force_on(month).blank_area_days)
+    last = min(current_month(), month_of(local_midnight(add_months(month, 1)) + window))
+    return written + refresh_blank_cities(month, last)
+
+
+@transaction.atomic
+def refresh_blank_cities(first: date, last: date) -> int:
+    """After visits or customers changed what a city had at these months' ends."""
+    first, last = month_start(first), month_start(last)
+    BlankCity.objects.filter(month__gte=first, month__lte=last).delete()
+    rows = [city for month in months_between(first, last) for city in _blank_cities(month)]
+    return len(BlankCity.objects.bulk_create(rows))
 
 
 @transaction.atomic

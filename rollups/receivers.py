@@ -4,19 +4,19 @@ Sale lines announce their months with `sales.signals.months_changed` (quotas and
 claims send it too; their figures are read from the scores, so the refresh is merely
 redundant for them). Visits and competitor notes are saved one at a time through their
 services, so their own `post_save` names the person or territory and the month, and only that
-slice is recomputed. Class changes and new customers are written in bulk by the nightly
-classification and reach the rollup with the nightly rebuild, as do blank areas, whose window
-moves with the calendar.
+slice is recomputed. A visit or a new customer also recomputes the blank areas
+of the months it touches. Class changes are written in bulk by the classification and reach the
+rollup with the nightly rebuild (and the rebuild of the closed month on the 1st).
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from customers.models import CompetitorObservation
+from customers.models import CompetitorObservation, Customer
 from rollups import tasks
 from sales.signals import months_changed
 from salesops import queue
-from salesops.months import month_of, month_start
+from salesops.months import current_month, month_of, month_start
 from visits.models import Visit
 
 
@@ -33,6 +33,16 @@ def refresh_visit_month(sender, instance: Visit, **kwargs) -> None:
     queue.on_commit(
         tasks.refresh_visits, salesperson_id=instance.salesperson_id, month=month.isoformat()
     )
+
+
+@receiver(post_save, sender=Customer)
+def refresh_blank_areas_for_a_new_customer(sender, instance: Customer, created: bool, **kwargs):
+    if created:  # a city with its first customer is no longer a blank area
+        queue.on_commit(
+            tasks.refresh_blank_cities,
+            first_month=month_of(instance.created_at).isoformat(),
+            last_month=current_month().isoformat(),
+        )
 
 
 @receiver([post_save, post_delete], sender=CompetitorObservation)

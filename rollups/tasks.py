@@ -18,6 +18,11 @@ def refresh_visits(*, salesperson_id: int, month: str) -> int:
 
 
 @shared_task(acks_late=True)
+def refresh_blank_cities(*, first_month: str, last_month: str) -> int:
+    return building.refresh_blank_cities(parse_month(first_month), parse_month(last_month))
+
+
+@shared_task(acks_late=True)
 def refresh_sightings(*, territory_id: int, month: str) -> int:
     return building.refresh_sightings(territory_id, parse_month(month))
 
