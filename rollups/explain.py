@@ -61,6 +61,7 @@ def _sales_cells(level: Level) -> Explanation:
         ]
         for row in grouped[:ROW_LIMIT]
     ]
+    total = {key: selectors.cents(value) for key, value in total.items()}
     return Explanation(
         title=_("Sales and gross profit"),
         formula=_(

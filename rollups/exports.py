@@ -4,16 +4,17 @@ level the person's customers (every one of them, read in chunks)."""
 from django.db.models import Count, Q, Sum
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rollups import selectors
 from rollups.levels import PERSON, Level
 from rollups.models import SalesCell
 
 CHILD_HEADINGS = {
-    "region": _("Region"),
-    "province": _("Province"),
-    "city": _("City"),
-    "person": _("Salesperson"),
+    "region": gettext_lazy("Region"),
+    "province": gettext_lazy("Province"),
+    "city": gettext_lazy("City"),
+    "person": gettext_lazy("Salesperson"),
 }
 
 
@@ -95,8 +96,8 @@ def _customers_table(level: Level):
             row["customer__name"],
             row["customer__channel"],
             row["customer__customer_class"],
-            row["sales"],
-            row["gross_profit"],
+            selectors.cents(row["sales"]),
+            selectors.cents(row["gross_profit"]),
             row["lines"],
             _("yes") if row["new"] else "",
         ]

@@ -37,6 +37,7 @@ NEW_KIND_LABELS = {
 }
 TOP_SHARE = Decimal("0.20")  # rules.md §11.1: the first 20% of customers by gross profit
 VALUE_MONTHS = 12
+CENT = Decimal("0.01")
 CUSTOMER_PAGE_SIZE = 200
 
 
@@ -147,9 +148,14 @@ def monthly_figures(level: Level) -> dict[date, Figures]:
     return figures
 
 
+def cents(value):
+    """A sum of money as the database returned it, to the cent (SQLite widens the scale)."""
+    return value.quantize(CENT) if isinstance(value, Decimal) else value
+
+
 def _fill(figures: Figures, row: dict) -> None:
     for name, value in row.items():
-        setattr(figures, name, value)
+        setattr(figures, name, cents(value))
 
 
 @dataclass
@@ -298,12 +304,12 @@ def customer_rows(level: Level, page: int = 1) -> tuple[list[CustomerRow], int]:
     return [
         CustomerRow(
             customers[row["customer"]],
-            row["sales"],
-            row["gross_profit"],
+            cents(row["sales"]),
+            cents(row["gross_profit"]),
             row["lines"],
             bool(row["new"]),
-            before[row["customer"]].get(earlier[0]),
-            before[row["customer"]].get(earlier[1]),
+            cents(before[row["customer"]].get(earlier[0])),
+            cents(before[row["customer"]].get(earlier[1])),
         )
         for row in rows
     ], total
@@ -335,7 +341,7 @@ def customer_values(level: Level):
 def value_split(level: Level) -> ValueSplit:
     """rules.md §11.1, §11.3: the share of twelve months' gross profit that the first 20% of
     customers (rounded up) brought in. One query; the sums are added here."""
-    profits = [row["gp"] for row in customer_values(level)]
+    profits = [cents(row["gp"]) for row in customer_values(level)]
     top = ceil(len(profits) * TOP_SHARE)
     return ValueSplit(
         customers=len(profits),
@@ -368,7 +374,11 @@ def sales_by_channel(level: Level) -> list[dict]:
     rows = cells.values("channel").annotate(sales=Sum("amount"), gross_profit=Sum("gross_profit"))
     labels = dict(Channel.choices)
     return [
-        {"channel": labels.get(row["channel"], row["channel"]), **row}
+        {
+            "channel": labels.get(row["channel"], row["channel"]),
+            "sales": cents(row["sales"]),
+            "gross_profit": cents(row["gross_profit"]),
+        }
         for row in rows.order_by("channel")
     ]
 
