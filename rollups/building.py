@@ -11,7 +11,7 @@ month ranges, which is why the rebuild must leave the incremental state unchange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -43,6 +43,7 @@ from territories.models import Territory
 from visits.models import Visit
 
 PROVINCE_PATH_LENGTH = len("330000/")
+ROLLUP_LOCK = 9_511_001  # the advisory lock every rollup writer holds for its transaction
 CITY_PATH_LENGTH = len("330000/330100/")
 
 
@@ -208,6 +209,15 @@ def _mark_new_customers() -> None:
     )
 
 
+def _one_writer_at_a_time() -> None:
+    """Writers replace slices (delete, then insert): two at once on PostgreSQL would both miss
+    the other's uncommitted rows and collide on the keys, so the second waits for the first to
+    commit (SQLite already runs one writer at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
+
+
 TABLES = (SalesCell, ActivityCell, CompetitorCell, ClassCell, BlankCity)
 
 
@@ -215,6 +225,7 @@ TABLES = (SalesCell, ActivityCell, CompetitorCell, ClassCell, BlankCity)
 def refresh_months(first: date, last: date) -> int:
     """Replace the rollup of the months first..last (first days of months). Returns the cells
     written. Idempotent: the same data gives the same rows however often it runs."""
+    _one_writer_at_a_time()
     first, last = month_start(first), month_start(last)
     places = _places()
     for table in TABLES:
@@ -239,6 +250,7 @@ def refresh_months(first: date, last: date) -> int:
 @transaction.atomic
 def refresh_sales(first: date, last: date) -> int:
     """After sale lines of these months changed (sales.signals.months_changed)."""
+    _one_writer_at_a_time()
     first, last = month_start(first), month_start(last)
     SalesCell.objects.filter(month__gte=first, month__lte=last).delete()
     rows = SalesCell.objects.bulk_create(_sales_cells(first, last, _places()), batch_size=2000)
@@ -250,6 +262,7 @@ def refresh_sales(first: date, last: date) -> int:
 def refresh_visits(salesperson_id: int, month: date) -> int:
     """After one of this person's visits of this month was recorded or corrected: their visit
     cells of the month, and the blank areas of every month whose window the visit falls in."""
+    _one_writer_at_a_time()
     ActivityCell.objects.filter(salesperson_id=salesperson_id, month=month).delete()
     cells = _activity_cells(month, month, _places(), salesperson_id=salesperson_id)
     written = len(ActivityCell.objects.bulk_create(cells))
@@ -261,6 +274,7 @@ def refresh_visits(salesperson_id: int, month: date) -> int:
 @transaction.atomic
 def refresh_blank_cities(first: date, last: date) -> int:
     """After visits or customers changed what a city had at these months' ends."""
+    _one_writer_at_a_time()
     first, last = month_start(first), month_start(last)
     BlankCity.objects.filter(month__gte=first, month__lte=last).delete()
     rows = [city for month in months_between(first, last) for city in _blank_cities(month)]
@@ -270,6 +284,7 @@ def refresh_blank_cities(first: date, last: date) -> int:
 @transaction.atomic
 def refresh_sightings(territory_id: int, month: date) -> int:
     """After a competitor note of this territory and month was filed."""
+    _one_writer_at_a_time()
     CompetitorCell.objects.filter(territory_id=territory_id, month=month).delete()
     cells = _competitor_cells(month, month, _places(), territory_id=territory_id)
     return len(CompetitorCell.objects.bulk_create(cells))
@@ -288,6 +303,7 @@ def rebuild_all() -> int:
     """The nightly full rebuild: every month from the first sale or visit to this month."""
     first, last = first_month_on_record(), current_month()
     with transaction.atomic():
+        _one_writer_at_a_time()
         for table in TABLES:  # months no longer on record
             table.objects.exclude(month__gte=first, month__lte=last).delete()
         return refresh_months(first, last)

@@ -13,15 +13,15 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from rollups import exports, levels, pages, printing
-from salesops import exporting, mail
-from salesops.models import Role, User
+from salesops import access, exporting, mail
+from salesops.models import User
 from territories.models import Region
 
 MAIL_KIND = "monthly_rollup"
 
 
 def recipients():
-    return User.objects.filter(role=Role.HEAD_OFFICE, is_active=True).exclude(email="")
+    return access.head_office_users().exclude(email="").order_by("pk")
 
 
 def company_level(month: date) -> levels.Level:

@@ -73,6 +73,11 @@ def sees_all_regions(user: User) -> bool:
     return is_active_user(user) and (user.is_admin or user.role == Role.HEAD_OFFICE)
 
 
+def head_office_users() -> QuerySet[User]:
+    """The active head office people: who the monthly region rollup is mailed to (rules.md §9.5)."""
+    return User.objects.filter(role=Role.HEAD_OFFICE, is_active=True)
+
+
 def visible_regions(user: User) -> QuerySet[Region]:
     if not is_active_user(user):
         return Region.objects.none()
