@@ -7,6 +7,7 @@ from itertools import count
 from customers.models import Channel, ClassChange, Competitor, CompetitorObservation, Customer
 from rollups import building
 from sales.models import Sale
+from sales.rollups import rebuild_sales_rollup
 from sales.services.scoring import score_months
 from salesops.months import add_months, local_midnight
 from tests.customers.factories import CustomerFactory
@@ -86,6 +87,7 @@ def east_and_south(personas, month: date, *, customers_each: int = 2):
             classify(customer, "AB"[index % 2], add_months(month, -1))
         sighting(territory, month, by=person)
         set_quota(person, month, 2000)
+    rebuild_sales_rollup(add_months(month, -12), month)  # what scoring reads
     score_months(first_month=add_months(month, -12), last_month=month)
     building.rebuild_all()
     return world

@@ -3,6 +3,7 @@ empty month, charts equal to their tables, and a constant query count."""
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -41,6 +42,7 @@ def test_head_office_sees_both_regions_side_by_side_with_changes(world, login):
     headline = response.context["headline"]
     assert headline.month.sales == 4002 + 2001
     assert headline.month.target == 6000
+    assert headline.month.attainment == Decimal("1.0005")  # 6,003 sold of 6,000
     assert headline.month.classes == {"A": 3, "B": 3}
 
 
