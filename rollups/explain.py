@@ -7,8 +7,9 @@ first) and their total; the page shows them in place when a figure is clicked (h
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from customers.models import Channel
@@ -16,6 +17,7 @@ from rollups import selectors
 from rollups.levels import Level
 from rollups.models import ActivityCell, ClassCell, SalesCell
 from sales.models import Attainment
+from salesops.templatetags.money import percent_of
 
 ROW_LIMIT = 200
 
@@ -85,8 +87,6 @@ def _sales_cells(level: Level) -> Explanation:
 
 
 def _territory_name(row: dict) -> str:
-    from django.utils.translation import get_language
-
     zh = (get_language() or "").startswith("zh")
     return row["territory__name_zh"] if zh else row["territory__name_en"]
 
@@ -295,8 +295,6 @@ def _value_split(level: Level) -> Explanation:
 
 
 def _percent(value: Decimal | None) -> str:
-    from salesops.templatetags.money import percent_of
-
     return percent_of(value) if value is not None else "—"
 
 
@@ -310,4 +308,4 @@ BUILDERS = {
     "value": _value_split,
 }
 MEASURES = list(BUILDERS)
-__all__ = ["MEASURES", "Count", "explanation"]
+__all__ = ["MEASURES", "explanation"]

@@ -4,11 +4,9 @@ customers, each figure explained on a click, the tables exported and the month p
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from rollups import charts, exports, levels, pages, printing
+from rollups import charts, exports, levels, pages, printing, selectors
 from rollups import explain as explaining
 from salesops import exporting
 from salesops.months import current_month, parse_month
@@ -22,19 +20,12 @@ def _level(request: HttpRequest, month: str) -> levels.Level:
     return levels.level_for(request.user, parsed, request.GET)
 
 
-def level_url(name: str, level: levels.Level, params: dict, **kwargs) -> str:
-    url = reverse(f"rollups:{name}", kwargs={"month": f"{level.month:%Y-%m}", **kwargs})
-    return f"{url}?{urlencode(params)}" if params else url
-
-
 @login_required
 @require_GET
 def latest(request: HttpRequest) -> HttpResponse:
     """The rollup opens on the newest month with sales in the user's regions."""
     level = levels.level_for(request.user, current_month(), {})
-    from rollups.selectors import latest_month
-
-    month = latest_month(level.regions) or current_month()
+    month = selectors.latest_month(level.regions) or current_month()
     return redirect("rollups:rollup", month=f"{month:%Y-%m}")
 
 

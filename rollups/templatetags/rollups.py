@@ -1,11 +1,14 @@
 """`{% load rollups %}`: a rollup figure shown by its kind, and its change against a month."""
 
+from decimal import Decimal
+
 from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from salesops.money import format_money, format_number
+from salesops.months import add_months
 from salesops.templatetags.money import percent_of
 
 register = template.Library()
@@ -54,8 +57,6 @@ def rollup_url(name: str, level, params=None, **extra) -> str:
 
 @register.simple_tag
 def month_url(level, offset: int) -> str:
-    from salesops.months import add_months
-
     month = add_months(level.month, offset)
     url = reverse("rollups:rollup", kwargs={"month": f"{month:%Y-%m}"})
     return f"{url}?{urlencode(level.params())}" if level.params() else url
@@ -64,8 +65,6 @@ def month_url(level, offset: int) -> str:
 @register.filter
 def cell(value) -> str:
     """A cell of an explanation: amounts grouped, ratios as percentages, text as text."""
-    from decimal import Decimal
-
     if value is None:
         return "—"
     if isinstance(value, Decimal):

@@ -15,8 +15,11 @@ from rollups.levels import Level
 from rollups.models import ActivityCell, BlankCity, ClassCell, CompetitorCell, SalesCell
 from rollups.selectors import children, monthly_figures
 from sales.models import Sale
+from sales.services.sales import import_sales
 from salesops.months import add_months, current_month
+from territories.models import Territory
 from tests.rollups import factories
+from tests.sales.factories import local
 
 MONTH = add_months(current_month(), -1)
 CELL_TABLES = (SalesCell, ActivityCell, ClassCell, CompetitorCell, BlankCity)
@@ -83,8 +86,6 @@ def test_every_level_adds_up_to_the_raw_lines_to_the_cent(personas, lines):
 
 
 def _code(pk: int) -> str:
-    from territories.models import Territory
-
     return Territory.objects.get(pk=pk).code
 
 
@@ -111,8 +112,6 @@ def test_the_incremental_refresh_equals_the_nightly_rebuild(
         factories.visit(customer, world.salesperson, add_months(MONTH, -1), day=20)
         factories.sighting(world.ningbo, MONTH, name="Rival Ltd", by=world.salesperson)
     with django_capture_on_commit_callbacks(execute=True):
-        from sales.services.sales import import_sales  # the way sale lines arrive
-
         import_sales(
             rows=[
                 {
@@ -162,8 +161,6 @@ def test_a_customer_is_new_only_in_the_month_of_its_first_sale(personas):
 def test_visits_count_in_the_local_month(personas):
     world = personas
     customer = factories.customer_in(world.hangzhou, world.salesperson)
-    from tests.sales.factories import local
-
     month = date(2026, 7, 1)
     factories.Visit.objects.create(
         salesperson=world.salesperson,
