@@ -32,14 +32,15 @@ class Explanation:
     more: int = 0  # rows left out past the limit
 
 
-def explanation(level: Level, measure: str) -> Explanation:
+def explanation(level: Level, measure: str, *, limit: int | None = ROW_LIMIT) -> Explanation:
+    """The figure's formula and rows: at most `limit` on the page, every row (None) in an export."""
     builder = BUILDERS.get(measure)
     if builder is None:
         raise Http404
-    return builder(level)
+    return builder(level, limit)
 
 
-def _sales_cells(level: Level) -> Explanation:
+def _sales_cells(level: Level, limit: int | None) -> Explanation:
     cells = SalesCell.objects.filter(level.where(), month=level.month)
     grouped = (
         cells.values(
@@ -61,7 +62,7 @@ def _sales_cells(level: Level) -> Explanation:
             row["amount"],
             row["gross_profit"],
         ]
-        for row in grouped[:ROW_LIMIT]
+        for row in grouped[:limit]
     ]
     total = {key: selectors.cents(value) for key, value in total.items()}
     return Explanation(
@@ -82,7 +83,7 @@ def _sales_cells(level: Level) -> Explanation:
         ],
         rows=rows,
         total=["", "", "", total["lines"] or 0, total["amount"], total["gross_profit"]],
-        more=max(0, grouped.count() - ROW_LIMIT) if len(rows) == ROW_LIMIT else 0,
+        more=max(0, grouped.count() - limit) if limit and len(rows) == limit else 0,
     )
 
 
@@ -91,7 +92,7 @@ def _territory_name(row: dict) -> str:
     return row["territory__name_zh"] if zh else row["territory__name_en"]
 
 
-def _scores(level: Level) -> Explanation:
+def _scores(level: Level, limit: int | None) -> Explanation:
     if not level.reads_scores:
         return Explanation(
             title=_("Quota and attainment"),
@@ -111,7 +112,7 @@ def _scores(level: Level) -> Explanation:
             score.sales,
             selectors.ratio(score.sales, score.target),
         ]
-        for score in scores.select_related("salesperson").order_by("-sales")[:ROW_LIMIT]
+        for score in scores.select_related("salesperson").order_by("-sales")[:limit]
     ]
     total = scores.aggregate(
         quota=Sum("quota"), carried=Sum("carried_over"), target=Sum("target"), sales=Sum("sales")
@@ -143,7 +144,7 @@ def _scores(level: Level) -> Explanation:
     )
 
 
-def _travel(level: Level) -> Explanation:
+def _travel(level: Level, limit: int | None) -> Explanation:
     if not level.reads_scores:
         return Explanation(
             title=_("Travel cost and efficiency"),
@@ -156,7 +157,7 @@ def _travel(level: Level) -> Explanation:
     scores = Attainment.objects.filter(level.score_where(), month=level.month)
     rows = [
         [str(score.salesperson), score.travel_cost, score.gross_profit, score.travel_efficiency]
-        for score in scores.select_related("salesperson").order_by("-travel_cost")[:ROW_LIMIT]
+        for score in scores.select_related("salesperson").order_by("-travel_cost")[:limit]
     ]
     total = scores.aggregate(cost=Sum("travel_cost"), gross_profit=Sum("gross_profit"))
     return Explanation(
@@ -176,7 +177,7 @@ def _travel(level: Level) -> Explanation:
     )
 
 
-def _new_customers(level: Level) -> Explanation:
+def _new_customers(level: Level, limit: int | None) -> Explanation:
     cells = SalesCell.objects.filter(level.where(), month=level.month, new_customer=True)
     grouped = (
         cells.values("customer__name", "channel", "salesperson__display_name")
@@ -191,7 +192,7 @@ def _new_customers(level: Level) -> Explanation:
             row["salesperson__display_name"],
             row["amount"],
         ]
-        for row in grouped[:ROW_LIMIT]
+        for row in grouped[:limit]
     ]
     return Explanation(
         title=_("New customers"),
@@ -210,7 +211,7 @@ def _new_customers(level: Level) -> Explanation:
     )
 
 
-def _visits(level: Level) -> Explanation:
+def _visits(level: Level, limit: int | None) -> Explanation:
     cells = ActivityCell.objects.filter(level.where(), month=level.month)
     grouped = (
         cells.values("salesperson__display_name", "territory__name_zh", "territory__name_en")
@@ -219,7 +220,7 @@ def _visits(level: Level) -> Explanation:
     )
     rows = [
         [row["salesperson__display_name"], _territory_name(row), row["visits"], row["customers"]]
-        for row in grouped[:ROW_LIMIT]
+        for row in grouped[:limit]
     ]
     total = cells.aggregate(visits=Sum("visits"), customers=Sum("customers_visited"))
     return Explanation(
@@ -235,7 +236,7 @@ def _visits(level: Level) -> Explanation:
     )
 
 
-def _classes(level: Level) -> Explanation:
+def _classes(level: Level, limit: int | None) -> Explanation:
     cells = ClassCell.objects.filter(level.where(person="owner"), month=level.month)
     grouped = (
         cells.values("territory__name_zh", "territory__name_en")
@@ -245,8 +246,7 @@ def _classes(level: Level) -> Explanation:
         .order_by("territory__name_en")
     )
     rows = [
-        [_territory_name(row), *(row[letter] or 0 for letter in "ABCD")]
-        for row in grouped[:ROW_LIMIT]
+        [_territory_name(row), *(row[letter] or 0 for letter in "ABCD")] for row in grouped[:limit]
     ]
     total = cells.aggregate(
         **{letter: Sum("customers", filter=Q(customer_class=letter)) for letter in "ABCD"}
@@ -263,9 +263,9 @@ def _classes(level: Level) -> Explanation:
     )
 
 
-def _value_split(level: Level) -> Explanation:
+def _value_split(level: Level, limit: int | None) -> Explanation:
     split = selectors.value_split(level)
-    values = list(selectors.customer_values(level).values("customer__name", "gp")[:ROW_LIMIT])
+    values = list(selectors.customer_values(level).values("customer__name", "gp")[:limit])
     rows = [
         [
             index + 1,

@@ -21,6 +21,11 @@ urlpatterns = [
     path("", views.latest, name="latest"),
     path("<month:month>/", views.rollup, name="rollup"),
     path("<month:month>/explain/<slug:measure>/", views.explain, name="explain"),
+    path(
+        "<month:month>/explain/<slug:measure>/export.<slug:file_format>",
+        views.explain_export,
+        name="explain_export",
+    ),
     path("<month:month>/export.<slug:file_format>", views.export, name="export"),
     path("<month:month>/rollup.pdf", views.pdf, name="pdf"),
 ]

@@ -49,8 +49,25 @@ def _page(request: HttpRequest) -> int:
 @require_GET
 def explain(request: HttpRequest, month: str, measure: str) -> HttpResponse:
     level = _level(request, month)
-    context = {"level": level, "explanation": explaining.explanation(level, measure)}
+    context = {
+        "level": level,
+        "measure": measure,
+        "explanation": explaining.explanation(level, measure),
+    }
     return render(request, "rollups/_partials/explanation.html", context)
+
+
+@login_required
+@require_GET
+def explain_export(request: HttpRequest, month: str, measure: str, file_format: str):
+    """Every row behind a figure (the page shows the first 200), with its total."""
+    if file_format not in exporting.CONTENT_TYPES:
+        raise Http404
+    level = _level(request, month)
+    found = explaining.explanation(level, measure, limit=None)
+    rows = [*found.rows, *([found.total] if found.total and found.rows else [])]
+    name = f"{exports.file_name(level)}-{measure}"
+    return exporting.streamed(found.headers, rows, file_format=file_format, name=name)
 
 
 @login_required

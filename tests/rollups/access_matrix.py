@@ -16,6 +16,9 @@ def cases(world):
     south_area = f"?area={world.guangdong.pk}"
     explain = reverse("rollups:explain", kwargs={"month": month, "measure": "sales"})
     export = reverse("rollups:export", kwargs={"month": month, "file_format": "xlsx"})
+    rows = reverse(
+        "rollups:explain_export", kwargs={"month": month, "measure": "visits", "file_format": "csv"}
+    )
     pdf = reverse("rollups:pdf", kwargs={"month": month})
     leads = dict.fromkeys(LEADS, OK)
     east_readers = leads | {"other_manager": NOT_FOUND}
@@ -30,6 +33,8 @@ def cases(world):
         Case(explain + south_area, expect(NOT_ALLOWED), method="post", htmx=True),
         Case(export + east, expect(FORBIDDEN, **east_readers)),
         Case(export + east, expect(NOT_ALLOWED), method="post"),
+        Case(rows + east, expect(FORBIDDEN, **east_readers)),
+        Case(rows + east, expect(NOT_ALLOWED), method="post"),
         Case(pdf, expect(FORBIDDEN, **leads)),
         Case(pdf, expect(NOT_ALLOWED), method="post"),
     ]

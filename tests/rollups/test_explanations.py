@@ -1,6 +1,9 @@
 """Every rollup figure explains itself: rows and formula for each measure at each level, in a
 constant number of queries; bad months are 404; the jobs are in beat's schedule."""
 
+import csv
+import io
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -42,6 +45,19 @@ def test_the_sales_explanation_adds_up_to_the_figure(personas, login):
     factories.east_and_south(personas, MONTH)
     html = _explain(login(personas.head_office), "sales").content.decode()
     assert "6,003.00" in html  # the total row: 3 sellers × (1,000 + 1,001)
+
+
+def test_every_row_behind_a_figure_exports_with_its_total(personas, login):
+    factories.east_and_south(personas, MONTH)
+    url = reverse(
+        "rollups:explain_export",
+        kwargs={"month": f"{MONTH:%Y-%m}", "measure": "sales", "file_format": "csv"},
+    )
+    response = login(personas.head_office).get(url)
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert len(rows) == 1 + 6 + 1  # headers, 3 sellers × 2 channels, the total
+    assert rows[-1][4] == "6003.00"
 
 
 def test_an_unknown_measure_a_bad_month_and_a_future_month_are_404(personas, login):
