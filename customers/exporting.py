@@ -23,8 +23,9 @@ def _local_date(moment):
     return timezone.localtime(moment).date() if moment else None
 
 
-def customer_table(customers) -> tablib.Dataset:
-    """The customer list as the page filtered it, one customer a row."""
+def customer_rows(customers):
+    """The customer list as the page filtered it: headers, and a generator of one row per
+    customer read in chunks, so the streamed export never holds the whole list."""
     headers = [
         _("Customer name"),
         _("Status"),
@@ -58,7 +59,7 @@ def customer_table(customers) -> tablib.Dataset:
         )
         for customer in customers.iterator(chunk_size=2000)
     )
-    return dataset(headers, rows)
+    return headers, rows
 
 
 def response(data: tablib.Dataset, *, file_format: str, name: str) -> HttpResponse:
