@@ -17,9 +17,11 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     Max,
     Min,
     OuterRef,
+    Q,
     Subquery,
     Sum,
     Value,
@@ -156,8 +158,15 @@ def _blank_cities(month: date) -> list[BlankCity]:
     end = local_midnight(add_months(month, 1))
     since = end - timedelta(days=CompanySettings.in_force_on(month).blank_area_days)
     city_path = Substr("territory__path", 1, CITY_PATH_LENGTH)
+    # A customer was there at the month's end if it was on record by then, or bought or was
+    # visited by then (records entered later about earlier business count for their dates).
+    there = (
+        Q(created_at__lt=end)
+        | Exists(Sale.objects.filter(customer=OuterRef("pk"), month__lte=month))
+        | Exists(Visit.objects.filter(customer=OuterRef("pk"), visited_at__lt=end))
+    )
     customers = dict(
-        Customer.objects.filter(created_at__lt=end, territory__level__in=["city", "county"])
+        Customer.objects.filter(there, territory__level__in=["city", "county"])
         .annotate(city_path=city_path)
         .values("city_path")
         .annotate(count=Count("id"))
