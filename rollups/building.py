@@ -258,13 +258,15 @@ def refresh_months(first: date, last: date) -> int:
 
 @transaction.atomic
 def refresh_sales(first: date, last: date) -> int:
-    """After sale lines of these months changed (sales.signals.months_changed)."""
+    """After sale lines of these months changed (sales.signals.months_changed): their cells,
+    the new-customer marks, and the blank areas from the first of them on."""
     _one_writer_at_a_time()
     first, last = month_start(first), month_start(last)
     SalesCell.objects.filter(month__gte=first, month__lte=last).delete()
     rows = SalesCell.objects.bulk_create(_sales_cells(first, last, _places()), batch_size=2000)
     _mark_new_customers()
-    return len(rows)
+    # A first sale puts a customer on the map from its month on (blank areas).
+    return len(rows) + refresh_blank_cities(first, max(last, current_month()))
 
 
 @transaction.atomic
