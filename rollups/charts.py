@@ -133,5 +133,6 @@ def charts(level: Level, context: dict) -> list[dict]:
     if level.reads_scores:
         found.append(attainment_chart(level, context["figures"]))
     found.append(channel_chart(context["channels"]))
-    found.append(class_chart(context["figures"]))
+    if any(figures.classes for figures in context["figures"].values()):
+        found.append(class_chart(context["figures"]))  # no chart of classes never recorded
     return found
