@@ -120,3 +120,10 @@ def test_a_month_with_no_data_is_mailed_with_the_sentence_not_zeros(personas):
     html = mail.outbox[0].alternatives[0][0]
     assert "Nothing is on record" in html
     assert "0.00" not in html
+
+
+def test_markup_in_a_customer_name_prints_as_text_in_the_pdf(world, login):
+    query = f"?area={world.hangzhou.pk}&person={world.salesperson.pk}"
+    response = login(world.head_office).get(_url("pdf") + query, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "<b>杭州</b>" in text
