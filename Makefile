@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
-APPS := salesops territories customers visits sales expenses reports scorecards
+APPS := salesops territories customers visits sales expenses reports scorecards rollups
 
 .PHONY: run test lint format worker beat bench messages check-deploy clean
 

@@ -1,28 +1,14 @@
 """Exports of any filtered list to CSV and XLSX, safe against spreadsheet formula injection."""
 
-from decimal import Decimal
-
 import tablib
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# A cell starting with one of these is run as a formula by Excel/WPS (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+# The formula-safe cell rule is the kernel's, shared with the streamed exports.
+from salesops.exporting import CONTENT_TYPES, FORMULA_STARTS, neutralise  # noqa: F401
+
 MAX_EXPORT_ROWS = 100_000
-
-
-def neutralise(value):
-    """Text that a spreadsheet would evaluate is prefixed with an apostrophe: shown, not run."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    if isinstance(value, Decimal):
-        return value  # numbers stay numbers (a negative amount is not a formula)
-    return value
 
 
 def dataset(headers: list[str], rows) -> tablib.Dataset:
@@ -37,8 +23,9 @@ def _local_date(moment):
     return timezone.localtime(moment).date() if moment else None
 
 
-def customer_table(customers) -> tablib.Dataset:
-    """The customer list as the page filtered it, one customer a row."""
+def customer_rows(customers):
+    """The customer list as the page filtered it: headers, and a generator of one row per
+    customer read in chunks, so the streamed export never holds the whole list."""
     headers = [
         _("Customer name"),
         _("Status"),
@@ -72,7 +59,7 @@ def customer_table(customers) -> tablib.Dataset:
         )
         for customer in customers.iterator(chunk_size=2000)
     )
-    return dataset(headers, rows)
+    return headers, rows
 
 
 def response(data: tablib.Dataset, *, file_format: str, name: str) -> HttpResponse:

@@ -22,7 +22,16 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-LOCAL_APPS = ["territories", "customers", "visits", "sales", "expenses", "reports", "scorecards"]
+LOCAL_APPS = [
+    "territories",
+    "customers",
+    "visits",
+    "sales",
+    "expenses",
+    "reports",
+    "scorecards",
+    "rollups",
+]
 
 
 # The menu's groups, by task, in the order they show. An app names one of these keys as its

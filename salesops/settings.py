@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "expenses",
     "reports",
     "scorecards",
+    "rollups",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -57,4 +57,5 @@ urlpatterns = [
     path("expenses/", include("expenses.urls")),
     path("reports/", include("reports.urls")),
     path("scorecards/", include("scorecards.urls")),
+    path("rollups/", include("rollups.urls")),
 ]

@@ -24,6 +24,7 @@ LAYERS = {
     "expenses": 4,
     "reports": 5,
     "scorecards": 6,
+    "rollups": 6,
 }
 SHELL = 100
 # Modules of salesops that are not kernel, with their place (a module and everything under it).

@@ -20,6 +20,7 @@ from customers.forms import (
     ReassignForm,
 )
 from salesops import access
+from salesops import exporting as streamed_exports
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.models import CompanySettings
@@ -59,8 +60,9 @@ def _query_without_page(request: HttpRequest) -> str:
 @require_GET
 def customer_export(request: HttpRequest, file_format: str) -> HttpResponse:
     customers = _filtered(request).qs[: exporting.MAX_EXPORT_ROWS]
-    data = exporting.customer_table(customers)
-    return exporting.response(data, file_format=file_format, name="customers")
+    headers, rows = exporting.customer_rows(customers)
+    file_format = file_format if file_format in streamed_exports.CONTENT_TYPES else "csv"
+    return streamed_exports.streamed(headers, rows, file_format=file_format, name="customers")
 
 
 @login_required

@@ -268,7 +268,7 @@ def booby_trapped(make_customer):
 def test_csv_export_neutralises_formulas(personas, login, booby_trapped):
     response = login(personas.salesperson).get(reverse("customers:export", args=["csv"]))
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     cells = [cell for row in rows[1:] for cell in row]
     assert response["Content-Type"].startswith("text/csv")
     assert len(rows) == 1 + len(FORMULAS)
@@ -286,13 +286,13 @@ def test_xlsx_export_neutralises_formulas_and_follows_the_filter(
         reverse("customers:export", args=["xlsx"]), {"customer_class": "A"}
     )
 
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == ["只在A类"]
     assert rows[1][-1].date() == timezone.localdate() + timedelta(days=1)  # the local day
 
     everything = login(personas.salesperson).get(reverse("customers:export", args=["xlsx"]))
-    sheet = openpyxl.load_workbook(io.BytesIO(everything.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(everything.getvalue())).active
     text_cells = [
         c for row in sheet.iter_rows(min_row=2, values_only=True) for c in row if isinstance(c, str)
     ]
@@ -305,4 +305,4 @@ def test_export_of_another_regions_customers_is_empty(personas, login, make_cust
 
     response = login(personas.other_salesperson).get(reverse("customers:export", args=["csv"]))
 
-    assert "宁波客户" not in response.content.decode("utf-8-sig")
+    assert "宁波客户" not in response.getvalue().decode("utf-8-sig")

@@ -1,0 +1,320 @@
+"""Filling the region rollup (rules.md §9.5): set-based, one transaction per run.
+
+`refresh_months(first, last)` replaces the keyed slice of every rollup table for those months:
+the cells are computed with one aggregate query per table (per month for the class counts and
+blank cities, which need the month's end), the slice is deleted and the cells inserted in the
+same transaction, so a reader sees the old month or the new one, never half of each. The
+incremental refresh (on a signal) and the nightly full rebuild run the same code over different
+month ranges, which is why the rebuild must leave the incremental state unchanged.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr, Trunc
+
+from customers.models import ClassChange, CompetitorObservation, Customer
+from rollups.models import ActivityCell, BlankCity, ClassCell, CompetitorCell, SalesCell
+from sales.models import Sale
+from salesops.models import CompanySettings
+from salesops.months import (
+    add_months,
+    current_month,
+    local_midnight,
+    month_of,
+    month_start,
+    months_between,
+)
+from territories.models import Territory
+from visits.models import Visit
+
+PROVINCE_PATH_LENGTH = len("330000/")
+ROLLUP_LOCK = 9_511_001  # the advisory lock every rollup writer holds for its transaction
+CITY_PATH_LENGTH = len("330000/330100/")
+
+
+@dataclass(frozen=True)
+class Place:
+    region_id: int | None
+    province_id: int
+    city_id: int | None
+
+
+def _places() -> dict[int, Place]:
+    """Every territory's region, province and city, from one read of the (small) tree."""
+    rows = list(Territory.objects.values_list("id", "path", "region_id"))
+    by_path = {path: (pk, region) for pk, path, region in rows}
+    places = {}
+    for pk, path, region in rows:
+        province_id, province_region = by_path[path[:PROVINCE_PATH_LENGTH]]
+        city = by_path.get(path[:CITY_PATH_LENGTH]) if len(path) >= CITY_PATH_LENGTH else None
+        places[pk] = Place(region or province_region, province_id, city[0] if city else None)
+    return places
+
+
+def _placed(cell: dict, places: dict[int, Place]) -> dict:
+    place = places[cell["territory_id"]]
+    return cell | {
+        "region_id": place.region_id,
+        "province_id": place.province_id,
+        "city_id": place.city_id,
+    }
+
+
+def _month_bounds(first: date, last: date):
+    return local_midnight(month_start(first)), local_midnight(add_months(month_start(last), 1))
+
+
+def _local_month(field: str) -> Trunc:
+    # Trunc works in the current (company) time zone: 23:30 on the 31st local is still July.
+    return Trunc(field, "month", output_field=DateField())
+
+
+def _sales_cells(first: date, last: date, places) -> list[SalesCell]:
+    cells = (
+        Sale.objects.filter(month__gte=first, month__lte=last)
+        .values("month", "salesperson_id", "territory_id", "channel", "customer_id")
+        .annotate(amount=Sum("amount"), gross_profit=Sum("gross_profit"), lines=Count("id"))
+        .order_by()
+    )
+    return [SalesCell(**_placed(cell, places)) for cell in cells]
+
+
+def _activity_cells(first: date, last: date, places, **only) -> list[ActivityCell]:
+    start, end = _month_bounds(first, last)
+    cells = (
+        Visit.objects.filter(visited_at__gte=start, visited_at__lt=end, **only)
+        .annotate(month=_local_month("visited_at"))
+        .values("month", "salesperson_id", "territory_id")
+        .annotate(visits=Count("id"), customers_visited=Count("customer_id", distinct=True))
+        .order_by()
+    )
+    return [ActivityCell(**_placed(cell, places)) for cell in cells]
+
+
+def _competitor_cells(first: date, last: date, places, **only) -> list[CompetitorCell]:
+    cells = (
+        CompetitorObservation.objects.filter(
+            observed_on__gte=first, observed_on__lt=add_months(last, 1), **only
+        )
+        .annotate(month=Trunc("observed_on", "month", output_field=DateField()))
+        .values("month", "territory_id", "competitor_id", "recorded_by_id")
+        .annotate(sightings=Count("id"))
+        .order_by()
+    )
+    return [CompetitorCell(**_placed(cell, places)) for cell in cells]
+
+
+def _class_cells(month: date, places) -> list[ClassCell]:
+    """Customers by the class they held at the month's end: the last change before it."""
+    end = local_midnight(add_months(month, 1))
+    class_then = (
+        ClassChange.objects.filter(customer=OuterRef("pk"), changed_at__lt=end)
+        .order_by("-changed_at", "-id")
+        .values("to_class")[:1]
+    )
+    cells = (
+        Customer.objects.annotate(customer_class_then=Subquery(class_then))
+        .filter(customer_class_then__isnull=False)
+        .values("owner_id", "territory_id", "customer_class_then")
+        .annotate(customers=Count("id"))
+        .order_by()
+    )
+    return [
+        ClassCell(
+            **_placed(
+                {
+                    "month": month,
+                    "owner_id": cell["owner_id"],
+                    "territory_id": cell["territory_id"],
+                    "customer_class": cell["customer_class_then"],
+                    "customers": cell["customers"],
+                },
+                places,
+            )
+        )
+        for cell in cells
+    ]
+
+
+def _blank_cities(month: date) -> list[BlankCity]:
+    """Cities with no customers, or no visit in the blank-area window ending with the month."""
+    end = local_midnight(add_months(month, 1))
+    since = end - timedelta(days=CompanySettings.in_force_on(month).blank_area_days)
+    city_path = Substr("territory__path", 1, CITY_PATH_LENGTH)
+    # A customer was there at the month's end if it was on record by then, or bought or was
+    # visited by then (records entered later about earlier business count for their dates).
+    there = (
+        Q(created_at__lt=end)
+        | Exists(Sale.objects.filter(customer=OuterRef("pk"), month__lte=month))
+        | Exists(Visit.objects.filter(customer=OuterRef("pk"), visited_at__lt=end))
+    )
+    customers = dict(
+        Customer.objects.filter(there, territory__level__in=["city", "county"])
+        .annotate(city_path=city_path)
+        .values("city_path")
+        .annotate(count=Count("id"))
+        .values_list("city_path", "count")
+    )
+    visited = dict(
+        Visit.objects.filter(visited_at__gte=since, visited_at__lt=end)
+        .annotate(city_path=city_path)
+        .values("city_path")
+        .annotate(last=Max("visited_at"))
+        .values_list("city_path", "last")
+    )
+    cities = Territory.objects.filter(level=Territory.Level.CITY, region__isnull=False)
+    provinces = dict(
+        Territory.objects.filter(level=Territory.Level.PROVINCE).values_list("path", "id")
+    )
+    blank = []
+    for pk, path, region_id in cities.values_list("id", "path", "region_id"):
+        count, last = customers.get(path, 0), visited.get(path)
+        if count == 0 or last is None:
+            blank.append(
+                BlankCity(
+                    month=month,
+                    city_id=pk,
+                    region_id=region_id,
+                    province_id=provinces[path[:PROVINCE_PATH_LENGTH]],
+                    customers=count,
+                    last_visit_at=last,
+                )
+            )
+    return blank
+
+
+def _mark_new_customers() -> None:
+    """A customer is new in the month of its first sale on record (rules.md §10.2)."""
+    first_month = (
+        SalesCell.objects.filter(customer_id=OuterRef("customer_id"))
+        .order_by()
+        .values("customer_id")
+        .annotate(first=Min("month"))
+        .values("first")
+    )
+    SalesCell.objects.update(
+        new_customer=Case(
+            When(month=Subquery(first_month), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _one_writer_at_a_time() -> None:
+    """Writers replace slices (delete, then insert): two at once on PostgreSQL would both miss
+    the other's uncommitted rows and collide on the keys, so the second waits for the first to
+    commit (SQLite already runs one writer at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
+
+
+TABLES = (SalesCell, ActivityCell, CompetitorCell, ClassCell, BlankCity)
+
+
+@transaction.atomic
+def refresh_months(first: date, last: date) -> int:
+    """Replace the rollup of the months first..last (first days of months). Returns the cells
+    written. Idempotent: the same data gives the same rows however often it runs."""
+    _one_writer_at_a_time()
+    first, last = month_start(first), month_start(last)
+    places = _places()
+    for table in TABLES:
+        table.objects.filter(month__gte=first, month__lte=last).delete()
+    cells = {
+        SalesCell: _sales_cells(first, last, places),
+        ActivityCell: _activity_cells(first, last, places),
+        CompetitorCell: _competitor_cells(first, last, places),
+        ClassCell: [],
+        BlankCity: [],
+    }
+    for month in months_between(first, last):
+        cells[ClassCell] += _class_cells(month, places)
+        cells[BlankCity] += _blank_cities(month)
+    written = 0
+    for table, rows in cells.items():
+        written += len(table.objects.bulk_create(rows, batch_size=2000))
+    _mark_new_customers()
+    return written
+
+
+@transaction.atomic
+def refresh_sales(first: date, last: date) -> int:
+    """After sale lines of these months changed (sales.signals.months_changed): their cells,
+    the new-customer marks, and the blank areas from the first of them on."""
+    _one_writer_at_a_time()
+    first, last = month_start(first), month_start(last)
+    SalesCell.objects.filter(month__gte=first, month__lte=last).delete()
+    rows = SalesCell.objects.bulk_create(_sales_cells(first, last, _places()), batch_size=2000)
+    _mark_new_customers()
+    # A first sale puts a customer on the map from its month on (blank areas).
+    return len(rows) + refresh_blank_cities(first, max(last, current_month()))
+
+
+@transaction.atomic
+def refresh_visits(salesperson_id: int, month: date) -> int:
+    """After one of this person's visits of this month was recorded or corrected: their visit
+    cells of the month, and the blank areas of every month whose window the visit falls in."""
+    _one_writer_at_a_time()
+    ActivityCell.objects.filter(salesperson_id=salesperson_id, month=month).delete()
+    cells = _activity_cells(month, month, _places(), salesperson_id=salesperson_id)
+    written = len(ActivityCell.objects.bulk_create(cells))
+    window = timedelta(days=CompanySettings.in_force_on(month).blank_area_days)
+    last = min(current_month(), month_of(local_midnight(add_months(month, 1)) + window))
+    return written + refresh_blank_cities(month, last)
+
+
+@transaction.atomic
+def refresh_blank_cities(first: date, last: date) -> int:
+    """After visits or customers changed what a city had at these months' ends."""
+    _one_writer_at_a_time()
+    first, last = month_start(first), month_start(last)
+    BlankCity.objects.filter(month__gte=first, month__lte=last).delete()
+    rows = [city for month in months_between(first, last) for city in _blank_cities(month)]
+    return len(BlankCity.objects.bulk_create(rows))
+
+
+@transaction.atomic
+def refresh_sightings(territory_id: int, month: date) -> int:
+    """After a competitor note of this territory and month was filed."""
+    _one_writer_at_a_time()
+    CompetitorCell.objects.filter(territory_id=territory_id, month=month).delete()
+    cells = _competitor_cells(month, month, _places(), territory_id=territory_id)
+    return len(CompetitorCell.objects.bulk_create(cells))
+
+
+def first_month_on_record() -> date:
+    first_sale = Sale.objects.aggregate(first=Min("month"))["first"]
+    first_visit = Visit.objects.aggregate(first=Min("visited_at"))["first"]
+    candidates = [first_sale] if first_sale else []
+    if first_visit:
+        candidates.append(month_of(first_visit))
+    return min(candidates, default=current_month())
+
+
+def rebuild_all() -> int:
+    """The nightly full rebuild: every month from the first sale or visit to this month."""
+    first, last = first_month_on_record(), current_month()
+    with transaction.atomic():
+        _one_writer_at_a_time()
+        for table in TABLES:  # months no longer on record
+            table.objects.exclude(month__gte=first, month__lte=last).delete()
+        return refresh_months(first, last)

@@ -1,0 +1,138 @@
+"""Where in the rollup a page stands: the company, a region, a province, a city or a person,
+resolved through the user's scope (rules.md §1.7: outside it is 404).
+
+A level knows how to narrow each rollup table to itself and which level lies below it, so the
+pages, the explanations, the exports and the PDF all read the same cells.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from salesops import access
+from salesops.models import User
+from territories.models import Region, Territory
+
+COMPANY, REGION, PROVINCE, CITY, PERSON = "company", "region", "province", "city", "person"
+CHILD_KIND = {COMPANY: REGION, REGION: PROVINCE, PROVINCE: CITY, CITY: PERSON, PERSON: "customer"}
+
+
+def may_read_rollups(user: User) -> bool:
+    """Managers read their region's rollup, directors theirs, head office and the admin every
+    region (rules.md §1.1, §9.5); salespeople have their own attainment page instead."""
+    return access.sees_team(user)
+
+
+@dataclass
+class Level:
+    kind: str
+    month: date
+    regions: list[Region]  # the regions the user may read
+    region: Region | None = None
+    area: Territory | None = None  # a province or a city
+    person: User | None = None
+
+    @property
+    def child_kind(self) -> str:
+        return CHILD_KIND[self.kind]
+
+    @property
+    def title(self) -> str:
+        if self.person:
+            return f"{self.person} · {self.area}" if self.area else str(self.person)
+        if self.area:
+            return str(self.area)
+        if self.region:
+            return str(self.region)
+        return _("All regions") if len(self.regions) > 1 else str(self.regions[0])
+
+    def params(self) -> dict[str, str]:
+        """The query string that reopens this level."""
+        params = {}
+        if self.region:
+            params["region"] = self.region.code
+        if self.area:
+            params["area"] = str(self.area.pk)
+        if self.person:
+            params["person"] = str(self.person.pk)
+        return params
+
+    def breadcrumbs(self) -> list[tuple[str, dict[str, str]]]:
+        crumbs = [(_("All regions"), {})]
+        region = self.region or (self.area.region if self.area else None)
+        if region:
+            crumbs.append((str(region), {"region": region.code}))
+        if self.area and self.area.level == Territory.Level.CITY:
+            province = self.area.parent
+            crumbs.append((str(province), {"area": str(province.pk)}))
+        if self.area:
+            crumbs.append((str(self.area), {"area": str(self.area.pk)}))
+        if self.person:
+            crumbs.append((str(self.person), self.params()))
+        return crumbs
+
+    def where(self, *, person: str | None = "salesperson", place: bool = True) -> Q:
+        """The filter of a rollup table for this level; `person` names the table's person
+        column (None: the table has none), `place` whether it has region/province/city."""
+        condition = Q(region__in=self.regions) if place else Q()
+        if self.region and place:
+            condition &= Q(region=self.region)
+        if self.area and place:
+            field = "province" if self.area.level == Territory.Level.PROVINCE else "city"
+            condition &= Q(**{field: self.area})
+        if self.person:
+            condition &= Q(**{person: self.person}) if person else Q(pk__in=[])
+        return condition
+
+    @property
+    def reads_scores(self) -> bool:
+        """Quotas, targets and travel costs are kept per person (rules.md §7.3, §7.11), so they
+        add up for the company, a region and a person, not for a province or a city."""
+        return self.kind in (COMPANY, REGION, PERSON)
+
+    def score_where(self) -> Q:
+        condition = Q(region__in=self.regions)
+        if self.region:
+            condition &= Q(region=self.region)
+        if self.person:
+            condition &= Q(salesperson=self.person)
+        return condition
+
+
+def level_for(user: User, month: date, params) -> Level:
+    if not may_read_rollups(user):
+        raise PermissionDenied
+    regions = list(access.visible_regions(user).order_by("code"))
+    if not regions:
+        raise PermissionDenied
+    level = Level(COMPANY, month, regions)
+    if params.get("region"):
+        level.region = get_object_or_404(access.visible_regions(user), code=params["region"])
+        level.kind = REGION
+    if params.get("area"):
+        level.area = _area(user, params["area"])
+        level.region = None
+        level.kind = PROVINCE if level.area.level == Territory.Level.PROVINCE else CITY
+    if params.get("person"):
+        level.person = get_object_or_404(access.visible_people(user), pk=_number(params["person"]))
+        level.kind = PERSON
+    return level
+
+
+def _number(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+def _area(user: User, pk: str) -> Territory:
+    areas = Territory.objects.select_related("region", "parent").filter(
+        region__in=access.visible_regions(user),
+        level__in=[Territory.Level.PROVINCE, Territory.Level.CITY],
+    )
+    return get_object_or_404(areas, pk=_number(pk))

@@ -1,0 +1,202 @@
+"""The monthly region rollup's tables (rules.md §9.5), written only by `rollups.building`.
+
+Each table is keyed by month and the finest grain its measure needs, and carries the province
+and city of its territory (the first two levels of the territory's path), so a page sums a
+level with one GROUP BY instead of walking the tree: sales by month × salesperson × territory ×
+channel × customer, visits by month × salesperson × territory, class counts by month × owner ×
+territory × class, competitor sightings by month × territory × competitor, and the blank
+cities of each month.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from salesops.money import MoneyField
+
+
+class Placed(models.Model):
+    """Where a cell lies: its territory and that territory's region, province and city."""
+
+    month = models.DateField(_("month"))
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "territories.Region",
+        verbose_name=_("region"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    province = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # None when the territory is a whole province (no city below it was named).
+    city = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("city"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SalesCell(Placed):
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=20)
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    amount = MoneyField(signed=True, verbose_name=_("sales"))
+    gross_profit = MoneyField(signed=True, verbose_name=_("gross profit"))
+    lines = models.PositiveIntegerField(_("order lines"))
+    # The customer's first sale on record fell in this month: a customer won (rules.md §10.2).
+    new_customer = models.BooleanField(_("new customer"), default=False)
+
+    class Meta:
+        verbose_name = _("sales cell")
+        verbose_name_plural = _("sales cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "salesperson", "territory", "channel", "customer"],
+                name="one_rollup_sales_cell",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["month", "region"]),
+            models.Index(fields=["month", "province"]),
+            models.Index(fields=["month", "city"]),
+            models.Index(fields=["salesperson", "month"]),
+            models.Index(fields=["customer", "month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.salesperson_id} {self.territory_id} {self.customer_id}"
+
+
+class ActivityCell(Placed):
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    visits = models.PositiveIntegerField(_("visits"))
+    customers_visited = models.PositiveIntegerField(_("customers visited"))
+
+    class Meta:
+        verbose_name = _("visit cell")
+        verbose_name_plural = _("visit cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "salesperson", "territory"], name="one_rollup_activity_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "region"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.salesperson_id} {self.territory_id}"
+
+
+class ClassCell(Placed):
+    """How many customers held each class at the month's end (the last change before it)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    customer_class = models.CharField(_("class"), max_length=1)
+    customers = models.PositiveIntegerField(_("customers"))
+
+    class Meta:
+        verbose_name = _("class count")
+        verbose_name_plural = _("class counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "owner", "territory", "customer_class"],
+                name="one_rollup_class_cell",
+            )
+        ]
+        indexes = [models.Index(fields=["month", "region"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.territory_id} {self.customer_class}"
+
+
+class CompetitorCell(Placed):
+    competitor = models.ForeignKey(
+        "customers.Competitor",
+        verbose_name=_("competitor"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    sightings = models.PositiveIntegerField(_("sightings"))
+
+    class Meta:
+        verbose_name = _("competitor sightings")
+        verbose_name_plural = _("competitor sightings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "territory", "competitor", "recorded_by"],
+                name="one_rollup_competitor_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.territory_id} {self.competitor_id}"
+
+
+class BlankCity(models.Model):
+    """A city that was a blank area at the month's end (rules.md §2.6): no customers, or no
+    visit in the `blank_area_days` before the month's last day."""
+
+    month = models.DateField(_("month"))
+    city = models.ForeignKey(
+        "territories.Territory", verbose_name=_("city"), on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        "territories.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="+"
+    )
+    province = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    customers = models.PositiveIntegerField(_("customers"))
+    last_visit_at = models.DateTimeField(_("last visit"), null=True)
+
+    class Meta:
+        verbose_name = _("blank city")
+        verbose_name_plural = _("blank cities")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "city"], name="one_blank_city_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.city_id}"

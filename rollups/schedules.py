@@ -1,0 +1,14 @@
+from celery.schedules import crontab
+
+SCHEDULE = {
+    # After the sales rollup and scores (01:30) and the classification (02:00).
+    "rollups.rebuild_all": {
+        "task": "rollups.tasks.rebuild_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # rules.md §9.5: head office has last month's rollup on the 1st.
+    "rollups.close_month_and_mail": {
+        "task": "rollups.tasks.close_month_and_mail",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+}

@@ -1,0 +1,392 @@
+"""Reads of the region rollup (rules.md §9.5, §11): every figure of a level, its children side by
+side and the series behind the charts, from the rollup tables and the monthly scores only.
+
+Each function runs a fixed number of grouped queries whatever the number of sale lines,
+visits or customers: the pages' query counts do not grow with the data.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from math import ceil
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Channel, Customer, CustomerClass
+from rollups.levels import CITY, COMPANY, PERSON, PROVINCE, REGION, Level
+from rollups.models import ActivityCell, BlankCity, ClassCell, CompetitorCell, SalesCell
+from sales.models import Attainment
+from salesops.models import User
+from salesops.money import ZERO
+from salesops.months import add_months
+from territories.models import Region, Territory
+
+CLASSES = [choice.value for choice in CustomerClass]
+# rules.md §10.2: new customers are counted as large terminal customers, small ones and dealers.
+NEW_KINDS = {
+    "large": [Channel.TERMINAL_LARGE],
+    "small": [Channel.TERMINAL_MEDIUM, Channel.TERMINAL_SMALL],
+    "dealer": [Channel.DEALER],
+}
+NEW_KIND_LABELS = {
+    "large": _("Large terminal"),
+    "small": _("Small terminal"),
+    "dealer": _("Dealer"),
+}
+TOP_SHARE = Decimal("0.20")  # rules.md §11.1: the first 20% of customers by gross profit
+VALUE_MONTHS = 12
+CENT = Decimal("0.01")
+CUSTOMER_PAGE_SIZE = 200
+
+
+def ratio(part, whole) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def change(now, before) -> Decimal | None:
+    """now against before as a ratio (+0.125 is 12.5% more); None where before was nothing."""
+    if now is None or not before:
+        return None
+    return ratio(Decimal(now) - Decimal(before), abs(Decimal(before)))
+
+
+def _sales_measures() -> dict:
+    new = Q(new_customer=True)
+    measures = {
+        "sales": Sum("amount"),
+        "gross_profit": Sum("gross_profit"),
+        "lines": Sum("lines"),
+        "new_customers": Count("customer", distinct=True, filter=new),
+    }
+    for kind, channels in NEW_KINDS.items():
+        measures[f"new_{kind}"] = Count(
+            "customer", distinct=True, filter=new & Q(channel__in=channels)
+        )
+    return measures
+
+
+SCORE_MEASURES = {
+    "quota": Sum("quota"),
+    "carried_over": Sum("carried_over"),
+    "target": Sum("target"),
+    "scored_sales": Sum("sales"),
+    "scored_gross_profit": Sum("gross_profit"),
+    "travel_cost": Sum("travel_cost"),
+    "people": Count("salesperson"),
+}
+
+
+@dataclass
+class Figures:
+    """One level's (or one child's) figures for one month."""
+
+    sales: Decimal | None = None
+    gross_profit: Decimal | None = None
+    lines: int = 0
+    new_customers: int = 0
+    new_large: int = 0
+    new_small: int = 0
+    new_dealer: int = 0
+    quota: Decimal | None = None
+    carried_over: Decimal | None = None
+    target: Decimal | None = None
+    scored_sales: Decimal | None = None
+    scored_gross_profit: Decimal | None = None
+    travel_cost: Decimal | None = None
+    people: int = 0
+    visits: int = 0
+    customers_visited: int = 0
+    classes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def attainment(self) -> Decimal | None:
+        """rules.md §7.6: sales ÷ target, not a number without a target."""
+        return ratio(self.scored_sales, self.target)
+
+    @property
+    def travel_efficiency(self) -> Decimal | None:
+        """rules.md §7.11: travel cost ÷ gross profit; None is "no gross profit"."""
+        if self.travel_cost is None or not self.scored_gross_profit:
+            return None
+        return ratio(self.travel_cost, self.scored_gross_profit)
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.lines or self.visits or self.people or any(self.classes.values()))
+
+    def class_counts(self) -> list[int]:
+        return [self.classes.get(letter, 0) for letter in CLASSES]
+
+
+def _months(level: Level) -> list[date]:
+    """The month and the twelve before it: the charts' span, holding both comparisons."""
+    return [add_months(level.month, offset) for offset in range(-12, 1)]
+
+
+def monthly_figures(level: Level) -> dict[date, Figures]:
+    """The level's figures for the month and each of the twelve before it (four queries)."""
+    months = _months(level)
+    figures = {month: Figures() for month in months}
+    span = Q(month__gte=months[0], month__lte=months[-1])
+    sales = SalesCell.objects.filter(span & level.where()).values("month")
+    for row in sales.annotate(**_sales_measures()).order_by():
+        _fill(figures[row.pop("month")], row)
+    if level.reads_scores:
+        scores = Attainment.objects.filter(span & level.score_where()).values("month")
+        for row in scores.annotate(**SCORE_MEASURES).order_by():
+            _fill(figures[row.pop("month")], row)
+    visits = ActivityCell.objects.filter(span & level.where()).values("month")
+    for row in visits.annotate(visits=Sum("visits"), customers_visited=Sum("customers_visited")):
+        _fill(figures[row.pop("month")], row)
+    classes = ClassCell.objects.filter(span & level.where(person="owner"))
+    for row in classes.values("month", "customer_class").annotate(n=Sum("customers")).order_by():
+        figures[row["month"]].classes[row["customer_class"]] = row["n"]
+    return figures
+
+
+def cents(value):
+    """A sum of money as the database returned it, to the cent (SQLite widens the scale)."""
+    return value.quantize(CENT) if isinstance(value, Decimal) else value
+
+
+def _fill(figures: Figures, row: dict) -> None:
+    for name, value in row.items():
+        setattr(figures, name, cents(value))
+
+
+@dataclass
+class Headline:
+    month: Figures
+    last_month: Figures
+    last_year: Figures
+
+    def deltas(self, name: str) -> tuple[Decimal | None, Decimal | None]:
+        now = getattr(self.month, name)
+        return change(now, getattr(self.last_month, name)), change(
+            now, getattr(self.last_year, name)
+        )
+
+
+def headline(level: Level, figures: dict[date, Figures]) -> Headline:
+    return Headline(
+        figures[level.month],
+        figures[add_months(level.month, -1)],
+        figures[add_months(level.month, -12)],
+    )
+
+
+# --- the level's children side by side ----------------------------------------------------------
+
+CHILD_FIELD = {COMPANY: "region", REGION: "province", PROVINCE: "city", CITY: "salesperson"}
+
+
+@dataclass
+class ChildRow:
+    key: int | None
+    name: str
+    params: dict[str, str]
+    figures: Figures
+    last_month: Figures
+    last_year: Figures
+
+    @property
+    def sales_vs_last_month(self):
+        return change(self.figures.sales, self.last_month.sales)
+
+    @property
+    def sales_vs_last_year(self):
+        return change(self.figures.sales, self.last_year.sales)
+
+
+def children(level: Level) -> list[ChildRow]:
+    """The regions, provinces, cities or people below the level, each with its figures and its
+    sales a month and a year before (five queries, plus one for the names)."""
+    column = CHILD_FIELD[level.kind]
+    months = [level.month, add_months(level.month, -1), add_months(level.month, -12)]
+    by_child: dict = defaultdict(lambda: {month: Figures() for month in months})
+    sales = SalesCell.objects.filter(level.where(), month__in=months).values(column, "month")
+    for row in sales.annotate(**_sales_measures()).order_by():
+        _fill(by_child[row.pop(column)][row.pop("month")], row)
+    visits = ActivityCell.objects.filter(level.where(), month=level.month).values(column)
+    for row in visits.annotate(visits=Sum("visits"), customers_visited=Sum("customers_visited")):
+        _fill(by_child[row.pop(column)][level.month], row)
+    class_column = "owner" if column == "salesperson" else column
+    classes = ClassCell.objects.filter(level.where(person="owner"), month=level.month)
+    for row in classes.values(class_column, "customer_class").annotate(n=Sum("customers")):
+        by_child[row[class_column]][level.month].classes[row["customer_class"]] = row["n"]
+    if column in ("region", "salesperson"):
+        scores = Attainment.objects.filter(level.score_where(), month=level.month)
+        if column == "salesperson":
+            scores = scores.filter(salesperson__in=list(by_child))
+        for row in scores.values(column).annotate(**SCORE_MEASURES).order_by():
+            _fill(by_child[row.pop(column)][level.month], row)
+    if level.kind == COMPANY:
+        for region in level.regions:  # every region shows, even one without a sale yet
+            by_child[region.pk]
+    names = _names(column, [key for key in by_child if key is not None])
+    rows = [
+        ChildRow(
+            key,
+            *names.get(key, (str(_("The province as a whole")), level.params())),
+            figures=months_of_child[level.month],
+            last_month=months_of_child[months[1]],
+            last_year=months_of_child[months[2]],
+        )
+        for key, months_of_child in by_child.items()
+    ]
+    return sorted(rows, key=lambda row: (-(row.figures.sales or 0), row.name))
+
+
+def _names(column: str, keys: list[int]) -> dict[int, tuple[str, dict[str, str]]]:
+    if column == "region":
+        return {r.pk: (str(r), {"region": r.code}) for r in Region.objects.filter(pk__in=keys)}
+    if column in ("province", "city"):
+        return {t.pk: (str(t), {"area": str(t.pk)}) for t in Territory.objects.filter(pk__in=keys)}
+    return {u.pk: (str(u), {}) for u in User.objects.filter(pk__in=keys)}
+
+
+def child_params(level: Level, row: ChildRow) -> dict[str, str]:
+    """Where a child row's link leads: a person is opened within the city they sold in."""
+    if level.child_kind == PERSON:
+        return {"area": str(level.area.pk), "person": str(row.key)}
+    return row.params
+
+
+# --- a person's customers (the last level) -----------------------------------------------------
+
+
+@dataclass
+class CustomerRow:
+    customer: Customer
+    sales: Decimal
+    gross_profit: Decimal
+    lines: int
+    new_customer: bool
+    last_month: Decimal | None
+    last_year: Decimal | None
+
+    @property
+    def sales_vs_last_month(self):
+        return change(self.sales, self.last_month)
+
+    @property
+    def sales_vs_last_year(self):
+        return change(self.sales, self.last_year)
+
+
+def customer_rows(level: Level, page: int = 1) -> tuple[list[CustomerRow], int]:
+    """One page (≤ 200) of the person's customers in the month, largest sales first, and the
+    number of customers in all (three queries)."""
+    cells = SalesCell.objects.filter(level.where(), month=level.month)
+    total = cells.values("customer").distinct().count()
+    start = (max(page, 1) - 1) * CUSTOMER_PAGE_SIZE
+    rows = list(
+        cells.values("customer")
+        .annotate(
+            sales=Sum("amount"),
+            gross_profit=Sum("gross_profit"),
+            lines=Sum("lines"),
+            new=Count("id", filter=Q(new_customer=True)),
+        )
+        .order_by("-sales", "customer")[start : start + CUSTOMER_PAGE_SIZE]
+    )
+    ids = [row["customer"] for row in rows]
+    before = defaultdict(dict)
+    earlier = [add_months(level.month, -1), add_months(level.month, -12)]
+    history = SalesCell.objects.filter(level.where(), customer__in=ids, month__in=earlier)
+    for row in history.values("customer", "month").annotate(sales=Sum("amount")).order_by():
+        before[row["customer"]][row["month"]] = row["sales"]
+    customers = Customer.objects.select_related("territory").in_bulk(ids)
+    return [
+        CustomerRow(
+            customers[row["customer"]],
+            cents(row["sales"]),
+            cents(row["gross_profit"]),
+            row["lines"],
+            bool(row["new"]),
+            cents(before[row["customer"]].get(earlier[0])),
+            cents(before[row["customer"]].get(earlier[1])),
+        )
+        for row in rows
+    ], total
+
+
+# --- 80/20, competitors, blank areas, channels -------------------------------------------------
+
+
+@dataclass
+class ValueSplit:
+    customers: int
+    top_customers: int
+    gross_profit: Decimal
+    top_gross_profit: Decimal
+    first_month: date
+
+    @property
+    def top_share(self) -> Decimal | None:
+        return ratio(self.top_gross_profit, self.gross_profit)
+
+
+def customer_values(level: Level):
+    """Customers by their gross profit over the twelve months ending with the level's month."""
+    first = add_months(level.month, -(VALUE_MONTHS - 1))
+    cells = SalesCell.objects.filter(level.where(), month__gte=first, month__lte=level.month)
+    return cells.values("customer").annotate(gp=Sum("gross_profit")).order_by("-gp", "customer")
+
+
+def value_split(level: Level) -> ValueSplit:
+    """rules.md §11.1, §11.3: the share of twelve months' gross profit that the first 20% of
+    customers (rounded up) brought in. One query; the sums are added here."""
+    profits = [cents(row["gp"]) for row in customer_values(level)]
+    top = ceil(len(profits) * TOP_SHARE)
+    return ValueSplit(
+        customers=len(profits),
+        top_customers=top,
+        gross_profit=sum(profits, ZERO),
+        top_gross_profit=sum(profits[:top], ZERO),
+        first_month=add_months(level.month, -(VALUE_MONTHS - 1)),
+    )
+
+
+def top_competitors(level: Level, limit: int = 3) -> list[dict]:
+    """The competitors seen most often in the level's territories this month."""
+    cells = CompetitorCell.objects.filter(level.where(person="recorded_by"), month=level.month)
+    return list(
+        cells.values("competitor__name")
+        .annotate(sightings=Sum("sightings"))
+        .order_by("-sightings", "competitor__name")[:limit]
+    )
+
+
+def blank_cities(level: Level) -> list[BlankCity]:
+    if level.kind == PERSON:
+        return []
+    cells = BlankCity.objects.filter(level.where(person=None), month=level.month)
+    return list(cells.select_related("city").order_by("city__path"))
+
+
+def sales_by_channel(level: Level) -> list[dict]:
+    cells = SalesCell.objects.filter(level.where(), month=level.month)
+    rows = cells.values("channel").annotate(sales=Sum("amount"), gross_profit=Sum("gross_profit"))
+    labels = dict(Channel.choices)
+    return [
+        {
+            "channel": labels.get(row["channel"], row["channel"]),
+            "sales": cents(row["sales"]),
+            "gross_profit": cents(row["gross_profit"]),
+        }
+        for row in rows.order_by("channel")
+    ]
+
+
+def latest_month(user_regions: list[Region]) -> date | None:
+    """The newest month with sales in the user's regions: where the rollup opens."""
+    cells = SalesCell.objects.filter(region__in=user_regions)
+    return cells.order_by("-month").values_list("month", flat=True).first()
+
+
+__all__ = ["CITY", "COMPANY", "PERSON", "PROVINCE", "REGION"]

@@ -1,0 +1,41 @@
+"""Celery entry points of the region rollup: thin, keyed by months, idempotent."""
+
+from celery import shared_task
+
+from rollups import building, mailing
+from salesops.months import add_months, current_month, parse_month
+
+
+@shared_task(acks_late=True)
+def refresh_sales(*, first_month: str, last_month: str) -> int:
+    """The incremental refresh after sale lines of these months changed."""
+    return building.refresh_sales(parse_month(first_month), parse_month(last_month))
+
+
+@shared_task(acks_late=True)
+def refresh_visits(*, salesperson_id: int, month: str) -> int:
+    return building.refresh_visits(salesperson_id, parse_month(month))
+
+
+@shared_task(acks_late=True)
+def refresh_blank_cities(*, first_month: str, last_month: str) -> int:
+    return building.refresh_blank_cities(parse_month(first_month), parse_month(last_month))
+
+
+@shared_task(acks_late=True)
+def refresh_sightings(*, territory_id: int, month: str) -> int:
+    return building.refresh_sightings(territory_id, parse_month(month))
+
+
+@shared_task(acks_late=True)
+def rebuild_all() -> int:
+    """Nightly: the whole rollup again from the raw records (must equal the incremental state)."""
+    return building.rebuild_all()
+
+
+@shared_task(acks_late=True)
+def close_month_and_mail(*, month: str = "") -> int:
+    """On the 1st: rebuild last month, then mail its rollup to head office (once per person)."""
+    closed = parse_month(month, default=add_months(current_month(), -1))
+    building.refresh_months(closed, closed)
+    return mailing.mail_monthly_rollup(closed)

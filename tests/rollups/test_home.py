@@ -1,0 +1,46 @@
+"""The director's and head office's home: regions compared, rankings and this month's flags."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sales.models import Attainment
+from salesops.months import current_month
+from tests.rollups import factories
+
+
+def test_head_office_home_compares_regions_ranks_people_and_lists_flags(personas, login):
+    world = factories.east_and_south(personas, current_month())
+    Attainment.objects.filter(salesperson=world.colleague, month=current_month()).update(
+        dismissal_flag=True
+    )
+    response = login(world.head_office).get(reverse("home"))
+    html = response.content.decode()
+    assert 'id="company-panel"' in html
+    panel = next(p for p in response.context["panels"] if p.template.startswith("rollups/"))
+    assert {row.name for row in panel.context["regions"]} == {"East China", "South China"}
+    flagged = {score.salesperson: score for score in panel.context["flags"]}
+    assert flagged[world.colleague].dismissal_flag
+    assert "dismissal review" in html
+    assert panel.context["best"][0].attainment >= panel.context["best"][-1].attainment
+
+
+def test_managers_and_salespeople_do_not_get_the_company_panel(personas, login):
+    factories.east_and_south(personas, current_month())
+    for person in (personas.manager, personas.salesperson):
+        assert 'id="company-panel"' not in login(person).get(reverse("home")).content.decode()
+    assert 'id="company-panel"' in login(personas.director).get(reverse("home")).content.decode()
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("home")).status_code == 200
+    return len(captured)
+
+
+def test_the_home_page_reads_the_same_number_of_queries_at_two_sizes(personas, login):
+    factories.east_and_south(personas, current_month(), customers_each=1)
+    client = login(personas.head_office)
+    small = _queries(client)
+    factories.east_and_south(personas, current_month(), customers_each=10)
+    assert _queries(client) == small
