@@ -14,7 +14,7 @@ def score_months(*, first_month: str, last_month: str, run_id: int | None = None
     )
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, nightly=True)
 def score_recent_months() -> int:
     """Nightly: rebuild the sales rollup of this month and last, then score their half-years."""
     this_month = current_month()
