@@ -91,8 +91,10 @@ def publish(run_id: int) -> bool:
         task.apply_async(kwargs=kwargs)  # in-process: errors are the job's own, and propagate
         return True
     try:
-        # No retries here: a request must not wait on a dead broker; the sweeper retries.
-        task.apply_async(kwargs=kwargs, retry=False)
+        # No retries here: a request must not wait on a dead broker; the sweeper retries. The
+        # outcome is the ledger row's, so no result is kept (nor subscribed to, which with
+        # Redis down would retry for twenty seconds before the message is even sent).
+        task.apply_async(kwargs=kwargs, retry=False, ignore_result=True)
     except Exception as error:  # any broker failure leaves the job queued
         log.warning("job %s (%s %s) not published: %s", run.pk, run.kind, run.scope_key, error)
         JobRun.objects.filter(pk=run.pk, state=State.QUEUED).update(published_at=None)
