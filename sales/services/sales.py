@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,7 +146,18 @@ def run_sales_import(*, import_id: int) -> int:
         return _fail(record, [{"line": line, "message": text} for line, text in refusal.errors])
     except DomainError as error:
         return _fail(record, [{"line": None, "message": str(error.message)}])
+    except Exception:
+        if _last_attempt():  # otherwise the ledger tries again, from the stored file
+            _fail(
+                record, [{"line": None, "message": _("The import stopped; upload the file again.")}]
+            )
+        raise
     return result.created + result.updated
+
+
+def _last_attempt() -> bool:
+    job = ledger.current()
+    return job is None or job.attempts >= settings.JOB_MAX_ATTEMPTS
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sales import sale_lines
+from sales import sale_lines, tasks
 from sales.models import Sale, SalesImport
 from sales.services import sales as services
 from salesops.models import JobRun
@@ -181,3 +181,25 @@ def test_the_import_page_reads_the_same_whatever_the_number_of_imports(personas,
         for n in range(30)
     )
     assert _page_queries(client, record) == few
+
+
+def test_an_import_that_keeps_crashing_ends_failed_on_its_last_attempt(
+    personas, customer, settings, monkeypatch
+):
+    settings.JOB_MAX_ATTEMPTS = 2
+    record = services.start_sales_import(by=personas.manager, file_name="j.csv", content=_csv(2))
+    run = JobRun.objects.get(kind="sales.import")
+
+    def crash(*args, **kwargs):
+        raise ConnectionError("database went away")
+
+    monkeypatch.setattr(services, "_write_job", crash)
+    for attempt in (1, 2):
+        with pytest.raises(ConnectionError):
+            tasks.run_sales_import.apply(kwargs={"import_id": record.pk, "job_run": run.pk})
+        record.refresh_from_db()
+        assert record.status == ("running" if attempt == 1 else "failed")
+    run.refresh_from_db()
+    assert (run.state, run.attempts) == ("failed", 2)
+    stopped = "The import stopped; upload the file again."
+    assert record.errors == [{"line": None, "message": stopped}]

@@ -39,7 +39,9 @@ def test_a_failed_send_leaves_no_ledger_row_and_is_tried_again():
 def test_a_pdf_keeps_chinese_and_shows_markup_as_text(tmp_path, settings):
     template = tmp_path / "print.html"
     template.write_text("<html><body><h1>{{ title }}</h1><p>{{ note }}</p></body></html>")
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    # Assigned whole, so Django drops the template engines it already built.
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], tmp_path]}, *settings.TEMPLATES[1:]]
     pdf = render_pdf("print.html", {"title": "上海市 周报", "note": "<b>bold</b> & co"})
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "上海市 周报" in text
