@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from customers import classification, importing, tasks
 from customers.models import ClassChange, Customer, ImportBatch
-from sales.models import Sale, SalesImport
+from sales.models import Sale, SalesImport, ScoringRun
 from salesops import ledger
 from salesops.celery import app
 from salesops.models import JobRun
@@ -385,18 +385,30 @@ def test_requests_succeed_while_redis_is_down_and_their_jobs_run_when_it_returns
             reverse("sales:import"), {"file": SimpleUploadedFile("s.csv", sales_csv)}
         )
     )
+    rescore, rescore_took = _timed(
+        lambda: manager.post(
+            reverse("sales:run_scoring"),
+            {"first_month": "2025-07", "last_month": "2025-07"},
+            HTTP_HX_REQUEST="true",
+        )
+    )
     reset, reset_took = _timed(
         lambda: login(None).post(reverse("password_reset"), {"email": personas.salesperson.email})
     )
 
     # The normal answers, quickly: the changes are saved and the jobs wait in the ledger.
-    assert [r.status_code for r in (edit, confirm, upload, reset)] == [302] * 4
-    assert max(edit_took, confirm_took, upload_took, reset_took) < 5
+    assert [r.status_code for r in (edit, confirm, upload, rescore, reset)] == [302] * 3 + [
+        200,
+        302,
+    ]
+    assert "<progress" in rescore.content.decode()  # the run's progress: queued
+    assert max(edit_took, confirm_took, upload_took, rescore_took, reset_took) < 5
     waiting = set(JobRun.objects.filter(state=State.QUEUED).values_list("kind", flat=True))
     assert {
         "customers.classify_customer",
         "customers.import",
         "sales.import",
+        "sales.scoring_run",
         "salesops.password_reset_mail",
     } <= waiting
     status_page = login(personas.salesperson).get(
@@ -417,6 +429,7 @@ def test_requests_succeed_while_redis_is_down_and_their_jobs_run_when_it_returns
     assert Customer.objects.filter(name__startswith="宁波断线客户").count() == 50
     assert SalesImport.objects.get().status == "done"
     assert Sale.objects.count() == 1
+    assert ScoringRun.objects.get().status == ScoringRun.Status.DONE
 
 
 def test_killing_redis_while_a_job_runs_the_worker_reconnects_by_itself(stack, personas, login):
