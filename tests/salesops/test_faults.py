@@ -411,10 +411,12 @@ def test_requests_succeed_while_redis_is_down_and_their_jobs_run_when_it_returns
         "sales.scoring_run",
         "salesops.password_reset_mail",
     } <= waiting
-    status_page = login(personas.salesperson).get(
-        reverse("customers:import_status", args=[batch.pk])
+    seller = login(personas.salesperson)
+    status_page, status_took = _timed(
+        lambda: seller.get(reverse("customers:import_status", args=[batch.pk]))
     )
-    assert status_page.status_code == 200  # progress unknown while Redis is down: no error
+    # Progress is unknown while Redis is down: the page shows the batch queued, no error.
+    assert (status_page.status_code, status_took < 5) == (200, True)
 
     stack.start_redis()  # empty: every message published before is gone
 
