@@ -102,6 +102,20 @@ def publish(run_id: int) -> bool:
     return True
 
 
+def retry_failed(*, run_ids: list[int], by) -> int:
+    """Someone looking after the servers asks for failed jobs again (from the admin): each is
+    queued afresh and published after commit. Returns how many were."""
+    from salesops import audit
+
+    with transaction.atomic():
+        failed = list(JobRun.objects.select_for_update().filter(pk__in=run_ids, state=State.FAILED))
+        for run in failed:
+            _ask_again(run, run.task_name, run.arguments, timezone.now())
+            audit.record("salesops.job.retried", actor=by, target=run, changes={"error": run.error})
+            transaction.on_commit(partial(publish, run.pk))
+    return len(failed)
+
+
 # --- inside the worker ---------------------------------------------------------------------
 
 _current = threading.local()

@@ -226,3 +226,34 @@ def test_the_password_reset_mail_is_a_job(personas, client, django_capture_on_co
     assert run.state == State.DONE
     assert run.arguments == {}  # the reset link is not kept once sent
     assert mail.outbox[-1].to == [personas.salesperson.email]
+
+
+def test_failed_jobs_are_run_again_from_the_admin(
+    personas, client, django_capture_on_commit_callbacks
+):
+    from salesops.models import AuditEntry
+
+    customer = CustomerFactory(territory=personas.ningbo, estimated_monthly_demand=80000)
+    failed = JobRun.objects.create(
+        kind="customers.classify_customer",
+        scope_key=str(customer.pk),
+        task_name=customer_tasks.classify_customer.name,
+        arguments={"customer_id": customer.pk},
+        state=State.FAILED,
+        attempts=3,
+        error="OperationalError: server closed the connection",
+    )
+    client.force_login(personas.admin, backend="django.contrib.auth.backends.ModelBackend")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:salesops_jobrun_changelist"),
+            {"action": "retry", "_selected_action": [failed.pk]},
+        )
+
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert (failed.state, failed.attempts, failed.error) == (State.DONE, 1, "")
+    assert AuditEntry.objects.filter(action="salesops.job.retried").count() == 1
+    customer.refresh_from_db()
+    assert customer.customer_class == "C"
