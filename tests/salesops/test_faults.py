@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from kombu import pools as kombu_pools
 
 from customers import classification, importing, tasks
 from customers.models import ClassChange, Customer, ImportBatch
@@ -169,8 +170,9 @@ def _publishing_to(url: str):
 
 
 def _forget_connections() -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Drop every broker and result connection this process holds, so the next publish
+    connects to the broker now named (kombu keeps its producer pools process-wide)."""
+    kombu_pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
     app._local.__dict__.pop("backend", None)
