@@ -6,7 +6,6 @@ the batch through `import_writing`.
 """
 
 import uuid
-from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from customers import tasks
 from customers.import_lines import check_lines, find_duplicates, map_columns, read_table
 from customers.models import ImportBatch
-from salesops import access, audit
+from salesops import access, audit, ledger
 from salesops.errors import DomainError
 from salesops.models import User
 from territories.models import Territory
@@ -93,7 +92,5 @@ def confirm_import(
     audit.record(
         "customers.import.confirmed", actor=by, target=batch, changes={"lines": batch.total}
     )
-    transaction.on_commit(
-        partial(tasks.run_import.apply_async, kwargs={"batch_id": batch.pk}, task_id=batch.task_id)
-    )
+    ledger.enqueue("customers.import", batch.pk, tasks.run_import, batch_id=batch.pk)
     return batch

@@ -5,6 +5,7 @@ does, all or nothing."""
 import csv
 import hashlib
 import io
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -27,6 +28,16 @@ CENT = Decimal("0.01")
 ORDER_NUMBER_MAX_LENGTH = Sale._meta.get_field("order_number").max_length
 # The line column is a 32-bit integer in the database.
 MAX_LINE = 2_147_483_647
+CHECK_CHUNK = 5000  # lines checked per round of lookups (a few queries each)
+
+# What one import may hold (checked before anything is parsed): a month's order export of the
+# whole company fits with room to spare; a bigger file is split.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_LINES = 200_000
+# An XLSX is a zip: what it unpacks to is bounded too, so a small file cannot expand into
+# gigabytes (a "zip bomb") in the worker.
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_XLSX_ENTRIES = 200
 
 
 # --- reading a file --------------------------------------------------------------------------
@@ -35,14 +46,60 @@ MAX_LINE = 2_147_483_647
 def read_rows(upload) -> tuple[list[dict], str]:
     """Rows of a CSV or XLSX upload as dicts of text, and the file's checksum."""
     content = upload.read()
-    checksum = hashlib.sha256(content).hexdigest()
-    if upload.name.lower().endswith(".xlsx"):
-        return _xlsx_rows(content), checksum
+    return read_content(content, upload.name), hashlib.sha256(content).hexdigest()
+
+
+def check_file(content: bytes, file_name: str) -> None:
+    """The limits, checked before parsing: size, lines, and an XLSX's entries and unpacked size."""
+    if len(content) > MAX_FILE_BYTES:
+        raise DomainError(
+            _("The file is larger than %(mb)s MB; split it into several imports.")
+            % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
+            field="file",
+        )
+    if file_name.lower().endswith(".xlsx"):
+        _check_workbook(content)
+    elif content.count(b"\n") > MAX_LINES:  # the header line and up to MAX_LINES order lines
+        raise _too_many_lines()
+
+
+def _too_many_lines() -> DomainError:
+    return DomainError(
+        _("The file has more than %(lines)s lines; split it into several imports.")
+        % {"lines": f"{MAX_LINES:,}"},
+        field="file",
+    )
+
+
+def _check_workbook(content: bytes) -> None:
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise DomainError(_("This is not a readable XLSX workbook."), field="file") from None
+    if len(entries) > MAX_XLSX_ENTRIES:
+        raise DomainError(
+            _("The workbook holds more than %(n)s parts; save it again as a plain XLSX.")
+            % {"n": MAX_XLSX_ENTRIES},
+            field="file",
+        )
+    if sum(entry.file_size for entry in entries) > MAX_XLSX_UNPACKED_BYTES:
+        raise DomainError(
+            _("The workbook unpacks to more than %(mb)s MB; split it into several imports.")
+            % {"mb": MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)},
+            field="file",
+        )
+
+
+def read_content(content: bytes, file_name: str) -> list[dict]:
+    """Rows of a stored CSV or XLSX file, within the limits of `check_file`."""
+    check_file(content, file_name)
+    if file_name.lower().endswith(".xlsx"):
+        return _xlsx_rows(content)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise DomainError(_("The file must be UTF-8 CSV or XLSX."), field="file") from error
-    return csv_rows(text), checksum
+    return csv_rows(text)
 
 
 def csv_rows(text: str) -> list[dict]:
@@ -68,7 +125,15 @@ def _xlsx_rows(content: bytes) -> list[dict]:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
         rows = sheet.iter_rows(values_only=True)
         header = [str(cell or "").strip() for cell in next(rows, [])]
-        return [dict(zip(header, row, strict=False)) for row in rows if any(row)]
+        lines = []
+        for row in rows:
+            if any(row):
+                if len(lines) == MAX_LINES:  # counted as read: a sheet's stated size can lie
+                    raise _too_many_lines()
+                lines.append(dict(zip(header, row, strict=False)))
+        return lines
+    except DomainError:
+        raise
     except Exception as error:  # a damaged workbook fails in many ways (zip, XML, KeyError)
         raise DomainError(
             _("This is not a readable XLSX workbook; save it again from Excel, or as CSV."),
@@ -231,22 +296,28 @@ def _without_nul(row: dict) -> dict:
     }
 
 
-def check_rows(rows: list[dict], *, by: User) -> tuple[list[Sale], list[tuple[int, str]]]:
-    """Every line checked; errors carry the file's line number (the header is line 1)."""
+def check_rows(
+    rows: list[dict], *, by: User, progress=None
+) -> tuple[list[Sale], list[tuple[int, str]]]:
+    """Every line checked; errors carry the file's line number (the header is line 1).
+    Lines are looked up CHECK_CHUNK at a time; `progress(lines_checked)` follows each chunk."""
     rows = [_without_nul(row) for row in rows]
-    lookups = _Lookups(rows, by)
     sales, errors, seen = [], [], set()
-    for number, row in enumerate(rows, start=2):
-        try:
-            sale = _sale_from_row(row, lookups)
-        except DomainError as error:
-            errors.append((number, str(error.message)))
-            continue
-        key = (sale.order_number, sale.line)
-        if key in seen:
-            errors.append(
-                (number, _("Order line %(key)s appears twice.") % {"key": "/".join(map(str, key))})
-            )
-        seen.add(key)
-        sales.append(sale)
+    for start in range(0, len(rows), CHECK_CHUNK):
+        chunk = rows[start : start + CHECK_CHUNK]
+        lookups = _Lookups(chunk, by)
+        for number, row in enumerate(chunk, start=start + 2):
+            try:
+                sale = _sale_from_row(row, lookups)
+            except DomainError as error:
+                errors.append((number, str(error.message)))
+                continue
+            key = (sale.order_number, sale.line)
+            if key in seen:
+                message = _("Order line %(key)s appears twice.") % {"key": "/".join(map(str, key))}
+                errors.append((number, message))
+            seen.add(key)
+            sales.append(sale)
+        if progress is not None:
+            progress(start + len(chunk))
     return sales, errors

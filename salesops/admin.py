@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from salesops import audit
-from salesops.models import AuditEntry, CompanySettings, User
+from salesops import audit, ledger
+from salesops.models import AuditEntry, CompanySettings, JobRun, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -90,3 +90,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    """The job ledger, for whoever looks after the servers: what waits, runs, failed and why."""
+
+    list_display = ["kind", "scope_key", "state", "attempts", "created_at", "finished_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["kind", "scope_key", "error"]
+    exclude = ["arguments"]  # a mail's text (a reset link) is nobody's to read here
+    actions = ["retry"]
+
+    @admin.action(description=_("Run the selected failed jobs again"))
+    def retry(self, request, queryset):
+        count = ledger.retry_failed(
+            run_ids=list(queryset.values_list("pk", flat=True)), by=request.user
+        )
+        self.message_user(request, _("%(count)s jobs queued again.") % {"count": count})

@@ -16,7 +16,7 @@ from django.dispatch import receiver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesops.settings")
 
-app = Celery("salesops")
+app = Celery("salesops", task_cls="salesops.ledger:LedgerTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -24,7 +24,13 @@ app.autodiscover_tasks()
 def beat_schedule() -> dict:
     from salesops.navigation import app_modules
 
-    schedule = {}
+    schedule = {
+        # The ledger's sweeper (salesops.ledger): stalled jobs are published again.
+        "salesops.sweep_jobs": {
+            "task": "salesops.tasks.sweep_jobs",
+            "schedule": float(settings.JOB_SWEEP_SECONDS),
+        }
+    }
     for _app, module in app_modules("schedules"):
         schedule.update(module.SCHEDULE)
     return schedule

@@ -1,4 +1,5 @@
 import re
+import uuid
 from datetime import date
 
 from axes.helpers import get_client_ip_address
@@ -12,7 +13,7 @@ from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from salesops import accounts, tasks
+from salesops import accounts, ledger, tasks
 from salesops.company_settings import EDITABLE_FIELDS
 from salesops.decisions import COMMENT_MAX_LENGTH, DECISION_LABELS
 from salesops.models import CompanySettings
@@ -40,7 +41,15 @@ class QueuedPasswordResetForm(PasswordResetForm):
     ):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        tasks.send_email.delay(subject=subject, body=body, to=[to_email])
+        # Its own job (a reset mail is never joined with another), kept in the ledger until sent.
+        ledger.enqueue(
+            "salesops.password_reset_mail",
+            uuid.uuid4().hex,
+            tasks.send_email,
+            subject=subject,
+            body=body,
+            to=[to_email],
+        )
 
 
 class BaseForm(forms.Form):

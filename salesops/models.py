@@ -306,3 +306,50 @@ class SentMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period} → {self.recipient}"
+
+
+class JobRun(models.Model):
+    """The ledger of background jobs (docs/architecture.md "Background work"): every job a
+    person or the schedule starts is one row per kind and scope, written in the same
+    transaction as the change that needs it. A second start of the same job joins the row;
+    the sweeper publishes again whatever is queued too long or whose worker stopped renewing
+    its lease."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    scope_key = models.CharField(_("scope"), max_length=120)
+    task_name = models.CharField(_("task"), max_length=120)
+    arguments = models.JSONField(_("arguments"), default=dict)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Asked for again while running: it runs once more when this attempt ends.
+    rerun = models.BooleanField(_("run again"), default=False)
+    error = models.TextField(_("error"), blank=True)
+    # Where a resumable job got to (committed with each batch), e.g. {"after_pk": 5000}.
+    cursor = models.JSONField(_("resume point"), default=dict)
+    worker = models.CharField(_("worker"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "scope_key"], name="one_job_per_kind_scope"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["queued", "running", "done", "failed"]),
+                name="job_run_state_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "lease_until"], name="job_run_sweep")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.scope_key} ({self.state})"

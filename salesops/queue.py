@@ -1,9 +1,15 @@
-"""Queue a task once the surrounding transaction commits (architecture.md "Background work")."""
+"""Queue a task once the surrounding transaction commits, through the job ledger
+(architecture.md "Background work"). `salesops.ledger.enqueue` names the job's kind and scope;
+this shorthand keys it by the task and its arguments."""
 
-from functools import partial
+import hashlib
+import json
 
-from django.db import transaction
+from salesops import ledger
 
 
 def on_commit(task, **kwargs) -> None:
-    transaction.on_commit(partial(task.delay, **kwargs))
+    scope = json.dumps(kwargs, sort_keys=True, default=str)
+    if len(scope) > 120:
+        scope = hashlib.sha256(scope.encode()).hexdigest()
+    ledger.enqueue(task.name, scope, task, **kwargs)

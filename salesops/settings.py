@@ -270,14 +270,33 @@ CELERY_TASK_ANNOTATIONS = {
     for name in (
         "customers.tasks.classify_all",  # nightly classification
         "customers.tasks.run_import",  # a confirmed prospect list
+        "sales.tasks.run_sales_import",  # an uploaded sales file
         "sales.tasks.score_months",  # scoring a range of half-years
         "sales.tasks.score_recent_months",  # nightly rollup and scoring
     )
 }
+# The job ledger (salesops.ledger): a running job renews its lease every third of
+# JOB_LEASE_SECONDS; the sweeper runs every JOB_SWEEP_SECONDS and publishes again the jobs
+# whose lease ran out (a dead worker) or that waited queued JOB_REPUBLISH_AFTER_SECONDS (a lost
+# message, a broker that was down). A job that raised is tried JOB_MAX_ATTEMPTS times.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=90)
+JOB_SWEEP_SECONDS = env.int("JOB_SWEEP_SECONDS", default=60)
+JOB_REPUBLISH_AFTER_SECONDS = env.int("JOB_REPUBLISH_AFTER_SECONDS", default=5 * 60)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+JOB_KEEP_DAYS = env.int("JOB_KEEP_DAYS", default=14)
+# Customers per committed batch of the nightly classification (customers.classification).
+CLASSIFY_BATCH_SIZE = env.int("CLASSIFY_BATCH_SIZE", default=5000)
+# Publishing from a web request gives up quickly when Redis is unreachable (the job waits in
+# the ledger); the worker keeps retrying its own connection for ever.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 # With acks_late a task's message stays unacknowledged until it ends; Redis hands it to another
 # worker after the visibility timeout. It must outlast the longest hard limit, or a long job
 # would run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _LONG_JOB_TIME_LIMIT + 10 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _LONG_JOB_TIME_LIMIT + 10 * 60,
+    "socket_connect_timeout": 2,
+}
 # beat's record of the last runs: under var/, not in the working directory.
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 

@@ -14,7 +14,7 @@ from customers.models import (
     Customer,
 )
 from customers.normalize import InvalidPhone, normalize_name, normalize_phone
-from salesops import access, audit, queue
+from salesops import access, audit, ledger
 from salesops.errors import DomainError
 from salesops.models import User
 from territories.models import Territory
@@ -41,7 +41,9 @@ CLASSIFYING_FIELDS = {"estimated_monthly_demand", "expected_order_date", "last_c
 def _queue_reclassification(customer: Customer) -> None:
     from customers import tasks
 
-    queue.on_commit(tasks.classify_customer, customer_id=customer.pk)
+    ledger.enqueue(
+        "customers.classify_customer", customer.pk, tasks.classify_customer, customer_id=customer.pk
+    )
 
 
 def _require_changeable(by: User, territory: Territory) -> None:

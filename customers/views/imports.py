@@ -1,5 +1,7 @@
 """Importing a prospect list: upload, preview with column mapping, progress (rules.md §3.5)."""
 
+import logging
+
 from celery.result import AsyncResult
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,8 @@ from customers.models import ImportBatch
 from salesops import access
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
+
+log = logging.getLogger(__name__)
 
 PREVIEW_LINES = 100
 
@@ -98,10 +102,19 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 def _progress(batch: ImportBatch) -> int:
     if batch.status == ImportBatch.Status.DONE:
         return batch.total
-    if batch.status == ImportBatch.Status.RUNNING and batch.task_id:
-        # The lines are written in one transaction, so the row's own counter moves only at
-        # the end: the task reports its progress through the result backend meanwhile.
-        info = AsyncResult(batch.task_id).info
+    if batch.is_waiting and batch.task_id:
+        # The lines and the batch's state are written in one transaction, so the row moves
+        # only at the end: the task reports its progress through the result backend meanwhile.
+        info = _reported(batch.task_id)
         if isinstance(info, dict):
+            batch.status = ImportBatch.Status.RUNNING
             return max(batch.done, int(info.get("done", 0)))
     return batch.done
+
+
+def _reported(task_id: str):
+    try:
+        return AsyncResult(task_id).info
+    except Exception:  # the result backend (Redis) is down: the page shows the row as it is
+        log.warning("import progress unavailable for task %s", task_id)
+        return None

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sales.sale_lines import MAX_LINE, ORDER_NUMBER_MAX_LENGTH
+from sales.sale_lines import MAX_FILE_BYTES, MAX_LINE, ORDER_NUMBER_MAX_LENGTH, check_file
+from salesops.errors import DomainError
 from salesops.forms import BaseForm, DateTimeField, DateTimeInput
 from salesops.money import MAX_AMOUNT, MoneyFormField
 
@@ -17,9 +18,20 @@ class SalesImportForm(BaseForm):
     )
 
     def clean_file(self):
+        """The file's type and limits, before anything is parsed (sale_lines.check_file)."""
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > MAX_FILE_BYTES:  # told before the file is read into memory
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB; split it into several imports.")
+                % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        self.content = upload.read()
+        try:
+            check_file(self.content, upload.name)
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
         return upload
 
 

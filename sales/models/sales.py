@@ -13,7 +13,8 @@ from salesops.money import MoneyField
 
 class SalesImport(Job):
     """One uploaded file: who, when, and what it changed (a re-import changes nothing). A job
-    the user waits on: `done` of `total` lines checked and written."""
+    the user waits on: `done` of `total` lines checked, then all written at once. The file is
+    kept until the import ends, so a job that restarts reads it again."""
 
     file_name = models.CharField(_("file"), max_length=200)
     checksum = models.CharField(_("checksum"), max_length=64, db_index=True)
@@ -26,6 +27,8 @@ class SalesImport(Job):
     created = models.PositiveIntegerField(_("new lines"), default=0)
     updated = models.PositiveIntegerField(_("corrected lines"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged lines"), default=0)
+    content = models.BinaryField(editable=False, default=bytes)
+    errors = models.JSONField(_("errors"), default=list)  # [{"line": 3, "message": "..."}]
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     class Meta:

@@ -29,7 +29,7 @@ def imports_for(user: User) -> QuerySet[SalesImport]:
     """Head office sees every sales import, anyone else the imports they made."""
     if not access.is_active_user(user):
         return SalesImport.objects.none()
-    queryset = SalesImport.objects.select_related("imported_by")
+    queryset = SalesImport.objects.select_related("imported_by").defer("content")
     if access.sees_all_regions(user):
         return queryset
     return queryset.filter(imported_by=user)

@@ -1,23 +1,29 @@
 """Every change to sales records: the import (CSV/XLSX) and hand-entered corrections
 (rules.md §7.1).
 
+A file is stored and imported by a background job (`start_sales_import` → the worker's
+`run_sales_import`), which checks the lines with progress and writes them in one transaction;
+a hand entry is checked and written inside the request (`enter_sale`).
+
 An import is all or nothing: every line is checked first and any bad line is reported by its
 line number with nothing saved. Lines are keyed by (order number, line), so importing the same
 file again changes nothing, and a corrected line replaces the old one.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from sales.models import Sale, SalesImport
-from sales.sale_lines import CENT, check_rows
+from sales.sale_lines import CENT, check_file, check_rows, read_content
 from sales.signals import months_changed
-from salesops import access, audit
+from salesops import access, audit, ledger
 from salesops.errors import DomainError
 from salesops.models import User
 
@@ -69,22 +75,112 @@ def _existing(sales: list[Sale]) -> dict[tuple, tuple]:
     return {(row[0], row[1]): tuple(row[2:]) for row in rows}
 
 
-@transaction.atomic
-def import_sales(*, rows: list[dict], by: User, file_name: str, checksum: str = "") -> ImportResult:
-    """Import order lines (rules.md §7.1).
-
-    1. check every line (nothing is written if any is wrong); 2. compare with what is stored
-    under the same (order number, line): new, corrected or unchanged; 3. upsert the new and
-    corrected lines in one statement; 4. turn prospects with a first sale into customers
-    (rules.md §3.1); 5. audit, and queue the scoring of the months touched.
-    """
+def _require_importer(by: User) -> None:
     if not can_import_sales(by):
         raise DomainError(_("Only head office brings sales in."))
+
+
+def _checked(rows: list[dict], by: User, progress=None) -> list[Sale]:
     if not rows:
         raise DomainError(_("The file has no lines."), field="file")
-    sales, errors = check_rows(rows, by=by)
+    sales, errors = check_rows(rows, by=by, progress=progress)
     if errors:
         raise SalesImportRefused(errors)
+    return sales
+
+
+@transaction.atomic
+def import_sales(*, rows: list[dict], by: User, file_name: str, checksum: str = "") -> ImportResult:
+    """Import order lines (rules.md §7.1) at once: every line checked (nothing is written if
+    any is wrong), then written by `_write_checked`."""
+    _require_importer(by)
+    sales = _checked(rows, by)
+    record = SalesImport(file_name=file_name[:200], checksum=checksum, imported_by=by)
+    return _write_checked(sales, by=by, record=record)
+
+
+# --- the import job ------------------------------------------------------------------------
+
+
+def start_sales_import(*, by: User, file_name: str, content: bytes) -> SalesImport:
+    """Store an uploaded file and queue its import (`run_sales_import` in the worker). The
+    file's size, lines and, for an XLSX, its parts and unpacked size are checked first."""
+    from sales import tasks
+
+    _require_importer(by)
+    check_file(content, file_name)
+    with transaction.atomic():
+        record = SalesImport.objects.create(
+            file_name=file_name[:200],
+            checksum=hashlib.sha256(content).hexdigest(),
+            imported_by=by,
+            content=content,
+            status=SalesImport.Status.QUEUED,
+        )
+        audit.record(
+            "sales.import.queued", actor=by, target=record, changes={"bytes": len(content)}
+        )
+        ledger.enqueue("sales.import", record.pk, tasks.run_sales_import, import_id=record.pk)
+    return record
+
+
+def run_sales_import(*, import_id: int) -> int:
+    """The job: read the stored file, check every line (the page shows how many), then write
+    them all in one transaction. Bad lines end it as failed, each kept with its line number.
+    Safe to run twice: an import that ended is left alone, and the write is keyed."""
+    record = (
+        SalesImport.objects.select_related("imported_by")
+        .filter(pk=import_id, status__in=[SalesImport.Status.QUEUED, SalesImport.Status.RUNNING])
+        .first()
+    )
+    if record is None:
+        return 0
+    progress = SalesImport.objects.filter(pk=import_id)
+    try:
+        rows = read_content(bytes(record.content), record.file_name)
+        progress.update(status=SalesImport.Status.RUNNING, total=len(rows), done=0)
+        sales = _checked(rows, record.imported_by, lambda done: progress.update(done=done))
+        result = _write_job(record, sales)
+    except SalesImportRefused as refusal:
+        return _fail(record, [{"line": line, "message": text} for line, text in refusal.errors])
+    except DomainError as error:
+        return _fail(record, [{"line": None, "message": str(error.message)}])
+    except Exception:
+        if _last_attempt():  # otherwise the ledger tries again, from the stored file
+            _fail(
+                record, [{"line": None, "message": _("The import stopped; upload the file again.")}]
+            )
+        raise
+    return result.created + result.updated
+
+
+def _last_attempt() -> bool:
+    job = ledger.current()
+    return job is None or job.attempts >= settings.JOB_MAX_ATTEMPTS
+
+
+@transaction.atomic
+def _write_job(record: SalesImport, sales: list[Sale]) -> ImportResult:
+    # The import's end is decided under its row lock, in the write's own transaction.
+    locked = SalesImport.objects.select_for_update().get(pk=record.pk)
+    if locked.status in (SalesImport.Status.DONE, SalesImport.Status.FAILED):
+        return ImportResult(sales_import=locked)
+    locked.imported_by = record.imported_by
+    return _write_checked(sales, by=record.imported_by, record=locked)
+
+
+def _fail(record: SalesImport, errors: list[dict]) -> int:
+    SalesImport.objects.filter(pk=record.pk).exclude(status=SalesImport.Status.DONE).update(
+        status=SalesImport.Status.FAILED, errors=errors, content=b"", finished_at=timezone.now()
+    )
+    return 0
+
+
+def _write_checked(sales: list[Sale], *, by: User, record: SalesImport) -> ImportResult:
+    """1. compare with what is stored under the same (order number, line): new, corrected or
+    unchanged; 2. upsert the new and corrected lines in one statement; 3. turn prospects with a
+    first sale into customers (rules.md §3.1); 4. audit, and queue the scoring of the months
+    touched. The import's record ends done, its stored file dropped."""
     existing = _existing(sales)
     changed = [
         sale for sale in sales if existing.get((sale.order_number, sale.line)) != _fingerprint(sale)
@@ -94,19 +190,15 @@ def import_sales(*, rows: list[dict], by: User, file_name: str, checksum: str = 
         unchanged=len(sales) - len(changed),
     )
     result.updated = len(changed) - result.created
-    result.sales_import = SalesImport.objects.create(
-        file_name=file_name[:200],
-        checksum=checksum,
-        imported_by=by,
-        created=result.created,
-        updated=result.updated,
-        unchanged=result.unchanged,
-        # Checked and written inside this request: the job is done when the page answers.
-        status=SalesImport.Status.DONE,
-        done=len(sales),
-        total=len(sales),
-        finished_at=timezone.now(),
+    record.created, record.updated, record.unchanged = (
+        result.created,
+        result.updated,
+        result.unchanged,
     )
+    record.status, record.done, record.total = SalesImport.Status.DONE, len(sales), len(sales)
+    record.finished_at, record.content, record.errors = timezone.now(), b"", []
+    record.save()
+    result.sales_import = record
     _write(changed, result.sales_import)
     _refresh_rollup(changed, existing)
     won = _turn_prospects_into_customers({sale.customer_id for sale in sales})

@@ -3,11 +3,13 @@ for the nightly schedule and for the runs a manager starts (`scoring_runs`)."""
 
 from datetime import date
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
 from sales import rollups, scoring
 from sales.models import ScoringRun
+from salesops import ledger
 
 
 def rebuild_and_score(*, first_month: date, last_month: date) -> int:
@@ -21,17 +23,20 @@ def score_months(*, first_month: date, last_month: date, run_id: int | None = No
     """Recompute every half-year the range touches, and the later ones already scored
     (carry-over runs on across half-years, rules.md §7.5).
 
-    Progress is written to the run after each period, so the page's bar moves.
+    Progress is written to the run after each period, so the page's bar moves. A run the job
+    ledger starts again (its worker died, or it failed) counts from the first period again.
     """
     runs = ScoringRun.objects.filter(pk=run_id)
-    runs.update(status=ScoringRun.Status.RUNNING)
+    runs.update(status=ScoringRun.Status.RUNNING, done=0)
     written = 0
     try:
         for period in scoring.periods_to_score(first_month, last_month):
             written += scoring.score_period(period)
             runs.update(done=F("done") + 1)
     except Exception:
-        runs.update(status=ScoringRun.Status.FAILED, finished_at=timezone.now())
+        job = ledger.current()
+        if job is None or job.attempts >= settings.JOB_MAX_ATTEMPTS:  # else tried again
+            runs.update(status=ScoringRun.Status.FAILED, finished_at=timezone.now())
         raise
     runs.update(status=ScoringRun.Status.DONE, finished_at=timezone.now())
     return written

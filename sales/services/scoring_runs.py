@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from sales import scoring, tasks
 from sales.models import ScoringRun
-from salesops import access, audit, queue
+from salesops import access, audit, ledger
 from salesops.errors import DomainError
 from salesops.models import User
 
@@ -33,7 +33,9 @@ def start_scoring_run(*, by: User, first_month: date, last_month: date) -> Scori
         target=run,
         changes={"first_month": first_month, "last_month": last_month},
     )
-    queue.on_commit(
+    ledger.enqueue(
+        "sales.scoring_run",
+        run.pk,
         tasks.score_months,
         first_month=first_month.isoformat(),
         last_month=last_month.isoformat(),

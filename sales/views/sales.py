@@ -45,30 +45,27 @@ def sale_import(request: HttpRequest) -> HttpResponse:
     if not services.can_import_sales(request.user):
         raise PermissionDenied
     form = SalesImportForm(request.POST or None, request.FILES or None)
-    line_errors = []
     if form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            rows, checksum = sale_lines.read_rows(upload)
-            result = services.import_sales(
-                rows=rows, by=request.user, file_name=upload.name, checksum=checksum
+            record = services.start_sales_import(
+                by=request.user, file_name=form.cleaned_data["file"].name, content=form.content
             )
-        except services.SalesImportRefused as refusal:
-            line_errors = refusal.errors
-            add_domain_error(form, refusal)
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _imported_message(result))
-            return redirect(f"{reverse('sales:import')}?job={result.sales_import.pk}")
+            messages.success(
+                request, _("The file is queued for import; this page shows how far it got.")
+            )
+            return redirect(f"{reverse('sales:import')}?job={record.pk}")
     job = _import_job(request)
     if job is not None and request.htmx:
         return render(request, "sales/_partials/import_job.html", {"job": job})
     context = {
         "form": form,
-        "line_errors": line_errors,
         "imports": selectors.recent_imports(request.user),
         "job": job,
+        "max_mb": sale_lines.MAX_FILE_BYTES // (1024 * 1024),
+        "max_lines": f"{sale_lines.MAX_LINES:,}",
     }
     return render(request, "sales/sale_import.html", context)
 

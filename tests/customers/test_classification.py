@@ -129,7 +129,7 @@ def _nightly_queries(make_customer, count: int) -> int:
             expected_order_date=days_ahead(timezone.now(), (index % 4) * 10),
         )
     with CaptureQueriesContext(connection) as queries:
-        tasks.classify_all.delay()
+        tasks.classify_all()  # the body: a scheduled run joins the night's row in the ledger
     return len(queries)
 
 
@@ -167,3 +167,40 @@ def test_beat_runs_the_nightly_classification():
 
     assert entry["task"] == tasks.classify_all.name
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {0})
+
+
+def test_the_nightly_job_commits_in_batches_and_resumes_where_it_stopped(
+    make_customer, rules, monkeypatch
+):
+    from salesops import ledger
+    from salesops.models import JobRun
+
+    customers = [make_customer(estimated_monthly_demand=LARGE) for _ in range(7)]
+    run = JobRun.objects.create(kind="customers.tasks.classify_all", scope_key="x", task_name="t")
+    committed = []
+    real_reclassify = classification.reclassify
+
+    def crash_on_the_third_batch(batch, **kwargs):
+        if len(committed) == 2:
+            raise ConnectionError("worker killed")
+        committed.append(sorted(batch.values_list("pk", flat=True)))
+        return real_reclassify(batch, **kwargs)
+
+    monkeypatch.setattr(classification, "reclassify", crash_on_the_third_batch)
+    with pytest.raises(ConnectionError):
+        ledger.run(run.pk, lambda job: classification.reclassify_all(batch_size=3))
+
+    run.refresh_from_db()
+    pks = [customer.pk for customer in customers]
+    assert committed == [pks[:3], pks[3:6]]  # batches by primary key, each with its point
+    assert run.cursor["after_pk"] == pks[5]
+    first_moment = run.cursor["now"]
+
+    monkeypatch.setattr(classification, "reclassify", real_reclassify)
+    assert ledger.run(run.pk, lambda job: classification.reclassify_all(batch_size=3)) == 7
+
+    # The second attempt did only the last customer, at the moment the first one began.
+    assert set(Customer.objects.values_list("customer_class", flat=True)) == {"C"}
+    assert ClassChange.objects.count() == 7
+    last = ClassChange.objects.get(customer=customers[-1])
+    assert last.changed_at.isoformat() == first_moment

@@ -36,7 +36,9 @@ def test_imported_sales_appear_on_the_salespersons_attainment_page(
     )
     head_office.get_by_label("CSV or XLSX file").set_input_files(str(export))
     head_office.get_by_role("button", name="Import").click()
-    head_office.get_by_text("Imported: 1 new, 0 corrected, 0 unchanged.").wait_for()
+    # A background job (in-process here); the page shows how it ended.
+    head_office.get_by_text("1 line checked and imported.").wait_for()
+    head_office.get_by_text("1 new, 0 corrected, 0 unchanged.").wait_for()
 
     row = page.locator(f"#attainment-{personas.salesperson.pk}-{month:%Y-%m}")
     row.wait_for()  # the table refreshes itself: no reload

@@ -122,7 +122,9 @@ def test_quota_for_a_closed_month_is_refused(personas):
         )
 
 
-def test_head_office_imports_a_csv_and_sees_line_errors(personas, login):
+def test_head_office_imports_a_csv_and_sees_line_errors(
+    personas, login, django_capture_on_commit_callbacks
+):
     CustomerFactory(name="宁波永固胶业", territory=personas.ningbo, owner=personas.salesperson)
     csv = (
         "order_number,line,date,customer,salesperson,amount,gross_profit\n"
@@ -131,9 +133,14 @@ def test_head_office_imports_a_csv_and_sees_line_errors(personas, login):
     ).encode()
     client = login(personas.head_office)
 
-    response = client.post(reverse("sales:import"), {"file": SimpleUploadedFile("july.csv", csv)})
+    with django_capture_on_commit_callbacks(execute=True):  # the import job, in-process
+        response = client.post(
+            reverse("sales:import"), {"file": SimpleUploadedFile("july.csv", csv)}
+        )
+    page = client.get(response.url).content.decode()
 
-    assert "cannot be negative" in response.content.decode()
+    assert "cannot be negative" in page
+    assert 'data-job-status="failed"' in page
     assert not Sale.objects.exists()
 
 

@@ -106,7 +106,7 @@ def test_someone_elses_sales_import_is_not_shown(personas, login):
     assert 'id="sales-import"' not in html
 
 
-def test_a_sales_import_leads_to_its_job(personas, login):
+def test_a_sales_import_leads_to_its_job(personas, login, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.customers.factories import CustomerFactory
@@ -118,7 +118,8 @@ def test_a_sales_import_leads_to_its_job(personas, login):
     ).encode()
     client = login(personas.head_office)
 
-    response = client.post(reverse("sales:import"), {"file": SimpleUploadedFile("j.csv", csv)})
+    with django_capture_on_commit_callbacks(execute=True):  # the import job, in-process
+        response = client.post(reverse("sales:import"), {"file": SimpleUploadedFile("j.csv", csv)})
 
     job = SalesImport.objects.get()
     assert (job.status, job.done, job.total) == ("done", 1, 1)
