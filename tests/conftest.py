@@ -25,8 +25,25 @@ def _plain_http():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _n_plus_one_detector(django_db_setup):
+    """django-zeal's ORM patch, applied once as its AppConfig would (production does not
+    install it). Its middleware, added for every test below, fails any request that loads a
+    related object or runs a `.get()` once per row of a list: a page with an N+1 fails its
+    test."""
+    from zeal.constants import initialize_app_registry
+    from zeal.patch import patch
+
+    initialize_app_registry()
+    patch()
+
+
+# Each entry names an N+1 that is accepted, and why. Keep this list short: a new N+1 fails.
+N_PLUS_ONE_ALLOWED: list[dict] = []
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, _n_plus_one_detector):
     settings.LANGUAGE_CODE = "en"  # assertions read English; tests of Chinese ask for it
     settings.STORAGES = {
         **settings.STORAGES,
@@ -34,6 +51,8 @@ def _test_settings(settings):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "zeal.middleware.zeal_middleware"]
+    settings.ZEAL_ALLOWLIST = N_PLUS_ONE_ALLOWED
 
 
 @dataclass
