@@ -5,8 +5,10 @@ A page link carries a cursor (the sort value and id of the row it continues from
 or `before`. The count shown beside a list is bounded (`bounded_count`): "1,000+" is all a
 person needs to know about a list they will filter anyway.
 
-Sorting is on one field (nulls last in both directions) with the primary key breaking ties, so
-every row has exactly one place and a page never repeats or skips a row."""
+Sorting is on one field (nulls last in both directions) with the primary key breaking ties in
+the same direction, so every row has exactly one place and a page never repeats or skips a row.
+On a column that holds no nulls the order and the cursor's bound are plain, so the sort's index
+serves any page in either direction."""
 
 import base64
 import json
@@ -63,16 +65,28 @@ def _decode(cursor: str, fields: list) -> list | None:
         return None
 
 
-def _beyond(name: str, descending: bool, value: Any, pk: Any, *, forward: bool) -> Q:
-    """Rows after (forward) or before the row with this sort value and id, nulls last."""
-    moving_up = (not descending) == forward  # the direction's next rows hold larger values
+def _beyond(name: str, nullable: bool, value: Any, pk: Any, *, moving_up: bool, forward: bool) -> Q:
+    """Rows after (forward) or before the row with this sort value and id, nulls last. The id
+    breaks ties in the sort's own direction."""
+    tie = Q(pk__gt=pk) if moving_up else Q(pk__lt=pk)
     if value is None:
         if forward:
-            return Q(**{f"{name}__isnull": True, "pk__gt": pk})
-        return Q(**{f"{name}__isnull": False}) | Q(**{f"{name}__isnull": True, "pk__lt": pk})
+            return Q(**{f"{name}__isnull": True}) & tie
+        return Q(**{f"{name}__isnull": False}) | (Q(**{f"{name}__isnull": True}) & tie)
     step = Q(**{f"{name}__gt" if moving_up else f"{name}__lt": value})
-    tie = Q(**{name: value, "pk__gt" if forward else "pk__lt": pk})
-    return step | tie | Q(**{f"{name}__isnull": True}) if forward else step | tie
+    on = step | (Q(**{name: value}) & tie)
+    if not nullable:
+        # The inclusive bound alone lets the database start the index scan at the cursor.
+        return Q(**{f"{name}__gte" if moving_up else f"{name}__lte": value}) & on
+    return on | Q(**{f"{name}__isnull": True}) if forward else on
+
+
+def _order(name: str, nullable: bool, *, ascending: bool, nulls_last: bool) -> list:
+    if not nullable:  # plain, so an index serves either direction
+        return [F(name).asc() if ascending else F(name).desc(), "pk" if ascending else "-pk"]
+    nulls = {"nulls_last": True} if nulls_last else {"nulls_first": True}
+    column = F(name).asc(**nulls) if ascending else F(name).desc(**nulls)
+    return [column, "pk" if ascending else "-pk"]
 
 
 def keyset_page(
@@ -90,14 +104,17 @@ def keyset_page(
     sort_field, pk_field = model._meta.get_field(name), model._meta.pk
     position = _decode(after or before, [sort_field, pk_field]) if (after or before) else None
     forward = not (before and position is not None)
-    order = F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+    nullable = sort_field.null
     if forward:
-        ordered = queryset.order_by(order, "pk")
+        order = _order(name, nullable, ascending=not descending, nulls_last=True)
     else:  # read backwards from the cursor, then turn the rows round
-        reverse = F(name).asc(nulls_first=True) if descending else F(name).desc(nulls_first=True)
-        ordered = queryset.order_by(reverse, "-pk")
+        order = _order(name, nullable, ascending=descending, nulls_last=False)
+    ordered = queryset.order_by(*order)
     if position is not None:
-        ordered = ordered.filter(_beyond(name, descending, *position, forward=forward))
+        moving_up = (not descending) == forward  # the direction's next rows hold larger values
+        ordered = ordered.filter(
+            _beyond(name, nullable, *position, moving_up=moving_up, forward=forward)
+        )
     rows = list(ordered[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

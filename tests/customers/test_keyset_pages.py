@@ -51,7 +51,7 @@ def test_pages_hold_every_row_once_in_the_sorts_order(book, ordering):
         key=lambda c: (
             (getattr(c, field) is None, getattr(c, field) or 0, c.pk)
             if not ordering.startswith("-")
-            else (getattr(c, field) is None, _negate(getattr(c, field)), c.pk)
+            else (getattr(c, field) is None, _negate(getattr(c, field)), -c.pk)
         ),
     )
 
