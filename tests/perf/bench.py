@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
 # At S the import and the day's update are sized to stay quick; the bigger tiers use the sizes
 # of the issue (the day's lines are one day's share of the tier's sales).
-IMPORT_LINES = {"S": 20_000, "M": 200_000, "L": 1_000_000}
+IMPORT_LINES = {"S": 10_000, "M": 50_000, "L": 1_000_000}
 DAILY_LINES = {"S": 140, "M": 4_600, "L": 9_200}
 GOALS = {"P1": 1.3, "P2": 0, "P2max": 15, "P3": 200, "P4": 1.5, "P5": 0.05, "P7": 2.0}
 

@@ -141,6 +141,46 @@ def measure_pages(runs: int) -> dict:
     return results
 
 
+def check_pages(client_for) -> dict:
+    """Status, queries and rows of every page, opened once after a warm-up (no timing): what CI
+    checks at tier S. `client_for(user)` gives a signed-in test client."""
+    people = personas()
+    clients = {persona: client_for(user) for persona, user in people.items()}
+    results = {}
+    for name, persona, url in pages(people):
+        client = clients[persona]
+        client.get(url, follow=True)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, follow=True)
+        results[name] = {
+            "status": response.status_code,
+            "queries": len(queries.captured_queries),
+            "rows": rows_per_table(response.content.decode()),
+        }
+    return results
+
+
+def job_differences() -> dict[str, int]:
+    """How many rows each nightly job's stored result differs from its SQL floor (P4's
+    equality, without the timing)."""
+    first, last = _months()
+    rules = CompanySettings.current()
+    today = timezone.localdate()
+    start, end = last_three_full_months(today)
+    attainment = {"first": periods_touching(first, last)[0], "last": last}
+    classes = {
+        "start": start,
+        "end": end,
+        "large": rules.large_demand_threshold,
+        "soon": today + timedelta(days=rules.order_soon_days),
+    }
+    return {
+        "sales rollup": _floor(ROLLUP_FLOOR, ROLLUP_DIFFERENCE, [first, last])[1],
+        "attainment": _floor(ATTAINMENT_FLOOR, ATTAINMENT_DIFFERENCE, attainment)[1],
+        "classification": _floor(CLASS_FLOOR, CLASS_DIFFERENCE, classes)[1],
+    }
+
+
 # --- P4: nightly jobs against one hand-written statement -------------------------------------
 
 
