@@ -27,7 +27,7 @@ OVER_QUERY_BUDGET = {
     # A queue per record type (plans, claims, requests) with its counts and decision buttons.
     "waiting (manager)",
     "waiting (director)",
-    # The quota grid as a director: the manager's grid plus the region-total row's own reads.
+    # The quota grid as a director: one query over the goal at tier S (not yet traced).
     "sales:quotas (director)",
 }
 # Pages above the 200-row goal today: the quota grid lists every dealer of the region for its
