@@ -24,9 +24,6 @@ OVER_QUERY_BUDGET = {
     # One or two queries per home panel (follow-ups, waiting, attainment, compliance, team).
     "home (manager)",
     "home (director)",
-    # A queue per record type (plans, claims, requests) with its counts and decision buttons.
-    "waiting (manager)",
-    "waiting (director)",
     # The quota grid as a director: one query over the goal at tier S (not yet traced).
     "sales:quotas (director)",
 }
