@@ -25,6 +25,8 @@ SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:
 # of the issue (the day's lines are one day's share of the tier's sales).
 IMPORT_LINES = {"S": 10_000, "M": 50_000, "L": 1_000_000}
 DAILY_LINES = {"S": 140, "M": 4_600, "L": 9_200}
+# P6's broker: a Redis database of the benchmark's own (override with BENCH_REDIS_URL).
+BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
 GOALS = {"P1": 1.3, "P2": 0, "P2max": 15, "P3": 200, "P4": 1.5, "P5": 0.05, "P7": 2.0}
 
 
@@ -54,6 +56,8 @@ def child(kind: str, runs: int, tier: str) -> None:
             "P5": measure.measure_incremental(DAILY_LINES[tier]),
             "P7": measure.measure_import(IMPORT_LINES[tier]),
         }
+    elif kind == "worker":
+        result = measure.measure_worker()
     else:
         raise SystemExit(f"unknown measurement {kind}")
     print(json.dumps(result, default=str))
@@ -61,6 +65,8 @@ def child(kind: str, runs: int, tier: str) -> None:
 
 def run_child(tier: str, kind: str, runs: int = 0) -> dict | None:
     env = dict(os.environ, DATABASE_URL=database_url(tier))
+    if kind == "worker":
+        env["REDIS_URL"] = BROKER
     command = [sys.executable, "-m", "tests.perf.bench", "--child", kind, "--tier", tier]
     command += ["--runs", str(runs)]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
@@ -121,7 +127,23 @@ def measure(tier: str, rounds: int, runs: int, *, with_jobs: bool = True) -> dic
     for t in tiers if with_jobs else []:
         print(f"jobs at {t}", file=sys.stderr)
         jobs[t].append(run_child(t, "jobs"))
-    return {"pages": pages, "jobs": jobs}
+    worker = {t: measure_worker(t) for t in tiers} if with_jobs else {}
+    return {"pages": pages, "jobs": jobs, "worker": worker}
+
+
+def measure_worker(tier: str) -> dict:
+    """P6: start a Celery worker on the tier's database, measure, stop the worker."""
+    print(f"worker at {tier}", file=sys.stderr)
+    env = dict(os.environ, DATABASE_URL=database_url(tier), REDIS_URL=BROKER)
+    env.setdefault("SECRET_KEY", "bench-only-secret-key")
+    command = [str(Path(sys.executable).parent / "celery"), "-A", "salesops", "worker"]
+    command += ["--pool=solo", "--loglevel=warning", "--without-heartbeat", "--without-gossip"]
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        return run_child(tier, "worker")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
 
 
 def _median_page(rounds: list[dict], name: str, key: str) -> float:
@@ -185,6 +207,13 @@ def table(tier: str, results: dict, manifests: dict) -> str:
             f"({p7['lines_per_s']}/s) ÷ COPY {p7['copy_s']} s | {p7['ratio']} | ≤ 2 | "
             f"{_yes(p7['ratio'] <= GOALS['P7'])} |"
         )
+    for t, figures in results.get("worker", {}).items():
+        for job, value in figures.items():
+            lines.append(
+                f"| P6 ({t}) | {job}: worker {value['worker_s']} s ÷ in process "
+                f"{value['in_process_s']} s | {value['ratio']} | ≤ 1.1 | "
+                f"{_yes(value['ratio'] <= 1.1)} |"
+            )
     return "\n".join(lines)
 
 

@@ -441,3 +441,32 @@ def measure_import(lines: int) -> dict:
 
 def manifest() -> dict | None:
     return read_manifest()
+
+
+# --- P6: a job through a real Celery worker against the same call in-process -----------------
+
+
+def measure_worker() -> dict:
+    """Each nightly job called in this process, then sent to the worker the benchmark started
+    (same database, Redis broker) and waited for. Both runs commit: the jobs are idempotent,
+    so the second run rewrites what the first wrote."""
+    from customers.tasks import classify_all
+    from sales.tasks import score_months
+
+    first, last = _months()
+    months = {"first_month": first.isoformat(), "last_month": last.isoformat()}
+    jobs = {
+        "classification": (classify_all, {}),
+        "attainment, all months": (score_months, months),
+    }
+    results = {}
+    for name, (task, kwargs) in jobs.items():
+        task.delay(**kwargs).get(timeout=900)  # the worker's first run warms its connection
+        in_process = _timed(lambda task=task, kwargs=kwargs: task(**kwargs))
+        worker = _timed(lambda task=task, kwargs=kwargs: task.delay(**kwargs).get(timeout=900))
+        results[name] = {
+            "in_process_s": round(in_process, 3),
+            "worker_s": round(worker, 3),
+            "ratio": round(worker / in_process, 2),
+        }
+    return results
