@@ -127,8 +127,22 @@ def measure(tier: str, rounds: int, runs: int, *, with_jobs: bool = True) -> dic
     for t in tiers if with_jobs else []:
         print(f"jobs at {t}", file=sys.stderr)
         jobs[t].append(run_child(t, "jobs"))
-    worker = {t: measure_worker(t) for t in tiers} if with_jobs else {}
+    worker = {t: measure_worker(t) for t in tiers} if with_jobs and _broker_up() else {}
     return {"pages": pages, "jobs": jobs, "worker": worker}
+
+
+def _broker_up() -> bool:
+    """P6 needs Redis: without it the worker stage is skipped (and says so)."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(BROKER)
+    try:
+        socket.create_connection((url.hostname, url.port or 6379), timeout=2).close()
+    except OSError:
+        print(f"no Redis at {BROKER}: P6 (the worker) is skipped", file=sys.stderr)
+        return False
+    return True
 
 
 def measure_worker(tier: str) -> dict:
