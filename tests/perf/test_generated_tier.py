@@ -73,7 +73,7 @@ def _fresh_client_for(user):
 
 
 @postgres_only
-def test_the_generator_refuses_an_unknown_tier_and_a_database_with_data(tier_s):
+def test_the_generator_refuses_an_unknown_tier_and_a_database_with_data(personas):
     with pytest.raises(GeneratorRefused, match="Unknown tier"):
         generate(tier="XL", seed=1, until=date(2026, 6, 20), replace=True)
     with pytest.raises(CommandError, match="--replace"):
