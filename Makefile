@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 APPS := salesops territories customers visits sales expenses reports scorecards rollups
 
-.PHONY: run test lint format worker beat bench messages check-deploy clean
+.PHONY: run test lint format worker beat bench bench-book messages check-deploy clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,14 @@ worker: $(STAMP)
 beat: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/celery -A salesops beat --loglevel=info
 
+## make bench: the performance table at tier S (generated on first use into salesops_perf_s on
+## the local PostgreSQL); make bench TIER=M (or L) compares that tier with S. docs/performance.md.
+TIER ?= S
 bench: $(STAMP)
+	SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key} $(BIN)/python -m tests.perf.bench --tier $(TIER) $(BENCH_ARGS)
+
+## make bench-book: the older single-table benchmarks (the book of business, the territory tree).
+bench-book: $(STAMP)
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key} $(BIN)/pytest tests/perf -o python_files="bench_*.py" -p no:cacheprovider -s -q $(PYTEST_ARGS)
 
 ## make messages: refresh and compile every catalogue after changing user-facing strings

@@ -38,6 +38,7 @@ from salesops import ledger
 from salesops.models import CompanySettings
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
+UPDATE_BATCH = 5000
 
 
 def last_three_full_months(today: date) -> tuple[date, date]:
@@ -169,10 +170,16 @@ def reclassify(customers: QuerySet[Customer], *, now: datetime | None = None) ->
         ],
         batch_size=2000,
     )
-    for new_class in {new for _pk, _old, new in changed}:
-        Customer.objects.filter(
-            pk__in=computed.filter(computed_class=new_class).values("pk")
-        ).update(customer_class=new_class, class_since=now)
+    # The class was computed once above; the updates take the ids it found rather than
+    # computing it again for every customer once per class.
+    ids_by_class: dict[str, list[int]] = {}
+    for pk, _old, new in changed:
+        ids_by_class.setdefault(new, []).append(pk)
+    for new_class, ids in ids_by_class.items():
+        for start in range(0, len(ids), UPDATE_BATCH):
+            Customer.objects.filter(pk__in=ids[start : start + UPDATE_BATCH]).update(
+                customer_class=new_class, class_since=now
+            )
     refresh_follow_ups(customers, rules)
     return len(changed)
 

@@ -371,6 +371,8 @@ class Customer(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["territory", "name"]),
+            # The list's default sort and its keyset pages (salesops.keyset): name, then id.
+            models.Index(fields=["name", "id"], name="customer_name_keyset"),
             models.Index(fields=["owner"]),
             models.Index(fields=["owner", "next_follow_up_at"], name="customer_owner_follow_up"),
         ]

@@ -189,14 +189,18 @@ def choices(wf: Workflow) -> list[tuple[str, str, str]]:
     return [(value, DECISION_LABELS[value], BUTTON_STYLES[value]) for value in wf.decisions]
 
 
-def buttons(record: models.Model, user: User, *, error=None, done=None) -> dict:
-    """The context of the decision-buttons partial for `record` as `user` sees it."""
+def buttons(
+    record: models.Model, user: User, *, error=None, done=None, waiting: bool = False
+) -> dict:
+    """The context of the decision-buttons partial for `record` as `user` sees it. `waiting`:
+    the record came from the workflow's `waiting(user)`, whose filter is `may_decide` as one
+    query, so asking again per row (a membership query each) is not needed."""
     wf = workflow_for(record)
     return {
         "id": f"decision-{wf.key}-{record.pk}",
         "record": record,
         "url": reverse("decide", args=[wf.key, record.pk]),
-        "open": access.may_decide(user, record),
+        "open": waiting or access.may_decide(user, record),
         "choices": choices(wf),
         "comment_max_length": COMMENT_MAX_LENGTH,
         "error": error,

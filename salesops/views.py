@@ -78,7 +78,7 @@ def waiting(request: HttpRequest) -> HttpResponse:
                     "amount": getattr(record, wf.amount) if wf.amount else None,
                     "starts_in": (starts_on - today).days if starts_on else None,
                     "overdue": due_on is not None and due_on < today,
-                    "decision": approvals.buttons(record, request.user),
+                    "decision": approvals.buttons(record, request.user, waiting=True),
                 }
             )
         sections.append(

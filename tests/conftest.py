@@ -25,8 +25,40 @@ def _plain_http():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _n_plus_one_detector(django_db_setup):
+    """django-zeal's ORM patch, applied once as its AppConfig would (production does not
+    install it). Its middleware, added for every test below, fails any request that loads a
+    related object or runs a `.get()` once per row of a list: a page with an N+1 fails its
+    test."""
+    from zeal.constants import initialize_app_registry
+    from zeal.patch import patch
+
+    initialize_app_registry()
+    patch()
+
+
+# Each entry names an N+1 that is accepted, and why. Keep this list short: a new N+1 fails.
+# (django-zeal also counts two `.get()` of one model from one line as an N+1; these are those.)
+N_PLUS_ONE_ALLOWED: list[dict] = [
+    # A bulk decision ("Waiting for me", ticked rows) locks and decides each record in its own
+    # transaction (a refusal of one leaves the others decided): one locked read per ticked
+    # record, bounded by what the user ticked.
+    {"model": "visits.TripPlan", "field": "get()"},
+    {"model": "expenses.ExpenseClaim", "field": "get()"},
+    {"model": "territories.CrossTerritoryRequest", "field": "get()"},
+    # Audit entries for several kinds of record in one request (a weekly report and the visits
+    # it locks, an admin change): one content-type read per kind, which Django then caches.
+    {"model": "contenttypes.ContentType", "field": "get()"},
+    # Django's own reads: the session and the signed-in user on log-out and in the admin, and
+    # the handover form's two people (from, to), one read per field.
+    {"model": "sessions.Session", "field": "get()"},
+    {"model": "salesops.User", "field": "get()"},
+]
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, _n_plus_one_detector):
     settings.LANGUAGE_CODE = "en"  # assertions read English; tests of Chinese ask for it
     settings.STORAGES = {
         **settings.STORAGES,
@@ -34,6 +66,8 @@ def _test_settings(settings):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "zeal.middleware.zeal_middleware"]
+    settings.ZEAL_ALLOWLIST = N_PLUS_ONE_ALLOWED
 
 
 @dataclass

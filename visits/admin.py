@@ -11,6 +11,10 @@ class TripPlanTransitionInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request):
+        # Each row names who moved the plan: one join, not a query per transition.
+        return super().get_queryset(request).select_related("by")
+
 
 @admin.register(TripPlan)
 class TripPlanAdmin(ReadOnlyAdmin):

@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from salesops import access
 from salesops import exporting as streamed_exports
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
+from salesops.keyset import bounded_count, keyset_page
 from salesops.models import CompanySettings
 
 PAGE_SIZE = 50
@@ -37,12 +37,21 @@ def _filtered(request: HttpRequest) -> CustomerFilter:
 @login_required
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
+    """Keyset pages: page 1,000 costs what page 1 costs, and the count stops at 1,000."""
     customers = _filtered(request)
-    ordering = customers.qs.query.order_by or ("name",)
-    page = Paginator(customers.qs.order_by(*ordering, "pk"), PAGE_SIZE)
+    ordering = (customers.qs.query.order_by or ("name",))[0]
+    count, more = bounded_count(customers.qs)
     context = {
         "filter": customers,
-        "page": page.get_page(request.GET.get("page")),
+        "page": keyset_page(
+            customers.qs,
+            ordering=ordering,
+            size=PAGE_SIZE,
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
+        ),
+        "count": count,
+        "more": more,
         "query": _query_without_page(request),
         "rules": CompanySettings.current(),
         "can_add": access.changeable_territories(request.user).exists(),
@@ -52,7 +61,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
     return query.urlencode()
 
 

@@ -93,6 +93,9 @@ class Sale(models.Model):
             models.Index(fields=["salesperson", "month"]),
             models.Index(fields=["month", "salesperson", "sold_at"]),
             models.Index(fields=["sold_at"]),
+            # A customer's recent months (the classification's three-month average) read
+            # only those months' lines, not the customer's whole history.
+            models.Index(fields=["customer", "month"], name="sale_customer_month"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["order_number", "line"], name="sale_natural_key"),

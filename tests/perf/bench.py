@@ -1,0 +1,270 @@
+"""The performance benchmark: `make bench` (tier S alone, a few minutes) or `make bench TIER=M`
+(or L) to compare a bigger tier with S. Results are ratios measured in one run, so they hold on
+any machine; absolute figures are printed beside them. See docs/performance.md.
+
+Each tier lives in its own PostgreSQL database (salesops_perf_s, _m, _l) filled by
+`manage.py generate_data`; a database without the generator's manifest is refused. Each
+measurement runs in a child process connected to one tier's database, alternating S and the big
+tier for three rounds, and each figure is the median of its rounds.
+
+    python -m tests.perf.bench --tier M [--rounds 3] [--runs 12] [--generate]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
+# At S the import and the day's update are sized to stay quick; the bigger tiers use the sizes
+# of the issue (the day's lines are one day's share of the tier's sales).
+IMPORT_LINES = {"S": 10_000, "M": 50_000, "L": 1_000_000}
+DAILY_LINES = {"S": 140, "M": 4_600, "L": 9_200}
+# P6's broker: a Redis database of the benchmark's own (override with BENCH_REDIS_URL).
+BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
+GOALS = {"P1": 1.3, "P2": 0, "P2max": 15, "P3": 200, "P4": 1.5, "P5": 0.05, "P7": 2.0}
+
+
+def database_url(tier: str) -> str:
+    return f"{SERVER}/salesops_perf_{tier.lower()}"
+
+
+# --- the child: one measurement in one database ----------------------------------------------
+
+
+def child(kind: str, runs: int, tier: str) -> None:
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "salesops.settings"
+    import django
+
+    django.setup()
+    from tests.perf import measure
+
+    if kind == "manifest":
+        result = measure.manifest()
+    elif kind == "pages":
+        result = measure.measure_pages(runs)
+    elif kind == "jobs":
+        result = {
+            "P4": measure.measure_jobs(),
+            "P5": measure.measure_incremental(DAILY_LINES[tier]),
+            "P7": measure.measure_import(IMPORT_LINES[tier]),
+        }
+    elif kind == "worker":
+        result = measure.measure_worker()
+    else:
+        raise SystemExit(f"unknown measurement {kind}")
+    print(json.dumps(result, default=str))
+
+
+def run_child(tier: str, kind: str, runs: int = 0) -> dict | None:
+    env = dict(os.environ, DATABASE_URL=database_url(tier))
+    if kind == "worker":
+        env["REDIS_URL"] = BROKER
+    command = [sys.executable, "-m", "tests.perf.bench", "--child", kind, "--tier", tier]
+    command += ["--runs", str(runs)]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"The {kind} measurement on tier {tier} failed.")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- the parent: rounds, medians, the table --------------------------------------------------
+
+
+def ensure(tier: str, generate: bool) -> dict:
+    """The tier's manifest. A missing database is created and generated when asked; a database
+    that exists without a manifest is never touched."""
+    if generate and _create_database(tier):
+        _generate(tier)
+    found = run_child(tier, "manifest")
+    if found is None:
+        raise SystemExit(
+            f"{database_url(tier)} holds no generated data (no manifest): run "
+            f"`manage.py generate_data --tier {tier}` on it first, or pass --generate."
+        )
+    return found
+
+
+def _create_database(tier: str) -> bool:
+    """Create the tier's database if it does not exist yet; True when it was created."""
+    import psycopg2
+
+    server, name = database_url(tier).rsplit("/", 1)
+    connection = psycopg2.connect(f"{server}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone():
+            return False
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    return True
+
+
+def _generate(tier: str) -> None:
+    env = dict(os.environ, DATABASE_URL=database_url(tier))
+    env.setdefault("SECRET_KEY", "bench-only-secret-key")
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "generate_data", "--tier", tier], cwd=ROOT, env=env, check=True)
+
+
+def measure(tier: str, rounds: int, runs: int, *, with_jobs: bool = True) -> dict:
+    tiers = ["S"] if tier == "S" else ["S", tier]
+    pages = {t: [] for t in tiers}
+    jobs = {t: [] for t in tiers}
+    for round_number in range(rounds):
+        for t in tiers:
+            print(f"round {round_number + 1}: pages at {t}", file=sys.stderr)
+            pages[t].append(run_child(t, "pages", runs))
+    for t in tiers if with_jobs else []:
+        print(f"jobs at {t}", file=sys.stderr)
+        jobs[t].append(run_child(t, "jobs"))
+    worker = {t: measure_worker(t) for t in tiers} if with_jobs and _broker_up() else {}
+    return {"pages": pages, "jobs": jobs, "worker": worker}
+
+
+def _broker_up() -> bool:
+    """P6 needs Redis: without it the worker stage is skipped (and says so)."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(BROKER)
+    try:
+        socket.create_connection((url.hostname, url.port or 6379), timeout=2).close()
+    except OSError:
+        print(f"no Redis at {BROKER}: P6 (the worker) is skipped", file=sys.stderr)
+        return False
+    return True
+
+
+def measure_worker(tier: str) -> dict:
+    """P6: start a Celery worker on the tier's database, measure, stop the worker."""
+    print(f"worker at {tier}", file=sys.stderr)
+    env = dict(os.environ, DATABASE_URL=database_url(tier), REDIS_URL=BROKER)
+    env.setdefault("SECRET_KEY", "bench-only-secret-key")
+    command = [str(Path(sys.executable).parent / "celery"), "-A", "salesops", "worker"]
+    command += ["--pool=solo", "--loglevel=warning", "--without-heartbeat", "--without-gossip"]
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        return run_child(tier, "worker")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+
+
+def _median_page(rounds: list[dict], name: str, key: str) -> float:
+    return statistics.median(r[name][key] for r in rounds if name in r)
+
+
+def table(tier: str, results: dict, manifests: dict) -> str:
+    pages, jobs = results["pages"], results["jobs"]
+    big = tier if tier != "S" else "S"
+    lines = [
+        f"Tier {big} against S: {json.dumps({t: m['rows'] for t, m in manifests.items()})}",
+        "",
+        "| id | item | S | " + (f"{big} | ratio / diff |" if big != "S" else "") + " goal | met |",
+        "|---|---|---|" + ("---|---|" if big != "S" else "") + "---|---|",
+    ]
+    names = list(pages[big][0])
+    for name in names:
+        p95_s = _median_page(pages["S"], name, "p95_ms")
+        q_s = _median_page(pages["S"], name, "queries")
+        rows_s = _median_page(pages["S"], name, "rows")
+        if big == "S":
+            lines.append(f"| P1 | {name} p95 ms | {p95_s:.0f} |  | — |")
+            met = q_s <= GOALS["P2max"]
+            lines.append(f"| P2 | {name} queries | {q_s:.0f} | ≤ 15 | {_yes(met)} |")
+            lines.append(f"| P3 | {name} rows | {rows_s:.0f} | ≤ 200 | {_yes(rows_s <= 200)} |")
+            continue
+        p95_b = _median_page(pages[big], name, "p95_ms")
+        q_b = _median_page(pages[big], name, "queries")
+        rows_b = _median_page(pages[big], name, "rows")
+        ratio = p95_b / p95_s if p95_s else 0
+        lines.append(
+            f"| P1 | {name} p95 ms | {p95_s:.0f} | {p95_b:.0f} | {ratio:.2f} | ≤ 1.3 | "
+            f"{_yes(ratio <= GOALS['P1'])} |"
+        )
+        met = q_b - q_s == 0 and q_b <= GOALS["P2max"]
+        lines.append(
+            f"| P2 | {name} queries | {q_s:.0f} | {q_b:.0f} | {q_b - q_s:+.0f} | 0, ≤ 15 | "
+            f"{_yes(met)} |"
+        )
+        lines.append(
+            f"| P3 | {name} rows | {rows_s:.0f} | {rows_b:.0f} |  | ≤ 200 | "
+            f"{_yes(rows_b <= GOALS['P3'])} |"
+        )
+    for t in [t for t in ["S", big] if jobs[t]] if big != "S" else ["S"][: len(jobs["S"])]:
+        figures = jobs[t][0]
+        for job, value in figures["P4"].items():
+            met = value["ratio"] <= GOALS["P4"] and value["differences"] == 0
+            lines.append(
+                f"| P4 ({t}) | {job}: job {value['job_s']} s ÷ SQL floor {value['floor_s']} s, "
+                f"{value['differences']} differences | {value['ratio']} | ≤ 1.5, equal | "
+                f"{_yes(met)} |"
+            )
+        p5 = figures["P5"]
+        lines.append(
+            f"| P5 ({t}) | one day ({p5['lines']} lines): {p5['incremental_s']} s ÷ full "
+            f"{p5['full_s']} s | {p5['ratio']} | ≤ 0.05 | {_yes(p5['ratio'] <= GOALS['P5'])} |"
+        )
+        p7 = figures["P7"]
+        lines.append(
+            f"| P7 ({t}) | import of {p7['lines']} lines {p7['import_s']} s "
+            f"({p7['lines_per_s']}/s) ÷ COPY {p7['copy_s']} s | {p7['ratio']} | ≤ 2 | "
+            f"{_yes(p7['ratio'] <= GOALS['P7'])} |"
+        )
+    for t, figures in results.get("worker", {}).items():
+        for job, value in figures.items():
+            lines.append(
+                f"| P6 ({t}) | {job}: worker {value['worker_s']} s ÷ in process "
+                f"{value['in_process_s']} s | {value['ratio']} | ≤ 1.1 | "
+                f"{_yes(value['ratio'] <= 1.1)} |"
+            )
+    return "\n".join(lines)
+
+
+def _yes(met: bool) -> str:
+    return "yes" if met else "**no**"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tier", default="S", choices=["S", "M", "L"])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=12)
+    parser.add_argument("--generate", action="store_true", help="generate a missing tier")
+    parser.add_argument("--pages-only", action="store_true", help="skip the jobs (P4, P5, P7)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.runs, args.tier)
+        return
+    tiers = ["S"] if args.tier == "S" else ["S", args.tier]
+    # Pages render as in production (DEBUG off), which serves hashed static files.
+    env = dict(os.environ, SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key"))
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    manifests = {t: ensure(t, args.generate or t == "S") for t in tiers}
+    results = measure(args.tier, args.rounds, args.runs, with_jobs=not args.pages_only)
+    out = ROOT / "var" / "perf"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    record = {"tier": args.tier, "manifests": manifests, "results": results}
+    (out / f"bench-{args.tier}-{stamp}.json").write_text(json.dumps(record, indent=1))
+    print(table(args.tier, results, manifests))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,472 @@
+"""What the benchmark measures inside one database (a child process of tests/perf/bench.py).
+
+Pages (P1–P3), nightly jobs against a hand-written SQL floor with equality (P4), one day's
+incremental update against a full recompute (P5) and the sales import against raw COPY (P7).
+Everything a measurement writes is rolled back, so the generated data stays as generated."""
+
+import re
+import statistics
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.classification import last_three_full_months, reclassify
+from customers.models import Customer
+from expenses.models import ExpenseClaim
+from reports.datagen.copy import copy_rows
+from reports.datagen.generate import read_manifest
+from sales.models import Sale
+from sales.rollups import rebuild_sales_rollup, refresh_sales_rollup
+from sales.scoring import periods_touching, score_period
+from sales.services.sales import import_sales
+from salesops.models import CompanySettings, User
+from salesops.months import half_year_of, month_of
+from salesops.navigation import menu_entries
+from visits.models import TripPlan
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextmanager
+def rolled_back():
+    """Run a measurement inside a transaction that never commits."""
+    try:
+        with transaction.atomic():
+            yield
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def _timed(function) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+# --- the users and pages ---------------------------------------------------------------------
+
+
+def personas() -> dict[str, User]:
+    """The same shape of user at every size: the salesperson with the median book, the first
+    region's manager and director, and head office."""
+    sellers = _sellers_by_book()
+    return {
+        "salesperson": User.objects.get(pk=sellers[len(sellers) // 2]),
+        "manager": User.objects.get(username="mgr01"),
+        "director": User.objects.get(username="dir01"),
+        "head_office": User.objects.get(username="hq"),
+    }
+
+
+def _sellers_by_book() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT owner_id FROM customers_customer WHERE owner_id IS NOT NULL "
+            "GROUP BY owner_id ORDER BY COUNT(*), owner_id"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def pages(people: dict[str, User]) -> list[tuple[str, str, str]]:
+    """(page, persona, url): home and every menu entry per role, and the record pages."""
+    found = []
+    for persona, user in people.items():
+        found.append((f"home ({persona})", persona, reverse("home")))
+        for entry in menu_entries(user):
+            found.append((f"{entry['url_name']} ({persona})", persona, entry["url"]))
+    seller = people["salesperson"]
+    customer = Customer.objects.filter(owner=seller).order_by("pk").first()
+    plan = TripPlan.objects.filter(salesperson=seller).order_by("-starts_on").first()
+    claim = ExpenseClaim.objects.filter(salesperson=seller).order_by("-month").first()
+    found.append(("customer page", "salesperson", reverse("customers:detail", args=[customer.pk])))
+    found.append(("plan page", "salesperson", reverse("visits:plan", args=[plan.pk])))
+    found.append(("claim page", "salesperson", reverse("expenses:claim", args=[claim.pk])))
+    return found
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_BODY = re.compile(r"<tbody\b.*?</tbody>", re.S)
+
+
+def rows_per_table(html: str) -> int:
+    """The most rows any table on the page renders (its body rows)."""
+    most = 0
+    for table in _TABLE.findall(html):
+        bodies = _BODY.findall(table) or [table]
+        most = max(most, sum(body.count("<tr") for body in bodies))
+    return most
+
+
+def measure_pages(runs: int) -> dict:
+    people = personas()
+    clients = {}
+    for persona, user in people.items():
+        clients[persona] = Client()
+        clients[persona].force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    results = {}
+    for name, persona, url in pages(people):
+        client = clients[persona]
+        first = client.get(url, secure=True, follow=True)
+        if first.redirect_chain:  # an entry that forwards (the quota grid to this month)
+            url = first.redirect_chain[-1][0]
+        timings = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            client.get(url, secure=True)
+            timings.append(time.perf_counter() - started)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, secure=True)
+        results[name] = {
+            "url": url,
+            "status": first.status_code,
+            "p95_ms": round(_p95(timings) * 1000, 1),
+            "median_ms": round(statistics.median(timings) * 1000, 1),
+            "queries": len(queries.captured_queries),
+            "rows": rows_per_table(response.content.decode()),
+        }
+    return results
+
+
+def check_pages(client_for) -> dict:
+    """Status, queries and rows of every page, opened once after a warm-up (no timing): what CI
+    checks at tier S. `client_for(user)` gives a signed-in test client."""
+    people = personas()
+    clients = {persona: client_for(user) for persona, user in people.items()}
+    results = {}
+    for name, persona, url in pages(people):
+        client = clients[persona]
+        client.get(url, follow=True)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, follow=True)
+        results[name] = {
+            "status": response.status_code,
+            "queries": len(queries.captured_queries),
+            "rows": rows_per_table(response.content.decode()),
+        }
+    return results
+
+
+def job_differences() -> dict[str, int]:
+    """How many rows each nightly job's stored result differs from its SQL floor (P4's
+    equality, without the timing)."""
+    first, last = _months()
+    rules = CompanySettings.current()
+    today = timezone.localdate()
+    start, end = last_three_full_months(today)
+    attainment = {"first": periods_touching(first, last)[0], "last": last}
+    classes = {
+        "start": start,
+        "end": end,
+        "large": rules.large_demand_threshold,
+        "soon": today + timedelta(days=rules.order_soon_days),
+    }
+    return {
+        "sales rollup": _floor(ROLLUP_FLOOR, ROLLUP_DIFFERENCE, [first, last])[1],
+        "attainment": _floor(ATTAINMENT_FLOOR, ATTAINMENT_DIFFERENCE, attainment)[1],
+        "classification": _floor(CLASS_FLOOR, CLASS_DIFFERENCE, classes)[1],
+    }
+
+
+# --- P4: nightly jobs against one hand-written statement -------------------------------------
+
+
+def _months() -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(month), MAX(month) FROM customers_sale")
+        return cursor.fetchone()
+
+
+ROLLUP_FLOOR = """
+CREATE TEMP TABLE floor_rollup ON COMMIT DROP AS
+SELECT month, salesperson_id, territory_id, channel,
+       SUM(amount) AS amount, SUM(gross_profit) AS gross_profit, COUNT(*) AS lines
+FROM customers_sale WHERE month BETWEEN %s AND %s
+GROUP BY month, salesperson_id, territory_id, channel
+"""
+ROLLUP_DIFFERENCE = """
+SELECT (SELECT COUNT(*) FROM (
+          SELECT month, salesperson_id, territory_id, channel, amount, gross_profit, lines
+          FROM floor_rollup EXCEPT
+          SELECT month, salesperson_id, territory_id, channel, amount, gross_profit, lines
+          FROM reports_salesrollup) a)
+     + (SELECT COUNT(*) FROM (
+          SELECT month, salesperson_id, territory_id, channel, amount, gross_profit, lines
+          FROM reports_salesrollup EXCEPT
+          SELECT month, salesperson_id, territory_id, channel, amount, gross_profit, lines
+          FROM floor_rollup) b)
+"""
+
+CLASS_FLOOR = """
+CREATE TEMP TABLE floor_class ON COMMIT DROP AS
+WITH recent AS (
+  SELECT customer_id, SUM(amount) / 3 AS average FROM customers_sale
+  WHERE month >= %(start)s AND month < %(end)s GROUP BY customer_id
+)
+SELECT c.id,
+  CASE
+    WHEN GREATEST(COALESCE(c.estimated_monthly_demand, 0), COALESCE(r.average, 0)) >= %(large)s
+         AND c.expected_order_date <= %(soon)s THEN 'A'
+    WHEN c.expected_order_date <= %(soon)s THEN 'B'
+    WHEN GREATEST(COALESCE(c.estimated_monthly_demand, 0), COALESCE(r.average, 0)) >= %(large)s
+         THEN 'C'
+    ELSE 'D'
+  END AS customer_class
+FROM customers_customer c LEFT JOIN recent r ON r.customer_id = c.id
+"""
+CLASS_DIFFERENCE = """
+SELECT COUNT(*) FROM floor_class f JOIN customers_customer c ON c.id = f.id
+WHERE c.customer_class <> f.customer_class
+"""
+
+# Carry-over (rules.md §7.5) as a recursive statement: target = quota + the unmet part of last
+# month's target; attainment = sales ÷ target; company rank by attainment each month.
+ATTAINMENT_FLOOR = """
+CREATE TEMP TABLE floor_attainment ON COMMIT DROP AS
+WITH RECURSIVE
+quotas AS (SELECT salesperson_id AS person, month, SUM(amount) AS quota
+           FROM territories_quota GROUP BY 1, 2),
+sales AS (SELECT salesperson_id AS person, month, SUM(amount) AS sales
+          FROM reports_salesrollup GROUP BY 1, 2),
+people AS (SELECT person FROM quotas UNION SELECT person FROM sales),
+months AS (SELECT generate_series(%(first)s::date, %(last)s::date, interval '1 month')::date
+           AS month),
+grid AS (
+  SELECT p.person, m.month, COALESCE(q.quota, 0) AS quota, COALESCE(s.sales, 0) AS sales,
+         ROW_NUMBER() OVER (PARTITION BY p.person ORDER BY m.month) AS n
+  FROM people p CROSS JOIN months m
+  LEFT JOIN quotas q ON q.person = p.person AND q.month = m.month
+  LEFT JOIN sales s ON s.person = p.person AND s.month = m.month
+),
+carried (person, n, month, target, sales) AS (
+  SELECT person, n, month, quota, sales FROM grid WHERE n = 1
+  UNION ALL
+  SELECT g.person, g.n, g.month, g.quota + GREATEST(0, c.target - c.sales), g.sales
+  FROM carried c JOIN grid g ON g.person = c.person AND g.n = c.n + 1
+),
+scored AS (
+  SELECT person, month, target,
+         CASE WHEN target > 0 THEN ROUND(100 * sales / target, 1) END AS attainment
+  FROM carried
+)
+SELECT person, month, target, attainment,
+       CASE WHEN attainment IS NOT NULL THEN
+         RANK() OVER (PARTITION BY month ORDER BY attainment DESC NULLS LAST) END AS company_rank
+FROM scored
+"""
+ATTAINMENT_DIFFERENCE = """
+SELECT COUNT(*) FROM reports_attainment a
+LEFT JOIN floor_attainment f ON f.person = a.salesperson_id AND f.month = a.month
+WHERE f.person IS NULL OR f.target <> a.target
+   OR f.attainment IS DISTINCT FROM a.attainment OR f.company_rank IS DISTINCT FROM a.company_rank
+"""
+
+
+def _floor(create: str, difference: str, params) -> tuple[float, int]:
+    with rolled_back(), connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(create, params)
+        seconds = time.perf_counter() - started
+        cursor.execute(difference)
+        return seconds, cursor.fetchone()[0]
+
+
+def _job(function) -> float:
+    """A job as the nightly run does it, its writes rolled back afterwards."""
+    with rolled_back():
+        return _timed(function)
+
+
+def measure_jobs() -> dict:
+    first, last = _months()
+    rules = CompanySettings.current()
+    local_today = timezone.localdate()
+    start, end = last_three_full_months(local_today)
+    results = {}
+    job = _job(lambda: rebuild_sales_rollup(first, last))
+    floor, differences = _floor(ROLLUP_FLOOR, ROLLUP_DIFFERENCE, [first, last])
+    results["sales rollup rebuild"] = _ratio(job, floor, differences)
+    job = _job(lambda: [score_period(p) for p in periods_touching(first, last)])
+    # The job scores whole half-years, so the floor starts where the first one starts.
+    params = {"first": periods_touching(first, last)[0], "last": last}
+    floor, differences = _floor(ATTAINMENT_FLOOR, ATTAINMENT_DIFFERENCE, params)
+    results["attainment, carry-over, ranks"] = _ratio(job, floor, differences)
+    job = _job(lambda: reclassify(Customer.objects.all()))
+    params = {
+        "start": start,
+        "end": end,
+        "large": rules.large_demand_threshold,
+        "soon": local_today + timedelta(days=rules.order_soon_days),
+    }
+    floor, differences = _floor(CLASS_FLOOR, CLASS_DIFFERENCE, params)
+    results["classification"] = _ratio(job, floor, differences)
+    return results
+
+
+def _ratio(job: float, floor: float, differences: int) -> dict:
+    return {
+        "job_s": round(job, 3),
+        "floor_s": round(floor, 3),
+        "ratio": round(job / floor, 2) if floor else None,
+        "differences": differences,
+    }
+
+
+# --- P5: one day's update against a full recompute -------------------------------------------
+
+
+def _one_day_of_sales(count: int, number_from: int) -> list[tuple]:
+    """`count` new lines today, on the customers of the last day on record (same mix)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT customer_id, salesperson_id, territory_id, channel, amount, gross_profit "
+            "FROM customers_sale ORDER BY sold_at DESC, id DESC LIMIT %s",
+            [count],
+        )
+        recent = cursor.fetchall()
+    now = timezone.now()
+    month = month_of(now)
+    return [
+        (f"DAY{number_from + index:09d}", 1, now, month, *row, now)
+        for index, row in enumerate(recent)
+    ]
+
+
+SALE_COLUMNS = ["order_number", "line", "sold_at", "month", "customer_id", "salesperson_id"]
+SALE_COLUMNS += ["territory_id", "channel", "amount", "gross_profit", "updated_at"]
+
+
+def measure_incremental(daily_lines: int) -> dict:
+    first, last = _months()
+    with rolled_back():
+        day = _one_day_of_sales(daily_lines, 1)
+        copy_rows(Sale, SALE_COLUMNS, day, moment=timezone.now())
+        pairs = {(row[5], row[3]) for row in day}
+        touched = {row[4] for row in day}
+
+        def incremental():
+            refresh_sales_rollup(pairs)
+            score_period(half_year_of(day[0][3]))
+            reclassify(Customer.objects.filter(pk__in=touched))
+
+        def full():
+            rebuild_sales_rollup(first, max(last, day[0][3]))
+            for period in periods_touching(first, max(last, day[0][3])):
+                score_period(period)
+            reclassify(Customer.objects.all())
+
+        incremental_s = _job(incremental)
+        full_s = _job(full)
+    return {
+        "lines": len(day),
+        "incremental_s": round(incremental_s, 3),
+        "full_s": round(full_s, 3),
+        "ratio": round(incremental_s / full_s, 3),
+    }
+
+
+# --- P7: the sales import against raw COPY ---------------------------------------------------
+
+
+def measure_import(lines: int) -> dict:
+    """The import service (checks, upsert, rollup) against COPY of the same rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.name, u.username, c.id, u.id, c.territory_id, c.channel "
+            "FROM customers_customer c JOIN salesops_user u ON u.id = c.owner_id "
+            "ORDER BY c.id"
+        )
+        customers = cursor.fetchall()
+    now = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+    rows, copied = [], []
+    for index in range(lines):
+        name, username, customer_id, person_id, territory_id, channel = customers[
+            index % len(customers)
+        ]
+        amount, profit = f"{100 + index % 900}.00", f"{20 + index % 80}.00"
+        order = f"IMP{index:09d}"
+        rows.append(
+            {
+                "order_number": order,
+                "line": 1,
+                "date": now.isoformat(),
+                "customer": name,
+                "salesperson": username,
+                "channel": channel,
+                "amount": amount,
+                "gross_profit": profit,
+            }
+        )
+        copied.append(
+            (
+                order,
+                1,
+                now,
+                month_of(now),
+                customer_id,
+                person_id,
+                territory_id,
+                channel,
+                amount,
+                profit,
+                now,
+            )
+        )
+    head_office = User.objects.get(username="hq")
+    with rolled_back():
+        imported = _timed(lambda: import_sales(rows=rows, by=head_office, file_name="bench.csv"))
+    with rolled_back():
+        copy_s = _timed(lambda: copy_rows(Sale, SALE_COLUMNS, copied, moment=now))
+    return {
+        "lines": lines,
+        "import_s": round(imported, 3),
+        "copy_s": round(copy_s, 3),
+        "ratio": round(imported / copy_s, 2),
+        "lines_per_s": round(lines / imported),
+    }
+
+
+def manifest() -> dict | None:
+    return read_manifest()
+
+
+# --- P6: a job through a real Celery worker against the same call in-process -----------------
+
+
+def measure_worker() -> dict:
+    """Each nightly job called in this process, then sent to the worker the benchmark started
+    (same database, Redis broker) and waited for. Both runs commit: the jobs are idempotent,
+    so the second run rewrites what the first wrote."""
+    from customers.tasks import classify_all
+    from sales.tasks import score_months
+
+    first, last = _months()
+    months = {"first_month": first.isoformat(), "last_month": last.isoformat()}
+    jobs = {
+        "classification": (classify_all, {}),
+        "attainment, all months": (score_months, months),
+    }
+    results = {}
+    for name, (task, kwargs) in jobs.items():
+        task.delay(**kwargs).get(timeout=900)  # the worker's first run warms its connection
+        in_process = _timed(lambda task=task, kwargs=kwargs: task(**kwargs))
+        worker = _timed(lambda task=task, kwargs=kwargs: task.delay(**kwargs).get(timeout=900))
+        results[name] = {
+            "in_process_s": round(in_process, 3),
+            "worker_s": round(worker, 3),
+            "ratio": round(worker / in_process, 2),
+        }
+    return results
