@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('sales', '0005_ratios_hold_any_attainment'),
         ('sales', '0005_row_history'),
+        ('sales', '0005_sale_customer_month_index'),
         ('sales', '0005_sales_import_job'),
     ]
 
