@@ -83,6 +83,8 @@ def needs_second_factor(user: User) -> bool:
     """The roles that decide and export sign in with a one-time code as well as the password:
     managers, directors, head office and the admin."""
     return is_active_user(user) and (user.is_admin or user.role in LEAD_ROLES)
+
+
 def head_office_users() -> QuerySet[User]:
     """The active head office people: who the monthly region rollup is mailed to (rules.md §9.5)."""
     return User.objects.filter(role=Role.HEAD_OFFICE, is_active=True)
