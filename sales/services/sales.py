@@ -1,16 +1,15 @@
 """Every change to sales records: the import (CSV/XLSX) and hand-entered corrections
 (rules.md §7.1).
 
-A file is stored and imported by a background job (`start_sales_import` → the worker's
-`run_sales_import`), which checks the lines with progress and writes them in one transaction;
-a hand entry is checked and written inside the request (`enter_sale`).
+A file is stored and imported by a background job (`sales_import_runs.start_sales_import` →
+the worker's `run_sales_import`), which checks the lines with progress and writes them in one
+transaction; a hand entry is checked and written inside the request (`enter_sale`).
 
 An import is all or nothing: every line is checked first and any bad line is reported by its
 line number with nothing saved. Lines are keyed by (order number, line), so importing the same
 file again changes nothing, and a corrected line replaces the old one.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from sales.models import Sale, SalesImport
-from sales.sale_lines import CENT, check_file, check_rows, read_content
+from sales.sale_lines import CENT, check_rows, read_content
 from sales.signals import months_changed
 from salesops import access, audit, ledger
 from salesops.errors import DomainError
@@ -75,7 +74,7 @@ def _existing(sales: list[Sale]) -> dict[tuple, tuple]:
     return {(row[0], row[1]): tuple(row[2:]) for row in rows}
 
 
-def _require_importer(by: User) -> None:
+def require_importer(by: User) -> None:
     if not can_import_sales(by):
         raise DomainError(_("Only head office brings sales in."))
 
@@ -93,35 +92,13 @@ def _checked(rows: list[dict], by: User, progress=None) -> list[Sale]:
 def import_sales(*, rows: list[dict], by: User, file_name: str, checksum: str = "") -> ImportResult:
     """Import order lines (rules.md §7.1) at once: every line checked (nothing is written if
     any is wrong), then written by `_write_checked`."""
-    _require_importer(by)
+    require_importer(by)
     sales = _checked(rows, by)
     record = SalesImport(file_name=file_name[:200], checksum=checksum, imported_by=by)
     return _write_checked(sales, by=by, record=record)
 
 
 # --- the import job ------------------------------------------------------------------------
-
-
-def start_sales_import(*, by: User, file_name: str, content: bytes) -> SalesImport:
-    """Store an uploaded file and queue its import (`run_sales_import` in the worker). The
-    file's size, lines and, for an XLSX, its parts and unpacked size are checked first."""
-    from sales import tasks
-
-    _require_importer(by)
-    check_file(content, file_name)
-    with transaction.atomic():
-        record = SalesImport.objects.create(
-            file_name=file_name[:200],
-            checksum=hashlib.sha256(content).hexdigest(),
-            imported_by=by,
-            content=content,
-            status=SalesImport.Status.QUEUED,
-        )
-        audit.record(
-            "sales.import.queued", actor=by, target=record, changes={"bytes": len(content)}
-        )
-        ledger.enqueue("sales.import", record.pk, tasks.run_sales_import, import_id=record.pk)
-    return record
 
 
 def run_sales_import(*, import_id: int) -> int:

@@ -11,6 +11,7 @@ from sales import sale_lines
 from sales.forms.sales import SaleForm, SalesImportForm
 from sales.selectors import sales as selectors
 from sales.services import sales as services
+from sales.services.sales_import_runs import start_sales_import
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error, month_parameter
 from salesops.keyset import keyset_page
@@ -55,7 +56,7 @@ def sale_import(request: HttpRequest) -> HttpResponse:
     form = SalesImportForm(request.POST or None, request.FILES or None)
     if form.is_valid():
         try:
-            record = services.start_sales_import(
+            record = start_sales_import(
                 by=request.user, file_name=form.cleaned_data["file"].name, content=form.content
             )
         except DomainError as error:

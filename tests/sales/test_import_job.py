@@ -14,6 +14,7 @@ from django.urls import reverse
 from sales import sale_lines, tasks
 from sales.models import Sale, SalesImport
 from sales.services import sales as services
+from sales.services.sales_import_runs import start_sales_import
 from salesops.models import JobRun
 from tests.customers.factories import CustomerFactory
 
@@ -41,7 +42,7 @@ def _post(client, name: str, content: bytes):
 def test_the_upload_is_queued_and_imported_by_the_job(
     personas, customer, login, django_capture_on_commit_callbacks
 ):
-    client = login(personas.manager)
+    client = login(personas.head_office)
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = _post(client, "july.csv", _csv(3))
 
@@ -63,7 +64,7 @@ def test_the_upload_is_queued_and_imported_by_the_job(
 
 
 def test_running_the_job_again_changes_nothing(personas, customer):
-    record = services.start_sales_import(by=personas.manager, file_name="july.csv", content=_csv(4))
+    record = start_sales_import(by=personas.head_office, file_name="july.csv", content=_csv(4))
     assert services.run_sales_import(import_id=record.pk) == 4
     SalesImport.objects.filter(pk=record.pk).update(status="running")  # as if it came back
 
@@ -75,7 +76,7 @@ def test_bad_lines_end_the_job_failed_with_each_line_number(
     personas, customer, login, django_capture_on_commit_callbacks
 ):
     content = _csv(2) + "SO-9,1,2025-07-11 10:00,宁波永固胶业,li,-5,0\n".encode()
-    client = login(personas.manager)
+    client = login(personas.head_office)
     with django_capture_on_commit_callbacks(execute=True):
         response = _post(client, "july.csv", content)
 
@@ -93,7 +94,7 @@ def _form_errors(response) -> str:
 
 def test_a_file_above_the_size_limit_is_refused_before_it_is_read(personas, login, monkeypatch):
     monkeypatch.setattr("sales.forms.sales.MAX_FILE_BYTES", 1000)
-    response = _post(login(personas.manager), "big.csv", _csv(40))
+    response = _post(login(personas.head_office), "big.csv", _csv(40))
 
     assert response.status_code == 200
     assert "larger than" in _form_errors(response)
@@ -102,7 +103,7 @@ def test_a_file_above_the_size_limit_is_refused_before_it_is_read(personas, logi
 
 def test_a_file_above_the_line_limit_is_refused(personas, login, monkeypatch):
     monkeypatch.setattr(sale_lines, "MAX_LINES", 10)
-    response = _post(login(personas.manager), "long.csv", _csv(11))
+    response = _post(login(personas.head_office), "long.csv", _csv(11))
 
     assert "more than 10 lines" in _form_errors(response)
     assert not SalesImport.objects.exists()
@@ -123,7 +124,7 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_before_parsing(
     bomb = _zip({"xl/worksheets/sheet1.xml": b"0" * 2_000_000})  # a few kB on the wire
     assert len(bomb) < 20_000
 
-    response = _post(login(personas.manager), "bomb.xlsx", bomb)
+    response = _post(login(personas.head_office), "bomb.xlsx", bomb)
 
     assert "unpacks to more than" in _form_errors(response)
 
@@ -132,20 +133,20 @@ def test_a_workbook_with_too_many_parts_is_refused(personas, login, monkeypatch)
     monkeypatch.setattr(sale_lines, "MAX_XLSX_ENTRIES", 5)
     many = _zip({f"xl/part{n}.xml": b"<x/>" for n in range(6)})
 
-    response = _post(login(personas.manager), "many.xlsx", many)
+    response = _post(login(personas.head_office), "many.xlsx", many)
 
     assert "more than 5 parts" in _form_errors(response)
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(personas, login):
-    response = _post(login(personas.manager), "july.xlsx", b"order_number,line\n")
+    response = _post(login(personas.head_office), "july.xlsx", b"order_number,line\n")
     assert "not a readable XLSX" in _form_errors(response)
 
 
 def test_the_limits_are_checked_again_by_the_service(personas, monkeypatch):
     monkeypatch.setattr(sale_lines, "MAX_LINES", 2)
     with pytest.raises(services.DomainError):
-        services.start_sales_import(by=personas.manager, file_name="x.csv", content=_csv(3))
+        start_sales_import(by=personas.head_office, file_name="x.csv", content=_csv(3))
 
 
 def test_a_line_count_of_a_workbook_is_counted_as_read(personas, customer, monkeypatch):
@@ -177,7 +178,7 @@ def test_the_import_page_reads_the_same_whatever_the_number_of_imports(personas,
     )
     few = _page_queries(client, record)
     SalesImport.objects.bulk_create(
-        SalesImport(file_name=f"{n}.csv", checksum="x", imported_by=personas.manager)
+        SalesImport(file_name=f"{n}.csv", checksum="x", imported_by=personas.head_office)
         for n in range(30)
     )
     assert _page_queries(client, record) == few
@@ -187,7 +188,7 @@ def test_an_import_that_keeps_crashing_ends_failed_on_its_last_attempt(
     personas, customer, settings, monkeypatch
 ):
     settings.JOB_MAX_ATTEMPTS = 2
-    record = services.start_sales_import(by=personas.manager, file_name="j.csv", content=_csv(2))
+    record = start_sales_import(by=personas.head_office, file_name="j.csv", content=_csv(2))
     run = JobRun.objects.get(kind="sales.import")
 
     def crash(*args, **kwargs):
