@@ -27,13 +27,13 @@ def refresh_sightings(*, territory_id: int, month: str) -> int:
     return building.refresh_sightings(territory_id, parse_month(month))
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, nightly=True)
 def rebuild_all() -> int:
     """Nightly: the whole rollup again from the raw records (must equal the incremental state)."""
     return building.rebuild_all()
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, nightly=True)
 def close_month_and_mail(*, month: str = "") -> int:
     """On the 1st: rebuild last month, then mail its rollup to head office (once per person)."""
     closed = parse_month(month, default=add_months(current_month(), -1))

@@ -24,6 +24,7 @@ from functools import partial
 from typing import Any
 
 from celery import Task, current_app
+from celery.schedules import crontab
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
@@ -314,7 +315,51 @@ def sweep(now=None) -> int:
     )
     JobRun.objects.filter(pk__in=due).update(published_at=now)
     published = sum(publish(pk) for pk in due)
+    if settings.JOB_CATCH_UP_NIGHTLY:
+        published += start_missed_nightly_jobs(now)
     JobRun.objects.filter(
         state=State.DONE, finished_at__lt=now - timedelta(days=settings.JOB_KEEP_DAYS)
     ).delete()
     return published
+
+
+def start_missed_nightly_jobs(now=None) -> int:
+    """A nightly job whose time today passed JOB_REPUBLISH_AFTER_SECONDS ago with no ledger
+    row for today never reached a worker: beat's message was lost (Redis restarted empty before
+    a worker took it). Ask for it now, as beat would have. Returns how many were."""
+    now = now or timezone.now()
+    missed = _nightly_jobs_due_today(now)
+    today = timezone.localdate(now).isoformat()
+    known = set(
+        JobRun.objects.filter(kind__in=[name for name, _ in missed], scope_key=today).values_list(
+            "kind", flat=True
+        )
+    )
+    started = 0
+    for name, task in missed:
+        if name not in known:
+            log.warning("nightly job %s of %s never started; starting it now", name, today)
+            enqueue(name, today, task)
+            started += 1
+    return started
+
+
+def _nightly_jobs_due_today(now) -> list[tuple[str, Task]]:
+    """(task name, task) of each scheduled nightly job whose time today is long enough past."""
+    local_now = timezone.localtime(now)
+    # Just before today's first minute, so a job at 00:00 counts as today's.
+    before_today = local_now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
+        seconds=1
+    )
+    grace = timedelta(seconds=settings.JOB_REPUBLISH_AFTER_SECONDS)
+    due = []
+    for entry in (current_app.conf.beat_schedule or {}).values():
+        task = current_app.tasks.get(entry["task"])
+        schedule = entry["schedule"]
+        if task is None or not getattr(task, "nightly", False) or not isinstance(schedule, crontab):
+            continue
+        start, delta, _now = schedule.remaining_delta(before_today, tz=local_now.tzinfo)
+        first_time_today = start + delta
+        if first_time_today.date() == local_now.date() and first_time_today + grace <= local_now:
+            due.append((task.name, task))
+    return due

@@ -11,6 +11,8 @@ LONG_JOBS = [
     "sales.tasks.run_sales_import",
     "sales.tasks.score_months",
     "sales.tasks.score_recent_months",
+    "rollups.tasks.rebuild_all",
+    "rollups.tasks.close_month_and_mail",
 ]
 
 

@@ -20,6 +20,13 @@ pytestmark = pytest.mark.django_db
 State = JobRun.State
 
 
+@pytest.fixture(autouse=True)
+def _no_nightly_catch_up(settings):
+    """The sweeper's tests here are about the rows they make; catching up today's nightly jobs
+    (which ones are due depends on the clock) is tested on its own below."""
+    settings.JOB_CATCH_UP_NIGHTLY = False
+
+
 @pytest.fixture
 def broker_down(monkeypatch):
     """Tasks are published (not run in-process) to a broker that refuses every message."""
@@ -45,7 +52,9 @@ def test_a_job_is_a_row_written_with_the_change_and_run_after_commit(
             customer_tasks.classify_customer,
             customer_id=customer.pk,
         )
-        assert JobRun.objects.get().state == State.QUEUED  # in the caller's transaction
+        assert (
+            JobRun.objects.get(kind="customers.classify_customer").state == State.QUEUED
+        )  # in the caller's transaction
 
     assert len(callbacks) == 1
     run.refresh_from_db()
@@ -69,7 +78,7 @@ def test_a_second_start_joins_the_queued_job(personas, django_capture_on_commit_
             customer_id=customer.pk,
         )
     assert first.pk == second.pk
-    assert JobRun.objects.count() == 1
+    assert JobRun.objects.filter(kind="customers.classify_customer").count() == 1
 
 
 def test_a_start_while_running_runs_the_job_once_more(personas):
@@ -229,7 +238,7 @@ def test_the_password_reset_mail_is_a_job(personas, client, django_capture_on_co
 
 
 def test_failed_jobs_are_run_again_from_the_admin(
-    personas, client, django_capture_on_commit_callbacks
+    personas, login, django_capture_on_commit_callbacks
 ):
     from salesops.models import AuditEntry
 
@@ -243,7 +252,7 @@ def test_failed_jobs_are_run_again_from_the_admin(
         attempts=3,
         error="OperationalError: server closed the connection",
     )
-    client.force_login(personas.admin, backend="django.contrib.auth.backends.ModelBackend")
+    client = login(personas.admin)  # with the second factor the admin signs in with
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -257,3 +266,47 @@ def test_failed_jobs_are_run_again_from_the_admin(
     assert AuditEntry.objects.filter(action="salesops.job.retried").count() == 1
     customer.refresh_from_db()
     assert customer.customer_class == "C"
+
+
+@pytest.fixture
+def nightly_classification(monkeypatch):
+    """Beat's schedule holds only the nightly classification, at 02:00 company time."""
+    from celery.schedules import crontab
+
+    schedule = {
+        "classify": {
+            "task": customer_tasks.classify_all.name,
+            "schedule": crontab(hour=2, minute=0),
+        }
+    }
+    monkeypatch.setitem(app.conf, "beat_schedule", schedule)
+
+
+def _local(day_time: str):
+    return timezone.make_aware(timezone.datetime.fromisoformat(day_time))
+
+
+def test_a_nightly_job_whose_beat_message_was_lost_is_started_by_the_sweeper(
+    personas, nightly_classification, django_capture_on_commit_callbacks, settings
+):
+    settings.JOB_REPUBLISH_AFTER_SECONDS = 300
+    # 02:04: beat's message may still be on its way; the sweeper leaves it alone.
+    assert ledger.start_missed_nightly_jobs(_local("2026-11-28 02:04")) == 0
+    assert not JobRun.objects.exists()
+
+    # 02:06 and no row for today: the message never reached a worker (Redis restarted empty).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ledger.start_missed_nightly_jobs(_local("2026-11-28 02:06")) == 1
+    run = JobRun.objects.get()
+    assert (run.kind, run.scope_key) == (customer_tasks.classify_all.name, "2026-11-28")
+    assert run.state == State.DONE  # run in-process here, as the worker would
+
+    # Once today's row exists (done, or running from beat's own message), nothing more starts.
+    assert ledger.start_missed_nightly_jobs(_local("2026-11-28 09:00")) == 0
+    assert JobRun.objects.count() == 1
+
+
+def test_a_nightly_job_not_yet_due_today_is_not_started(personas, nightly_classification):
+    # 01:00: yesterday's run is yesterday's business; today's is not due until 02:00.
+    assert ledger.start_missed_nightly_jobs(_local("2026-11-28 01:00")) == 0
+    assert not JobRun.objects.exists()
