@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sales.forms.scoring import MonthField
-from salesops.forms import BaseForm, DateInput, NamedChoiceField
+from salesops.forms import BaseForm, DateField, NamedChoiceField
 from salesops.months import current_month
 
 RATING_CHOICES = [
@@ -36,7 +36,7 @@ class ComplaintForm(BaseForm):
     customer = NamedChoiceField(
         label=_("Customer"), help_text=_("Type the customer's name (a part of it will do).")
     )
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    received_on = DateField(label=_("Received on"))
     summary = forms.CharField(
         label=_("What the customer said"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )

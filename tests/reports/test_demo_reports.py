@@ -16,7 +16,7 @@ from visits.models import WeekLock
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_holds_reports_in_every_state_and_loads_once(client):
+def test_the_demo_holds_reports_in_every_state_and_loads_once(login):
     call_command("seed_demo", stdout=StringIO())
     counts = [WeeklyReport.objects.count(), RegionSummary.objects.count()]
     sellers = User.objects.filter(weekly_reports__isnull=False).distinct()
@@ -42,7 +42,7 @@ def test_the_demo_holds_reports_in_every_state_and_loads_once(client):
     assert MonthlyReport.objects.filter(comments__isnull=False).exists()
     assert RegionSummary.objects.filter(comments__isnull=False).exists()
 
-    client.force_login(User.objects.get(username="zhao.lixin"))
+    client = login(User.objects.get(username="zhao.lixin"))  # with the second factor
     assert client.get("/reports/summaries/", {"week": str(mondays[0])}).status_code == 200
 
     output = StringIO()
