@@ -24,6 +24,10 @@ OVER_QUERY_BUDGET = {
     # One or two queries per home panel (follow-ups, waiting, attainment, compliance, team).
     "home (manager)",
     "home (director)",
+    "home (salesperson)",
+    # The scorecard reads each of its five measures, with its explanation links, per month of
+    # the period (a constant number, above the goal).
+    "scorecards:mine (salesperson)",
     # The quota grid as a director: one query over the goal at tier S (not yet traced).
     "sales:quotas (director)",
 }
