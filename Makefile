@@ -53,7 +53,7 @@ bench-book: $(STAMP)
 ## make messages: refresh and compile every catalogue after changing user-facing strings
 ## (needs GNU gettext; the compiled .mo files are committed so `make run` does not).
 messages: $(STAMP)
-	@for app in $(APPS); do (cd $$app && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete --no-location); done
+	@set -e; for app in $(APPS); do (cd $$app && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete --no-location); done
 	DEBUG=1 $(MANAGE) makemessages -l zh_Hans --no-obsolete --no-location $(foreach app,$(APPS),--ignore=$(app)/*) --ignore=.venv/* --ignore=tests/* --ignore=static/* --ignore=var/*
 	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv
 

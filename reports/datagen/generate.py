@@ -21,7 +21,7 @@ from expenses.models import ExpenseCategory, ExpenseClaim, ExpenseItem
 from reports.datagen import MANIFEST_TABLE, TIERS, Tier
 from reports.datagen.copy import copy_rows, reset_sequences
 from sales.models import Quota, RegionQuota, Sale
-from sales.rollups import rebuild_sales_rollup
+from sales.sales_rollup import rebuild_sales_rollup
 from sales.scoring import periods_touching, score_period
 from salesops.models import Role, User
 from salesops.months import add_months, local_midnight, month_start, months_between

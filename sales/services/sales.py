@@ -208,7 +208,7 @@ def _write(sales: list[Sale], sales_import: SalesImport) -> None:
 
 def _refresh_rollup(changed: list[Sale], existing: dict[tuple, tuple]) -> None:
     """The rollup cells of every (salesperson, month) a line entered or left."""
-    from sales.rollups import refresh_sales_rollup
+    from sales.sales_rollup import refresh_sales_rollup
 
     pairs = {(sale.salesperson_id, sale.month) for sale in changed}
     for sale in changed:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from sales import rollups, scoring
+from sales import sales_rollup, scoring
 from sales.models import ScoringRun
 from salesops import ledger
 
@@ -15,7 +15,7 @@ from salesops import ledger
 def rebuild_and_score(*, first_month: date, last_month: date) -> int:
     """The nightly path: the rollup rebuilt from the sales (it must equal the incremental
     state), then the scores."""
-    rollups.rebuild_sales_rollup(first_month, last_month)
+    sales_rollup.rebuild_sales_rollup(first_month, last_month)
     return score_months(first_month=first_month, last_month=last_month)
 
 

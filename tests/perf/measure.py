@@ -22,7 +22,7 @@ from expenses.models import ExpenseClaim
 from reports.datagen.copy import copy_rows
 from reports.datagen.generate import read_manifest
 from sales.models import Sale
-from sales.rollups import rebuild_sales_rollup, refresh_sales_rollup
+from sales.sales_rollup import rebuild_sales_rollup, refresh_sales_rollup
 from sales.scoring import periods_touching, score_period
 from sales.services.sales import import_sales
 from salesops.models import CompanySettings, User

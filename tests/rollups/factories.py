@@ -7,7 +7,7 @@ from itertools import count
 from customers.models import Channel, ClassChange, Competitor, CompetitorObservation, Customer
 from rollups import building
 from sales.models import Sale
-from sales.rollups import rebuild_sales_rollup
+from sales.sales_rollup import rebuild_sales_rollup
 from sales.services.scoring import score_months
 from salesops.months import add_months, local_midnight
 from tests.customers.factories import CustomerFactory

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from customers.models import Channel, Customer
 from sales.models import Quota, QuotaChannel, Sale
-from sales.rollups import refresh_sales_rollup
+from sales.sales_rollup import refresh_sales_rollup
 from salesops.months import month_of
 from tests.customers.factories import CustomerFactory
 

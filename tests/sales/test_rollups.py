@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from sales.models import SalesRollup
-from sales.rollups import rebuild_sales_rollup
+from sales.sales_rollup import rebuild_sales_rollup
 from sales.services.sales import import_sales
 from tests.customers.factories import CustomerFactory
 
