@@ -42,7 +42,7 @@ from salesops.months import (
     months_between,
 )
 from territories.models import Territory
-from visits.models import Visit
+from visits.models import COMPLETE_VISIT, Visit
 
 PROVINCE_PATH_LENGTH = len("330000/")
 ROLLUP_LOCK = 9_511_001  # the advisory lock every rollup writer holds for its transaction
@@ -102,7 +102,11 @@ def _activity_cells(first: date, last: date, places, **only) -> list[ActivityCel
         Visit.objects.filter(visited_at__gte=start, visited_at__lt=end, **only)
         .annotate(month=_local_month("visited_at"))
         .values("month", "salesperson_id", "territory_id")
-        .annotate(visits=Count("id"), customers_visited=Count("customer_id", distinct=True))
+        .annotate(
+            visits=Count("id"),
+            customers_visited=Count("customer_id", distinct=True),
+            complete_visits=Count("id", filter=COMPLETE_VISIT),
+        )
         .order_by()
     )
     return [ActivityCell(**_placed(cell, places)) for cell in cells]

@@ -98,6 +98,8 @@ class ActivityCell(Placed):
     )
     visits = models.PositiveIntegerField(_("visits"))
     customers_visited = models.PositiveIntegerField(_("customers visited"))
+    # Visits whose record is complete (visits.models.COMPLETE_VISIT, rules.md §10.5).
+    complete_visits = models.PositiveIntegerField(_("complete visit records"), default=0)
 
     class Meta:
         verbose_name = _("visit cell")

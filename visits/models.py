@@ -255,6 +255,17 @@ class Visit(models.Model):
         return f"{self.visited_at:%Y-%m-%d} {self.customer}"
 
 
+# rules.md §10.5: a visit record is complete when it names the person met, what was discussed,
+# the result, and a next step or a follow-up date. One rule for the scorecard's explanation and
+# the rollup's `complete_visits` count, so the two never disagree.
+COMPLETE_VISIT = (
+    ~Q(person_met="")
+    & ~Q(discussion="")
+    & ~Q(result="")
+    & (~Q(next_step="") | Q(follow_up_on__isnull=False))
+)
+
+
 class WeekLock(models.Model):
     """A salesperson's week whose visits are locked (rules.md §6.4: "may not be fabricated").
 
