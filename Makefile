@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
-APPS := salesops territories customers visits sales expenses reports scorecards rollups
+APPS := salesops territories customers visits sales expenses reports rollups scorecards
 
 .PHONY: run test lint format worker beat bench bench-book messages check-deploy clean
 

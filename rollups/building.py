@@ -205,7 +205,10 @@ def _blank_cities(month: date) -> list[BlankCity]:
 
 
 def _mark_new_customers() -> None:
-    """A customer is new in the month of its first sale on record (rules.md §10.2)."""
+    """A customer is new in the month of its first sale on record, for the salesperson who made
+    that sale (rules.md §10.2): mark the cells of its first month, then keep the mark only on
+    the cell holding the first sale itself (a colleague's later order that month, or one in
+    another channel, won nobody)."""
     first_month = (
         SalesCell.objects.filter(customer_id=OuterRef("customer_id"))
         .order_by()
@@ -220,6 +223,14 @@ def _mark_new_customers() -> None:
             output_field=BooleanField(),
         )
     )
+    first_sale = Sale.objects.filter(
+        customer_id=OuterRef("customer_id"), month=OuterRef("month")
+    ).order_by("sold_at", "pk")
+    SalesCell.objects.filter(new_customer=True).exclude(
+        salesperson_id=Subquery(first_sale.values("salesperson_id")[:1]),
+        territory_id=Subquery(first_sale.values("territory_id")[:1]),
+        channel=Subquery(first_sale.values("channel")[:1]),
+    ).update(new_customer=False)
 
 
 def _one_writer_at_a_time() -> None:

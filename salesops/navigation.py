@@ -29,8 +29,8 @@ LOCAL_APPS = [
     "sales",
     "expenses",
     "reports",
-    "scorecards",
     "rollups",
+    "scorecards",
 ]
 
 

@@ -1,8 +1,15 @@
 """The five measures of the scorecard (rules.md §10.1–§10.5) for a set of people and a period.
 
-Each measure is read for every person at once with one grouped query (the reports measure
-with one query per week of the period), so a page costs the same whatever the number of sale
-lines, visits or claims behind it. The formulas are written out in rules.md §10.
+Every figure is read from the derived tables, never from raw lines: attainment, quota,
+carry-over, gross profit and travel cost from the monthly scores (`sales.Attainment`), new
+customers from the rollup's sales cells, visits and their completeness from its visit cells
+(rollups.models). Each measure is one grouped query for every person at once (the reports
+measure one query per week of the period), so a page costs the same whatever the number of
+sale lines, visits or claims behind it. The formulas and where each figure comes from are
+written out in rules.md §10.
+
+The raw-row querysets below (`period_sales`, `first_sales`, `travel_items`, `period_visits`)
+serve the explanations only: one person and period, a page at a time (rules.md §10.6).
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +23,7 @@ from customers.models import Channel
 from expenses.models import ExpenseClaim, ExpenseItem
 from reports import weeks
 from reports.selectors import Compliance, compliance
+from rollups.models import ActivityCell, SalesCell
 from sales.models import Attainment, Sale
 from salesops.models import User
 from scorecards.models import Complaint, ManagerRating
@@ -181,14 +189,19 @@ def period_visits(people, period: Period) -> QuerySet[Visit]:
     )
 
 
-# rules.md §10.5: a visit record is complete when it names the person met, what was discussed,
-# the result, and a next step or a follow-up date.
-COMPLETE_VISIT = (
-    ~Q(person_met="")
-    & ~Q(discussion="")
-    & ~Q(result="")
-    & (~Q(next_step="") | Q(follow_up_on__isnull=False))
-)
+def new_customer_cells(people, period: Period) -> QuerySet[SalesCell]:
+    """The rollup's sales cells of the period that won their customer (its first sale on
+    record fell in the cell's month, rules.md §10.2)."""
+    return SalesCell.objects.filter(
+        salesperson__in=people, month__gte=period.start, month__lt=period.end, new_customer=True
+    )
+
+
+def activity_cells(people, period: Period) -> QuerySet[ActivityCell]:
+    """The rollup's visit cells of the period's months: visits and complete visit records."""
+    return ActivityCell.objects.filter(
+        salesperson__in=people, month__gte=period.start, month__lt=period.end
+    )
 
 
 def period_complaints(people, period: Period) -> QuerySet[Complaint]:
@@ -240,7 +253,6 @@ def scorecards(people: QuerySet[User], period: Period, *, now=None) -> list[Scor
     ids = list(cards)
     _add_attainment(cards, ids, period)
     _add_new_customers(cards, ids, period)
-    _add_travel(cards, ids, period)
     _add_attitude(cards, ids, period)
     _add_reports(cards, people, ids, period, now)
     return list(cards.values())
@@ -249,9 +261,10 @@ def scorecards(people: QuerySet[User], period: Period, *, now=None) -> list[Scor
 def _add_attainment(cards, ids, period: Period) -> None:
     first_month_seen = set()
     rows = attainment_rows(ids, period).values(
-        "salesperson_id", "month", "quota", "carried_over", "sales", "gross_profit"
+        "salesperson_id", "month", "quota", "carried_over", "sales", "gross_profit", "travel_cost"
     )
     for row in rows:  # at most six monthly totals per person
+        travel = cards[row["salesperson_id"]].travel
         measure = cards[row["salesperson_id"]].attainment
         if row["salesperson_id"] not in first_month_seen:
             first_month_seen.add(row["salesperson_id"])
@@ -260,23 +273,20 @@ def _add_attainment(cards, ids, period: Period) -> None:
         measure.quota += row["quota"]
         measure.gross_profit += row["gross_profit"]
         measure.scored_months += 1
-        cards[row["salesperson_id"]].travel.gross_profit += row["gross_profit"]
+        # rules.md §10.3: the scores hold each month's approved travel cost beside its profit.
+        travel.gross_profit += row["gross_profit"]
+        travel.cost += row["travel_cost"]
 
 
 def _add_new_customers(cards, ids, period: Period) -> None:
+    # The cell's channel is the kind: the channel its sale lines were booked in.
     counts = (
-        first_sales(ids, period)
-        .values("salesperson_id", "customer__channel")
+        new_customer_cells(ids, period)
+        .values("salesperson_id", "channel")
         .annotate(count=Count("customer", distinct=True))
     )
     for row in counts:
-        cards[row["salesperson_id"]].new_customers[row["customer__channel"]] = row["count"]
-
-
-def _add_travel(cards, ids, period: Period) -> None:
-    costs = travel_items(ids, period).values("claim__salesperson_id").annotate(total=Sum("amount"))
-    for row in costs:
-        cards[row["claim__salesperson_id"]].travel.cost = row["total"] or ZERO
+        cards[row["salesperson_id"]].new_customers[row["channel"]] = row["count"]
 
 
 def _add_attitude(cards, ids, period: Period) -> None:
@@ -304,9 +314,9 @@ def _add_reports(cards, people, ids, period: Period, now) -> None:
         measure = cards[row.salesperson.pk].reports
         setattr(measure, fields[row.state], getattr(measure, fields[row.state]) + 1)
     visits = (
-        period_visits(ids, period)
+        activity_cells(ids, period)
         .values("salesperson_id")
-        .annotate(total=Count("pk"), complete=Count("pk", filter=COMPLETE_VISIT))
+        .annotate(total=Sum("visits"), complete=Sum("complete_visits"))
     )
     for row in visits:
         cards[row["salesperson_id"]].reports.visits = row["total"]

@@ -10,6 +10,7 @@ from salesops.models import User
 from scorecards import measures
 from scorecards.models import Complaint, ManagerRating
 from scorecards.periods import Period
+from visits.models import COMPLETE_VISIT
 
 EXPLANATION_ROWS = 200  # a figure's rows are shown a page of at most 200 at a time
 
@@ -127,7 +128,7 @@ def explain_reports(person: User, period: Period, page=None, *, now=None) -> dic
     people = User.objects.filter(pk=person.pk)
     incomplete = (
         measures.period_visits([person.pk], period)
-        .exclude(measures.COMPLETE_VISIT)
+        .exclude(COMPLETE_VISIT)
         .select_related("customer")
         .order_by("visited_at", "pk")
     )

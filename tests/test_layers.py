@@ -1,7 +1,8 @@
 """Dependencies point one way (docs/architecture.md): salesops kernel ← territories ← customers ←
-{visits, sales} ← expenses ← reports. A module never imports a higher app, not even inside a
-function: "this changed, recompute" travels as a signal the higher app listens to, and a page
-that shows figures of higher apps gets them as panels (salesops.navigation).
+{visits, sales} ← expenses ← reports ← rollups ← scorecards. A module never imports a higher
+app, not even inside a function: "this changed, recompute" travels as a signal the higher app
+listens to, and a page that shows figures of higher apps gets them as panels
+(salesops.navigation).
 
 The project shell (salesops' package, urls, settings, celery app, wsgi, middleware, project
 pages and management commands) sits on top and may import anything; salesops.access sits just
@@ -23,8 +24,8 @@ LAYERS = {
     "sales": 3,
     "expenses": 4,
     "reports": 5,
-    "scorecards": 6,
     "rollups": 6,
+    "scorecards": 7,  # reads the rollup's cells (docs/architecture.md)
 }
 SHELL = 100
 # Modules of salesops that are not kernel, with their place (a module and everything under it).

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from customers.models import Channel, Customer
 from expenses.models import ExpenseClaim, ExpenseItem
+from rollups import building
 from sales.scoring import score_period
 from salesops.months import half_year_of
 from scorecards.models import Complaint, ManagerRating
@@ -85,4 +86,11 @@ def busy_month(person, month: date, *, customers: int, manager) -> None:
         month=month,
         defaults={"score": 4, "rated_by": manager, "rated_at": timezone.now()},
     )
+    refresh_derived_tables(month)
+
+
+def refresh_derived_tables(month: date) -> None:
+    """What the nightly jobs leave behind, which the scorecard reads: the region rollup rebuilt
+    from the raw records and the month's half-year scored."""
+    building.rebuild_all()
     score_period(half_year_of(month))

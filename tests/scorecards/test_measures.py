@@ -14,7 +14,13 @@ from scorecards import selectors
 from scorecards.periods import HALF, MONTH, QUARTER, Period, parse_period
 from tests.expenses.factories import approved_claim
 from tests.sales.factories import local, make_sale, set_quota
-from tests.scorecards.factories import complaint, customer_of, make_visit, rate
+from tests.scorecards.factories import (
+    complaint,
+    customer_of,
+    make_visit,
+    rate,
+    refresh_derived_tables,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +31,7 @@ NOW = local(2026, 1, 15)  # every week of 2025 is closed
 
 
 def _card(person, period):
+    refresh_derived_tables(period.start)
     return selectors.person_scorecard(person, period, now=NOW)
 
 
