@@ -2,6 +2,12 @@
 with each customer's visits and visit cost over the same twelve months, the hand-off
 suggestions (§11.2) and the no-contact alert (§11.4). Set-based: a handful of grouped queries
 whatever the number of customers, visits or sale lines.
+
+The figures the derived tables hold are read from them: each customer's twelve months' gross
+profit from the region rollup's sales cells, each salesperson's visits from its visit cells and
+their approved travel cost from the monthly scores (`sales.Attainment`). What no derived table
+holds is read live, one row per customer: its visits in the window (the rollup counts visits
+per salesperson and territory, not per customer) and its latest order.
 """
 
 from dataclasses import dataclass
@@ -29,7 +35,8 @@ from django.utils import timezone
 
 from customers.models import Customer, CustomerClass
 from customers.selectors import customers_for
-from expenses.models import ExpenseClaim, ExpenseItem
+from rollups.models import ActivityCell, SalesCell
+from sales.models import Attainment
 from sales.selectors.customer_value import MONEY, ZERO, Ranking, ValueWindow, rank_customers
 from salesops.models import CompanySettings, User
 from salesops.months import local_midnight
@@ -60,29 +67,39 @@ def _window_visits(window: ValueWindow) -> QuerySet[Visit]:
     )
 
 
+def rollup_profit(window: ValueWindow) -> QuerySet[SalesCell]:
+    """A customer's (OuterRef "pk") gross profit over the window from the rollup's sales cells:
+    the same sum as its sale lines, as fresh as the rollup (rules.md §10)."""
+    return (
+        SalesCell.objects.filter(
+            customer=OuterRef("pk"), month__gte=window.first_month, month__lt=window.end
+        )
+        .order_by()
+        .values("customer")
+        .annotate(total=Sum("gross_profit"))
+        .values("total")
+    )
+
+
 def cost_per_visit(customers: QuerySet[Customer], window: ValueWindow) -> dict[int, Decimal]:
     """Each visitor's approved travel cost over the window ÷ all their visits in it: what one
-    visit costs, by salesperson (rules.md §11.2). Two grouped queries."""
+    visit costs, by salesperson (rules.md §11.2). Two grouped queries over the visit cells and
+    the monthly scores."""
     visitors = (
         _window_visits(window).filter(customer__in=customers.values("pk")).values("salesperson_id")
     )
+    in_window = {"month__gte": window.first_month, "month__lt": window.end}
     visits = dict(
-        _window_visits(window)
-        .filter(salesperson_id__in=visitors)
+        ActivityCell.objects.filter(salesperson_id__in=visitors, **in_window)
         .values("salesperson_id")
-        .annotate(count=Count("pk"))
+        .annotate(count=Sum("visits"))
         .values_list("salesperson_id", "count")
     )
     costs = (
-        ExpenseItem.objects.filter(
-            claim__status=ExpenseClaim.Status.APPROVED,
-            claim__month__gte=window.first_month,
-            claim__month__lt=window.end,
-            claim__salesperson_id__in=list(visits),
-        )
-        .values("claim__salesperson_id")
-        .annotate(total=Sum("amount"))
-        .values_list("claim__salesperson_id", "total")
+        Attainment.objects.filter(salesperson_id__in=list(visits), **in_window)
+        .values("salesperson_id")
+        .annotate(total=Sum("travel_cost"))
+        .values_list("salesperson_id", "total")
     )
     return {person: total / visits[person] for person, total in costs if visits.get(person)}
 
@@ -107,7 +124,7 @@ def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
     (its visits × what a visit of that salesperson costs), `last_touch_at` and the marks
     `top_mark`, `handoff_mark` and `alert_mark` (1 or 0)."""
     settings_row = CompanySettings.current()
-    ranking = rank_customers(customers)
+    ranking = rank_customers(customers, profit_source=rollup_profit)
     window = ranking.window
     rates = cost_per_visit(customers, window)
     visits = _window_visits(window).filter(customer=OuterRef("pk")).order_by().values("customer")

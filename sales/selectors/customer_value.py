@@ -3,10 +3,13 @@ over twelve months, the top 20% marked. Set-based: one aggregate subquery per cu
 window function for the rank, so the cost does not grow with the number of sale lines read.
 
 The caller passes the customers to rank (already scoped to the acting user, e.g. through
-`customers.selectors.customers_for`), so every higher app reads the same ranking.
+`customers.selectors.customers_for`), so every higher app reads the same ranking. A dashboard
+passes its own source of each customer's twelve months' gross profit (the region rollup's
+sales cells, which this app may not import); by default it is summed from the sale lines.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -63,10 +66,9 @@ def window_sales(window: ValueWindow) -> QuerySet[Sale]:
     return Sale.objects.filter(month__gte=window.first_month, month__lt=window.end)
 
 
-def with_gross_profit(customers: QuerySet[Customer], window: ValueWindow) -> QuerySet[Customer]:
-    """Each customer with `gross_profit_12m` (0.00 when it bought nothing in the window) and
-    `last_order_at` (its latest sale ever, None when it never bought)."""
-    profit = (
+def sale_line_profit(window: ValueWindow) -> QuerySet[Sale]:
+    """A customer's (OuterRef "pk") gross profit over the window, summed from its sale lines."""
+    return (
         window_sales(window)
         .filter(customer=OuterRef("pk"))
         .order_by()
@@ -74,6 +76,20 @@ def with_gross_profit(customers: QuerySet[Customer], window: ValueWindow) -> Que
         .annotate(total=Sum("gross_profit"))
         .values("total")
     )
+
+
+# Builds, for a window, a one-value subquery of a customer's (OuterRef "pk") gross profit.
+ProfitSource = Callable[[ValueWindow], QuerySet]
+
+
+def with_gross_profit(
+    customers: QuerySet[Customer],
+    window: ValueWindow,
+    profit_source: ProfitSource = sale_line_profit,
+) -> QuerySet[Customer]:
+    """Each customer with `gross_profit_12m` (0.00 when it bought nothing in the window) and
+    `last_order_at` (its latest sale ever, None when it never bought)."""
+    profit = profit_source(window)
     last_order = Sale.objects.filter(customer=OuterRef("pk")).order_by("-sold_at")
     return customers.annotate(
         gross_profit_12m=Coalesce(
@@ -114,12 +130,19 @@ class Ranking:
         return Q(gross_profit_12m__gte=self.threshold - HALF_CENT)
 
 
-def rank_customers(customers: QuerySet[Customer], *, last_month: date | None = None) -> Ranking:
+def rank_customers(
+    customers: QuerySet[Customer],
+    *,
+    last_month: date | None = None,
+    profit_source: ProfitSource = sale_line_profit,
+) -> Ranking:
     """Rank `customers` (already scoped) by their gross profit over the window, in three
     queries whatever the number of customers or sale lines: the population and total, the
     threshold (the profit at the cutoff place), then the ranked rows when they are read."""
     window = value_window(last_month)
-    valued = with_gross_profit(customers.filter(status=Customer.Status.CUSTOMER), window)
+    valued = with_gross_profit(
+        customers.filter(status=Customer.Status.CUSTOMER), window, profit_source
+    )
     totals = valued.order_by().aggregate(
         population=Count("pk"), total=Sum("gross_profit_12m", output_field=MONEY)
     )

@@ -12,7 +12,7 @@ from salesops.months import current_month
 from scorecards import value
 from tests.expenses.factories import approved_claim
 from tests.sales.factories import local, make_sale
-from tests.scorecards.factories import customer_of, make_visit
+from tests.scorecards.factories import customer_of, make_visit, refresh_derived_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,7 @@ def _bought(person, profit, **fields):
 
 
 def _analysis(person, **kwargs):
+    refresh_derived_tables(current_month())
     return value.analyse(Customer.objects.filter(owner=person), **kwargs)
 
 
@@ -100,6 +101,7 @@ def test_a_recent_order_silences_the_alert_of_a_top_customer(personas):
     customer = _bought(person, "5000")
     Customer.objects.filter(pk=customer.pk).update(created_at=now - timedelta(days=400))
     make_sale(person, "100", now - timedelta(days=3), customer=customer, gross_profit="10")
+    refresh_derived_tables(current_month())
 
     later = now + timedelta(days=26)
     assert not value.no_contact_alerts(Customer.objects.filter(owner=person), now=later).exists()
@@ -113,6 +115,7 @@ def test_a_quiet_class_c_customer_outside_the_top_does_not_alert(personas):
         _bought(person, "9000")
     quiet = _bought(person, "10", customer_class=CustomerClass.C)
     Customer.objects.filter(pk=quiet.pk).update(created_at=timezone.now() - timedelta(days=400))
+    refresh_derived_tables(current_month())
     later = timezone.now() + timedelta(days=60)
     alerts = value.no_contact_alerts(Customer.objects.filter(owner=person), now=later)
     assert quiet not in alerts
