@@ -1,11 +1,16 @@
 """The migrations describe the models exactly (on whichever database the environment names), and
 models that changed app kept their tables."""
 
+from datetime import date
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from tests.sales.factories import local
+from tests.scorecards.factories import customer_of, make_visit
 
 MOVED_TABLES = {
     "sales.Sale": "customers_sale",
@@ -89,3 +94,43 @@ def test_the_jobs_keep_their_rows_and_progress_through_the_migration(personas):
     assert (sales_import.status, sales_import.done, sales_import.total) == ("done", 6, 6)
     assert sales_import.finished_at == sales_import.created_at
     assert (run.status, run.done, run.total) == ("running", 1, 2)
+
+
+BEFORE_COMPLETE_VISITS = [("rollups", "0001_initial")]
+COMPLETE_VISITS = [("rollups", "0002_activity_cell_complete_visits")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_visit_cells_written_before_the_migration_count_their_complete_visits(personas):
+    """The new column is filled from the visits of each cell's person, territory and local
+    month, so the scorecard is right before the next nightly rebuild."""
+    person = personas.salesperson
+    territory = person.assignments.first().territory
+    customer = customer_of(person)
+    make_visit(person, customer, local(2025, 8, 5))
+    make_visit(person, customer, local(2025, 8, 31, 23, 30))  # still August, local time
+    make_visit(person, customer, local(2025, 8, 6), complete=False, person_met="王经理")
+    make_visit(person, customer, local(2025, 9, 1, 0, 30))  # September's cell, not August's
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_COMPLETE_VISITS)
+    try:
+        old = executor.loader.project_state(BEFORE_COMPLETE_VISITS).apps
+        cells = old.get_model("rollups", "ActivityCell").objects
+        cells.all().delete()  # the visits refreshed their cells; keep one written before
+        cells.create(
+            month=date(2025, 8, 1),
+            territory_id=territory.pk,
+            province_id=territory.pk,
+            salesperson_id=person.pk,
+            visits=3,
+            customers_visited=1,
+        )
+        executor = MigrationExecutor(connection)
+        executor.migrate(COMPLETE_VISITS)
+        new = executor.loader.project_state(COMPLETE_VISITS).apps
+        cell = new.get_model("rollups", "ActivityCell").objects.get()
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert (cell.visits, cell.complete_visits) == (3, 2)
