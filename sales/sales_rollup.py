@@ -38,12 +38,26 @@ DELETE FROM {rollup} WHERE {scope} AND NOT EXISTS (
     SELECT 1 FROM {source} AS cell WHERE {same_cell}
 )
 """
-# PostgreSQL aggregates the sales once for both writes. The DELETE reads the table as it was
-# before the upsert, and keeps every cell the aggregate holds, so no row is written twice.
+# PostgreSQL aggregates the sales once and reads the stored cells once; the two sets are
+# compared in memory (hash joins), so only the cells that differ are touched at all: no index
+# probe, lock or write for a cell that is already right.
 _SYNC_POSTGRESQL = """
 WITH cells AS MATERIALIZED ({cells}),
+stored AS MATERIALIZED (
+    SELECT id, {columns} FROM {rollup} WHERE {scope}
+),
+differing AS (
+    SELECT cells.* FROM cells LEFT JOIN stored ON {stored_is_cell}
+    WHERE stored.id IS NULL OR stored.amount <> cells.amount
+       OR stored.gross_profit <> cells.gross_profit OR stored.lines <> cells.lines
+),
 written AS ({upsert} RETURNING 1),
-removed AS ({gone} RETURNING 1)
+removed AS (
+    DELETE FROM {rollup} WHERE id IN (
+        SELECT id FROM stored WHERE NOT EXISTS (SELECT 1 FROM cells WHERE {stored_is_cell})
+    )
+    RETURNING 1
+)
 SELECT (SELECT COUNT(*) FROM written) + (SELECT COUNT(*) FROM removed)
 """
 
@@ -69,22 +83,25 @@ def _sync(scope: Q) -> int:
     }
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            upsert = _UPSERT.format(cells="SELECT * FROM cells", **names)
-            gone = _GONE.format(source="cells", same_cell=_same_cell(names["rollup"]), **names)
-            sql = _SYNC_POSTGRESQL.format(cells=cells, upsert=upsert, gone=gone)
+            upsert = _UPSERT.format(cells="SELECT * FROM differing", **names)
+            stored_is_cell = _same_cell("stored", "cells")
+            sql = _SYNC_POSTGRESQL.format(
+                cells=cells, upsert=upsert, stored_is_cell=stored_is_cell, **names
+            )
             cursor.execute(sql, [*cell_params, *where_params])
             return cursor.fetchone()[0]
-        # SQLite runs no INSERT or DELETE inside a WITH: the delete asks the sales themselves.
+        # SQLite runs no INSERT or DELETE inside a WITH: the upsert skips the equal cells
+        # itself, and the delete asks the sales themselves.
         cursor.execute(_UPSERT.format(cells=cells, **names), cell_params)
         written = cursor.rowcount
         source = connection.ops.quote_name(Sale._meta.db_table)
-        gone = _GONE.format(source=source, same_cell=_same_cell(names["rollup"]), **names)
+        gone = _GONE.format(source=source, same_cell=_same_cell("cell", names["rollup"]), **names)
         cursor.execute(gone, where_params)
         return written + cursor.rowcount
 
 
-def _same_cell(rollup: str) -> str:
-    return " AND ".join(f"cell.{column} = {rollup}.{column}" for column in CELL_COLUMNS)
+def _same_cell(one: str, other: str) -> str:
+    return " AND ".join(f"{one}.{column} = {other}.{column}" for column in CELL_COLUMNS)
 
 
 @transaction.atomic
