@@ -89,11 +89,23 @@ def score_period(period_start: date) -> int:
     return score_periods([period_start])
 
 
-def score_periods(periods: list[date], *, people: set[int] | None = None) -> int:
+def rescore(*, people: set[int], first_month: date) -> int:
+    """Bring up to date the scores of these people after their sales or quotas of `first_month`
+    changed (one day's new sales): that month and every later one already scored."""
+    return score_periods(
+        periods_to_score(first_month, first_month), people=people, since=first_month
+    )
+
+
+def score_periods(
+    periods: list[date], *, people: set[int] | None = None, since: date | None = None
+) -> int:
     """Compute and store every score of these half-years up to the current month, in one pass
     over the history. With `people`, only their rows are recomputed (their scores do not
-    depend on anyone else's); the month-wide standings are then brought up to date for
-    everyone. Returns the rows written.
+    depend on anyone else's), and with `since` only the months from that one on (a change
+    moves that month's target and, through carry-over, the later ones, never an earlier one);
+    the month-wide standings of those months are then brought up to date for everyone.
+    Returns the rows written.
 
     1. read each monthly total once, from the first month on record (carry-over has no reset);
     2. run the carry-over recurrence per person over those totals, once for all half-years;
@@ -104,10 +116,12 @@ def score_periods(periods: list[date], *, people: set[int] | None = None) -> int
     """
     months_by_period = _months_by_period(periods)
     months = sorted(month for period in months_by_period.values() for month in period)
+    months = [month for month in months if since is None or month >= since]
     if not months:
         return 0
     with transaction.atomic():
-        rows = _writable(_scores(months_by_period, people))
+        scores = _scores(months_by_period, people)
+        rows = _writable([row for row in scores if since is None or row.month >= since])
         standings.mark_target_crossings(rows)
         _upsert(rows)
         _remove_stale(rows, months, people)
