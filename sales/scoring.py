@@ -120,8 +120,7 @@ def score_periods(
     if not months:
         return 0
     with transaction.atomic():
-        scores = _scores(months_by_period, people)
-        rows = _writable([row for row in scores if since is None or row.month >= since])
+        rows = _writable(_scores(months_by_period, people, since))
         standings.mark_target_crossings(rows)
         _upsert(rows)
         _remove_stale(rows, months, people)
@@ -214,8 +213,11 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (HUNDRED * part / whole).quantize(Decimal("0.1"))
 
 
-def _scores(months_by_period: dict[date, list[date]], people: set[int] | None) -> list[Attainment]:
-    """Every person's rows of each half-year in which they have a quota, sales or travel."""
+def _scores(
+    months_by_period: dict[date, list[date]], people: set[int] | None, since: date | None
+) -> list[Attainment]:
+    """Every person's rows of each half-year in which they have a quota, sales or travel (from
+    `since` on); the months before only carry the recurrence forward."""
     months = [month for period in months_by_period.values() for month in period]
     history = months_between(_first_month_on_record(months[0]), months[-1])
     totals = _totals(history, people)
@@ -233,15 +235,21 @@ def _scores(months_by_period: dict[date, list[date]], people: set[int] | None) -
     now = timezone.now()
     rows = []
     for person in sorted(everyone):
-        person_rows = _person_scores(
-            person, history, totals, versions, started.get(person), regions.get(person), now
+        wanted = {
+            month
+            for period, in_period in months_by_period.items()
+            if person in scored[period]
+            for month in in_period
+            if since is None or month >= since
+        }
+        rows += _person_scores(
+            person, history, totals, versions, started.get(person), regions.get(person), now, wanted
         )
-        rows.extend(row for row in person_rows if person in scored.get(half_year_of(row.month), ()))
     return rows
 
 
 def _person_scores(
-    person, months, totals, versions, started_on, region_id, now
+    person, months, totals, versions, started_on, region_id, now, wanted
 ) -> list[Attainment]:
     rows, carried_over = [], ZERO
     cumulative_quota = cumulative_sales = ZERO
@@ -258,6 +266,9 @@ def _person_scores(
             cumulative_quota = cumulative_sales = ZERO
         cumulative_quota += month_totals.quota
         cumulative_sales += month_totals.sales
+        if month not in wanted:  # history only: it carries the recurrence, nobody reads its row
+            carried_over = max(ZERO, target - month_totals.sales)
+            continue
         probation = (
             _window(person, first_months, totals, company.probation_attainment_percent)
             if month == first_months[-1]
