@@ -1,4 +1,4 @@
-"""A/B/C/D classification and follow-up cadence (rules.md §4.2), as SQL expressions.
+"""A/B/C/D classification and follow-up cadence (rules.md §4.2), in SQL.
 
 One code path for every case: `reclassify(customers)` updates any queryset of customers with a
 few set-based statements: the nightly job passes all of them, the on-commit task one.
@@ -21,15 +21,13 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     Q,
     QuerySet,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest
-from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.models import ClassChange, Customer, CustomerClass
@@ -60,49 +58,51 @@ def monthly_sales_totals(*, customer_id: int, start: date, end: date) -> dict[da
     )
 
 
-def _recent_sales(today: date) -> FilteredRelation:
-    """The customer's sales of the last three full months, joined once for the whole set
-    (a GROUP BY over the join, not a subquery per customer). Filters on the sale's stored local
-    month: a date range, never a function on the date column (architecture.md "Background
-    work"). Sales are reached through the customer's reverse relation (`Customer.sales`), so
-    this app does not import the sales app above it."""
+# rules.md §4.2–§4.4 in one SELECT, shaped like the one-statement floor it is measured against
+# (docs/performance.md, P4): the last three full months' sales are summed per customer once,
+# only for the customers asked about, then joined. Demand is large when the estimate or the
+# sales average reaches the threshold (the larger of the two, §4.4); exactly 50,000 is large
+# and an order expected exactly 15 days ahead is "soon" (§4.3); no date is "later". Filters on
+# the sale's stored local month: a date range, never a function on the date column. Sales are
+# read by table, so this app does not import the sales app above it.
+_CLASS_CHANGES = """
+WITH chosen AS ({chosen})
+SELECT customer_id, from_class, to_class FROM (
+    SELECT customer.id AS customer_id, customer.customer_class AS from_class,
+        CASE
+            WHEN ({large}) AND customer.expected_order_date <= %s THEN 'A'
+            WHEN customer.expected_order_date <= %s THEN 'B'
+            WHEN {large} THEN 'C'
+            ELSE 'D'
+        END AS to_class
+    FROM {customer} AS customer
+    LEFT JOIN (
+        SELECT customer_id, SUM(amount) / 3 AS average FROM {sale}
+        WHERE month >= %s AND month < %s AND customer_id IN (SELECT id FROM chosen)
+        GROUP BY customer_id
+    ) AS recent ON recent.customer_id = customer.id
+    WHERE customer.id IN (SELECT id FROM chosen)
+) AS computed WHERE from_class <> to_class
+"""
+_LARGE = """COALESCE(customer.estimated_monthly_demand, 0) >= CAST(%s AS NUMERIC)
+                 OR COALESCE(recent.average, 0) >= CAST(%s AS NUMERIC)"""
+
+
+def class_changes(
+    customers: QuerySet[Customer], rules: CompanySettings, today: date
+) -> tuple[str, list]:
+    """(customer_id, from_class, to_class) of every customer of the set whose computed class
+    differs from the stored one, as one SELECT and its parameters (in the order they appear)."""
     start, end = last_three_full_months(today)
-    return FilteredRelation("sales", condition=Q(sales__month__gte=start, sales__month__lt=end))
-
-
-def demand_expression():
-    """rules.md §4.4: the latest estimate or, with sales, the larger of it and the average of
-    the last three full months' sales (over the `recent_sales` relation)."""
-    average = Sum("recent_sales__amount") / Value(3, output_field=MONEY)
-    return Greatest(
-        Coalesce("estimated_monthly_demand", Value(0, output_field=MONEY)),
-        Coalesce(average, Value(0, output_field=MONEY)),
-        output_field=MONEY,
+    chosen, chosen_params = customers.order_by().values("id").query.sql_with_params()
+    sql = _CLASS_CHANGES.format(
+        chosen=chosen,
+        large=_LARGE,
+        customer=Customer._meta.db_table,
+        sale=Customer._meta.get_field("sales").related_model._meta.db_table,
     )
-
-
-def class_expression(rules: CompanySettings, today: date):
-    # rules.md §4.3: exactly 50,000 is large; an order expected exactly 15 days ahead is "within".
-    large = GreaterThanOrEqual(demand_expression(), rules.large_demand_threshold)
-    soon = LessThanOrEqual(F("expected_order_date"), today + timedelta(days=rules.order_soon_days))
-    return Case(
-        When(large & soon, then=Value(CustomerClass.A)),
-        When(soon, then=Value(CustomerClass.B)),
-        When(large, then=Value(CustomerClass.C)),
-        default=Value(CustomerClass.D),
-    )
-
-
-def class_changes(customers: QuerySet[Customer], rules: CompanySettings, today: date):
-    """(customer_id, from_class, to_class) of every customer whose computed class differs from
-    the stored one: one SELECT over the customers and their recent sales."""
-    return (
-        customers.order_by()
-        .annotate(recent_sales=_recent_sales(today))
-        .annotate(computed_class=class_expression(rules, today))
-        .exclude(customer_class=F("computed_class"))
-        .values(customer_id=F("pk"), from_class=F("customer_class"), to_class=F("computed_class"))
-    )
+    large, soon = rules.large_demand_threshold, today + timedelta(days=rules.order_soon_days)
+    return sql, [*chosen_params, large, large, soon, soon, large, large, start, end]
 
 
 def follow_up_expression(rules: CompanySettings):
@@ -164,14 +164,13 @@ def reclassify(customers: QuerySet[Customer], *, now: datetime | None = None) ->
     """
     now = now or timezone.now()
     rules = CompanySettings.current()
-    changes = class_changes(customers, rules, timezone.localdate(now))
-    changed = _write_class_changes(changes, now)
+    changes, params = class_changes(customers, rules, timezone.localdate(now))
+    changed = _write_class_changes(changes, params, now)
     refresh_follow_ups(customers, rules)
     return changed
 
 
-def _write_class_changes(changes: QuerySet, now: datetime) -> int:
-    select, params = changes.query.sql_with_params()
+def _write_class_changes(select: str, params: list, now: datetime) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_sql(_CHANGE_AND_KEEP_HISTORY, select), [*params, now, now])
