@@ -89,14 +89,6 @@ def score_period(period_start: date) -> int:
     return score_periods([period_start])
 
 
-def rescore(*, people: set[int], first_month: date) -> int:
-    """Bring up to date the scores of these people after their sales or quotas of `first_month`
-    changed (one day's new sales): that month and every later one already scored."""
-    return score_periods(
-        periods_to_score(first_month, first_month), people=people, since=first_month
-    )
-
-
 def score_periods(
     periods: list[date], *, people: set[int] | None = None, since: date | None = None
 ) -> int:
@@ -120,10 +112,12 @@ def score_periods(
     if not months:
         return 0
     with transaction.atomic():
-        rows = _writable(_scores(months_by_period, people, since))
+        scores, scored = _scores(months_by_period, people, since)
+        rows = _writable(scores)
         standings.mark_target_crossings(rows)
         _upsert(rows)
-        _remove_stale(rows, months, people)
+        emptied = _remove_stale(scored, months_by_period, people)
+        months = sorted(set(months) | emptied)
         standings.rank_and_flag(months)
         standings.record_bonuses(months)
     return len(rows)
@@ -139,19 +133,23 @@ def _months_by_period(periods: list[date]) -> dict[date, list[date]]:
     return found
 
 
-def _remove_stale(rows: list[Attainment], months: list[date], people: set[int] | None) -> None:
-    """A person whose quotas and sales of a half-year were all withdrawn keeps no stale score."""
-    kept = {(row.salesperson_id, half_year_of(row.month)) for row in rows}
-    stored = Attainment.objects.filter(month__in=months)
+def _remove_stale(
+    scored: dict[date, set[int]], months_by_period: dict[date, list[date]], people: set[int] | None
+) -> set[date]:
+    """A person whose quotas and sales of a half-year were all withdrawn keeps no stale score in
+    it, in any of its months. Returns the months that lost a row (their standings move)."""
+    all_months = [month for in_period in months_by_period.values() for month in in_period]
+    stored = Attainment.objects.filter(month__in=all_months)
     if people is not None:
         stored = stored.filter(salesperson_id__in=people)
-    stale = [
-        pk
+    stale = {
+        pk: month
         for pk, person, month in stored.values_list("pk", "salesperson_id", "month")
-        if (person, half_year_of(month)) not in kept
-    ]
+        if person not in scored.get(half_year_of(month), ())
+    }
     if stale:
         Attainment.objects.filter(pk__in=stale).delete()
+    return set(stale.values())
 
 
 # --- 1. monthly totals -----------------------------------------------------------------------
@@ -215,9 +213,10 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
 
 def _scores(
     months_by_period: dict[date, list[date]], people: set[int] | None, since: date | None
-) -> list[Attainment]:
+) -> tuple[list[Attainment], dict[date, set[int]]]:
     """Every person's rows of each half-year in which they have a quota, sales or travel (from
-    `since` on); the months before only carry the recurrence forward."""
+    `since` on; the months before only carry the recurrence forward), and who those people are
+    in each half-year."""
     months = [month for period in months_by_period.values() for month in period]
     history = months_between(_first_month_on_record(months[0]), months[-1])
     totals = _totals(history, people)
@@ -245,7 +244,7 @@ def _scores(
         rows += _person_scores(
             person, history, totals, versions, started.get(person), regions.get(person), now, wanted
         )
-    return rows
+    return rows, scored
 
 
 def _person_scores(

@@ -16,6 +16,7 @@ from sales.models import Attainment, Bonus, Sale
 from salesops.models import CompanySettings
 
 CROSSING_BATCH = 1000
+STANDINGS_LOCK = "sales.standings"
 
 # rules.md §7.7: the running total of each met target's month, in the order the sales were made,
 # over the lines of those person-months only (not a window over every sale of the months).
@@ -102,6 +103,11 @@ def rank_and_flag(months: list[date]) -> None:
     table = connection.ops.quote_name(Attainment._meta.db_table)
     sql = _STANDINGS_SQL.format(attainment=table, months=", ".join(["%s"] * len(months)))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Two re-scores of different people may run at once: the second waits here for the
+            # first to commit, so its window reads both people's new rows (SQLite writes one
+            # transaction at a time).
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [STANDINGS_LOCK])
         cursor.execute(sql, months)
 
 

@@ -18,9 +18,17 @@ def rebuild_and_score(*, first_month: date, last_month: date) -> int:
     return score_months(first_month=first_month, last_month=last_month)
 
 
-def score_months(*, first_month: date, last_month: date, run_id: int | None = None) -> int:
-    """Recompute every half-year the range touches, and the later ones already scored
-    (carry-over runs on across half-years, rules.md §7.5), in one pass over the history.
+def score_months(
+    *,
+    first_month: date,
+    last_month: date,
+    run_id: int | None = None,
+    salespeople: list[int] | None = None,
+) -> int:
+    """Recompute the months from `first_month` on of every half-year the range touches, and the
+    later half-years already scored (carry-over runs on across half-years, rules.md §7.5), in
+    one pass over the history. Given `salespeople` (the people whose sales changed), only their
+    scores are recomputed; the months' ranks, flags and bonuses still follow everyone's.
 
     The run's progress counts half-years; they are scored together, so the bar moves from none
     to all. A run the job ledger starts again (its worker died, or it failed) starts over.
@@ -29,7 +37,8 @@ def score_months(*, first_month: date, last_month: date, run_id: int | None = No
     runs.update(status=ScoringRun.Status.RUNNING, done=0)
     try:
         periods = scoring.periods_to_score(first_month, last_month)
-        written = scoring.score_periods(periods)
+        people = set(salespeople) if salespeople is not None else None
+        written = scoring.score_periods(periods, people=people, since=first_month)
         runs.update(done=len(periods))
     except Exception:
         job = ledger.current()

@@ -23,8 +23,9 @@ from reports.datagen.copy import copy_rows
 from reports.datagen.generate import read_manifest
 from sales.models import Sale
 from sales.sales_rollup import rebuild_sales_rollup, refresh_sales_rollup
-from sales.scoring import periods_touching, rescore, score_periods
+from sales.scoring import periods_touching, score_periods
 from sales.services.sales import import_sales
+from sales.services.scoring import score_months
 from salesops.models import CompanySettings, User
 from salesops.months import month_of
 from salesops.navigation import menu_entries
@@ -360,10 +361,10 @@ def measure_incremental(daily_lines: int) -> dict:
         month = day[0][3]
 
         def incremental():
-            # The day's rollup cells, its salespeople's scores from its month on (the month's
-            # standings are then brought up to date for everyone) and its customers' classes.
+            # What the import queues: the day's rollup cells, its salespeople's scores from its
+            # month on (the month's standings follow for everyone), its customers' classes.
             refresh_sales_rollup(pairs)
-            rescore(people=people, first_month=month)
+            score_months(first_month=month, last_month=month, salespeople=sorted(people))
             reclassify(Customer.objects.filter(pk__in=touched))
 
         def full():

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from sales.models import Attainment, QuotaChannel
-from sales.scoring import rescore, score_period
+from sales.scoring import score_period
 from sales.services.scoring import score_months
 from salesops.models import SINCE_ALWAYS, CompanySettings
 from tests.expenses.factories import approved_claim
@@ -369,7 +369,7 @@ def test_rescoring_the_people_of_a_days_sales_equals_scoring_everyone(personas):
     # moves the colleague's rank and first-to-target flag though nobody re-scores their row.
     make_sale(personas.salesperson, "400000", local(2025, 7, 15))
 
-    rescore(people={personas.salesperson.pk}, first_month=JULY)
+    score_months(first_month=JULY, last_month=JULY, salespeople=[personas.salesperson.pk])
     rescored = list(Attainment.objects.order_by("salesperson", "month").values(*_compared_fields()))
     score_period(JULY)
 
@@ -388,7 +388,7 @@ def test_rescoring_from_a_month_leaves_the_earlier_months_alone(personas):
     july = _score(personas.salesperson, JULY)
 
     make_sale(personas.salesperson, "50000", local(2025, 8, 2))
-    rescore(people={personas.salesperson.pk}, first_month=AUGUST)
+    score_months(first_month=AUGUST, last_month=AUGUST, salespeople=[personas.salesperson.pk])
 
     assert _score(personas.salesperson, JULY).computed_at == july.computed_at
     assert _score(personas.salesperson, AUGUST).sales == Decimal("50000.00")
