@@ -1,4 +1,4 @@
-"""A/B/C/D classification and follow-up cadence (rules.md §4.2), as SQL expressions.
+"""A/B/C/D classification and follow-up cadence (rules.md §4.2), in SQL.
 
 One code path for every case: `reclassify(customers)` updates any queryset of customers with a
 few set-based statements: the nightly job passes all of them, the on-commit task one.
@@ -14,23 +14,20 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     DateTimeField,
     DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest
-from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.models import ClassChange, Customer, CustomerClass
@@ -38,7 +35,6 @@ from salesops import ledger
 from salesops.models import CompanySettings
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
-UPDATE_BATCH = 5000
 
 
 def last_three_full_months(today: date) -> tuple[date, date]:
@@ -48,23 +44,6 @@ def last_three_full_months(today: date) -> tuple[date, date]:
     if month < 1:
         year, month = year - 1, month + 12
     return date(year, month, 1), first_of_this_month
-
-
-def average_monthly_sales(today: date):
-    """The average of the last three full months' sales per customer, as an expression on
-    Customer (NULL when there are none). Filters on the sale's stored local month: a date
-    range, never a function on the date column (architecture.md "Background work"). Sales are
-    read through the customer's reverse relation (`Customer.sales`), so this app does not import
-    the sales app above it."""
-    start, end = last_three_full_months(today)
-    three_months = (
-        Customer.objects.filter(pk=OuterRef("pk"), sales__month__gte=start, sales__month__lt=end)
-        .order_by()
-        .values("pk")
-        .annotate(total=Sum("sales__amount"))
-        .values("total")
-    )
-    return Subquery(three_months, output_field=MONEY) / Value(3, output_field=MONEY)
 
 
 def monthly_sales_totals(*, customer_id: int, start: date, end: date) -> dict[date, Decimal]:
@@ -79,25 +58,51 @@ def monthly_sales_totals(*, customer_id: int, start: date, end: date) -> dict[da
     )
 
 
-def demand_expression(today: date):
-    """rules.md §4.4: the latest estimate or, with sales, the larger of it and the sales average."""
-    return Greatest(
-        Coalesce("estimated_monthly_demand", Value(0, output_field=MONEY)),
-        Coalesce(average_monthly_sales(today), Value(0, output_field=MONEY)),
-        output_field=MONEY,
-    )
+# rules.md §4.2–§4.4 in one SELECT, shaped like the one-statement floor it is measured against
+# (docs/performance.md, P4): the last three full months' sales are summed per customer once,
+# only for the customers asked about, then joined. Demand is large when the estimate or the
+# sales average reaches the threshold (the larger of the two, §4.4); exactly 50,000 is large
+# and an order expected exactly 15 days ahead is "soon" (§4.3); no date is "later". Filters on
+# the sale's stored local month: a date range, never a function on the date column. Sales are
+# read by table, so this app does not import the sales app above it.
+_CLASS_CHANGES = """
+WITH chosen AS ({chosen})
+SELECT customer_id, from_class, to_class FROM (
+    SELECT customer.id AS customer_id, customer.customer_class AS from_class,
+        CASE
+            WHEN ({large}) AND customer.expected_order_date <= %s THEN 'A'
+            WHEN customer.expected_order_date <= %s THEN 'B'
+            WHEN {large} THEN 'C'
+            ELSE 'D'
+        END AS to_class
+    FROM {customer} AS customer
+    LEFT JOIN (
+        SELECT customer_id, SUM(amount) / 3 AS average FROM {sale}
+        WHERE month >= %s AND month < %s AND customer_id IN (SELECT id FROM chosen)
+        GROUP BY customer_id
+    ) AS recent ON recent.customer_id = customer.id
+    WHERE customer.id IN (SELECT id FROM chosen)
+) AS computed WHERE from_class <> to_class
+"""
+_LARGE = """COALESCE(customer.estimated_monthly_demand, 0) >= CAST(%s AS NUMERIC)
+                 OR COALESCE(recent.average, 0) >= CAST(%s AS NUMERIC)"""
 
 
-def class_expression(rules: CompanySettings, today: date):
-    # rules.md §4.3: exactly 50,000 is large; an order expected exactly 15 days ahead is "within".
-    large = GreaterThanOrEqual(demand_expression(today), rules.large_demand_threshold)
-    soon = LessThanOrEqual(F("expected_order_date"), today + timedelta(days=rules.order_soon_days))
-    return Case(
-        When(large & soon, then=Value(CustomerClass.A)),
-        When(soon, then=Value(CustomerClass.B)),
-        When(large, then=Value(CustomerClass.C)),
-        default=Value(CustomerClass.D),
+def class_changes(
+    customers: QuerySet[Customer], rules: CompanySettings, today: date
+) -> tuple[str, list]:
+    """(customer_id, from_class, to_class) of every customer of the set whose computed class
+    differs from the stored one, as one SELECT and its parameters (in the order they appear)."""
+    start, end = last_three_full_months(today)
+    chosen, chosen_params = customers.order_by().values("id").query.sql_with_params()
+    sql = _CLASS_CHANGES.format(
+        chosen=chosen,
+        large=_LARGE,
+        customer=Customer._meta.db_table,
+        sale=Customer._meta.get_field("sales").related_model._meta.db_table,
     )
+    large, soon = rules.large_demand_threshold, today + timedelta(days=rules.order_soon_days)
+    return sql, [*chosen_params, large, large, soon, soon, large, large, start, end]
 
 
 def follow_up_expression(rules: CompanySettings):
@@ -152,36 +157,64 @@ def _batch_end(after: int, batch_size: int) -> int | None:
 def reclassify(customers: QuerySet[Customer], *, now: datetime | None = None) -> int:
     """Recompute class and next follow-up for a set of customers. Returns how many changed class.
 
-    1. read the customers whose computed class differs from the stored one (one query);
-    2. keep each change with its date (bulk inserts);
-    3. write the new classes (one UPDATE per class, by subquery) and the follow-up dates.
+    1. compute every class and write the changed ones, keeping each change with its date
+       (`_write_class_changes`: on PostgreSQL one statement);
+    2. refresh the follow-up dates where they differ from what the rules give (one UPDATE).
     Running it twice changes nothing the first run got right.
     """
     now = now or timezone.now()
     rules = CompanySettings.current()
-    computed = customers.annotate(
-        computed_class=class_expression(rules, timezone.localdate(now))
-    ).exclude(customer_class=F("computed_class"))
-    changed = list(computed.values_list("pk", "customer_class", "computed_class"))
-    ClassChange.objects.bulk_create(
-        [
-            ClassChange(customer_id=pk, from_class=old, to_class=new, changed_at=now)
-            for pk, old, new in changed
-        ],
-        batch_size=2000,
-    )
-    # The class was computed once above; the updates take the ids it found rather than
-    # computing it again for every customer once per class.
-    ids_by_class: dict[str, list[int]] = {}
-    for pk, _old, new in changed:
-        ids_by_class.setdefault(new, []).append(pk)
-    for new_class, ids in ids_by_class.items():
-        for start in range(0, len(ids), UPDATE_BATCH):
-            Customer.objects.filter(pk__in=ids[start : start + UPDATE_BATCH]).update(
-                customer_class=new_class, class_since=now
-            )
+    changes, params = class_changes(customers, rules, timezone.localdate(now))
+    changed = _write_class_changes(changes, params, now)
     refresh_follow_ups(customers, rules)
-    return len(changed)
+    return changed
+
+
+def _write_class_changes(select: str, params: list, now: datetime) -> int:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_sql(_CHANGE_AND_KEEP_HISTORY, select), [*params, now, now])
+            return cursor.rowcount
+        # SQLite cannot return the FROM clause's columns nor run an UPDATE inside a WITH: the
+        # history is kept first, from the same SELECT, then the classes are written.
+        cursor.execute(_sql(_KEEP_HISTORY, select), [now, *params])
+        cursor.execute(_sql(_CHANGE, select), [now, *params])
+        return cursor.rowcount
+
+
+def _sql(statement: str, changes: str) -> str:
+    return statement.format(
+        changes=changes,
+        customer=Customer._meta.db_table,
+        history=ClassChange._meta.db_table,
+    )
+
+
+# The only customers touched are those whose class changed. The stored class must still be the
+# one the SELECT read: a concurrent run that already wrote the same change (the on-commit task
+# beside the nightly job) makes this one skip the row, so no change is kept twice.
+_CHANGE_AND_KEEP_HISTORY = """
+WITH computed AS ({changes}),
+changed AS (
+    UPDATE {customer} AS customer
+    SET customer_class = computed.to_class, class_since = %s
+    FROM computed
+    WHERE customer.id = computed.customer_id AND customer.customer_class = computed.from_class
+    RETURNING customer.id, computed.from_class, computed.to_class
+)
+INSERT INTO {history} (customer_id, from_class, to_class, changed_at)
+SELECT id, from_class, to_class, %s FROM changed
+"""
+_KEEP_HISTORY = """
+INSERT INTO {history} (customer_id, from_class, to_class, changed_at)
+SELECT customer_id, from_class, to_class, %s FROM ({changes}) AS computed
+"""
+_CHANGE = """
+UPDATE {customer} AS customer
+SET customer_class = computed.to_class, class_since = %s
+FROM ({changes}) AS computed
+WHERE customer.id = computed.customer_id
+"""
 
 
 def refresh_follow_ups(customers: QuerySet[Customer], rules: CompanySettings | None = None) -> None:

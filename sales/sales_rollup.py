@@ -1,8 +1,11 @@
 """The sales rollup (month × salesperson × territory × channel), kept set-based.
 
-`refresh_sales_rollup` recomputes the cells of the given (salesperson, month) pairs from the
-sales in one aggregate query and replaces them; `rebuild_sales_rollup` does the same for whole
-months (the nightly rebuild, which must leave the incremental state unchanged).
+`refresh_sales_rollup` brings the cells of the given (salesperson, month) pairs up to date from
+the sales; `rebuild_sales_rollup` does the same for whole months (the nightly rebuild, which
+must leave the incremental state unchanged). Both write only what differs: the cells whose
+figures changed or that are new (an upsert that skips equal rows), and a delete of the cells
+whose sales are gone. A rebuild of an up-to-date rollup therefore writes nothing, and costs
+little more than the one aggregate it is checked against (docs/performance.md, P4).
 """
 
 from datetime import date
@@ -14,44 +17,102 @@ from django.db.models import Count, Q, Sum
 
 from sales.models import Sale, SalesRollup
 
+CELL_COLUMNS = ["month", "salesperson_id", "territory_id", "channel"]
+FIGURE_COLUMNS = ["amount", "gross_profit", "lines"]
+
 
 def _pairs_q(pairs: set[tuple[int, date]]) -> Q:
     return reduce(or_, (Q(salesperson_id=person, month=month) for person, month in pairs))
 
 
-CELL_COLUMNS = ["month", "salesperson_id", "territory_id", "channel"]
+# The figures are never NULL (sums over at least one line), so `<>` is "is distinct from".
+_UPSERT = """
+INSERT INTO {rollup} ({columns}) {cells}
+ON CONFLICT ({cell}) DO UPDATE
+SET amount = excluded.amount, gross_profit = excluded.gross_profit, lines = excluded.lines
+WHERE {rollup}.amount <> excluded.amount OR {rollup}.gross_profit <> excluded.gross_profit
+   OR {rollup}.lines <> excluded.lines
+"""
+_GONE = """
+DELETE FROM {rollup} WHERE {scope} AND NOT EXISTS (
+    SELECT 1 FROM {source} AS cell WHERE {same_cell}
+)
+"""
+# PostgreSQL aggregates the sales once and reads the stored cells once; the two sets are
+# compared in memory (hash joins), so only the cells that differ are touched at all: no index
+# probe, lock or write for a cell that is already right.
+_SYNC_POSTGRESQL = """
+WITH cells AS MATERIALIZED ({cells}),
+stored AS MATERIALIZED (
+    SELECT id, {columns} FROM {rollup} WHERE {scope}
+),
+differing AS (
+    SELECT cells.* FROM cells LEFT JOIN stored ON {stored_is_cell}
+    WHERE stored.id IS NULL OR stored.amount <> cells.amount
+       OR stored.gross_profit <> cells.gross_profit OR stored.lines <> cells.lines
+),
+written AS ({upsert} RETURNING 1),
+removed AS (
+    DELETE FROM {rollup} WHERE id IN (
+        SELECT id FROM stored WHERE NOT EXISTS (SELECT 1 FROM cells WHERE {stored_is_cell})
+    )
+    RETURNING 1
+)
+SELECT (SELECT COUNT(*) FROM written) + (SELECT COUNT(*) FROM removed)
+"""
 
 
-def _replace(scope: Q) -> int:
-    """Delete the scope's cells and write them again from one aggregate, inside the database
-    (INSERT … SELECT): the cells never travel through Python."""
-    cells = (
+def _sync(scope: Q) -> int:
+    """Make the scope's cells equal to one aggregate of its sales, inside the database (the
+    cells never travel through Python). Returns how many cells were written or removed."""
+    cells, cell_params = (
         Sale.objects.filter(scope)
         .values(*CELL_COLUMNS)
         .annotate(amount=Sum("amount"), gross_profit=Sum("gross_profit"), lines=Count("id"))
         .order_by()
+        .query.sql_with_params()
     )
-    SalesRollup.objects.filter(scope).delete()
-    select, params = cells.query.sql_with_params()
-    columns = ", ".join(
-        connection.ops.quote_name(name)
-        for name in [*CELL_COLUMNS, "amount", "gross_profit", "lines"]
-    )
-    table = connection.ops.quote_name(SalesRollup._meta.db_table)
+    rollup = SalesRollup.objects.filter(scope).query
+    compiler = rollup.get_compiler(connection=connection)
+    where, where_params = rollup.where.as_sql(compiler, connection)
+    names = {
+        "rollup": connection.ops.quote_name(SalesRollup._meta.db_table),
+        "columns": ", ".join(CELL_COLUMNS + FIGURE_COLUMNS),
+        "cell": ", ".join(CELL_COLUMNS),
+        "scope": where,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
-        return cursor.rowcount
+        if connection.vendor == "postgresql":
+            upsert = _UPSERT.format(cells="SELECT * FROM differing", **names)
+            stored_is_cell = _same_cell("stored", "cells")
+            sql = _SYNC_POSTGRESQL.format(
+                cells=cells, upsert=upsert, stored_is_cell=stored_is_cell, **names
+            )
+            cursor.execute(sql, [*cell_params, *where_params])
+            return cursor.fetchone()[0]
+        # SQLite runs no INSERT or DELETE inside a WITH: the upsert skips the equal cells
+        # itself, and the delete asks the sales themselves.
+        cursor.execute(_UPSERT.format(cells=cells, **names), cell_params)
+        written = cursor.rowcount
+        source = connection.ops.quote_name(Sale._meta.db_table)
+        gone = _GONE.format(source=source, same_cell=_same_cell("cell", names["rollup"]), **names)
+        cursor.execute(gone, where_params)
+        return written + cursor.rowcount
+
+
+def _same_cell(one: str, other: str) -> str:
+    return " AND ".join(f"{one}.{column} = {other}.{column}" for column in CELL_COLUMNS)
 
 
 @transaction.atomic
 def refresh_sales_rollup(pairs: set[tuple[int, date]]) -> int:
-    """Recompute the rollup cells of these (salesperson id, month) pairs."""
+    """Bring the rollup cells of these (salesperson id, month) pairs up to date."""
     if not pairs:
         return 0
-    return _replace(_pairs_q(pairs))
+    return _sync(_pairs_q(pairs))
 
 
 @transaction.atomic
 def rebuild_sales_rollup(first_month: date, last_month: date) -> int:
     """Rebuild whole months from the sales (a date range on the stored month)."""
-    return _replace(Q(month__gte=first_month, month__lte=last_month))
+    return _sync(Q(month__gte=first_month, month__lte=last_month))

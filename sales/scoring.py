@@ -5,10 +5,12 @@ probation and dismissal-review flags and travel efficiency.
 Inputs are read as aggregates (one GROUP BY query each) from the first month on record, because
 carry-over runs from month to month without a reset (rules.md §7.5) and the probation and
 dismissal windows may reach back before the half-year; the recurrence runs over those monthly
-totals (a handful of rows per person, never per sale). Each month is scored with the settings
-version in force on its first day (rules.md §0.3). The sale that crossed each
-target is found by one window-function query; results are written by upsert keyed by
-(salesperson, month), so a rerun, or a retry after a crash, leaves exactly the same rows.
+totals (a handful of rows per person, never per sale), once for every half-year scored. Each
+month is scored with the settings version in force on its first day (rules.md §0.3). A person's
+rows depend on their own figures only, so one day's new sales re-score only the people they
+belong to; what depends on everyone in the month (ranks, who met the target first, bonuses) is
+computed set-based over the stored rows (`sales.standings`). Results are written by upsert keyed
+by (salesperson, month), so a rerun, or a retry after a crash, leaves exactly the same rows.
 """
 
 import logging
@@ -17,11 +19,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
 
-from sales.models import Attainment, Bonus, Quota, Sale, SalesRollup
+from sales import standings
+from sales.models import Attainment, Quota, SalesRollup
 from sales.signals import travel_costs_wanted
 from salesops.models import CompanySettings, User
 from salesops.months import add_months, current_month, half_year_of, month_start, months_between
@@ -30,6 +33,8 @@ from territories.models import Region
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
+# Written by the upsert; the ranks and the first-to-target flag depend on everyone's rows of the
+# month, so `standings` writes them afterwards over the stored rows.
 _SCORE_FIELDS = [
     "region",
     "quota",
@@ -41,10 +46,8 @@ _SCORE_FIELDS = [
     "cumulative_quota",
     "cumulative_sales",
     "cumulative_attainment",
-    "region_rank",
-    "company_rank",
     "target_met_at",
-    "bonus_flag",
+    "crossing_sale",
     "probation_flag",
     "dismissal_flag",
     "carry_restarted",
@@ -83,23 +86,70 @@ def periods_to_score(first_month: date, last_month: date) -> list[date]:
 
 def score_period(period_start: date) -> int:
     """Compute and store every score of one half-year up to the current month. Returns rows."""
-    last = min(add_months(period_start, 5), current_month())
-    if last < period_start:
+    return score_periods([period_start])
+
+
+def score_periods(
+    periods: list[date], *, people: set[int] | None = None, since: date | None = None
+) -> int:
+    """Compute and store every score of these half-years up to the current month, in one pass
+    over the history. With `people`, only their rows are recomputed (their scores do not
+    depend on anyone else's), and with `since` only the months from that one on (a change
+    moves that month's target and, through carry-over, the later ones, never an earlier one);
+    the month-wide standings of those months are then brought up to date for everyone.
+    Returns the rows written.
+
+    1. read each monthly total once, from the first month on record (carry-over has no reset);
+    2. run the carry-over recurrence per person over those totals, once for all half-years;
+    3. find the sale that crossed each met target (one query over those person-months' lines);
+    4. upsert the rows, and remove the scores of people with nothing left in a half-year;
+    5. ranks and the first-to-target flag, set-based over the months (`standings`);
+    6. bonuses from the flags.
+    """
+    months_by_period = _months_by_period(periods)
+    months = sorted(month for period in months_by_period.values() for month in period)
+    months = [month for month in months if since is None or month >= since]
+    if not months:
         return 0
-    months = months_between(period_start, last)
     with transaction.atomic():
-        rows = _writable(_scores(months))
+        scores, scored = _scores(months_by_period, people, since)
+        rows = _writable(scores)
+        standings.mark_target_crossings(rows)
         _upsert(rows)
-        _mark_target_crossings(rows, months)
-        _rank(rows)
-        _flag_first_to_target(rows)
-        _upsert(rows)
-        _record_bonuses(rows, months)
-        # A person whose quotas and sales were all withdrawn keeps no stale score.
-        Attainment.objects.filter(month__gte=months[0], month__lte=months[-1]).exclude(
-            salesperson_id__in={row.salesperson_id for row in rows}
-        ).delete()
+        emptied = _remove_stale(scored, months_by_period, people)
+        months = sorted(set(months) | emptied)
+        standings.rank_and_flag(months)
+        standings.record_bonuses(months)
     return len(rows)
+
+
+def _months_by_period(periods: list[date]) -> dict[date, list[date]]:
+    """Each half-year's months up to the current month (a future half-year has none)."""
+    found = {}
+    for period in sorted(set(periods)):
+        last = min(add_months(period, 5), current_month())
+        if last >= period:
+            found[period] = months_between(period, last)
+    return found
+
+
+def _remove_stale(
+    scored: dict[date, set[int]], months_by_period: dict[date, list[date]], people: set[int] | None
+) -> set[date]:
+    """A person whose quotas and sales of a half-year were all withdrawn keeps no stale score in
+    it, in any of its months. Returns the months that lost a row (their standings move)."""
+    all_months = [month for in_period in months_by_period.values() for month in in_period]
+    stored = Attainment.objects.filter(month__in=all_months)
+    if people is not None:
+        stored = stored.filter(salesperson_id__in=people)
+    stale = {
+        pk: month
+        for pk, person, month in stored.values_list("pk", "salesperson_id", "month")
+        if person not in scored.get(half_year_of(month), ())
+    }
+    if stale:
+        Attainment.objects.filter(pk__in=stale).delete()
+    return set(stale.values())
 
 
 # --- 1. monthly totals -----------------------------------------------------------------------
@@ -114,20 +164,21 @@ def _first_month_on_record(before: date) -> date:
     return min([month for month in firsts if month is not None], default=before)
 
 
-def _totals(months: list[date]) -> dict[tuple[int, date], dict[str, Decimal]]:
+def _totals(
+    months: list[date], people: set[int] | None
+) -> dict[tuple[int, date], dict[str, Decimal]]:
     first, last = months[0], months[-1]
     totals: dict[tuple[int, date], dict[str, Decimal]] = defaultdict(dict)
-    quotas = (
-        Quota.objects.filter(month__gte=first, month__lte=last)
-        .values("salesperson_id", "month")
-        .annotate(total=Sum("amount"))
-    )
+    quotas = Quota.objects.filter(month__gte=first, month__lte=last)
+    sales = SalesRollup.objects.filter(month__gte=first, month__lte=last)
+    if people is not None:
+        quotas = quotas.filter(salesperson_id__in=people)
+        sales = sales.filter(salesperson_id__in=people)
+    quotas = quotas.values("salesperson_id", "month").annotate(total=Sum("amount"))
     for row in quotas:
         totals[row["salesperson_id"], row["month"]]["quota"] = row["total"]
-    sales = (
-        SalesRollup.objects.filter(month__gte=first, month__lte=last)
-        .values("salesperson_id", "month")
-        .annotate(total=Sum("amount"), profit=Sum("gross_profit"))
+    sales = sales.values("salesperson_id", "month").annotate(
+        total=Sum("amount"), profit=Sum("gross_profit")
     )
     for row in sales:
         key = (row["salesperson_id"], row["month"])
@@ -136,6 +187,8 @@ def _totals(months: list[date]) -> dict[tuple[int, date], dict[str, Decimal]]:
     # Travel cost comes from the expenses app above, which answers this signal.
     for _receiver, travel in travel_costs_wanted.send(None, first_month=first, last_month=last):
         for key, cost in travel.items():
+            if people is not None and key[0] not in people:
+                continue
             totals[key]["travel_cost"] = totals[key].get("travel_cost", ZERO) + cost
     return totals
 
@@ -158,26 +211,44 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (HUNDRED * part / whole).quantize(Decimal("0.1"))
 
 
-def _scores(months: list[date]) -> list[Attainment]:
+def _scores(
+    months_by_period: dict[date, list[date]], people: set[int] | None, since: date | None
+) -> tuple[list[Attainment], dict[date, set[int]]]:
+    """Every person's rows of each half-year in which they have a quota, sales or travel (from
+    `since` on; the months before only carry the recurrence forward), and who those people are
+    in each half-year."""
+    months = [month for period in months_by_period.values() for month in period]
     history = months_between(_first_month_on_record(months[0]), months[-1])
-    totals = _totals(history)
-    in_period = set(months)
-    people = {person for person, month in totals if month in in_period}
-    regions = _home_regions(people)
-    started = dict(User.objects.filter(pk__in=people).values_list("pk", "started_on"))
+    totals = _totals(history, people)
+    period_of = {
+        month: period for period, in_period in months_by_period.items() for month in in_period
+    }
+    scored: dict[date, set[int]] = defaultdict(set)
+    for person, month in totals:
+        if month in period_of:
+            scored[period_of[month]].add(person)
+    everyone = set().union(*scored.values())
+    regions = _home_regions(everyone)
+    started = dict(User.objects.filter(pk__in=everyone).values_list("pk", "started_on"))
     versions = CompanySettings.versions_for(history)
     now = timezone.now()
     rows = []
-    for person in sorted(people):
-        person_rows = _person_scores(
-            person, history, totals, versions, started.get(person), regions.get(person), now
+    for person in sorted(everyone):
+        wanted = {
+            month
+            for period, in_period in months_by_period.items()
+            if person in scored[period]
+            for month in in_period
+            if since is None or month >= since
+        }
+        rows += _person_scores(
+            person, history, totals, versions, started.get(person), regions.get(person), now, wanted
         )
-        rows.extend(row for row in person_rows if row.month in in_period)
-    return rows
+    return rows, scored
 
 
 def _person_scores(
-    person, months, totals, versions, started_on, region_id, now
+    person, months, totals, versions, started_on, region_id, now, wanted
 ) -> list[Attainment]:
     rows, carried_over = [], ZERO
     cumulative_quota = cumulative_sales = ZERO
@@ -194,6 +265,9 @@ def _person_scores(
             cumulative_quota = cumulative_sales = ZERO
         cumulative_quota += month_totals.quota
         cumulative_sales += month_totals.sales
+        if month not in wanted:  # history only: it carries the recurrence, nobody reads its row
+            carried_over = max(ZERO, target - month_totals.sales)
+            continue
         probation = (
             _window(person, first_months, totals, company.probation_attainment_percent)
             if month == first_months[-1]
@@ -279,119 +353,7 @@ def _travel_efficiency(totals: MonthTotals) -> Decimal | None:
     return (totals.travel_cost / totals.gross_profit).quantize(Decimal("0.0001"))
 
 
-# --- 3. the sale that crossed each target ------------------------------------------------------
-
-_CROSSING_SQL = """
-WITH running AS (
-    SELECT s.id, s.salesperson_id, s.month, s.sold_at,
-           SUM(s.amount) OVER (
-               PARTITION BY s.salesperson_id, s.month
-               ORDER BY s.sold_at, s.id ROWS UNBOUNDED PRECEDING
-           ) AS running_total
-    FROM {sale} s
-    WHERE s.month >= %s AND s.month <= %s
-),
-crossed AS (
-    SELECT r.id, ROW_NUMBER() OVER (
-               PARTITION BY r.salesperson_id, r.month ORDER BY r.sold_at, r.id
-           ) AS position
-    FROM running r
-    JOIN {attainment} a ON a.salesperson_id = r.salesperson_id AND a.month = r.month
-    WHERE a.target > 0 AND r.running_total >= a.target
-)
-SELECT id FROM crossed WHERE position = 1
-"""
-
-
-def _mark_target_crossings(rows: list[Attainment], months: list[date]) -> None:
-    """For each met target, the moment of the sale whose running total reached it."""
-    sql = _CROSSING_SQL.format(sale=Sale._meta.db_table, attainment=Attainment._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [months[0], months[-1]])
-        sale_ids = [row[0] for row in cursor.fetchall()]
-    crossings = {
-        (sale["salesperson_id"], sale["month"]): (sale["sold_at"], sale["id"])
-        for sale in Sale.objects.filter(pk__in=sale_ids).values(
-            "id", "salesperson_id", "month", "sold_at"
-        )
-    }
-    for row in rows:
-        crossing = crossings.get((row.salesperson_id, row.month))
-        row.target_met_at = crossing[0] if crossing else None
-        row.crossing_sale_id = crossing[1] if crossing else None
-
-
-# --- 4. ranks and the first-to-target bonus ----------------------------------------------------
-
-
-def _rank_group(group: list[Attainment], field: str) -> None:
-    ordered = sorted(group, key=lambda row: row.attainment or Decimal("-1"), reverse=True)
-    rank, previous = 0, None
-    for position, row in enumerate(ordered, start=1):
-        if row.attainment != previous:
-            rank, previous = position, row.attainment
-        setattr(row, field, rank if row.attainment is not None else None)
-
-
-def _rank(rows: list[Attainment]) -> None:
-    """rules.md §7.10: monthly ranking by attainment, in the region and company-wide."""
-    by_month, by_region_month = defaultdict(list), defaultdict(list)
-    for row in rows:
-        by_month[row.month].append(row)
-        by_region_month[row.region_id, row.month].append(row)
-    for group in by_month.values():
-        _rank_group(group, "company_rank")
-    for group in by_region_month.values():
-        _rank_group(group, "region_rank")
-
-
-def _flag_first_to_target(rows: list[Attainment]) -> None:
-    """rules.md §7.7: the first in a region to meet the month's target, by the sale that
-    crossed it."""
-    first: dict[tuple[int, date], Attainment] = {}
-    for row in rows:
-        row.bonus_flag = False
-        if row.target_met_at is None or row.region_id is None:
-            continue
-        key = (row.region_id, row.month)
-        best = first.get(key)
-        if best is None or (row.target_met_at, row.crossing_sale_id) < (
-            best.target_met_at,
-            best.crossing_sale_id,
-        ):
-            first[key] = row
-    for row in first.values():
-        row.bonus_flag = True
-
-
-def _record_bonuses(rows: list[Attainment], months: list[date]) -> None:
-    """rules.md §7.7: the flag becomes a bonus of the amount in force that month, waiting for
-    the director. One per salesperson and month: a rerun creates none a second time; a pending
-    bonus whose flag went away (the sales changed) is withdrawn; a decided one stays."""
-    versions = CompanySettings.versions_for(months)
-    flagged = [row for row in rows if row.bonus_flag]
-    Bonus.objects.bulk_create(
-        [
-            Bonus(
-                salesperson_id=row.salesperson_id,
-                month=row.month,
-                region_id=row.region_id,
-                amount=versions[row.month].first_to_target_bonus,
-            )
-            for row in flagged
-        ],
-        ignore_conflicts=True,
-    )
-    keep = {(row.salesperson_id, row.month) for row in flagged}
-    pending = Bonus.objects.filter(
-        month__gte=months[0], month__lte=months[-1], status=Bonus.Status.PENDING
-    ).values_list("pk", "salesperson_id", "month")
-    withdrawn = [pk for pk, person, month in pending if (person, month) not in keep]
-    if withdrawn:
-        Bonus.objects.filter(pk__in=withdrawn).delete()
-
-
-# --- 5. writing ------------------------------------------------------------------------------
+# --- 3. writing ------------------------------------------------------------------------------
 
 
 def _fits(row: Attainment) -> bool:

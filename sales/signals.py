@@ -8,6 +8,8 @@ from django.dispatch import Signal
 travel_costs_wanted = Signal()
 
 # Sent inside the writer's transaction when sales, quotas or approved travel costs of some
-# months changed, with first_month and last_month (first days of months): the scoring job
-# recomputes their half-years once the transaction commits (sales.receivers).
+# months changed, with first_month and last_month (first days of months) and, when the writer
+# knows them, the ids of the `salespeople` whose figures changed: the scoring job recomputes
+# those months on (of those people only, when named) once the transaction commits
+# (sales.receivers).
 months_changed = Signal()

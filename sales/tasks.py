@@ -5,12 +5,20 @@ from salesops.months import add_months, current_month, parse_month
 
 
 @shared_task(acks_late=True)
-def score_months(*, first_month: str, last_month: str, run_id: int | None = None) -> int:
-    """Scores for the half-years holding [first_month, last_month] ('YYYY-MM-DD' keys)."""
+def score_months(
+    *,
+    first_month: str,
+    last_month: str,
+    run_id: int | None = None,
+    salespeople: list[int] | None = None,
+) -> int:
+    """Scores for the half-years holding [first_month, last_month] ('YYYY-MM-DD' keys), of
+    these salespeople only when they are named."""
     return services.score_months(
         first_month=parse_month(first_month),
         last_month=parse_month(last_month),
         run_id=run_id,
+        salespeople=salespeople,
     )
 
 

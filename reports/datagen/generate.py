@@ -22,7 +22,7 @@ from reports.datagen import MANIFEST_TABLE, TIERS, Tier
 from reports.datagen.copy import copy_rows, reset_sequences
 from sales.models import Quota, RegionQuota, Sale
 from sales.sales_rollup import rebuild_sales_rollup
-from sales.scoring import periods_touching, score_period
+from sales.scoring import periods_touching, score_periods
 from salesops.models import Role, User
 from salesops.months import add_months, local_midnight, month_start, months_between
 from territories.divisions import load_divisions
@@ -515,8 +515,7 @@ class _Builder:
         )
 
     def _score(self) -> None:
-        for period in periods_touching(self.months[0], self.months[-1]):
-            score_period(period)
+        score_periods(periods_touching(self.months[0], self.months[-1]))
 
 
 def _without_triggers() -> None:

@@ -47,6 +47,15 @@ class Attainment(models.Model):
     region_rank = models.PositiveIntegerField(_("rank in region"), null=True)
     company_rank = models.PositiveIntegerField(_("rank in company"), null=True)
     target_met_at = models.DateTimeField(_("target met at"), null=True)
+    # rules.md §7.7: the sale whose running total reached the target; of two crossings at the
+    # same moment, the earlier-numbered sale wins the first-to-target flag.
+    crossing_sale = models.ForeignKey(
+        "sales.Sale",
+        verbose_name=_("sale that met the target"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     bonus_flag = models.BooleanField(_("first-to-target bonus"), default=False)
     probation_flag = models.BooleanField(_("extend probation"), default=False)
     dismissal_flag = models.BooleanField(_("dismissal review"), default=False)

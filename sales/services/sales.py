@@ -11,6 +11,7 @@ file again changes nothing, and a corrected line replaces the old one.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -177,7 +178,7 @@ def _write_checked(sales: list[Sale], *, by: User, record: SalesImport) -> Impor
     record.save()
     result.sales_import = record
     _write(changed, result.sales_import)
-    _refresh_rollup(changed, existing)
+    pairs = _refresh_rollup(changed, existing)
     won = _turn_prospects_into_customers({sale.customer_id for sale in sales})
     audit.record(
         "customers.sales.imported",
@@ -190,7 +191,7 @@ def _write_checked(sales: list[Sale], *, by: User, record: SalesImport) -> Impor
             "new_customers": won,
         },
     )
-    _queue_scoring(changed)
+    _queue_scoring(pairs)
     return result
 
 
@@ -206,8 +207,9 @@ def _write(sales: list[Sale], sales_import: SalesImport) -> None:
     )
 
 
-def _refresh_rollup(changed: list[Sale], existing: dict[tuple, tuple]) -> None:
-    """The rollup cells of every (salesperson, month) a line entered or left."""
+def _refresh_rollup(changed: list[Sale], existing: dict[tuple, tuple]) -> set[tuple[int, date]]:
+    """The rollup cells of every (salesperson, month) a line entered or left; returns those
+    pairs."""
     from sales.sales_rollup import refresh_sales_rollup
 
     pairs = {(sale.salesperson_id, sale.month) for sale in changed}
@@ -216,6 +218,7 @@ def _refresh_rollup(changed: list[Sale], existing: dict[tuple, tuple]) -> None:
         if before is not None:
             pairs.add((before[_VALUE_FIELDS.index("salesperson_id")], before[1]))
     refresh_sales_rollup(pairs)
+    return pairs
 
 
 def _turn_prospects_into_customers(customer_ids: set[int]) -> int:
@@ -225,10 +228,12 @@ def _turn_prospects_into_customers(customer_ids: set[int]) -> int:
     )
 
 
-def _queue_scoring(sales: list[Sale]) -> None:
-    months = sorted({sale.month for sale in sales})
+def _queue_scoring(pairs: set[tuple[int, date]]) -> None:
+    """Only the people whose lines changed are re-scored, from the first month touched on."""
+    months = sorted({month for _person, month in pairs})
     if months:
-        months_changed.send(Sale, first_month=months[0], last_month=months[-1])
+        people = {person for person, _month in pairs}
+        months_changed.send(Sale, first_month=months[0], last_month=months[-1], salespeople=people)
 
 
 @transaction.atomic

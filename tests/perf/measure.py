@@ -23,10 +23,11 @@ from reports.datagen.copy import copy_rows
 from reports.datagen.generate import read_manifest
 from sales.models import Sale
 from sales.sales_rollup import rebuild_sales_rollup, refresh_sales_rollup
-from sales.scoring import periods_touching, score_period
+from sales.scoring import periods_touching, score_periods
 from sales.services.sales import import_sales
+from sales.services.scoring import score_months
 from salesops.models import CompanySettings, User
-from salesops.months import half_year_of, month_of
+from salesops.months import month_of
 from salesops.navigation import menu_entries
 from visits.models import TripPlan
 
@@ -299,7 +300,7 @@ def measure_jobs() -> dict:
     job = _job(lambda: rebuild_sales_rollup(first, last))
     floor, differences = _floor(ROLLUP_FLOOR, ROLLUP_DIFFERENCE, [first, last])
     results["sales rollup rebuild"] = _ratio(job, floor, differences)
-    job = _job(lambda: [score_period(p) for p in periods_touching(first, last)])
+    job = _job(lambda: score_periods(periods_touching(first, last)))
     # The job scores whole half-years, so the floor starts where the first one starts.
     params = {"first": periods_touching(first, last)[0], "last": last}
     floor, differences = _floor(ATTAINMENT_FLOOR, ATTAINMENT_DIFFERENCE, params)
@@ -355,17 +356,20 @@ def measure_incremental(daily_lines: int) -> dict:
         day = _one_day_of_sales(daily_lines, 1)
         copy_rows(Sale, SALE_COLUMNS, day, moment=timezone.now())
         pairs = {(row[5], row[3]) for row in day}
+        people = {person for person, _month in pairs}
         touched = {row[4] for row in day}
+        month = day[0][3]
 
         def incremental():
+            # What the import queues: the day's rollup cells, its salespeople's scores from its
+            # month on (the month's standings follow for everyone), its customers' classes.
             refresh_sales_rollup(pairs)
-            score_period(half_year_of(day[0][3]))
+            score_months(first_month=month, last_month=month, salespeople=sorted(people))
             reclassify(Customer.objects.filter(pk__in=touched))
 
         def full():
-            rebuild_sales_rollup(first, max(last, day[0][3]))
-            for period in periods_touching(first, max(last, day[0][3])):
-                score_period(period)
+            rebuild_sales_rollup(first, max(last, month))
+            score_periods(periods_touching(first, max(last, month)))
             reclassify(Customer.objects.all())
 
         incremental_s = _job(incremental)

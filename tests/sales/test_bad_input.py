@@ -196,12 +196,12 @@ def test_one_row_that_does_not_fit_never_blocks_the_others(personas, monkeypatch
         make_sale(person, "500", local(month.year, month.month, 2))
     computed = scoring._scores
 
-    def with_one_impossible_row(months):
-        rows = computed(months)
+    def with_one_impossible_row(*arguments):
+        rows, scored = computed(*arguments)
         for row in rows:
             if row.salesperson_id == personas.colleague.pk:
                 row.sales = Decimal("10") ** 13  # more than a money column holds
-        return rows
+        return rows, scored
 
     monkeypatch.setattr(scoring, "_scores", with_one_impossible_row)
 

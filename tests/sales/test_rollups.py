@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from sales.models import SalesRollup
+from sales.models import Sale, SalesRollup
 from sales.sales_rollup import rebuild_sales_rollup
 from sales.services.sales import import_sales
 from tests.customers.factories import CustomerFactory
@@ -66,3 +66,26 @@ def test_reimport_leaves_the_rollup_unchanged(personas, customer):
     import_sales(rows=rows, by=personas.head_office, file_name="a")
 
     assert _cells() == before
+
+
+def test_rebuild_of_an_up_to_date_rollup_writes_nothing(personas, customer):
+    import_sales(rows=[_row(1, "07-03", "1000")], by=personas.head_office, file_name="a")
+    before = _cells()
+
+    written = rebuild_sales_rollup(JULY, AUGUST)
+
+    assert (written, _cells()) == (0, before)
+
+
+def test_rebuild_writes_the_changed_cell_and_removes_the_cell_whose_sales_are_gone(
+    personas, customer
+):
+    rows = [_row(1, "07-03", "1000"), _row(2, "08-09", "500")]
+    import_sales(rows=rows, by=personas.head_office, file_name="a")
+    Sale.objects.filter(order_number="SO-1").update(amount=Decimal("1200"))
+    Sale.objects.filter(order_number="SO-2").delete()
+
+    written = rebuild_sales_rollup(JULY, AUGUST)
+
+    assert written == 2
+    assert [(cell[0], cell[4], cell[6]) for cell in _cells()] == [(JULY, Decimal("1200.00"), 1)]

@@ -196,6 +196,30 @@ def test_import_rescores_the_months_it_touched(
     assert july.sales == Decimal("120000.00")
 
 
+def test_import_rescores_only_the_salesperson_whose_lines_changed(
+    personas, prospect, django_capture_on_commit_callbacks
+):
+    from sales.scoring import score_period
+    from salesops.models import JobRun
+
+    july = date(2025, 7, 1)
+    for person in (personas.salesperson, personas.colleague):
+        set_quota(person, july, "375000")
+    score_period(july)
+    colleague_scored_at = Attainment.objects.get(salesperson=personas.colleague, month=july)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_sales(rows=[_row()], by=personas.head_office, file_name="july.csv")
+
+    job = JobRun.objects.get(kind="sales.score_months")
+    assert job.scope_key.startswith("2025-07-01..2025-07-01 ")
+    mine = Attainment.objects.get(salesperson=personas.salesperson, month=july)
+    theirs = Attainment.objects.get(salesperson=personas.colleague, month=july)
+    assert mine.sales == Decimal("120000.00")
+    assert theirs.computed_at == colleague_scored_at.computed_at
+    assert (mine.region_rank, theirs.region_rank) == (1, 2)
+
+
 def test_import_writes_in_a_constant_number_of_queries(personas, prospect):
     def queries_for(lines: int, batch: str) -> int:
         rows = [_row(order_number=f"{batch}-{n}") for n in range(lines)]

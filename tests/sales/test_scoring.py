@@ -357,3 +357,52 @@ def test_a_change_in_june_moves_the_already_scored_july_target(personas):
     score_months(first_month=june, last_month=june)
 
     assert _score(personas.salesperson, JULY).carried_over == Decimal("120000.00")
+
+
+def test_rescoring_the_people_of_a_days_sales_equals_scoring_everyone(personas):
+    for person in (personas.salesperson, personas.colleague):
+        _east_china_quota(person)
+    make_sale(personas.colleague, "375000", local(2025, 7, 20))
+    make_sale(personas.salesperson, "100000", local(2025, 8, 3))
+    score_period(JULY)
+    # The day's sale: the salesperson meets July's target before the colleague did, which
+    # moves the colleague's rank and first-to-target flag though nobody re-scores their row.
+    make_sale(personas.salesperson, "400000", local(2025, 7, 15))
+
+    score_months(first_month=JULY, last_month=JULY, salespeople=[personas.salesperson.pk])
+    rescored = list(Attainment.objects.order_by("salesperson", "month").values(*_compared_fields()))
+    score_period(JULY)
+
+    assert rescored == list(
+        Attainment.objects.order_by("salesperson", "month").values(*_compared_fields())
+    )
+    mine, theirs = _score(personas.salesperson, JULY), _score(personas.colleague, JULY)
+    assert (mine.bonus_flag, theirs.bonus_flag) == (True, False)
+    assert (mine.region_rank, theirs.region_rank) == (1, 2)
+
+
+def test_rescoring_from_a_month_leaves_the_earlier_months_alone(personas):
+    _east_china_quota(personas.salesperson)
+    make_sale(personas.salesperson, "300000", local(2025, 7, 15))
+    score_period(JULY)
+    july = _score(personas.salesperson, JULY)
+
+    make_sale(personas.salesperson, "50000", local(2025, 8, 2))
+    score_months(first_month=AUGUST, last_month=AUGUST, salespeople=[personas.salesperson.pk])
+
+    assert _score(personas.salesperson, JULY).computed_at == july.computed_at
+    assert _score(personas.salesperson, AUGUST).sales == Decimal("50000.00")
+    assert _score(personas.salesperson, AUGUST).target == Decimal("450000.00")
+
+
+def test_crossings_at_the_same_moment_go_to_the_earlier_sale(personas):
+    for person in (personas.salesperson, personas.colleague):
+        _east_china_quota(person)
+    first = make_sale(personas.colleague, "375000", local(2025, 7, 10))
+    make_sale(personas.salesperson, "375000", local(2025, 7, 10))
+
+    score_period(JULY)
+
+    theirs = _score(personas.colleague, JULY)
+    assert (theirs.crossing_sale_id, theirs.bonus_flag) == (first.pk, True)
+    assert not _score(personas.salesperson, JULY).bonus_flag
