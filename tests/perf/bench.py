@@ -65,6 +65,8 @@ def child(kind: str, runs: int, tier: str) -> None:
         result = measure.measure_worker()
     elif kind == "load_cast":
         result = measure.load_cast()
+    elif kind == "load_written":
+        result = measure.load_written()
     else:
         raise SystemExit(f"unknown measurement {kind}")
     print(json.dumps(result, default=str))
@@ -183,7 +185,11 @@ def measure_load(tier: str, rounds: int = 5) -> dict:
         cast = run_child(tier, "load_cast", url=copy)
         port = _free_port()
         server = _start_server(copy, port)
-        return load.run_load("127.0.0.1", port, cast, rounds)
+        result = load.run_load("127.0.0.1", port, cast, rounds)
+        written = run_child(tier, "load_written", url=copy)
+        result["visits_saved"] = written["visits_saved"] - cast["visits_saved"]
+        result["plans_decided"] = cast["plans_waiting"] - written["plans_waiting"]
+        return result
     finally:
         if server is not None:
             server.terminate()
@@ -202,15 +208,23 @@ def _admin_connection(url: str):
 
 def _copy_database(source: str, copy: str) -> None:
     _drop_database(copy)
-    connection, name = _admin_connection(copy)
-    with connection, connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source.rsplit("/", 1)[1]}"')
+    template = source.rsplit("/", 1)[1]
+    _admin(copy, 'CREATE DATABASE "{name}" TEMPLATE "' + template + '"')
 
 
 def _drop_database(url: str) -> None:
+    _admin(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin(url: str, statement: str) -> None:
+    """A statement about the database `url` names, run from the server's maintenance database
+    (outside a transaction, as CREATE and DROP DATABASE need)."""
     connection, name = _admin_connection(url)
-    with connection, connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement.format(name=name))
+    finally:
+        connection.close()
 
 
 def _free_port() -> int:

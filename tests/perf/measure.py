@@ -28,7 +28,7 @@ from sales.services.sales import import_sales
 from salesops.models import CompanySettings, User
 from salesops.months import half_year_of, month_of
 from salesops.navigation import menu_entries
-from visits.models import TripPlan
+from visits.models import TripPlan, Visit
 
 
 class _Rollback(Exception):
@@ -477,6 +477,8 @@ def measure_worker() -> dict:
 LOAD_SALESPEOPLE = 6
 LOAD_MANAGERS = 2  # threads of the region's manager
 LOAD_HEAD_OFFICE = 2  # threads of head office
+# What the load's visits say, so the stage can count the ones the server saved.
+LOAD_DISCUSSION = "Next month's order (load stage)"
 
 
 def load_cast() -> dict:
@@ -502,6 +504,7 @@ def load_cast() -> dict:
                 "kind": "salesperson",
                 "username": seller.username,
                 "mfa": False,
+                "discussion": LOAD_DISCUSSION,
                 "customers": [{"id": c.pk, "name": c.name} for c in customers],
             }
         )
@@ -522,4 +525,17 @@ def load_cast() -> dict:
                     "rollup_url": reverse("rollups:rollup", args=[f"{last_month:%Y-%m}"]),
                 }
             )
-    return {"users": users, "password": PASSWORD, "totp_key": key}
+    return {
+        "users": users,
+        "password": PASSWORD,
+        "totp_key": key,
+        **load_written(),
+    }
+
+
+def load_written() -> dict:
+    """What the load stage's writes left: its visits saved, the plans still waiting."""
+    return {
+        "visits_saved": Visit.objects.filter(discussion=LOAD_DISCUSSION).count(),
+        "plans_waiting": TripPlan.objects.filter(status=TripPlan.Status.SUBMITTED).count(),
+    }
