@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.models import Channel, Customer
 from sales.models import Sale
@@ -142,10 +143,15 @@ def _xlsx_rows(content: bytes) -> list[dict]:
         ) from error
 
 
+# The columns' names in a message, translated only when a message is written (not per line).
+AMOUNT = gettext_lazy("Amount")
+GROSS_PROFIT = gettext_lazy("Gross profit")
+
+
 # --- checking one line ------------------------------------------------------------------------
 
 
-def _money(value, label: str) -> Decimal:
+def _money(value, label) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError) as error:
@@ -281,8 +287,8 @@ def parse_line(number: int, row: dict) -> ParsedLine:
     )
     try:
         parsed.order_number, parsed.line = _order_key(row)
-        parsed.amount = _money(row.get("amount"), _("Amount"))
-        parsed.gross_profit = _money(row.get("gross_profit"), _("Gross profit"))
+        parsed.amount = _money(row.get("amount"), AMOUNT)
+        parsed.gross_profit = _money(row.get("gross_profit"), GROSS_PROFIT)
         if parsed.amount < 0:
             raise DomainError(_("The amount cannot be negative."))
         if parsed.gross_profit > parsed.amount:

@@ -275,7 +275,6 @@ class StagedSales:
         # channel list comes last.
         statement = CHECK.format(**parts).replace("%(channels)s", "%s")
         self._execute(statement, [*params, list(Channel.values)])
-        self._execute(f"ANALYZE {CHECKED}")
         errors = self._bad_lines()
         if errors:
             raise RefusedLines(errors)
