@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -85,12 +86,12 @@ def _copy_line(parsed: ParsedLine) -> str:
 
 
 def _sql(queryset: QuerySet) -> tuple[str, tuple]:
-    """A queryset as SQL to embed; an empty one (nobody's scope) as a query of no rows."""
-    if queryset.query.is_empty():
-        return "SELECT " + ", ".join(
-            ["NULL"] * len(queryset.query.values_select)
-        ) + " WHERE false", ()
-    return queryset.query.sql_with_params()
+    """A queryset as SQL to embed; an empty scope (nobody's) as a query of no rows."""
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        columns = ", ".join(["NULL"] * len(queryset.query.values_select))
+        return f"SELECT {columns} WHERE false", ()
 
 
 # The checks of `sale_lines._sale_from_line`, in its order, as one query. The scopes (which
