@@ -337,7 +337,7 @@ def table(tier: str, results: dict, manifests: dict) -> str:
         met = value["ratio"] <= GOALS["P8"] and value["errors"] == 0
         lines.append(
             f"| P8 ({t}) | {value['users']} users: p95 {value['p95_10_ms']} ms ÷ 1 user "
-            f"{value['p95_1_ms']} ms ({value['requests_10']} requests each), "
+            f"{value['p95_1_ms']} ms ({value['requests_10']} and {value['requests_1']} requests), "
             f"{value['errors']} errors | {value['ratio']} | ≤ 3, 0 errors | {_yes(met)} |"
         )
     for t, figures in results.get("worker", {}).items():
@@ -360,7 +360,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=12)
     parser.add_argument("--generate", action="store_true", help="generate a missing tier")
-    parser.add_argument("--pages-only", action="store_true", help="skip the jobs (P4, P5, P7)")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="skip the jobs (P4–P7) and the load (P8)"
+    )
     parser.add_argument("--load", action="store_true", help="run P8 (HTTP under load) alone")
     parser.add_argument("--load-rounds", type=int, default=5, help="rounds per virtual user")
     parser.add_argument("--child", help=argparse.SUPPRESS)
