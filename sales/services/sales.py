@@ -8,6 +8,10 @@ transaction; a hand entry is checked and written inside the request (`enter_sale
 An import is all or nothing: every line is checked first and any bad line is reported by its
 line number with nothing saved. Lines are keyed by (order number, line), so importing the same
 file again changes nothing, and a corrected line replaces the old one.
+
+On PostgreSQL the lines are staged with COPY and checked and written set-based
+(`import_staged`); SQLite, the embedded default, checks and writes them from Python
+(`import_listed`). Both give the same messages and counts.
 """
 
 from contextlib import contextmanager
