@@ -248,28 +248,7 @@ class StagedSales:
 
     def _check(self, by: User) -> None:
         parts, params = {}, []
-        scopes = {
-            "customers": Customer.objects.filter(
-                territory__in=importable_territories(by)
-            ).values_list(
-                "id",
-                "name",
-                "owner_id",
-                "channel",
-                "territory_id",
-                "territory__region_id",
-                "territory__path",
-            ),
-            "sellers": User.objects.filter(access.sellers_q(), is_active=True).values_list(
-                "id", "username"
-            ),
-            "members": Region.members.through.objects.values_list("user_id", "region_id"),
-            "held": Assignment.objects.active().values_list("salesperson_id", "territory__path"),
-            "approved": CrossTerritoryRequest.objects.filter(
-                status=CrossTerritoryRequest.Status.APPROVED
-            ).values_list("requester_id", "customer_id"),
-        }
-        for name, queryset in scopes.items():
+        for name, queryset in _scopes(by).items():
             parts[name], scope_params = _sql(queryset)
             params.extend(scope_params)
         # The scopes' parameters are positional, in the order the scopes appear in CHECK; the
@@ -281,10 +260,13 @@ class StagedSales:
             raise RefusedLines(errors)
 
     def _bad_lines(self) -> list[tuple[int, str]]:
-        found = self._execute(BAD_LINES)
-        customers = Customer.objects.in_bulk({row[8] for row in found if row[8]})
-        people = User.objects.in_bulk({row[9] for row in found if row[9]})
-        return [(row[0], _message(row, customers, people)) for row in found]
+        with connection.cursor() as cursor:
+            cursor.execute(BAD_LINES)
+            names = [column[0] for column in cursor.description]
+            found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        customers = Customer.objects.in_bulk({line["customer_id"] for line in found} - {None})
+        people = User.objects.in_bulk({line["salesperson_id"] for line in found} - {None})
+        return [(line["number"], _message(line, customers, people)) for line in found]
 
     def compare(self) -> Changes:
         self._execute(COMPARE)
@@ -309,22 +291,49 @@ class StagedSales:
         )
 
 
-def _message(row: tuple, customers: dict, people: dict) -> str:
-    """A bad line's message, as `sale_lines._sale_from_line` words it."""
-    (_, problem, error, date_error, name, label, username, channel, customer_id, person_id) = row[
-        :10
-    ]
-    messages = {
-        "error": lambda: error,
-        "several_customers": lambda: several_customers_called(name),
-        "unknown_customer": lambda: unknown_customer(label),
-        "unknown_salesperson": lambda: unknown_salesperson(username),
-        "outside_region": lambda: outside_region(people[person_id]),
-        "outside_territories": lambda: outside_territories(
-            customers[customer_id], people[person_id]
+def _scopes(by: User) -> dict[str, QuerySet]:
+    """What CHECK looks lines up in, from the querysets the line-by-line path uses: the
+    customers of the territories `by` brings sales in for, the active sellers, region
+    memberships, the territories held today and the approved cross-territory requests."""
+    return {
+        "customers": Customer.objects.filter(territory__in=importable_territories(by)).values_list(
+            "id",
+            "name",
+            "owner_id",
+            "channel",
+            "territory_id",
+            "territory__region_id",
+            "territory__path",
         ),
-        "unknown_channel": lambda: unknown_channel(channel),
-        "date": lambda: date_error,
-        "twice": lambda: appears_twice(row[10], row[11]),
+        "sellers": User.objects.filter(access.sellers_q(), is_active=True).values_list(
+            "id", "username"
+        ),
+        "members": Region.members.through.objects.values_list("user_id", "region_id"),
+        "held": Assignment.objects.active().values_list("salesperson_id", "territory__path"),
+        "approved": CrossTerritoryRequest.objects.filter(
+            status=CrossTerritoryRequest.Status.APPROVED
+        ).values_list("requester_id", "customer_id"),
     }
-    return messages[problem]()
+
+
+def _message(line: dict, customers: dict, people: dict) -> str:
+    """A bad line's message, as `sale_lines._sale_from_line` words it."""
+    problem = line["reported"]
+    if problem == "error":
+        return line["error"]
+    if problem == "date":
+        return line["date_error"]
+    if problem == "several_customers":
+        return several_customers_called(line["customer_name"])
+    if problem == "unknown_customer":
+        return unknown_customer(line["customer_label"])
+    if problem == "unknown_salesperson":
+        return unknown_salesperson(line["username"])
+    person = people.get(line["salesperson_id"])
+    if problem == "outside_region":
+        return outside_region(person)
+    if problem == "outside_territories":
+        return outside_territories(customers[line["customer_id"]], person)
+    if problem == "unknown_channel":
+        return unknown_channel(line["sale_channel"])
+    return appears_twice(line["order_number"], line["line"])
