@@ -354,6 +354,23 @@ def _yes(met: bool) -> str:
     return "yes" if met else "**no**"
 
 
+def _stages(args: argparse.Namespace, tiers: list[str]) -> dict:
+    """Everything by default; with --load, the load stage (P8) alone."""
+    if not args.load:
+        return measure(
+            args.tier,
+            args.rounds,
+            args.runs,
+            with_jobs=not args.pages_only,
+            load_rounds=args.load_rounds,
+        )
+    return {
+        "pages": {t: [] for t in tiers},
+        "jobs": {t: [] for t in tiers},
+        "load": {t: measure_load(t, args.load_rounds) for t in tiers},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tier", default="S", choices=["S", "M", "L"])
@@ -380,20 +397,7 @@ def main() -> None:
         check=True,
     )
     manifests = {t: ensure(t, args.generate or t == "S") for t in tiers}
-    if args.load:
-        results = {
-            "pages": {t: [] for t in tiers},
-            "jobs": {t: [] for t in tiers},
-            "load": {t: measure_load(t, args.load_rounds) for t in tiers},
-        }
-    else:
-        results = measure(
-            args.tier,
-            args.rounds,
-            args.runs,
-            with_jobs=not args.pages_only,
-            load_rounds=args.load_rounds,
-        )
+    results = _stages(args, tiers)
     out = ROOT / "var" / "perf"
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
