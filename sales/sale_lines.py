@@ -6,11 +6,13 @@ import csv
 import hashlib
 import io
 import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.models import Channel, Customer
 from sales.models import Sale
@@ -141,10 +143,15 @@ def _xlsx_rows(content: bytes) -> list[dict]:
         ) from error
 
 
+# The columns' names in a message, translated only when a message is written (not per line).
+AMOUNT = gettext_lazy("Amount")
+GROSS_PROFIT = gettext_lazy("Gross profit")
+
+
 # --- checking one line ------------------------------------------------------------------------
 
 
-def _money(value, label: str) -> Decimal:
+def _money(value, label) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError) as error:
@@ -204,8 +211,8 @@ def _moment(value) -> datetime:
 class _Lookups:
     """Customers and salespeople of one import, fetched once (no query per line)."""
 
-    def __init__(self, rows: list[dict], by: User):
-        names = {str(row.get("customer") or "").strip() for row in rows}
+    def __init__(self, lines: list["ParsedLine"], by: User):
+        names = {line.customer_name for line in lines}
         customers = Customer.objects.filter(
             name__in=names, territory__in=importable_territories(by)
         ).select_related("territory", "owner")
@@ -215,7 +222,7 @@ class _Lookups:
             if customer.name in self.customers:
                 self.ambiguous.add(customer.name)
             self.customers[customer.name] = customer
-        usernames = {str(row.get("salesperson") or "").strip() for row in rows}
+        usernames = {line.username for line in lines}
         sellers = User.objects.filter(
             access.sellers_q(), username__in=usernames, is_active=True
         ).prefetch_related("regions")
@@ -243,48 +250,127 @@ class _Lookups:
         )
 
 
-def _sale_from_row(row: dict, lookups: _Lookups) -> Sale:
-    order_number, line = _order_key(row)
-    amount = _money(row.get("amount"), _("Amount"))
-    gross_profit = _money(row.get("gross_profit"), _("Gross profit"))
-    if amount < 0:
-        raise DomainError(_("The amount cannot be negative."))
-    if gross_profit > amount:
-        raise DomainError(_("The gross profit cannot be above the amount."))
-    name = str(row.get("customer") or "").strip()
+# --- one line as read: its values, or the first thing wrong with them --------------------------
+
+
+@dataclass(slots=True)
+class ParsedLine:
+    """A line's own values, checked without the database. `error` is the first thing wrong
+    with the order number, line or amounts; `date_error` what is wrong with the date, which
+    is reported only after the checks against customers and salespeople (the order of
+    `_sale_from_line`, kept by the set-based checks of `sales.services.import_staged`)."""
+
+    number: int
+    customer_name: str
+    customer_label: str
+    username: str
+    channel: str
+    order_number: str = ""
+    line: int = 0
+    amount: Decimal | None = None
+    gross_profit: Decimal | None = None
+    sold_at: datetime | None = None
+    month: date | None = None
+    error: str | None = None
+    date_error: str | None = None
+
+
+def parse_line(number: int, row: dict) -> ParsedLine:
+    """One file line (`number` counts the header as line 1) read into typed values."""
+    row = _without_nul(row)
+    parsed = ParsedLine(
+        number=number,
+        customer_name=str(row.get("customer") or "").strip(),
+        customer_label=str(row.get("customer") or ""),
+        username=str(row.get("salesperson") or "").strip(),
+        channel=str(row.get("channel") or "").strip(),
+    )
+    try:
+        parsed.order_number, parsed.line = _order_key(row)
+        parsed.amount = _money(row.get("amount"), AMOUNT)
+        parsed.gross_profit = _money(row.get("gross_profit"), GROSS_PROFIT)
+        if parsed.amount < 0:
+            raise DomainError(_("The amount cannot be negative."))
+        if parsed.gross_profit > parsed.amount:
+            raise DomainError(_("The gross profit cannot be above the amount."))
+    except DomainError as error:
+        parsed.error = str(error.message)
+        return parsed
+    try:
+        parsed.sold_at = _moment(row.get("date"))
+        parsed.month = month_of(parsed.sold_at)
+    except DomainError as error:
+        parsed.date_error = str(error.message)
+    return parsed
+
+
+# --- the messages of the checks that need the database (both ways of checking use them) ----
+
+
+def several_customers_called(name: str) -> str:
+    return _("Several customers are called “%(name)s”.") % {"name": name}
+
+
+def unknown_customer(label: str) -> str:
+    return _("Unknown customer “%(name)s”.") % {"name": label}
+
+
+def unknown_salesperson(username: str) -> str:
+    return _("Unknown salesperson “%(name)s”.") % {"name": username}
+
+
+def outside_region(person: User) -> str:
+    return _("%(person)s does not sell in the customer's region.") % {"person": person}
+
+
+def outside_territories(customer: Customer, person: User) -> str:
+    return _("%(customer)s is outside %(person)s's territories (no approved request).") % {
+        "customer": customer,
+        "person": person,
+    }
+
+
+def unknown_channel(channel: str) -> str:
+    return _("Unknown channel “%(channel)s”.") % {"channel": channel}
+
+
+def appears_twice(order_number: str, line: int) -> str:
+    return _("Order line %(key)s appears twice.") % {"key": f"{order_number}/{line}"}
+
+
+def _sale_from_line(parsed: ParsedLine, lookups: _Lookups) -> Sale:
+    if parsed.error:
+        raise DomainError(parsed.error)
+    name = parsed.customer_name
     if name in lookups.ambiguous:
-        raise DomainError(_("Several customers are called “%(name)s”.") % {"name": name})
+        raise DomainError(several_customers_called(name))
     customer = lookups.customers.get(name)
     if customer is None:
-        raise DomainError(_("Unknown customer “%(name)s”.") % {"name": row.get("customer") or ""})
-    username = str(row.get("salesperson") or "").strip()
+        raise DomainError(unknown_customer(parsed.customer_label))
+    username = parsed.username
     salesperson = lookups.sellers.get(username) if username else customer.owner
     if salesperson is None:
-        raise DomainError(_("Unknown salesperson “%(name)s”.") % {"name": username})
+        raise DomainError(unknown_salesperson(username))
     if customer.territory.region_id not in {region.pk for region in salesperson.regions.all()}:
-        raise DomainError(
-            _("%(person)s does not sell in the customer's region.") % {"person": salesperson}
-        )
+        raise DomainError(outside_region(salesperson))
     if not lookups.may_sell_to(salesperson, customer):
-        raise DomainError(
-            _("%(customer)s is outside %(person)s's territories (no approved request).")
-            % {"customer": customer, "person": salesperson}
-        )
-    channel = str(row.get("channel") or "").strip() or customer.channel
+        raise DomainError(outside_territories(customer, salesperson))
+    channel = parsed.channel or customer.channel
     if channel not in Channel.values:
-        raise DomainError(_("Unknown channel “%(channel)s”.") % {"channel": channel})
-    sold_at = _moment(row.get("date"))
+        raise DomainError(unknown_channel(channel))
+    if parsed.date_error:
+        raise DomainError(parsed.date_error)
     return Sale(
-        order_number=order_number,
-        line=line,
-        sold_at=sold_at,
-        month=month_of(sold_at),
+        order_number=parsed.order_number,
+        line=parsed.line,
+        sold_at=parsed.sold_at,
+        month=parsed.month,
         customer=customer,
         salesperson=salesperson,
         territory=customer.territory,
         channel=channel,
-        amount=amount,
-        gross_profit=gross_profit,
+        amount=parsed.amount,
+        gross_profit=parsed.gross_profit,
     )
 
 
@@ -301,21 +387,22 @@ def check_rows(
 ) -> tuple[list[Sale], list[tuple[int, str]]]:
     """Every line checked; errors carry the file's line number (the header is line 1).
     Lines are looked up CHECK_CHUNK at a time; `progress(lines_checked)` follows each chunk."""
-    rows = [_without_nul(row) for row in rows]
     sales, errors, seen = [], [], set()
     for start in range(0, len(rows), CHECK_CHUNK):
-        chunk = rows[start : start + CHECK_CHUNK]
+        chunk = [
+            parse_line(number, row)
+            for number, row in enumerate(rows[start : start + CHECK_CHUNK], start=start + 2)
+        ]
         lookups = _Lookups(chunk, by)
-        for number, row in enumerate(chunk, start=start + 2):
+        for parsed in chunk:
             try:
-                sale = _sale_from_row(row, lookups)
+                sale = _sale_from_line(parsed, lookups)
             except DomainError as error:
-                errors.append((number, str(error.message)))
+                errors.append((parsed.number, str(error.message)))
                 continue
             key = (sale.order_number, sale.line)
             if key in seen:
-                message = _("Order line %(key)s appears twice.") % {"key": "/".join(map(str, key))}
-                errors.append((number, message))
+                errors.append((parsed.number, appears_twice(*key)))
             seen.add(key)
             sales.append(sale)
         if progress is not None:

@@ -8,27 +8,29 @@ transaction; a hand entry is checked and written inside the request (`enter_sale
 An import is all or nothing: every line is checked first and any bad line is reported by its
 line number with nothing saved. Lines are keyed by (order number, line), so importing the same
 file again changes nothing, and a corrected line replaces the old one.
+
+On PostgreSQL the lines are staged with COPY and checked and written set-based
+(`import_staged`); SQLite, the embedded default, checks and writes them from Python
+(`import_listed`). Both give the same messages and counts.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.models import Customer
 from sales.models import Sale, SalesImport
-from sales.sale_lines import CENT, check_rows, read_content
+from sales.sale_lines import CENT, read_content
+from sales.services.import_listed import Changes, ListedSales, RefusedLines
+from sales.services.import_staged import StagedSales
 from sales.signals import months_changed
 from salesops import access, audit, ledger
 from salesops.errors import DomainError
 from salesops.models import User
-
-_VALUE_FIELDS = ["sold_at", "month", "customer_id", "salesperson_id", "territory_id", "channel"]
-_MONEY_FIELDS = ["amount", "gross_profit"]
 
 
 @dataclass
@@ -54,39 +56,23 @@ def can_import_sales(user: User) -> bool:
 # --- writing --------------------------------------------------------------------------------
 
 
-def _fingerprint(sale: Sale) -> tuple:
-    return (
-        sale.sold_at,
-        sale.month,
-        sale.customer_id,
-        sale.salesperson_id,
-        sale.territory_id,
-        sale.channel,
-        Decimal(sale.amount).quantize(CENT),
-        Decimal(sale.gross_profit).quantize(CENT),
-    )
-
-
-def _existing(sales: list[Sale]) -> dict[tuple, tuple]:
-    numbers = {sale.order_number for sale in sales}
-    rows = Sale.objects.filter(order_number__in=numbers).values_list(
-        "order_number", "line", *_VALUE_FIELDS, *_MONEY_FIELDS
-    )
-    return {(row[0], row[1]): tuple(row[2:]) for row in rows}
-
-
 def require_importer(by: User) -> None:
     if not can_import_sales(by):
         raise DomainError(_("Only head office brings sales in."))
 
 
-def _checked(rows: list[dict], by: User, progress=None) -> list[Sale]:
+@contextmanager
+def _checked(rows: list[dict], by: User, progress=None):
+    """Every line checked, set-based on PostgreSQL (`import_staged`), line by line elsewhere
+    (`import_listed`): the same messages and counts either way."""
     if not rows:
         raise DomainError(_("The file has no lines."), field="file")
-    sales, errors = check_rows(rows, by=by, progress=progress)
-    if errors:
-        raise SalesImportRefused(errors)
-    return sales
+    lines = StagedSales if connection.vendor == "postgresql" else ListedSales
+    try:
+        with lines.checked(rows, by=by, progress=progress) as checked:
+            yield checked
+    except RefusedLines as refusal:
+        raise SalesImportRefused(refusal.errors) from None
 
 
 @transaction.atomic
@@ -94,9 +80,9 @@ def import_sales(*, rows: list[dict], by: User, file_name: str, checksum: str = 
     """Import order lines (rules.md §7.1) at once: every line checked (nothing is written if
     any is wrong), then written by `_write_checked`."""
     require_importer(by)
-    sales = _checked(rows, by)
     record = SalesImport(file_name=file_name[:200], checksum=checksum, imported_by=by)
-    return _write_checked(sales, by=by, record=record)
+    with _checked(rows, by) as lines:
+        return _write_checked(lines, by=by, record=record)
 
 
 # --- the import job ------------------------------------------------------------------------
@@ -117,8 +103,8 @@ def run_sales_import(*, import_id: int) -> int:
     try:
         rows = read_content(bytes(record.content), record.file_name)
         progress.update(status=SalesImport.Status.RUNNING, total=len(rows), done=0)
-        sales = _checked(rows, record.imported_by, lambda done: progress.update(done=done))
-        result = _write_job(record, sales)
+        with _checked(rows, record.imported_by, lambda done: progress.update(done=done)) as lines:
+            result = _write_job(record, lines)
     except SalesImportRefused as refusal:
         return _fail(record, [{"line": line, "message": text} for line, text in refusal.errors])
     except DomainError as error:
@@ -138,13 +124,13 @@ def _last_attempt() -> bool:
 
 
 @transaction.atomic
-def _write_job(record: SalesImport, sales: list[Sale]) -> ImportResult:
+def _write_job(record: SalesImport, lines: ListedSales | StagedSales) -> ImportResult:
     # The import's end is decided under its row lock, in the write's own transaction.
     locked = SalesImport.objects.select_for_update().get(pk=record.pk)
     if locked.status in (SalesImport.Status.DONE, SalesImport.Status.FAILED):
         return ImportResult(sales_import=locked)
     locked.imported_by = record.imported_by
-    return _write_checked(sales, by=record.imported_by, record=locked)
+    return _write_checked(lines, by=record.imported_by, record=locked)
 
 
 def _fail(record: SalesImport, errors: list[dict]) -> int:
@@ -154,36 +140,38 @@ def _fail(record: SalesImport, errors: list[dict]) -> int:
     return 0
 
 
-def _write_checked(sales: list[Sale], *, by: User, record: SalesImport) -> ImportResult:
+def _write_checked(
+    lines: ListedSales | StagedSales, *, by: User, record: SalesImport
+) -> ImportResult:
     """1. compare with what is stored under the same (order number, line): new, corrected or
-    unchanged; 2. upsert the new and corrected lines in one statement; 3. turn prospects with a
-    first sale into customers (rules.md §3.1); 4. audit, and queue the scoring of the months
-    touched. The import's record ends done, its stored file dropped."""
-    existing = _existing(sales)
-    changed = [
-        sale for sale in sales if existing.get((sale.order_number, sale.line)) != _fingerprint(sale)
-    ]
+    unchanged; 2. upsert the new and corrected lines in one statement; 3. refresh the rollup
+    cells they enter or leave; 4. turn prospects with a first sale into customers (rules.md
+    §3.1); 5. audit, and queue the scoring of the months touched. The import's record ends
+    done, its stored file dropped."""
+    from sales.sales_rollup import refresh_sales_rollup
+
+    changes = lines.compare()
     result = ImportResult(
-        created=sum((sale.order_number, sale.line) not in existing for sale in changed),
-        unchanged=len(sales) - len(changed),
+        created=changes.created,
+        updated=changes.updated,
+        unchanged=changes.unchanged,
+        sales_import=record,
     )
-    result.updated = len(changed) - result.created
     record.created, record.updated, record.unchanged = (
         result.created,
         result.updated,
         result.unchanged,
     )
-    record.status, record.done, record.total = SalesImport.Status.DONE, len(sales), len(sales)
+    record.status, record.done, record.total = SalesImport.Status.DONE, changes.total, changes.total
     record.finished_at, record.content, record.errors = timezone.now(), b"", []
     record.save()
-    result.sales_import = record
-    _write(changed, result.sales_import)
-    pairs = _refresh_rollup(changed, existing)
-    won = _turn_prospects_into_customers({sale.customer_id for sale in sales})
+    lines.upsert(record)
+    refresh_sales_rollup(changes.rollup_pairs)
+    won = lines.turn_prospects_into_customers()
     audit.record(
         "customers.sales.imported",
         actor=by,
-        target=result.sales_import,
+        target=record,
         changes={
             "created": result.created,
             "updated": result.updated,
@@ -191,49 +179,20 @@ def _write_checked(sales: list[Sale], *, by: User, record: SalesImport) -> Impor
             "new_customers": won,
         },
     )
-    _queue_scoring(pairs)
+    _queue_scoring(changes)
     return result
 
 
-def _write(sales: list[Sale], sales_import: SalesImport) -> None:
-    for sale in sales:
-        sale.sales_import = sales_import
-    Sale.objects.bulk_create(
-        sales,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["order_number", "line"],
-        update_fields=[*_VALUE_FIELDS, *_MONEY_FIELDS, "sales_import", "updated_at"],
-    )
-
-
-def _refresh_rollup(changed: list[Sale], existing: dict[tuple, tuple]) -> set[tuple[int, date]]:
-    """The rollup cells of every (salesperson, month) a line entered or left; returns those
-    pairs."""
-    from sales.sales_rollup import refresh_sales_rollup
-
-    pairs = {(sale.salesperson_id, sale.month) for sale in changed}
-    for sale in changed:
-        before = existing.get((sale.order_number, sale.line))
-        if before is not None:
-            pairs.add((before[_VALUE_FIELDS.index("salesperson_id")], before[1]))
-    refresh_sales_rollup(pairs)
-    return pairs
-
-
-def _turn_prospects_into_customers(customer_ids: set[int]) -> int:
-    """rules.md §3.1: a prospect becomes a customer with its first sale."""
-    return Customer.objects.filter(pk__in=customer_ids, status=Customer.Status.PROSPECT).update(
-        status=Customer.Status.CUSTOMER, updated_at=timezone.now()
-    )
-
-
-def _queue_scoring(pairs: set[tuple[int, date]]) -> None:
+def _queue_scoring(changes: Changes) -> None:
     """Only the people whose lines changed are re-scored, from the first month touched on."""
-    months = sorted({month for _person, month in pairs})
-    if months:
-        people = {person for person, _month in pairs}
-        months_changed.send(Sale, first_month=months[0], last_month=months[-1], salespeople=people)
+    if changes.first_month is not None:
+        people = {person for person, _month in changes.rollup_pairs}
+        months_changed.send(
+            Sale,
+            first_month=changes.first_month,
+            last_month=changes.last_month,
+            salespeople=people,
+        )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ measurement runs in a child process connected to one tier's database, alternatin
 tier for three rounds, and each figure is the median of its rounds.
 
     python -m tests.perf.bench --tier M [--rounds 3] [--runs 12] [--generate]
+    python -m tests.perf.bench --load [--load-rounds 5]     # P8 alone
 """
 
 import argparse
@@ -19,6 +20,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.perf import load
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
 # At S the import and the day's update are sized to stay quick; the bigger tiers use the sizes
@@ -27,7 +30,9 @@ IMPORT_LINES = {"S": 10_000, "M": 50_000, "L": 1_000_000}
 DAILY_LINES = {"S": 140, "M": 4_600, "L": 9_200}
 # P6's broker: a Redis database of the benchmark's own (override with BENCH_REDIS_URL).
 BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
-GOALS = {"P1": 1.3, "P2": 0, "P2max": 15, "P3": 200, "P4": 1.5, "P5": 0.05, "P7": 2.0}
+GOALS = {"P1": 1.3, "P2": 0, "P2max": 15, "P3": 200, "P4": 1.5, "P5": 0.05, "P7": 2.0, "P8": 3.0}
+# P8's server: gunicorn with the Dockerfile's number of workers (WEB_CONCURRENCY).
+LOAD_WORKERS = os.environ.get("BENCH_WEB_CONCURRENCY", "3")
 
 
 def database_url(tier: str) -> str:
@@ -58,13 +63,17 @@ def child(kind: str, runs: int, tier: str) -> None:
         }
     elif kind == "worker":
         result = measure.measure_worker()
+    elif kind == "load_cast":
+        result = measure.load_cast()
+    elif kind == "load_written":
+        result = measure.load_written()
     else:
         raise SystemExit(f"unknown measurement {kind}")
     print(json.dumps(result, default=str))
 
 
-def run_child(tier: str, kind: str, runs: int = 0) -> dict | None:
-    env = dict(os.environ, DATABASE_URL=database_url(tier))
+def run_child(tier: str, kind: str, runs: int = 0, url: str | None = None) -> dict | None:
+    env = dict(os.environ, DATABASE_URL=url or database_url(tier))
     if kind == "worker":
         env["REDIS_URL"] = BROKER
     command = [sys.executable, "-m", "tests.perf.bench", "--child", kind, "--tier", tier]
@@ -116,7 +125,9 @@ def _generate(tier: str) -> None:
     subprocess.run([*manage, "generate_data", "--tier", tier], cwd=ROOT, env=env, check=True)
 
 
-def measure(tier: str, rounds: int, runs: int, *, with_jobs: bool = True) -> dict:
+def measure(
+    tier: str, rounds: int, runs: int, *, with_jobs: bool = True, load_rounds: int = 5
+) -> dict:
     tiers = ["S"] if tier == "S" else ["S", tier]
     pages = {t: [] for t in tiers}
     jobs = {t: [] for t in tiers}
@@ -128,7 +139,8 @@ def measure(tier: str, rounds: int, runs: int, *, with_jobs: bool = True) -> dic
         print(f"jobs at {t}", file=sys.stderr)
         jobs[t].append(run_child(t, "jobs"))
     worker = {t: measure_worker(t) for t in tiers} if with_jobs and _broker_up() else {}
-    return {"pages": pages, "jobs": jobs, "worker": worker}
+    load = {t: measure_load(t, load_rounds) for t in tiers} if with_jobs else {}
+    return {"pages": pages, "jobs": jobs, "worker": worker, "load": load}
 
 
 def _broker_up() -> bool:
@@ -160,6 +172,106 @@ def measure_worker(tier: str) -> dict:
         worker.wait(timeout=60)
 
 
+def measure_load(tier: str, rounds: int = 5) -> dict:
+    """P8: gunicorn on a throwaway copy of the tier's database (the load logs visits and
+    approves plans; the tier stays as generated), the load driven from this process, then the
+    server stopped and the copy dropped."""
+    print(f"load at {tier}", file=sys.stderr)
+    source = database_url(tier)
+    copy = f"{source}_load"
+    _copy_database(source, copy)
+    server = None
+    try:
+        cast = run_child(tier, "load_cast", url=copy)
+        port = _free_port()
+        server = _start_server(copy, port)
+        result = load.run_load("127.0.0.1", port, cast, rounds)
+        written = run_child(tier, "load_written", url=copy)
+        result["visits_saved"] = written["visits_saved"] - cast["visits_saved"]
+        result["plans_decided"] = cast["plans_waiting"] - written["plans_waiting"]
+        return result
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=60)
+        _drop_database(copy)
+
+
+def _admin_connection(url: str):
+    import psycopg2
+
+    server, name = url.rsplit("/", 1)
+    connection = psycopg2.connect(f"{server}/postgres")
+    connection.autocommit = True
+    return connection, name
+
+
+def _copy_database(source: str, copy: str) -> None:
+    _drop_database(copy)
+    template = source.rsplit("/", 1)[1]
+    _admin(copy, 'CREATE DATABASE "{name}" TEMPLATE "' + template + '"')
+
+
+def _drop_database(url: str) -> None:
+    _admin(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin(url: str, statement: str) -> None:
+    """A statement about the database `url` names, run from the server's maintenance database
+    (outside a transaction, as CREATE and DROP DATABASE need)."""
+    connection, name = _admin_connection(url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement.format(name=name))
+    finally:
+        connection.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start_server(url: str, port: int) -> subprocess.Popen:
+    """gunicorn as production runs it (DEBUG off, static files from whitenoise), on plain HTTP
+    on the loopback (the README's local plain-HTTP mode), with no broker: jobs run in process."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG"}}
+    env |= {
+        "DATABASE_URL": url,
+        "SALESOPS_HTTP_ONLY": "1",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "WEB_CONCURRENCY": LOAD_WORKERS,
+    }
+    env.setdefault("SECRET_KEY", "bench-only-secret-key")
+    command = [str(Path(sys.executable).parent / "gunicorn"), "salesops.wsgi:application"]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    _wait_for_health(server, port)
+    return server
+
+
+def _wait_for_health(server: subprocess.Popen, port: int) -> None:
+    import http.client
+    import time
+
+    for _ in range(120):
+        if server.poll() is not None:
+            raise SystemExit("gunicorn stopped before answering.")
+        try:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            probe.request("GET", "/health/")
+            if probe.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer /health/ within a minute.")
+
+
 def _median_page(rounds: list[dict], name: str, key: str) -> float:
     return statistics.median(r[name][key] for r in rounds if name in r)
 
@@ -173,7 +285,7 @@ def table(tier: str, results: dict, manifests: dict) -> str:
         "| id | item | S | " + (f"{big} | ratio / diff |" if big != "S" else "") + " goal | met |",
         "|---|---|---|" + ("---|---|" if big != "S" else "") + "---|---|",
     ]
-    names = list(pages[big][0])
+    names = list(pages[big][0]) if pages[big] else []
     for name in names:
         p95_s = _median_page(pages["S"], name, "p95_ms")
         q_s = _median_page(pages["S"], name, "queries")
@@ -221,6 +333,13 @@ def table(tier: str, results: dict, manifests: dict) -> str:
             f"({p7['lines_per_s']}/s) ÷ COPY {p7['copy_s']} s | {p7['ratio']} | ≤ 2 | "
             f"{_yes(p7['ratio'] <= GOALS['P7'])} |"
         )
+    for t, value in results.get("load", {}).items():
+        met = value["ratio"] <= GOALS["P8"] and value["errors"] == 0
+        lines.append(
+            f"| P8 ({t}) | {value['users']} users: p95 {value['p95_10_ms']} ms ÷ 1 user "
+            f"{value['p95_1_ms']} ms ({value['requests_10']} and {value['requests_1']} requests), "
+            f"{value['errors']} errors | {value['ratio']} | ≤ 3, 0 errors | {_yes(met)} |"
+        )
     for t, figures in results.get("worker", {}).items():
         for job, value in figures.items():
             lines.append(
@@ -235,13 +354,34 @@ def _yes(met: bool) -> str:
     return "yes" if met else "**no**"
 
 
+def _stages(args: argparse.Namespace, tiers: list[str]) -> dict:
+    """Everything by default; with --load, the load stage (P8) alone."""
+    if not args.load:
+        return measure(
+            args.tier,
+            args.rounds,
+            args.runs,
+            with_jobs=not args.pages_only,
+            load_rounds=args.load_rounds,
+        )
+    return {
+        "pages": {t: [] for t in tiers},
+        "jobs": {t: [] for t in tiers},
+        "load": {t: measure_load(t, args.load_rounds) for t in tiers},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tier", default="S", choices=["S", "M", "L"])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=12)
     parser.add_argument("--generate", action="store_true", help="generate a missing tier")
-    parser.add_argument("--pages-only", action="store_true", help="skip the jobs (P4, P5, P7)")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="skip the jobs (P4–P7) and the load (P8)"
+    )
+    parser.add_argument("--load", action="store_true", help="run P8 (HTTP under load) alone")
+    parser.add_argument("--load-rounds", type=int, default=5, help="rounds per virtual user")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -257,7 +397,7 @@ def main() -> None:
         check=True,
     )
     manifests = {t: ensure(t, args.generate or t == "S") for t in tiers}
-    results = measure(args.tier, args.rounds, args.runs, with_jobs=not args.pages_only)
+    results = _stages(args, tiers)
     out = ROOT / "var" / "perf"
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")

@@ -29,7 +29,7 @@ from sales.services.scoring import score_months
 from salesops.models import CompanySettings, User
 from salesops.months import month_of
 from salesops.navigation import menu_entries
-from visits.models import TripPlan
+from visits.models import TripPlan, Visit
 
 
 class _Rollback(Exception):
@@ -474,3 +474,72 @@ def measure_worker() -> dict:
             "ratio": round(worker / in_process, 2),
         }
     return results
+
+
+# --- P8: the people the load stage signs in ---------------------------------------------------
+
+LOAD_SALESPEOPLE = 6
+LOAD_MANAGERS = 2  # threads of the region's manager
+LOAD_HEAD_OFFICE = 2  # threads of head office
+# What the load's visits say, so the stage can count the ones the server saved.
+LOAD_DISCUSSION = "Next month's order (load stage)"
+
+
+def load_cast() -> dict:
+    """The ten virtual users of the load stage (tests/perf/load.py), in the throwaway copy of
+    the tier's database the stage runs on: the six salespeople around the median book with a
+    few of their customers, the first region's manager and head office. The roles with a
+    second factor get a confirmed authenticator with a key made for this run, so the driver
+    signs in through the real login and code pages."""
+    import secrets
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from reports.datagen.generate import PASSWORD
+
+    key = secrets.token_hex(20)
+    sellers = _sellers_by_book()
+    middle = max(0, len(sellers) // 2 - LOAD_SALESPEOPLE // 2)
+    users = []
+    for seller in User.objects.filter(pk__in=sellers[middle : middle + LOAD_SALESPEOPLE]):
+        customers = Customer.objects.filter(owner=seller).order_by("pk")[:5]
+        users.append(
+            {
+                "kind": "salesperson",
+                "username": seller.username,
+                "mfa": False,
+                "discussion": LOAD_DISCUSSION,
+                "customers": [{"id": c.pk, "name": c.name} for c in customers],
+            }
+        )
+    last_month = _months()[1]
+    for username, kind, threads in [
+        ("mgr01", "manager", LOAD_MANAGERS),
+        ("hq", "head_office", LOAD_HEAD_OFFICE),
+    ]:
+        person = User.objects.get(username=username)
+        TOTPDevice.objects.filter(user=person).delete()
+        TOTPDevice.objects.create(user=person, name="Benchmark", key=key, confirmed=True)
+        for _ in range(threads):
+            users.append(
+                {
+                    "kind": kind,
+                    "username": username,
+                    "mfa": True,
+                    "rollup_url": reverse("rollups:rollup", args=[f"{last_month:%Y-%m}"]),
+                }
+            )
+    return {
+        "users": users,
+        "password": PASSWORD,
+        "totp_key": key,
+        **load_written(),
+    }
+
+
+def load_written() -> dict:
+    """What the load stage's writes left: its visits saved, the plans still waiting."""
+    return {
+        "visits_saved": Visit.objects.filter(discussion=LOAD_DISCUSSION).count(),
+        "plans_waiting": TripPlan.objects.filter(status=TripPlan.Status.SUBMITTED).count(),
+    }
