@@ -34,6 +34,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
 from customers.models import ClassChange, Customer, CustomerClass
+from customers.signals import classes_changed
 from salesops import ledger
 from salesops.models import CompanySettings
 
@@ -170,6 +171,10 @@ def reclassify(customers: QuerySet[Customer], *, now: datetime | None = None) ->
         ],
         batch_size=2000,
     )
+    if changed:
+        classes_changed.send(
+            Customer, customer_ids=[pk for pk, _old, _new in changed], changed_at=now
+        )
     # The class was computed once above; the updates take the ids it found rather than
     # computing it again for every customer once per class.
     ids_by_class: dict[str, list[int]] = {}

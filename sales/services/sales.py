@@ -190,7 +190,7 @@ def _write_checked(sales: list[Sale], *, by: User, record: SalesImport) -> Impor
             "new_customers": won,
         },
     )
-    _queue_scoring(changed)
+    _queue_scoring(changed, existing)
     return result
 
 
@@ -225,8 +225,12 @@ def _turn_prospects_into_customers(customer_ids: set[int]) -> int:
     )
 
 
-def _queue_scoring(sales: list[Sale]) -> None:
-    months = sorted({sale.month for sale in sales})
+def _queue_scoring(sales: list[Sale], existing: dict[tuple, tuple]) -> None:
+    """The months the changed lines are in now and, for a corrected line that moved, the month
+    it left: both lose or gain the line."""
+    before = (existing.get((sale.order_number, sale.line)) for sale in sales)
+    left = {values[_VALUE_FIELDS.index("month")] for values in before if values is not None}
+    months = sorted({sale.month for sale in sales} | left)
     if months:
         months_changed.send(Sale, first_month=months[0], last_month=months[-1])
 
