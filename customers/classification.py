@@ -89,10 +89,15 @@ def demand_expression(today: date):
     )
 
 
-def class_expression(rules: CompanySettings, today: date):
+def class_expression(rules: CompanySettings, today: date, soon=None):
+    """The class as a SQL expression; `soon` replaces the expected order date's test (the demo's
+    history asks whether an order came within the window instead)."""
     # rules.md §4.3: exactly 50,000 is large; an order expected exactly 15 days ahead is "within".
     large = GreaterThanOrEqual(demand_expression(today), rules.large_demand_threshold)
-    soon = LessThanOrEqual(F("expected_order_date"), today + timedelta(days=rules.order_soon_days))
+    if soon is None:
+        soon = LessThanOrEqual(
+            F("expected_order_date"), today + timedelta(days=rules.order_soon_days)
+        )
     return Case(
         When(large & soon, then=Value(CustomerClass.A)),
         When(soon, then=Value(CustomerClass.B)),
