@@ -6,8 +6,8 @@ redundant for them). Visits and competitor notes are saved one at a time through
 services, so their own `post_save` names the person or territory and the month, and only that
 slice is recomputed. A visit or a new customer also recomputes the blank areas
 of the months it touches. Class changes are written in bulk by the classification, which names
-the customers (`customers.signals.classes_changed`): their territories' class counts are
-recounted from that month on, or the whole month's after a nightly batch.
+the customers (`customers.signals.classes_changed`): the class counts are recounted from that
+month on.
 
 A record that moves (a visit to another month or person, a customer to another territory or
 owner, by a handover too) leaves one slice for another: both are refreshed. The values before
@@ -36,8 +36,6 @@ def refresh_changed_months(sender, *, first_month, last_month, **kwargs) -> None
 
 
 VISIT_PLACE = ("salesperson_id", "visited_at")
-# Up to this many customers changing class at once, only their territories are recounted.
-TERRITORY_SLICE_LIMIT = 50
 CUSTOMER_PLACE = ("owner_id", "territory_id")
 
 
@@ -78,16 +76,15 @@ def refresh_sighting_month(sender, instance: CompetitorObservation, **kwargs) ->
 
 
 @receiver(classes_changed)
-def refresh_class_counts(sender, *, customer_ids: list[int], changed_at, **kwargs) -> None:
-    """The class counts from the month of the change on; a few customers' territories only,
-    a nightly batch the whole month."""
-    months = {"first_month": month_of(changed_at).isoformat(), "last_month": _this_month()}
-    if len(customer_ids) > TERRITORY_SLICE_LIMIT:
-        queue.on_commit(tasks.refresh_classes, **months)
-        return
-    territories = Customer.objects.filter(pk__in=customer_ids).values_list("territory_id")
-    territory_ids = sorted({pk for (pk,) in territories})
-    queue.on_commit(tasks.refresh_classes, **months, territory_ids=territory_ids)
+def refresh_class_counts(sender, *, changed_at, **kwargs) -> None:
+    """The class counts from the month of the change on: one recount per month however many
+    customers changed (a visit's one or a nightly batch's thousands), joined in the ledger
+    while it waits."""
+    queue.on_commit(
+        tasks.refresh_classes,
+        first_month=month_of(changed_at).isoformat(),
+        last_month=_this_month(),
+    )
 
 
 @receiver(pre_save, sender=Customer)
