@@ -31,6 +31,12 @@ TEXT_FIELDS = ["next_week_plan", "forecast", "difficulties"]
 CORRECTABLE_VISIT_FIELDS = ["person_met", "person_position", "discussion", "result"]
 
 
+def _changed_texts(record, texts: dict, fields: list[str]) -> dict[str, str]:
+    """The given texts, trimmed, that differ from what the record holds."""
+    given = {field: (texts[field] or "").strip() for field in fields if field in texts}
+    return {field: text for field, text in given.items() if getattr(record, field) != text}
+
+
 def _check_week(monday: date) -> None:
     if monday.weekday() != 0:
         raise DomainError(_("A week starts on a Monday."))
@@ -53,11 +59,7 @@ def save_weekly_report(*, salesperson: User, week_start: date, by: User, **texts
     )
     if report.is_submitted:
         raise DomainError(_("This week's report is submitted and can no longer be changed."))
-    changed = {
-        field: (texts.get(field) or "").strip()
-        for field in TEXT_FIELDS
-        if field in texts and getattr(report, field) != (texts.get(field) or "").strip()
-    }
+    changed = _changed_texts(report, texts, TEXT_FIELDS)
     for field, value in changed.items():
         setattr(report, field, value)
     if changed and not created:
@@ -164,11 +166,7 @@ def correct_weekly_report(*, report: WeeklyReport, by: User, reason: str, **text
     the values before and after and the reason kept in the audit trail."""
     report = WeeklyReport.objects.select_for_update().get(pk=report.pk)
     reason = _check_correction(report=report, by=by, reason=reason)
-    after = {
-        field: (texts[field] or "").strip()
-        for field in TEXT_FIELDS
-        if field in texts and getattr(report, field) != (texts[field] or "").strip()
-    }
+    after = _changed_texts(report, texts, TEXT_FIELDS)
     if not after:
         raise DomainError(_("Nothing was changed."))
     before = {field: getattr(report, field) for field in after}
@@ -193,11 +191,7 @@ def correct_reported_visit(*, report: WeeklyReport, visit: Visit, by: User, reas
     visit_week = weeks.week_start(timezone.localdate(visit.visited_at))
     if visit.salesperson_id != report.salesperson_id or visit_week != report.week_start:
         raise DomainError(_("This visit is not one of the report's week."))
-    changed = {
-        field: (texts[field] or "").strip()
-        for field in CORRECTABLE_VISIT_FIELDS
-        if field in texts and getattr(visit, field) != (texts[field] or "").strip()
-    }
+    changed = _changed_texts(visit, texts, CORRECTABLE_VISIT_FIELDS)
     if not changed:
         raise DomainError(_("Nothing was changed."))
     return change_visit(visit=visit, by=by, reason=reason, **changed)

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -156,16 +157,8 @@ def weekly_correct(request: HttpRequest, pk: int) -> HttpResponse:
     report = _correctable_report(request, pk)
     initial = {field: getattr(report, field) for field in services.TEXT_FIELDS}
     form = ReportCorrectionForm(request.POST or None, initial=initial)
-    if form.is_valid():
-        try:
-            services.correct_weekly_report(report=report, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Report corrected."))
-            return redirect("reports:weekly_report", pk=report.pk)
-    context = {"form": form, "report": report, "visit": None}
-    return render(request, "reports/weekly_correct.html", context)
+    correct = partial(services.correct_weekly_report, report=report, by=request.user)
+    return _correction_page(request, report, form, correct, done=_("Report corrected."))
 
 
 @login_required
@@ -176,15 +169,19 @@ def weekly_visit_correct(request: HttpRequest, pk: int, visit_pk: int) -> HttpRe
     visit = selectors.reported_visit_for(request.user, report, visit_pk)
     initial = {field: getattr(visit, field) for field in services.CORRECTABLE_VISIT_FIELDS}
     form = VisitCorrectionForm(request.POST or None, initial=initial)
+    correct = partial(services.correct_reported_visit, report=report, visit=visit, by=request.user)
+    return _correction_page(request, report, form, correct, done=_("Visit corrected."), visit=visit)
+
+
+def _correction_page(request: HttpRequest, report, form, correct, *, done: str, visit=None):
+    """A valid correction goes to the service and back to the report; else the form again."""
     if form.is_valid():
         try:
-            services.correct_reported_visit(
-                report=report, visit=visit, by=request.user, **form.cleaned_data
-            )
+            correct(**form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("Visit corrected."))
+            messages.success(request, done)
             return redirect("reports:weekly_report", pk=report.pk)
     context = {"form": form, "report": report, "visit": visit}
     return render(request, "reports/weekly_correct.html", context)
