@@ -16,7 +16,9 @@ from customers.services import book, handover
 from expenses.models import ExpenseItem
 from rollups import building
 from rollups.models import ActivityCell, BlankCity, ClassCell, SalesCell
+from sales.models import Attainment
 from sales.services.sales import import_sales
+from sales.services.scoring import score_months
 from sales.signals import months_changed
 from salesops.months import add_months, current_month
 from tests.expenses.factories import approved_claim
@@ -147,6 +149,27 @@ def test_an_item_moved_to_another_months_claim_announces_both(world, announced):
     item.claim, item.spent_on = later, MONTH.replace(day=20)
     item.save()
     assert announced == [(EARLIER, MONTH)]
+
+
+def _travel_costs() -> dict:
+    rows = Attainment.objects.filter(travel_cost__gt=0).values_list(
+        "salesperson_id", "month", "travel_cost"
+    )
+    return {(person, month): cost for person, month, cost in rows}
+
+
+def test_a_moved_claims_travel_cost_leaves_the_old_month(world, on_commit):
+    with on_commit():
+        claim = approved_claim(world.salesperson, EARLIER, amounts=["300.00"])
+        score_months(first_month=EARLIER, last_month=MONTH)
+    assert _travel_costs() == {(world.salesperson.pk, EARLIER): Decimal("300.00")}
+    with on_commit():
+        claim.month = MONTH
+        claim.save(update_fields=["month"])
+    incremental = _travel_costs()
+    assert incremental == {(world.salesperson.pk, MONTH): Decimal("300.00")}
+    score_months(first_month=add_months(MONTH, -12), last_month=THIS_MONTH)  # the rebuild
+    assert _travel_costs() == incremental
 
 
 def test_a_draft_claims_month_announces_nothing(world, announced):
