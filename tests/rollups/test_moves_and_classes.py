@@ -25,6 +25,7 @@ from tests.expenses.factories import approved_claim
 from tests.rollups import factories
 from tests.rollups.test_building import _snapshot
 from tests.sales.factories import local
+from visits import services as visit_services
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +196,21 @@ def test_a_class_change_refreshes_this_months_counts(world, on_commit):
     assert ClassChange.objects.filter(customer=customer, to_class="A").exists()
     after = _classes(month=THIS_MONTH, owner=world.salesperson)
     assert (before, after) == ({"A": 1, "B": 1}, {"A": 2})
+    _assert_incremental_equals_rebuild()
+
+
+def test_a_visit_bringing_a_new_demand_refreshes_this_months_counts(world, on_commit):
+    customer = Customer.objects.get(owner=world.salesperson, class_changes__to_class="B")
+    with on_commit():
+        visit_services.record_visit(
+            by=world.salesperson,
+            customer=customer,
+            visited_at=timezone.now(),
+            kind="on_site",
+            updated_demand=Decimal("90000.00"),
+            updated_expected_order_date=timezone.localdate(),
+        )
+    assert _classes(month=THIS_MONTH, owner=world.salesperson) == {"A": 2}
     _assert_incremental_equals_rebuild()
 
 
