@@ -2,12 +2,14 @@
 §9.8, §9.11): a reason is required, before and after are kept, the report shows who corrected
 what and when, the author still cannot edit, and outsiders get 404."""
 
+import io
 from contextlib import contextmanager
 from datetime import date
 from unittest import mock
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from reports import services
 from reports.models import WeeklyReport
@@ -189,3 +191,18 @@ def test_a_manager_of_another_region_gets_404(personas, login, report, visit):
     assert client.get(reverse("reports:weekly_correct", args=[report.pk])).status_code == 404
     url = reverse("reports:weekly_visit_correct", args=[report.pk, visit.pk])
     assert client.post(url, {"result": "x", "reason": "y"}).status_code == 404
+
+
+def test_the_pdf_shows_the_corrections_too(personas, login, report, visit):
+    with at(local(2026, 11, 23, 9, 30)):
+        services.correct_reported_visit(
+            report=report, visit=visit, by=personas.manager, reason="客户更正", result="暂不试用"
+        )
+        services.correct_weekly_report(
+            report=report, by=personas.manager, reason="预测写错了", forecast="下周一单"
+        )
+    response = login(personas.manager).get(reverse("reports:weekly_pdf", args=[report.pk]))
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert text.count(f"Corrected by {personas.manager} on 2026-11-23 09:30") == 2
+    assert "暂不试用" in text and "下周一单" in text and "预测写错了" in text
