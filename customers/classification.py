@@ -21,16 +21,20 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
 from customers.models import ClassChange, Customer, CustomerClass
+from customers.signals import classes_changed
 from salesops import ledger
 from salesops.models import CompanySettings
 
@@ -105,6 +109,51 @@ def class_changes(
     return sql, [*chosen_params, large, large, soon, soon, large, large, start, end]
 
 
+def average_monthly_sales(today: date):
+    """The average of the last three full months' sales per customer, as an expression on
+    Customer (NULL when there are none). Filters on the sale's stored local month: a date
+    range, never a function on the date column (architecture.md "Background work"). Sales are
+    read through the customer's reverse relation (`Customer.sales`), so this app does not import
+    the sales app above it."""
+    start, end = last_three_full_months(today)
+    three_months = (
+        Customer.objects.filter(pk=OuterRef("pk"), sales__month__gte=start, sales__month__lt=end)
+        .order_by()
+        .values("pk")
+        .annotate(total=Sum("sales__amount"))
+        .values("total")
+    )
+    return Subquery(three_months, output_field=MONEY) / Value(3, output_field=MONEY)
+
+
+def demand_expression(today: date):
+    """rules.md §4.4: the latest estimate or, with sales, the larger of it and the sales average."""
+    return Greatest(
+        Coalesce("estimated_monthly_demand", Value(0, output_field=MONEY)),
+        Coalesce(average_monthly_sales(today), Value(0, output_field=MONEY)),
+        output_field=MONEY,
+    )
+
+
+def class_expression(rules: CompanySettings, today: date, soon=None):
+    """The class as an ORM expression, for the demo's replay of past months: `soon` replaces the
+    expected order date's test (the replay asks whether an order came within the window). The
+    same rule as `_CLASS_CHANGES`, which the jobs run; tests/customers/test_classification.py
+    holds both to the same cases."""
+    # rules.md §4.3: exactly 50,000 is large; an order expected exactly 15 days ahead is "within".
+    large = GreaterThanOrEqual(demand_expression(today), rules.large_demand_threshold)
+    if soon is None:
+        soon = LessThanOrEqual(
+            F("expected_order_date"), today + timedelta(days=rules.order_soon_days)
+        )
+    return Case(
+        When(large & soon, then=Value(CustomerClass.A)),
+        When(soon, then=Value(CustomerClass.B)),
+        When(large, then=Value(CustomerClass.C)),
+        default=Value(CustomerClass.D),
+    )
+
+
 def follow_up_expression(rules: CompanySettings):
     """Next contact due: the date the latest contact set, whatever the class (rules.md §4.7);
     otherwise from the last contact (or, never contacted, from the record's creation) plus the
@@ -166,6 +215,8 @@ def reclassify(customers: QuerySet[Customer], *, now: datetime | None = None) ->
     rules = CompanySettings.current()
     changes, params = class_changes(customers, rules, timezone.localdate(now))
     changed = _write_class_changes(changes, params, now)
+    if changed:
+        classes_changed.send(Customer, changed=changed, changed_at=now)
     refresh_follow_ups(customers, rules)
     return changed
 

@@ -9,17 +9,19 @@ customers they name. Idempotent: once the demo sellers have customers, it adds n
 
 import random
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from unittest import mock
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from customers import classification, services
-from customers.models import Channel, CreditTier, Customer, Source
+from customers.models import Channel, ClassChange, CreditTier, Customer, Source
 from salesops import access
-from salesops.models import User
+from salesops.models import CompanySettings, User
+from salesops.months import add_months, local_midnight
 from territories import services as territory_services
 from territories.demo import PEOPLE, demo_day_at
 from territories.models import CrossTerritoryRequest, Territory
@@ -104,6 +106,80 @@ def classification_batched():
     ):
         yield
     classification.reclassify(Customer.objects.filter(pk__in=changed))
+
+
+def replay_class_history(months: list[date]) -> int:
+    """Demo only: the classes the nightly classification would have kept (rules.md §4.5) over
+    the demo's past months, so the A/B/C/D counts over time have a history. The demo's records
+    are all made today, so the history is worked out from its sales:
+
+    1. at the evening of each past month's last day, every customer that had bought by then is
+       classified with the same expression as the nightly job: demand is the larger of the
+       estimate and the three full months' average sales (§4.4), and an order counts as
+       expected soon when one came within the window (§4.1) — what the salesperson expected;
+    2. each change of class is kept as a class change dated that evening;
+    3. today's classification, made when the customer was recorded, then follows on from the
+       last of them: its previous class is set, or it is dropped when nothing changed.
+    Returns the class changes written."""
+    rules = CompanySettings.current()
+    held: dict[int, str] = {}
+    since: dict[int, datetime] = {}
+    changes = []
+    for month in months[:-1]:
+        evening = local_midnight(add_months(month, 1)) - timedelta(hours=2)
+        for pk, letter in _classes_then(rules, evening):
+            if held.get(pk) != letter:
+                changes.append(
+                    ClassChange(
+                        customer_id=pk,
+                        from_class=held.get(pk, ""),
+                        to_class=letter,
+                        changed_at=evening,
+                    )
+                )
+                held[pk], since[pk] = letter, evening
+    ClassChange.objects.bulk_create(changes, batch_size=2000)
+    _follow_on_from_history(held, since, after=local_midnight(months[-1]))
+    return len(changes)
+
+
+def _classes_then(rules: CompanySettings, moment: datetime):
+    window = moment + timedelta(days=rules.order_soon_days)
+    ordered_soon = Exists(
+        Customer.objects.filter(
+            pk=OuterRef("pk"), sales__sold_at__gt=moment, sales__sold_at__lte=window
+        )
+    )
+    bought = Customer.objects.filter(pk=OuterRef("pk"), sales__sold_at__lte=moment)
+    return (
+        Customer.objects.filter(Exists(bought))
+        .annotate(
+            class_then=classification.class_expression(
+                rules, timezone.localdate(moment), ordered_soon
+            )
+        )
+        .values_list("pk", "class_then")
+    )
+
+
+def _follow_on_from_history(held: dict[int, str], since: dict[int, datetime], *, after) -> None:
+    """Today's first classification of each customer with a history follows on from its last
+    class (a few grouped statements: one per class and one per month's evening)."""
+    firsts = ClassChange.objects.filter(customer_id__in=held, from_class="", changed_at__gte=after)
+    unchanged, moved = [], {}
+    for pk, customer_id, to_class in firsts.values_list("pk", "customer_id", "to_class"):
+        if to_class == held[customer_id]:
+            unchanged.append((pk, customer_id))
+        else:
+            moved.setdefault(held[customer_id], []).append(pk)
+    for from_class, pks in moved.items():
+        ClassChange.objects.filter(pk__in=pks).update(from_class=from_class)
+    ClassChange.objects.filter(pk__in=[pk for pk, _customer in unchanged]).delete()
+    by_evening: dict[datetime, list[int]] = {}
+    for _pk, customer_id in unchanged:
+        by_evening.setdefault(since[customer_id], []).append(customer_id)
+    for evening, customer_ids in by_evening.items():
+        Customer.objects.filter(pk__in=customer_ids).update(class_since=evening)
 
 
 def demo_customer(*, by: User, name: str, channel: str, territory: Territory, **values) -> Customer:

@@ -78,3 +78,32 @@ class CommentForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_action = reverse(url_name, args=[report.pk])
         self.helper.add_input(Submit("comment", _("Add comment")))
+
+
+def _reason():
+    return forms.CharField(label=_("Reason for the correction"), max_length=300)
+
+
+class _CorrectionForm(forms.Form):
+    """The manager's correction of a submitted report or of its week's visit (rules.md §6.4):
+    the reason is required; the service keeps before, after and reason."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("correct", _("Save the correction")))
+
+
+class ReportCorrectionForm(_CorrectionForm):
+    next_week_plan = WeeklyReportForm.base_fields["next_week_plan"]
+    forecast = WeeklyReportForm.base_fields["forecast"]
+    difficulties = WeeklyReportForm.base_fields["difficulties"]
+    reason = _reason()
+
+
+class VisitCorrectionForm(_CorrectionForm):
+    person_met = forms.CharField(label=_("Person met"), max_length=100, required=False)
+    person_position = forms.CharField(label=_("Position"), max_length=100, required=False)
+    discussion = _text(_("What was discussed"))
+    result = _text(_("Result"))
+    reason = _reason()

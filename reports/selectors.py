@@ -31,6 +31,7 @@ from salesops.models import AuditEntry, Role, User
 from salesops.months import current_month, parse_day
 from territories.models import Region
 from visits.models import TripPlan, Visit
+from visits.selectors import visits_for
 
 
 def weekly_reports_for(user: User) -> QuerySet[WeeklyReport]:
@@ -126,42 +127,65 @@ def draft_content(user: User, monday: date) -> dict:
 
 
 def week_content_with_corrections(report: WeeklyReport) -> dict:
-    """The submitted week as reported, each visit marked when it was corrected afterwards
-    (rules.md §6.4, §9.8): the report keeps what was reported, the page says it changed."""
+    """The submitted week as reported, each visit carrying the manager's corrections made since
+    (rules.md §6.4, §9.8): the report keeps what was reported, the page shows who corrected
+    what, when and why, before and after."""
     content = report_content(report)
     if not report.is_submitted:
         return content
-    corrected = set(
-        AuditEntry.objects.filter(
-            action="visits.visit.corrected",
-            target_type=ContentType.objects.get_for_model(Visit),
-            target_id__in=[str(visit["id"]) for visit in content["visits"]],
-            created_at__gt=report.submitted_at,
-        ).values_list("target_id", flat=True)
+    entries = _corrections_of(
+        Visit,
+        [str(visit["id"]) for visit in content["visits"]],
+        action="visits.visit.corrected",
+        since=report.submitted_at,
     )
-    current = {
-        visit.pk: visit
-        for visit in Visit.objects.filter(pk__in=[int(pk) for pk in corrected]).select_related(
-            "customer"
-        )
-    }
     for visit in content["visits"]:
-        now = current.get(visit["id"])
-        visit["corrected"] = now is not None
-        visit["corrections"] = _corrections(visit, now) if now else []
+        visit["corrections"] = [
+            _correction(entry, Visit) for entry in entries if entry.target_id == str(visit["id"])
+        ]
+        visit["corrected"] = bool(visit["corrections"])
     return content
 
 
-CORRECTABLE_FIELDS = ["person_met", "person_position", "discussion", "result"]
+def reported_visit_for(user: User, report: WeeklyReport, visit_pk: int) -> Visit:
+    """A visit the submitted report lists, fetched through the user's scope; any other is 404."""
+    reported = {visit["id"] for visit in report.snapshot.get("visits", [])}
+    if visit_pk not in reported:
+        raise Http404
+    return get_object_or_404(visits_for(user), pk=visit_pk)
 
 
-def _corrections(reported: dict, visit: Visit) -> list[tuple[str, str]]:
-    """The fields a manager's correction changed since the report: (label, value now)."""
-    return [
-        (Visit._meta.get_field(field).verbose_name, getattr(visit, field))
-        for field in CORRECTABLE_FIELDS
-        if reported.get(field, "") != getattr(visit, field)
-    ]
+def report_corrections(report: WeeklyReport) -> list[dict]:
+    """The manager's corrections of the report's own texts, oldest first (rules.md §9.11)."""
+    entries = _corrections_of(
+        WeeklyReport, [str(report.pk)], action="reports.weekly_report.corrected"
+    )
+    return [_correction(entry, WeeklyReport) for entry in entries]
+
+
+def _corrections_of(model, target_ids: list[str], *, action: str, since=None) -> list[AuditEntry]:
+    entries = AuditEntry.objects.filter(
+        action=action,
+        target_type=ContentType.objects.get_for_model(model),
+        target_id__in=target_ids,
+    )
+    if since is not None:
+        entries = entries.filter(created_at__gt=since)
+    return list(entries.select_related("actor").order_by("created_at", "id"))
+
+
+def _correction(entry: AuditEntry, model) -> dict:
+    """One correction for the page: who, when, why, and each field's label, before and after."""
+    before, after = entry.changes.get("before", {}), entry.changes.get("after", {})
+    return {
+        "by": entry.actor,
+        "at": entry.created_at,
+        "reason": entry.changes.get("reason", ""),
+        "fields": [
+            (model._meta.get_field(field).verbose_name, before.get(field, ""), value)
+            for field, value in after.items()
+        ],
+    }
 
 
 def parse_month(value: str | None) -> date:

@@ -23,9 +23,18 @@ from salesops.errors import DomainError
 from salesops.models import Role, User
 from salesops.months import current_month
 from territories.models import Region
-from visits.services import lock_week
+from visits.models import Visit
+from visits.services import change_visit, lock_week
 
 TEXT_FIELDS = ["next_week_plan", "forecast", "difficulties"]
+# The written part of a visit a report shows; the manager corrects these from the report.
+CORRECTABLE_VISIT_FIELDS = ["person_met", "person_position", "discussion", "result"]
+
+
+def _changed_texts(record, texts: dict, fields: list[str]) -> dict[str, str]:
+    """The given texts, trimmed, that differ from what the record holds."""
+    given = {field: (texts[field] or "").strip() for field in fields if field in texts}
+    return {field: text for field, text in given.items() if getattr(record, field) != text}
 
 
 def _check_week(monday: date) -> None:
@@ -50,11 +59,7 @@ def save_weekly_report(*, salesperson: User, week_start: date, by: User, **texts
     )
     if report.is_submitted:
         raise DomainError(_("This week's report is submitted and can no longer be changed."))
-    changed = {
-        field: (texts.get(field) or "").strip()
-        for field in TEXT_FIELDS
-        if field in texts and getattr(report, field) != (texts.get(field) or "").strip()
-    }
+    changed = _changed_texts(report, texts, TEXT_FIELDS)
     for field, value in changed.items():
         setattr(report, field, value)
     if changed and not created:
@@ -134,6 +139,62 @@ def comment_on_report(*, report: WeeklyReport, by: User, body: str) -> ReportCom
         changes={"comment": comment.pk, "body": body},
     )
     return comment
+
+
+def may_correct(user: User, report: WeeklyReport) -> bool:
+    """rules.md §6.4, §9.11: once submitted, only the region's manager corrects the report and
+    its week's visits; the author never does."""
+    return (
+        report.is_submitted
+        and user.pk != report.salesperson_id
+        and access.is_regional_manager_of(user, report.region)
+    )
+
+
+def _check_correction(*, report: WeeklyReport, by: User, reason: str) -> str:
+    if not may_correct(by, report):
+        raise DomainError(_("Only the region's manager corrects a submitted report."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the report is corrected."), field="reason")
+    return reason
+
+
+@transaction.atomic
+def correct_weekly_report(*, report: WeeklyReport, by: User, reason: str, **texts) -> WeeklyReport:
+    """The manager corrects the texts of a submitted report (rules.md §6.4, §9.11): row locked,
+    the values before and after and the reason kept in the audit trail."""
+    report = WeeklyReport.objects.select_for_update().get(pk=report.pk)
+    reason = _check_correction(report=report, by=by, reason=reason)
+    after = _changed_texts(report, texts, TEXT_FIELDS)
+    if not after:
+        raise DomainError(_("Nothing was changed."))
+    before = {field: getattr(report, field) for field in after}
+    for field, value in after.items():
+        setattr(report, field, value)
+    report.save(update_fields=[*after, "updated_at"])
+    audit.record(
+        "reports.weekly_report.corrected",
+        actor=by,
+        target=report,
+        changes={"before": before, "after": after, "reason": reason},
+    )
+    return report
+
+
+@transaction.atomic
+def correct_reported_visit(*, report: WeeklyReport, visit: Visit, by: User, reason: str, **texts):
+    """The manager corrects a locked visit of the report's week (rules.md §6.4, §9.8): the
+    visit's own service keeps before, after and reason; the submitted report stays as it was."""
+    report = WeeklyReport.objects.select_for_update().get(pk=report.pk)
+    reason = _check_correction(report=report, by=by, reason=reason)
+    visit_week = weeks.week_start(timezone.localdate(visit.visited_at))
+    if visit.salesperson_id != report.salesperson_id or visit_week != report.week_start:
+        raise DomainError(_("This visit is not one of the report's week."))
+    changed = _changed_texts(visit, texts, CORRECTABLE_VISIT_FIELDS)
+    if not changed:
+        raise DomainError(_("Nothing was changed."))
+    return change_visit(visit=visit, by=by, reason=reason, **changed)
 
 
 # --- shared by the summary and the monthly report ---------------------------------------------

@@ -11,6 +11,12 @@ urlpatterns = [
     path("weekly/team/", views.weekly_team, name="weekly_team"),
     path("weekly/<int:pk>/", views.weekly_report, name="weekly_report"),
     path("weekly/<int:pk>/comment/", views.weekly_comment, name="weekly_comment"),
+    path("weekly/<int:pk>/correct/", views.weekly_correct, name="weekly_correct"),
+    path(
+        "weekly/<int:pk>/visits/<int:visit_pk>/correct/",
+        views.weekly_visit_correct,
+        name="weekly_visit_correct",
+    ),
     path("weekly/<int:pk>/pdf/", views.weekly_pdf, name="weekly_pdf"),
     path("summaries/", views.summaries, name="summaries"),
     path("summaries/week/<str:week>/", views.summary_week, name="summary_week"),

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reports import deadlines, selectors, services, weeks
-from reports.forms import CommentForm, MonthlyReportForm, RegionSummaryForm, WeeklyReportForm
+from reports.forms import (
+    CommentForm,
+    MonthlyReportForm,
+    RegionSummaryForm,
+    ReportCorrectionForm,
+    VisitCorrectionForm,
+    WeeklyReportForm,
+)
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.months import add_months, current_month, parse_day
@@ -101,6 +109,8 @@ def _report_context(request: HttpRequest, report, form=None) -> dict:
         "content": selectors.week_content_with_corrections(report),
         "comments": selectors.comments_of(report),
         "comment_form": form,
+        "corrections": selectors.report_corrections(report),
+        "can_correct": services.may_correct(request.user, report),
     }
 
 
@@ -130,6 +140,51 @@ def weekly_comment(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("reports:weekly_report", pk=report.pk)
     context = _report_context(request, report, form)
     return render(request, "reports/weekly_report.html", context, status=400)
+
+
+def _correctable_report(request: HttpRequest, pk: int):
+    """A report in the user's scope (else 404) that they may correct (else 403)."""
+    report = selectors.weekly_report_for(request.user, pk)
+    if not services.may_correct(request.user, report):
+        raise PermissionDenied
+    return report
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def weekly_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manager corrects the texts of a submitted report (rules.md §6.4, §9.11)."""
+    report = _correctable_report(request, pk)
+    initial = {field: getattr(report, field) for field in services.TEXT_FIELDS}
+    form = ReportCorrectionForm(request.POST or None, initial=initial)
+    correct = partial(services.correct_weekly_report, report=report, by=request.user)
+    return _correction_page(request, report, form, correct, done=_("Report corrected."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def weekly_visit_correct(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:
+    """The manager corrects a locked visit of the report's week (rules.md §6.4, §9.8)."""
+    report = _correctable_report(request, pk)
+    visit = selectors.reported_visit_for(request.user, report, visit_pk)
+    initial = {field: getattr(visit, field) for field in services.CORRECTABLE_VISIT_FIELDS}
+    form = VisitCorrectionForm(request.POST or None, initial=initial)
+    correct = partial(services.correct_reported_visit, report=report, visit=visit, by=request.user)
+    return _correction_page(request, report, form, correct, done=_("Visit corrected."), visit=visit)
+
+
+def _correction_page(request: HttpRequest, report, form, correct, *, done: str, visit=None):
+    """A valid correction goes to the service and back to the report; else the form again."""
+    if form.is_valid():
+        try:
+            correct(**form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("reports:weekly_report", pk=report.pk)
+    context = {"form": form, "report": report, "visit": visit}
+    return render(request, "reports/weekly_correct.html", context)
 
 
 @login_required
@@ -193,6 +248,7 @@ def weekly_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"report": report, "content": selectors.week_content_with_corrections(report)}
     context["deadline"] = weeks.deadline(report.week_start)
     context["comments"] = selectors.comments_of(report)
+    context["corrections"] = selectors.report_corrections(report)
     context["printed_at"] = timezone.now()
     pdf = render_pdf("reports/print/weekly.html", context, request)
     name = f"weekly-report-{report.salesperson.username}-{report.week_start:%Y-%m-%d}.pdf"

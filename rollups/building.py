@@ -125,8 +125,9 @@ def _competitor_cells(first: date, last: date, places, **only) -> list[Competito
     return [CompetitorCell(**_placed(cell, places)) for cell in cells]
 
 
-def _class_cells(month: date, places) -> list[ClassCell]:
-    """Customers by the class they held at the month's end: the last change before it."""
+def _class_cells(month: date, places, only: Q | None = None) -> list[ClassCell]:
+    """Customers by the class they held at the month's end: the last change before it (`only`
+    narrows the customers to a slice of owners or territories)."""
     end = local_midnight(add_months(month, 1))
     class_then = (
         ClassChange.objects.filter(customer=OuterRef("pk"), changed_at__lt=end)
@@ -134,7 +135,8 @@ def _class_cells(month: date, places) -> list[ClassCell]:
         .values("to_class")[:1]
     )
     cells = (
-        Customer.objects.annotate(customer_class_then=Subquery(class_then))
+        Customer.objects.filter(only or Q())
+        .annotate(customer_class_then=Subquery(class_then))
         .filter(customer_class_then__isnull=False)
         .values("owner_id", "territory_id", "customer_class_then")
         .annotate(customers=Count("id"))
@@ -314,6 +316,57 @@ def refresh_sightings(territory_id: int, month: date) -> int:
     CompetitorCell.objects.filter(territory_id=territory_id, month=month).delete()
     cells = _competitor_cells(month, month, _places(), territory_id=territory_id)
     return len(CompetitorCell.objects.bulk_create(cells))
+
+
+def _slice(field: str, ids: list[int | None]) -> Q:
+    """The cells (or customers) whose `field` is one of `ids`, None meaning "nobody"."""
+    known = [pk for pk in ids if pk is not None]
+    found = Q(**{f"{field}__in": known})
+    return found | Q(**{f"{field}__isnull": True}) if None in ids else found
+
+
+@transaction.atomic
+def refresh_classes(
+    first: date,
+    last: date,
+    *,
+    territory_ids: list[int] | None = None,
+    owner_ids: list[int | None] | None = None,
+) -> int:
+    """After customers changed class, owner or territory: the class counts of these months,
+    for the territories or owners named (the places the customers left and joined), or every
+    class count of the months when none are named. Months before the first on record are left
+    alone, as the nightly rebuild leaves them."""
+    _one_writer_at_a_time()
+    first, last = max(month_start(first), first_month_on_record()), month_start(last)
+    only = Q()
+    if territory_ids is not None:
+        only &= _slice("territory_id", territory_ids)
+    if owner_ids is not None:
+        only &= _slice("owner_id", owner_ids)
+    ClassCell.objects.filter(only, month__gte=first, month__lte=last).delete()
+    places = _places()
+    cells = [
+        cell for month in months_between(first, last) for cell in _class_cells(month, places, only)
+    ]
+    return len(ClassCell.objects.bulk_create(cells, batch_size=2000))
+
+
+def customer_first_months(customer_id: int) -> tuple[date | None, date | None]:
+    """The month the customer first held a class, and the month it was first on the map (on
+    record, bought or visited): where its class counts and blank-area counts begin."""
+    first_class = ClassChange.objects.filter(customer_id=customer_id).aggregate(
+        first=Min("changed_at")
+    )["first"]
+    customer = Customer.objects.filter(pk=customer_id).values("created_at").first()
+    if customer is None:
+        return None, None
+    first_sale = Sale.objects.filter(customer_id=customer_id).aggregate(first=Min("month"))
+    first_visit = Visit.objects.filter(customer_id=customer_id).aggregate(first=Min("visited_at"))
+    seen = [month_of(customer["created_at"])]
+    seen += [first_sale["first"]] if first_sale["first"] else []
+    seen += [month_of(first_visit["first"])] if first_visit["first"] else []
+    return (month_of(first_class) if first_class else None), min(seen)
 
 
 def first_month_on_record() -> date:

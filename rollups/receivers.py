@@ -5,18 +5,26 @@ claims send it too; their figures are read from the scores, so the refresh is me
 redundant for them). Visits and competitor notes are saved one at a time through their
 services, so their own `post_save` names the person or territory and the month, and only that
 slice is recomputed. A visit or a new customer also recomputes the blank areas
-of the months it touches. Class changes are written in bulk by the classification and reach the
-rollup with the nightly rebuild (and the rebuild of the closed month on the 1st).
+of the months it touches. Class changes are written in bulk by the classification, which names
+the customers (`customers.signals.classes_changed`): the class counts are recounted from that
+month on.
+
+A record that moves (a visit to another month or person, a customer to another territory or
+owner, by a handover too) leaves one slice for another: both are refreshed. The values before
+the change are read in `pre_save`, only when the save may change the fields that place the
+record.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from customers.models import CompetitorObservation, Customer
-from rollups import tasks
+from customers.signals import classes_changed, customers_handed_over
+from rollups import building, tasks
 from sales.signals import months_changed
 from salesops import queue
 from salesops.months import current_month, month_of, month_start
+from salesops.stored import stored_values
 from visits.models import Visit
 
 
@@ -27,12 +35,26 @@ def refresh_changed_months(sender, *, first_month, last_month, **kwargs) -> None
     )
 
 
+VISIT_PLACE = ("salesperson_id", "visited_at")
+CUSTOMER_PLACE = ("owner_id", "territory_id")
+
+
+@receiver(pre_save, sender=Visit)
+def remember_where_the_visit_was(sender, instance: Visit, update_fields=None, **kwargs) -> None:
+    instance._rollup_before = stored_values(instance, VISIT_PLACE, update_fields)
+
+
 @receiver([post_save, post_delete], sender=Visit)
 def refresh_visit_month(sender, instance: Visit, **kwargs) -> None:
-    month = month_of(instance.visited_at)
-    queue.on_commit(
-        tasks.refresh_visits, salesperson_id=instance.salesperson_id, month=month.isoformat()
-    )
+    """The person's visit cells of the visit's month, and of the month (or person) it left."""
+    slices = {(instance.salesperson_id, month_of(instance.visited_at))}
+    before = getattr(instance, "_rollup_before", None)
+    if before is not None:
+        slices.add((before["salesperson_id"], month_of(before["visited_at"])))
+    for salesperson_id, month in sorted(slices):
+        queue.on_commit(
+            tasks.refresh_visits, salesperson_id=salesperson_id, month=month.isoformat()
+        )
 
 
 @receiver(post_save, sender=Customer)
@@ -51,3 +73,72 @@ def refresh_sighting_month(sender, instance: CompetitorObservation, **kwargs) ->
     queue.on_commit(
         tasks.refresh_sightings, territory_id=instance.territory_id, month=month.isoformat()
     )
+
+
+@receiver(classes_changed)
+def refresh_class_counts(sender, *, changed_at, **kwargs) -> None:
+    """The class counts from the month of the change on: one recount per month however many
+    customers changed (a visit's one or a nightly batch's thousands), joined in the ledger
+    while it waits."""
+    queue.on_commit(
+        tasks.refresh_classes,
+        first_month=month_of(changed_at).isoformat(),
+        last_month=_this_month(),
+    )
+
+
+@receiver(pre_save, sender=Customer)
+def remember_where_the_customer_was(sender, instance: Customer, update_fields=None, **kwargs):
+    instance._rollup_before = stored_values(instance, CUSTOMER_PLACE, update_fields)
+
+
+@receiver(post_save, sender=Customer)
+def refresh_a_moved_customer(sender, instance: Customer, created: bool, **kwargs) -> None:
+    """A customer moved to another territory or owner: its class counts leave the old cells
+    for the new ones in every month it held a class, and a city it left or joined may turn
+    blank or stop being blank in every month it was on the map."""
+    before = getattr(instance, "_rollup_before", None)
+    if created or before is None:
+        return
+    if (before["owner_id"], before["territory_id"]) == (instance.owner_id, instance.territory_id):
+        return
+    territory_ids = {before["territory_id"], instance.territory_id}
+    _refresh_customer_places(instance.pk, territory_ids, map_changed=len(territory_ids) > 1)
+
+
+@receiver(pre_delete, sender=Customer)
+def refresh_a_deleted_customer(sender, instance: Customer, **kwargs) -> None:
+    # pre_delete: its class changes go with it, so the months are read while they are there.
+    _refresh_customer_places(instance.pk, {instance.territory_id}, map_changed=True)
+
+
+def _refresh_customer_places(customer_id: int, territory_ids: set[int], *, map_changed: bool):
+    first_class, first_seen = building.customer_first_months(customer_id)
+    if first_class is not None:
+        queue.on_commit(
+            tasks.refresh_classes,
+            first_month=first_class.isoformat(),
+            last_month=_this_month(),
+            territory_ids=sorted(territory_ids),
+        )
+    if map_changed and first_seen is not None:
+        first = max(first_seen, building.first_month_on_record())
+        queue.on_commit(
+            tasks.refresh_blank_cities, first_month=first.isoformat(), last_month=_this_month()
+        )
+
+
+@receiver(customers_handed_over)
+def refresh_handed_over_classes(sender, *, from_person, to_person, **kwargs) -> None:
+    """rules.md §3.7: the leaver's customers are the successor's now, in every month's counts
+    (the class counts follow the customer's current owner, as the nightly rebuild does)."""
+    queue.on_commit(
+        tasks.refresh_classes,
+        first_month=building.first_month_on_record().isoformat(),
+        last_month=_this_month(),
+        owner_ids=sorted([from_person.pk, to_person.pk]),
+    )
+
+
+def _this_month() -> str:
+    return current_month().isoformat()

@@ -27,6 +27,23 @@ def refresh_sightings(*, territory_id: int, month: str) -> int:
     return building.refresh_sightings(territory_id, parse_month(month))
 
 
+@shared_task(acks_late=True)
+def refresh_classes(
+    *,
+    first_month: str,
+    last_month: str,
+    territory_ids: list[int] | None = None,
+    owner_ids: list[int | None] | None = None,
+) -> int:
+    """The class counts of these months after customers changed class, owner or territory."""
+    return building.refresh_classes(
+        parse_month(first_month),
+        parse_month(last_month),
+        territory_ids=territory_ids,
+        owner_ids=owner_ids,
+    )
+
+
 @shared_task(acks_late=True, nightly=True)
 def rebuild_all() -> int:
     """Nightly: the whole rollup again from the raw records (must equal the incremental state)."""

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers import classification
-from customers.demo import classification_batched, demo_customer
+from customers.demo import classification_batched, demo_customer, replay_class_history
 from customers.models import Channel, Customer
 from sales.models import Quota, QuotaChannel, Sale
 from sales.services.quotas import save_quota_grid
@@ -227,9 +227,12 @@ def seed(out) -> None:
             rows += _dealer_rows(username, named[username], months)
         result = import_sales(rows=rows, by=people["sun.lihua"], file_name="demo-order-export.csv")
     written = score_months(first_month=months[0], last_month=months[-1])
-    # The nightly jobs, run now: sales changed the customers' demand (rules.md §4.4, §4.5).
+    # The year's class history the nightly classification would have kept from these sales,
+    # then the nightly job run now: sales changed the customers' demand (rules.md §4.4, §4.5).
+    history = replay_class_history(months)
     classification.reclassify(Customer.objects.all())
     out.write(
         f"  quotas {months[0]:%Y-%m}–{months[-1]:%Y-%m} ({cells} cells, {Quota.objects.count()}"
-        f" quotas); {result.created} sale lines; {written} attainment rows"
+        f" quotas); {result.created} sale lines; {written} attainment rows;"
+        f" {history} class changes over the past months"
     )

@@ -1,6 +1,7 @@
 """The demo organisation is loaded relative to the day it is loaded (browser issue item 11):
-twelve months ending this month in both regions, something in every home-page panel and list,
-every customer made through the service; and loading it again changes nothing."""
+twelve months ending this month in both regions (class counts included), something in every
+home-page panel and list, every customer made through the service; and loading it again
+changes nothing."""
 
 from datetime import datetime, timedelta
 from io import StringIO
@@ -14,12 +15,13 @@ from django.db.models import QuerySet
 from django.test import Client
 from django.utils import timezone
 
-from customers.models import Customer
+from customers.models import ClassChange, Customer
 from expenses.models import ExpenseClaim, TravelAdvance
+from rollups.models import ClassCell
 from sales.models import Attainment, Quota, Sale
 from salesops.management.commands.seed_demo import DEMO_TOTP_SECRET
 from salesops.models import AuditEntry, User
-from salesops.months import add_months, current_month
+from salesops.months import add_months, current_month, local_midnight
 from territories.demo import DEMO_PASSWORD
 from territories.models import CrossTerritoryRequest, Region
 from tests.conftest import sign_in
@@ -64,6 +66,8 @@ def _check_demo(client) -> None:
     for code in ("east-china", "south-china"):
         region = Region.objects.get(code=code)
         assert Customer.objects.filter(territory__region=region).exists(), code
+        for m in months:  # the A/B/C/D counts over time have twelve months of history
+            assert ClassCell.objects.filter(month=m, region=region).exists(), (code, m)
         assert TripPlan.objects.filter(region=region).exists(), code
         for m in months:
             assert Quota.objects.filter(month=m, salesperson__regions=region).exists(), (code, m)
@@ -82,6 +86,12 @@ def _check_demo(client) -> None:
 
     classes = set(Customer.objects.values_list("customer_class", flat=True))
     assert {"A", "B", "C", "D"} <= classes
+    # The past months' classes come from the demo's sales (customers.demo.replay_class_history)
+    # and change over the year, as the nightly classification would have changed them.
+    past = ClassChange.objects.filter(changed_at__lt=local_midnight(month))
+    assert len(set(past.values_list("to_class", flat=True))) >= 2
+    assert past.exclude(from_class="").exists()
+    assert set(past.dates("changed_at", "month")) == set(months[:-1])
     assert not Customer.objects.filter(normalized_name="").exists()
     assert not Customer.objects.filter(customer_class="").exists()
     statuses = set(TripPlan.objects.values_list("status", flat=True))

@@ -184,15 +184,18 @@ def _write_checked(
 
 
 def _queue_scoring(changes: Changes) -> None:
-    """Only the people whose lines changed are re-scored, from the first month touched on."""
-    if changes.first_month is not None:
-        people = {person for person, _month in changes.rollup_pairs}
-        months_changed.send(
-            Sale,
-            first_month=changes.first_month,
-            last_month=changes.last_month,
-            salespeople=people,
-        )
+    """Only the people whose lines changed are re-scored, from the first month touched on:
+    the months the changed lines are in now and, for a corrected line that moved, the month and
+    person it left (both lose or gain the line)."""
+    if not changes.rollup_pairs:
+        return
+    months = sorted({month for _person, month in changes.rollup_pairs})
+    months_changed.send(
+        Sale,
+        first_month=months[0],
+        last_month=months[-1],
+        salespeople={person for person, _month in changes.rollup_pairs},
+    )
 
 
 @transaction.atomic

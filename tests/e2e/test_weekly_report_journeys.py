@@ -1,6 +1,6 @@
 """The weekly report in a real browser, in Chinese and in English: the salesperson fills and
 submits the week's report on Friday afternoon, then the manager reads the team's week and
-comments."""
+comments; the manager corrects a visit of a locked week and the report shows the correction."""
 
 from datetime import UTC, datetime, time, timedelta
 from unittest import mock
@@ -11,6 +11,7 @@ from django.utils import timezone
 from reports.models import ReportComment, WeeklyReport
 from tests.conftest import log_in_through_browser
 from tests.customers.factories import CustomerFactory
+from tests.reports.factories import submitted_report, visit_in_last_week
 from tests.visits.factories import VisitFactory
 from visits.models import WeekLock
 
@@ -75,3 +76,26 @@ def test_salesperson_submits_the_week_and_the_manager_comments(
     manager.locator("#report-comments", has_text="宁波要抓紧。").wait_for()
     comment = ReportComment.objects.get()
     assert (comment.report, comment.author) == (report, personas.manager)
+
+
+def test_manager_corrects_a_visit_of_a_locked_week_and_the_report_shows_it(lang_page, personas):
+    visit = visit_in_last_week(personas.salesperson, personas.xihu)
+    report = submitted_report(personas.salesperson)
+    log_in_through_browser(lang_page, personas.manager)
+    lang_page.goto(f"/reports/weekly/{report.pk}/")
+    lang_page.get_by_role("link", name=_says(lang_page, "更正此拜访", "Correct this visit")).click()
+    lang_page.wait_for_url(f"**/reports/weekly/{report.pk}/visits/{visit.pk}/correct/")
+    lang_page.locator("[name=result]").fill("暂不试用")
+    lang_page.locator("input[name=correct]").click()  # no reason yet: refused, nothing changes
+    lang_page.locator("[name=reason]:invalid").wait_for()
+    lang_page.locator("[name=reason]").fill("客户来电更正")
+    lang_page.locator("input[name=correct]").click()
+    lang_page.wait_for_url(f"**/reports/weekly/{report.pk}/")
+    visits = lang_page.locator("#report-visits").inner_text()
+    name = str(personas.manager)
+    assert _says(lang_page, f"由 {name} 于", f"Corrected by {name} on") in visits
+    assert "同意试用" in visits and "暂不试用" in visits and "客户来电更正" in visits
+    visit.refresh_from_db()
+    assert visit.result == "暂不试用"
+    report.refresh_from_db()
+    assert report.snapshot["visits"][0]["result"] == "同意试用"  # what was reported stays

@@ -1,6 +1,10 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
 
 from reports import services, weeks
+from tests.customers.factories import CustomerFactory
+from visits import services as visit_services
 
 
 def last_week():
@@ -18,3 +22,18 @@ def submitted_report(salesperson, monday=None, **texts):
         difficulties=texts.get("difficulties", ""),
     )
     return services.submit_weekly_report(report=report, by=salesperson)
+
+
+def visit_in_last_week(salesperson, territory):
+    """A visit the salesperson recorded on last week's Wednesday, for a customer of the
+    territory, so that last week's report lists it."""
+    wednesday = last_week() + timedelta(days=2)
+    visited_at = timezone.make_aware(datetime.combine(wednesday, time(10)))
+    return visit_services.record_visit(
+        by=salesperson,
+        customer=CustomerFactory(territory=territory),
+        visited_at=visited_at,
+        kind="on_site",
+        person_met="陈经理",
+        result="同意试用",
+    )
