@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from salesops.models import Role, User
 from territories.models import Assignment, Region, Territory
-from tests.factories import PASSWORD, RegionFactory, UserFactory, make_territory
+from tests.factories import (
+    PASSWORD,
+    RegionFactory,
+    UserFactory,
+    give_authenticator,
+    make_territory,
+    sign_in,
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -187,29 +194,6 @@ def build_world() -> World:
     _hold(world.other_salesperson, shenzhen)
     _hold(world.other_manager, guangzhou)
     return world
-
-
-def give_authenticator(user: User):
-    """A confirmed authenticator (TOTP device) for `user`, as after setting one up."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="SalesOps", confirmed=True)
-
-
-def sign_in(client, user: User) -> None:
-    """Sign the test client in as `user`, with the second factor where the role needs one:
-    the session remembers the verifying device, as entering a code does (django_otp.login).
-    Tests of the code pages themselves sign in with the password only."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from salesops import access
-
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    if access.needs_second_factor(user):
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = give_authenticator(user).persistent_id
-        session.save()
 
 
 @pytest.fixture

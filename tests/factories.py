@@ -73,3 +73,26 @@ def make_territory(
         },
     )
     return territory
+
+
+def give_authenticator(user: User):
+    """A confirmed authenticator (TOTP device) for `user`, as after setting one up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="SalesOps", confirmed=True)
+
+
+def sign_in(client, user: User) -> None:
+    """Sign the test client in as `user`, with the second factor where the role needs one:
+    the session remembers the verifying device, as entering a code does (django_otp.login).
+    Tests of the code pages themselves sign in with the password only."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from salesops import access
+
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if access.needs_second_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = give_authenticator(user).persistent_id
+        session.save()
