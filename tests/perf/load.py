@@ -7,12 +7,19 @@ the second-factor code page (a TOTP code from the key the benchmark gave its acc
 
 The same virtual users run twice: one after another in a single thread (1 user), then each in
 its own thread at once (10 users), the same number of rounds each, so both runs send the same
-requests. The figure is p95 at 10 users ÷ p95 at 1 user; an error is any answer outside
-200–399 or a failed connection. Only the standard library is used: the driver runs in the
-benchmark's parent process, outside Django."""
+requests. In the 10-user run each person pauses between two clicks, as people do (reading the
+page, typing the visit): an exponential pause with a mean of `BENCH_THINK_SECONDS` (1 s by
+default, which is brisk for someone filling in a visit; 0 sends the next request at once, a
+stress test rather than ten people). The pauses are not counted in the latencies, and the
+1-user run has none (one user's requests never overlap whatever they wait). The figure is p95
+at 10 users ÷ p95 at 1 user; an error is any answer outside 200–399 or a failed connection.
+Only the standard library is used: the driver runs in the benchmark's parent process, outside
+Django."""
 
 import hmac
 import http.client
+import os
+import random
 import re
 import statistics
 import struct
@@ -27,6 +34,7 @@ _WAITING_PLAN = re.compile(r"/approvals/trip_plan/(\d+)/decide/")
 # The visit form takes the company's local time (rules.md §0.2; the generated tiers keep the
 # default zone).
 COMPANY_ZONE = ZoneInfo("Asia/Shanghai")
+THINK_SECONDS = float(os.environ.get("BENCH_THINK_SECONDS", "1.0"))
 
 
 def totp_code(key: bytes, moment: float | None = None) -> str:
@@ -93,8 +101,12 @@ class Timings:
         self.lock = threading.Lock()
         self.seconds: list[float] = []
         self.errors = 0
+        self.think = 0.0  # mean pause before each request, seconds
+        self.pauses = threading.local()
 
     def call(self, browser: Browser, method: str, path: str, form: dict | None = None) -> str:
+        if self.think:
+            time.sleep(self.pauses.rng.expovariate(1 / self.think))
         started = time.perf_counter()
         try:
             status, text = browser.request(method, path, form)
@@ -146,7 +158,8 @@ ROUNDS["head_office"] = head_office_round
 def _run(users: list[tuple[Browser, dict]], rounds: int, concurrent: bool) -> Timings:
     timings = Timings()
 
-    def work(browser: Browser, person: dict) -> None:
+    def work(browser: Browser, person: dict, seed: int) -> None:
+        timings.pauses.rng = random.Random(seed)  # this thread's own, seeded: repeatable
         for turn in range(rounds):
             ROUNDS[person["kind"]](browser, person, timings, turn)
 
@@ -155,7 +168,8 @@ def _run(users: list[tuple[Browser, dict]], rounds: int, concurrent: bool) -> Ti
             for browser, person in users:
                 ROUNDS[person["kind"]](browser, person, timings, turn)
         return timings
-    threads = [threading.Thread(target=work, args=user) for user in users]
+    timings.think = THINK_SECONDS
+    threads = [threading.Thread(target=work, args=(*user, seed)) for seed, user in enumerate(users)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -195,5 +209,6 @@ def run_load(host: str, port: int, cast: dict, rounds: int) -> dict:
         "median_1_ms": round(statistics.median(alone.seconds) * 1000, 1),
         "median_10_ms": round(statistics.median(together.seconds) * 1000, 1),
         "ratio": round(_p95(together.seconds) / _p95(alone.seconds), 2),
+        "think_seconds": THINK_SECONDS,
         "errors": alone.errors + together.errors,
     }
