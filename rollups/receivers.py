@@ -5,7 +5,10 @@ claims send it too; their figures are read from the scores, so the refresh is me
 redundant for them). Visits and competitor notes are saved one at a time through their
 services, so their own `post_save` names the person or territory and the month, and only that
 slice is recomputed. A visit or a new customer also recomputes the blank areas
-of the months it touches. Class changes are written in bulk by the classification and reach the
+of the months it touches. Quotas, targets and travel costs are placed on territories from the
+scores, so they follow `sales.signals.scores_changed` (sent when scoring wrote them), and a
+person's visits and assignments, which decide where they go (rules.md §9.5).
+Class changes are written in bulk by the classification and reach the
 rollup with the nightly rebuild (and the rebuild of the closed month on the 1st).
 """
 
@@ -14,9 +17,10 @@ from django.dispatch import receiver
 
 from customers.models import CompetitorObservation, Customer
 from rollups import tasks
-from sales.signals import months_changed
+from sales.signals import months_changed, scores_changed
 from salesops import queue
 from salesops.months import current_month, month_of, month_start
+from territories.models import Assignment
 from visits.models import Visit
 
 
@@ -50,4 +54,34 @@ def refresh_sighting_month(sender, instance: CompetitorObservation, **kwargs) ->
     month = month_start(instance.observed_on)
     queue.on_commit(
         tasks.refresh_sightings, territory_id=instance.territory_id, month=month.isoformat()
+    )
+
+
+@receiver(scores_changed)
+def place_changed_scores(sender, *, first_month, last_month, **kwargs) -> None:
+    queue.on_commit(
+        tasks.refresh_score_shares,
+        first_month=first_month.isoformat(),
+        last_month=last_month.isoformat(),
+    )
+
+
+@receiver([post_save, post_delete], sender=Visit)
+def place_travel_cost_by_visits(sender, instance: Visit, **kwargs) -> None:
+    month = month_of(instance.visited_at).isoformat()
+    queue.on_commit(
+        tasks.refresh_score_shares,
+        first_month=month,
+        last_month=month,
+        salesperson_id=instance.salesperson_id,
+    )
+
+
+@receiver([post_save, post_delete], sender=Assignment)
+def place_scores_on_held_territories(sender, instance: Assignment, **kwargs) -> None:
+    queue.on_commit(
+        tasks.refresh_score_shares,
+        first_month=month_start(instance.started_on).isoformat(),
+        last_month=current_month().isoformat(),
+        salesperson_id=instance.salesperson_id,
     )

@@ -22,7 +22,7 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 
 from sales.models import Attainment, Bonus, Quota, Sale, SalesRollup
-from sales.signals import travel_costs_wanted
+from sales.signals import scores_changed, travel_costs_wanted
 from salesops.models import CompanySettings, User
 from salesops.months import add_months, current_month, half_year_of, month_start, months_between
 from territories.models import Region
@@ -99,6 +99,7 @@ def score_period(period_start: date) -> int:
         Attainment.objects.filter(month__gte=months[0], month__lte=months[-1]).exclude(
             salesperson_id__in={row.salesperson_id for row in rows}
         ).delete()
+        scores_changed.send(Attainment, first_month=months[0], last_month=months[-1])
     return len(rows)
 
 
