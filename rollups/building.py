@@ -364,9 +364,13 @@ def refresh_score_shares(first: date, last: date, salesperson_id: int | None = N
     return _write_score_shares(first, last, _places(), **only)
 
 
+def first_scored_month() -> date:
+    return Attainment.objects.aggregate(first=Min("month"))["first"] or current_month()
+
+
 def _rebuild_score_shares() -> int:
     """Every scored month's shares again; shares of months no longer scored go."""
-    first = Attainment.objects.aggregate(first=Min("month"))["first"] or current_month()
+    first = first_scored_month()
     for table in SHARE_TABLES:
         table.objects.exclude(month__gte=first, month__lte=current_month()).delete()
     return refresh_score_shares(first, current_month())

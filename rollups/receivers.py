@@ -79,9 +79,10 @@ def place_travel_cost_by_visits(sender, instance: Visit, **kwargs) -> None:
 
 @receiver([post_save, post_delete], sender=Assignment)
 def place_scores_on_held_territories(sender, instance: Assignment, **kwargs) -> None:
+    # Every month of the person: one without a territory is placed by the nearest assignment.
     queue.on_commit(
         tasks.refresh_score_shares,
-        first_month=month_start(instance.started_on).isoformat(),
+        first_month="",
         last_month=current_month().isoformat(),
         salesperson_id=instance.salesperson_id,
     )

@@ -5,14 +5,15 @@ Quotas and travel costs are kept per person and month (rules.md §7.3, §7.11); 
 city has them only as the parts of its people's figures placed on it:
 
 - the quota and the carry-over (hence the target) are split evenly over the territories the
-  person held at any time in the month, and each channel's quota likewise;
+  person held at any time in the month (or, holding none, those of their nearest assignment in
+  time), and each channel's quota likewise;
 - the approved travel cost is split by the person's on-site visits per territory that month
   (where the travel happened), or evenly over the held territories when there was none.
 
 Every split is done in whole cents: each part gets the floor of its share and the cents left
 over go one each to the parts with the largest remainders, ties (and the even split) in the
 order of the territories' division codes, so the parts always add up exactly to the whole.
-A person who held no territory in the month and made no visit there has nothing to place: that
+A person who never held a territory and made no visit that month has nothing to place: that
 part stays with their region (the region's page shows it as "not placed in a territory").
 
 The functions read aggregates only (one grouped query per source) and return unsaved cells;
@@ -23,12 +24,12 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DateField, Q
+from django.db.models import Count, DateField
 from django.db.models.functions import Trunc
 
 from rollups.models import ChannelQuotaShare, ScoreShare
 from sales.models import Attainment, Quota
-from salesops.months import add_months, local_midnight, month_start, months_between
+from salesops.months import add_months, local_midnight, month_start
 from territories.models import Assignment, Territory
 from visits.models import Visit
 
@@ -69,20 +70,35 @@ def territory_order() -> dict[int, str]:
     return dict(Territory.objects.values_list("id", "path"))
 
 
-def held_territories(first: date, last: date, order: dict[int, str], **only) -> dict:
-    """(salesperson, month) → the territories they held at any time in that month, in order."""
-    assignments = Assignment.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=first),
-        started_on__lt=add_months(last, 1),
-        **only,
-    ).values_list("salesperson_id", "territory_id", "started_on", "ended_on")
-    held = defaultdict(set)
-    for salesperson_id, territory_id, started_on, ended_on in assignments:
-        since = max(first, month_start(started_on))
-        until = min(last, month_start(ended_on)) if ended_on else last
-        for month in months_between(since, until) if since <= until else []:
-            held[salesperson_id, month].add(territory_id)
-    return {key: sorted(ids, key=order.get) for key, ids in held.items()}
+def assignment_history(**only) -> dict[int, list[tuple[date, date | None, int]]]:
+    """salesperson → (first month, last month or None while held, territory) of each of their
+    assignments: the whole history, a few rows per person (one query)."""
+    history = defaultdict(list)
+    rows = Assignment.objects.filter(**only).values_list(
+        "salesperson_id", "started_on", "ended_on", "territory_id"
+    )
+    for salesperson_id, started_on, ended_on, territory_id in rows:
+        until = month_start(ended_on) if ended_on else None
+        history[salesperson_id].append((month_start(started_on), until, territory_id))
+    return history
+
+
+def territories_for(history: dict, order: dict, salesperson_id: int, month: date) -> list[int]:
+    """The territories a person's figures of a month are placed on, in the fixed order: those
+    held at any time in the month; when none, those of the nearest assignment in time (the first
+    after the month, else the last before it), so months before the history was kept, or
+    between two assignments, still have a place."""
+    spans = history.get(salesperson_id, [])
+    held = {
+        pk for since, until, pk in spans if since <= month and (until is None or until >= month)
+    }
+    later = [since for since, _until, _pk in spans if since > month]
+    earlier = [until for _since, until, _pk in spans if until is not None and until < month]
+    if not held and later:
+        held = {pk for since, _until, pk in spans if since == min(later)}
+    elif not held and earlier:
+        held = {pk for _since, until, pk in spans if until == max(earlier)}
+    return sorted(held, key=order.get)
 
 
 def on_site_visits(first: date, last: date, **only) -> dict:
@@ -107,7 +123,7 @@ def on_site_visits(first: date, last: date, **only) -> dict:
 
 def score_shares(first: date, last: date, order: dict, **only) -> list[ScoreShare]:
     """Every person's score of the months first..last, placed on territories."""
-    held = held_territories(first, last, order, **only)
+    history = assignment_history(**only)
     visits = on_site_visits(first, last, **only)
     scores = Attainment.objects.filter(month__gte=first, month__lte=last, **only).values_list(
         "salesperson_id", "month", "quota", "carried_over", "travel_cost"
@@ -115,8 +131,9 @@ def score_shares(first: date, last: date, order: dict, **only) -> list[ScoreShar
     cells = []
     for salesperson_id, month, quota, carried_over, travel_cost in scores:
         key = (salesperson_id, month)
+        held = territories_for(history, order, salesperson_id, month)
         cells += _person_shares(
-            key, held.get(key, []), visits.get(key, {}), order, quota, carried_over, travel_cost
+            key, held, visits.get(key, {}), order, quota, carried_over, travel_cost
         )
     return cells
 
@@ -146,7 +163,7 @@ def _person_shares(key, held, visits, order, quota, carried_over, travel_cost) -
 
 def channel_quota_shares(first: date, last: date, order: dict, **only) -> list:
     """Every person's quota of each channel for the months first..last, split like the quota."""
-    held = held_territories(first, last, order, **only)
+    history = assignment_history(**only)
     quotas = Quota.objects.filter(month__gte=first, month__lte=last, **only).values_list(
         "salesperson_id", "month", "channel", "amount"
     )
@@ -160,6 +177,6 @@ def channel_quota_shares(first: date, last: date, order: dict, **only) -> list:
         )
         for salesperson_id, month, channel, amount in quotas
         for territory_id, share in split_evenly(
-            amount, held.get((salesperson_id, month), [])
+            amount, territories_for(history, order, salesperson_id, month)
         ).items()
     ]

@@ -43,7 +43,7 @@ def close_month_and_mail(*, month: str = "") -> int:
 
 @shared_task(acks_late=True)
 def refresh_score_shares(*, first_month: str, last_month: str, salesperson_id: int = 0) -> int:
-    """Quotas, targets and travel costs placed on territories again (rules.md §9.5)."""
-    return building.refresh_score_shares(
-        parse_month(first_month), parse_month(last_month), salesperson_id or None
-    )
+    """Quotas, targets and travel costs placed on territories again (rules.md §9.5); with no
+    first month, from the first month scored."""
+    first = parse_month(first_month) if first_month else building.first_scored_month()
+    return building.refresh_score_shares(first, parse_month(last_month), salesperson_id or None)
