@@ -250,12 +250,7 @@ def children(level: Level) -> list[ChildRow]:
     classes = ClassCell.objects.filter(level.where(person="owner"), month=level.month)
     for row in classes.values(class_column, "customer_class").annotate(n=Sum("customers")):
         by_child[row[class_column]][level.month].classes[row["customer_class"]] = row["n"]
-    if column == "region":
-        scores = Attainment.objects.filter(level.score_where(), month=level.month)
-        for row in scores.values(column).annotate(**SCORE_MEASURES).order_by():
-            _fill(by_child[row.pop(column)][level.month], row)
-    else:
-        _fill_child_shares(level, column, by_child)
+    _fill_child_shares(level, column, by_child)
     if level.kind == COMPANY:
         for region in level.regions:  # every region shows, even one without a sale yet
             by_child[region.pk]
@@ -270,13 +265,14 @@ def children(level: Level) -> list[ChildRow]:
         )
         for key, months_of_child in by_child.items()
     ]
-    if level.kind == REGION:
+    if level.kind == COMPANY:
         rows += _not_placed(level, rows)
     return sorted(rows, key=lambda row: (-(row.figures.sales or 0), row.name))
 
 
 def _fill_child_shares(level: Level, column: str, by_child: dict) -> None:
-    """Each province's, city's or person's part of the scores placed in the level (one query)."""
+    """Each region's, province's, city's or person's part of the scores placed in the level
+    (one query)."""
     shares = ScoreShare.objects.filter(level.where(), month=level.month).values(column)
     for row in shares.annotate(**SHARE_MEASURES).order_by():
         _fill(by_child[row.pop(column)][level.month], row)
@@ -285,15 +281,15 @@ def _fill_child_shares(level: Level, column: str, by_child: dict) -> None:
 
 
 def _not_placed(level: Level, rows: list[ChildRow]) -> list[ChildRow]:
-    """The part of the region's scores that no province holds: the quotas of people who held
-    no territory that month (rules.md §9.5), so the provinces and this row add up to the
-    region (one query)."""
-    region = Attainment.objects.filter(level.score_where(), month=level.month).aggregate(
+    """The part of the scores that no region's territory holds: the quotas of people who never
+    held a territory (rules.md §9.5), so the regions and this row add up to the company (one
+    query)."""
+    scored = Attainment.objects.filter(level.score_where(), month=level.month).aggregate(
         **{name: SCORE_MEASURES[name] for name in ("quota", "carried_over", "target")},
         travel_cost=Sum("travel_cost"),
     )
     left = Figures()
-    for name, total in region.items():
+    for name, total in scored.items():
         placed = sum((getattr(row.figures, name) or ZERO for row in rows), ZERO)
         setattr(left, name, cents(total - placed) if total is not None else None)
     if not any((left.quota, left.carried_over, left.travel_cost)):

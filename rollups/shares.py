@@ -14,7 +14,7 @@ Every split is done in whole cents: each part gets the floor of its share and th
 over go one each to the parts with the largest remainders, ties (and the even split) in the
 order of the territories' division codes, so the parts always add up exactly to the whole.
 A person who never held a territory and made no visit that month has nothing to place: that
-part stays with their region (the region's page shows it as "not placed in a territory").
+part is shown on the company's page as "not placed in a territory".
 
 The functions read aggregates only (one grouped query per source) and return unsaved cells;
 `rollups.building` writes them with the other tables.

@@ -1,4 +1,4 @@
-"""Quotas, targets and travel costs placed on provinces and cities (rules.md §9.5): the splits
+"""Quotas, targets and travel costs placed on regions, provinces and cities (rules.md §9.5): the splits
 add up to the cent, every level adds up to the company, the incremental refresh equals the
 nightly rebuild, and a province's quota explains itself in both languages."""
 
@@ -246,7 +246,7 @@ def test_travel_cost_follows_the_on_site_visits(personas):
 
 
 @pytest.mark.django_db
-def test_a_person_who_never_held_a_territory_stays_with_the_region(personas):
+def test_a_person_who_never_held_a_territory_is_shown_as_not_placed(personas):
     world = personas
     newcomer = UserFactory(
         username="qian", display_name="钱新", role=Role.SALESPERSON, regions=[world.east]
@@ -255,10 +255,17 @@ def test_a_person_who_never_held_a_territory_stays_with_the_region(personas):
     set_quota(world.colleague, MONTH, "800.00")
     score_months(first_month=MONTH, last_month=MONTH)
     building.rebuild_all()
-    level = Level("region", MONTH, [world.east, world.south], region=world.east)
-    rows = {row.name: row.figures.quota for row in children(level)}
-    assert rows == {"Jiangsu": Decimal("800.00"), "Not placed in a territory": Decimal("500.00")}
-    assert monthly_figures(level)[MONTH].quota == Decimal("1300.00")
+    regions = [world.east, world.south]
+    company = Level("company", MONTH, regions)
+    rows = {row.name: row.figures.quota for row in children(company)}
+    assert rows == {
+        "East China": Decimal("800.00"),
+        "South China": None,
+        "Not placed in a territory": Decimal("500.00"),
+    }
+    assert monthly_figures(company)[MONTH].quota == Decimal("1300.00")
+    east = Level("region", MONTH, regions, region=world.east)
+    assert monthly_figures(east)[MONTH].quota == Decimal("800.00")
 
 
 def _snapshot() -> dict[str, set[tuple]]:
