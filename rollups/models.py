@@ -204,7 +204,7 @@ class BlankCity(models.Model):
 
 class ScoreShare(Placed):
     """A person's quota, carry-over, target and travel cost of a month placed on one territory
-    (rules.md §9.6): the quota and carry-over split evenly over the territories the person held
+    (rules.md §9.5): the quota and carry-over split evenly over the territories the person held
     that month, the travel cost by the person's visits there. The shares of a person and month
     add up to the cent to their score (`sales.Attainment`)."""
 
@@ -243,7 +243,7 @@ class ScoreShare(Placed):
 
 class ChannelQuotaShare(Placed):
     """A person's quota of one channel (rules.md §7.3) for a month on one territory, split like
-    the whole quota (rules.md §9.6)."""
+    the whole quota (rules.md §9.5)."""
 
     salesperson = models.ForeignKey(
         settings.AUTH_USER_MODEL,

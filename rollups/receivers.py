@@ -17,6 +17,7 @@ from django.dispatch import receiver
 
 from customers.models import CompetitorObservation, Customer
 from rollups import tasks
+from sales.models import Attainment
 from sales.signals import months_changed, scores_changed
 from salesops import queue
 from salesops.months import current_month, month_of, month_start
@@ -68,7 +69,10 @@ def place_changed_scores(sender, *, first_month, last_month, **kwargs) -> None:
 
 @receiver([post_save, post_delete], sender=Visit)
 def place_travel_cost_by_visits(sender, instance: Visit, **kwargs) -> None:
-    month = month_of(instance.visited_at).isoformat()
+    month = month_of(instance.visited_at)
+    if not _scored(instance.salesperson_id, month=month):
+        return
+    month = month.isoformat()
     queue.on_commit(
         tasks.refresh_score_shares,
         first_month=month,
@@ -79,6 +83,8 @@ def place_travel_cost_by_visits(sender, instance: Visit, **kwargs) -> None:
 
 @receiver([post_save, post_delete], sender=Assignment)
 def place_scores_on_held_territories(sender, instance: Assignment, **kwargs) -> None:
+    if not _scored(instance.salesperson_id):
+        return
     # Every month of the person: one without a territory is placed by the nearest assignment.
     queue.on_commit(
         tasks.refresh_score_shares,
@@ -86,3 +92,9 @@ def place_scores_on_held_territories(sender, instance: Assignment, **kwargs) -> 
         last_month=current_month().isoformat(),
         salesperson_id=instance.salesperson_id,
     )
+
+
+def _scored(salesperson_id: int, **month) -> bool:
+    """Whether the person has scores (of the month) to place: until scoring writes some, there
+    is nothing to move, and scoring places them itself (`scores_changed`)."""
+    return Attainment.objects.filter(salesperson_id=salesperson_id, **month).exists()

@@ -1,7 +1,10 @@
-"""Quotas, targets and travel costs placed on regions, provinces and cities (rules.md §9.5): the splits
-add up to the cent, every level adds up to the company, the incremental refresh equals the
-nightly rebuild, and a province's quota explains itself in both languages."""
+"""Quotas, targets and travel costs placed on regions, provinces and cities (rules.md §9.5):
+the splits add up to the cent, every level adds up to the company, the incremental refresh
+equals the nightly rebuild, a province's quota explains itself in both languages, and its
+export and PDF carry the figures."""
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +13,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from expenses.models import ExpenseClaim, ExpenseItem
 from expenses.services import decide_claim, submit_claim
@@ -340,3 +344,27 @@ def test_a_provinces_quota_explains_its_split_in_english_and_chinese(personas, l
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     ).content.decode()
     assert "按渠道" in page and 'data-measure="channels"' in page
+
+
+@pytest.mark.django_db
+def test_a_provinces_export_and_pdf_carry_its_cities_targets_and_travel_costs(personas, login):
+    world = factories.east_and_south(personas, MONTH)
+    approved_claim(world.salesperson, MONTH, amounts=["90.00"])
+    score_months(first_month=MONTH, last_month=MONTH)
+    building.rebuild_all()
+    client = login(world.head_office)
+    query = f"?area={world.zhejiang.pk}"
+    url = reverse("rollups:export", kwargs={"month": f"{MONTH:%Y-%m}", "file_format": "csv"})
+    body = b"".join(client.get(url + query, HTTP_ACCEPT_LANGUAGE="en").streaming_content)
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    whole = next(row for row in rows if row["City"] == "The province as a whole")
+    assert (whole["Target"], whole["Travel cost"]) == ("2000.00", "0.00")
+    # Li's two visits were to his Hangzhou customers: the whole claim lies on Hangzhou.
+    hangzhou = next(row for row in rows if row["City"] == "Hangzhou")
+    assert (hangzhou["Target"], hangzhou["Travel cost"]) == ("0.00", "90.00")
+    pdf = client.get(
+        reverse("rollups:pdf", kwargs={"month": f"{MONTH:%Y-%m}"}) + query,
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "按渠道" in text and "2,000.00" in text and "90.00" in text
