@@ -326,7 +326,7 @@ def rebuild_all() -> int:
         _one_writer_at_a_time()
         for table in TABLES:  # months no longer on record
             table.objects.exclude(month__gte=first, month__lte=last).delete()
-        return refresh_months(first, last) + _rebuild_score_shares()
+        return refresh_months(first, last) + _rebuild_score_shares(first)
 
 
 # --- quotas, targets and travel costs placed on territories (rules.md §9.5) ---------------------
@@ -368,9 +368,14 @@ def first_scored_month() -> date:
     return Attainment.objects.aggregate(first=Min("month"))["first"] or current_month()
 
 
-def _rebuild_score_shares() -> int:
-    """Every scored month's shares again; shares of months no longer scored go."""
-    first = first_scored_month()
+def _rebuild_score_shares(first: date) -> int:
+    """The shares of scored months before `first` (the rebuild of the months from `first` on
+    wrote the rest); shares of months no longer scored go."""
+    scored_from = first_scored_month()
     for table in SHARE_TABLES:
-        table.objects.exclude(month__gte=first, month__lte=current_month()).delete()
-    return refresh_score_shares(first, current_month())
+        table.objects.exclude(
+            month__gte=min(first, scored_from), month__lte=current_month()
+        ).delete()
+    if scored_from >= first:
+        return 0
+    return refresh_score_shares(scored_from, add_months(first, -1))
