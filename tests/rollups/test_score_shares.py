@@ -9,7 +9,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -368,3 +370,47 @@ def test_a_provinces_export_and_pdf_carry_its_cities_targets_and_travel_costs(pe
     )
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "按渠道" in text and "2,000.00" in text and "90.00" in text
+
+
+def _more_people(world, count: int, first: int) -> None:
+    """`count` more salespeople with a city for part of the month, a quota, a claim and a visit."""
+    for index in range(first, first + count):
+        person = UserFactory(username=f"seller{index}", role=Role.SALESPERSON, regions=[world.east])
+        Assignment.objects.create(
+            territory=[world.ningbo, world.xihu][index % 2],
+            salesperson=person,
+            started_on=_day(MONTH, 1),
+            ended_on=_day(MONTH, 10),
+        )
+        set_quota(person, MONTH, "100.00", QuotaChannel.DEALER)
+        approved_claim(person, MONTH, amounts=["10.00"])
+        factories.visit(factories.customer_in(world.ningbo, person), person, MONTH)
+    score_months(first_month=MONTH, last_month=MONTH)
+    building.rebuild_all()
+
+
+def _query_counts(client, world) -> list[int]:
+    month = f"{MONTH:%Y-%m}"
+    page = reverse("rollups:rollup", kwargs={"month": month})
+    urls = [f"{page}?region={world.east.code}", f"{page}?area={world.zhejiang.pk}"]
+    urls.append(f"{page}?area={world.ningbo.pk}")
+    for measure in ("scores", "travel", "channels"):
+        explain = reverse("rollups:explain", kwargs={"month": month, "measure": measure})
+        urls.append(f"{explain}?area={world.zhejiang.pk}")
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
+        counts.append(len(captured))
+    return counts
+
+
+@pytest.mark.django_db
+def test_the_placed_figures_cost_the_same_queries_with_more_people(personas, login):
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    client = login(world.head_office)
+    _more_people(world, 1, first=0)
+    fewer = _query_counts(client, world)
+    _more_people(world, 4, first=1)
+    assert ScoreShare.objects.filter(month=MONTH, territory=world.xihu).count() == 2
+    assert _query_counts(client, world) == fewer
