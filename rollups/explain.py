@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from customers.models import Channel
+from expenses.models import ExpenseClaim, ExpenseItem
 from rollups import selectors
 from rollups.levels import Level
 from rollups.models import ActivityCell, ChannelQuotaShare, ClassCell, SalesCell, ScoreShare
@@ -242,6 +243,7 @@ def _travel_shares(level: Level, limit: int | None) -> Explanation:
     shares = ScoreShare.objects.filter(level.where(), month=level.month).exclude(travel_cost=0)
     rows = shares.annotate(
         person_cost=_person_month(Attainment, Sum("travel_cost")),
+        person_items=_approved_items(),
         person_visits=_person_month(ScoreShare, Sum("visits")),
     ).select_related("salesperson", "territory")
     cost = selectors.cents(shares.aggregate(cost=Sum("travel_cost"))["cost"])
@@ -266,6 +268,7 @@ def _travel_shares(level: Level, limit: int | None) -> Explanation:
             _("Salesperson"),
             _("Territory"),
             _("The person's travel cost"),
+            _("The person's approved expense items"),
             _("On-site visits here"),
             _("The person's on-site visits"),
             _("Travel cost here"),
@@ -275,14 +278,26 @@ def _travel_shares(level: Level, limit: int | None) -> Explanation:
                 str(share.salesperson),
                 str(share.territory),
                 selectors.cents(share.person_cost),
+                share.person_items or 0,
                 share.visits,
                 share.person_visits or 0,
                 share.travel_cost,
             ]
             for share in rows.order_by("-travel_cost", "territory__path", "salesperson_id")[:limit]
         ],
-        total=["", "", None, None, None, cost],
+        total=["", "", None, None, None, None, cost],
     )
+
+
+def _approved_items() -> Subquery:
+    """How many approved expense items the share's person claimed for the month: what their
+    travel cost adds up (rules.md §7.11)."""
+    items = ExpenseItem.objects.filter(
+        claim__salesperson=OuterRef("salesperson"),
+        claim__month=OuterRef("month"),
+        claim__status=ExpenseClaim.Status.APPROVED,
+    ).order_by()
+    return Subquery(items.values("claim__salesperson").annotate(n=Count("id")).values("n")[:1])
 
 
 def _channels(level: Level, limit: int | None) -> Explanation:

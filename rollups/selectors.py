@@ -87,7 +87,7 @@ SCORE_MEASURES = {
     "travel_cost": Sum("travel_cost"),
     "people": Count("salesperson"),
 }
-# rules.md §9.5: a province's or a city's part of its people's scores.
+# rules.md §9.5: a region's, a province's or a city's part of its people's scores.
 SHARE_MEASURES = {
     "quota": Sum("quota"),
     "carried_over": Sum("carried_over"),
@@ -95,6 +95,7 @@ SHARE_MEASURES = {
     "travel_cost": Sum("travel_cost"),
     "people": Count("salesperson", distinct=True),
 }
+PLACED = ("quota", "carried_over", "target", "travel_cost")
 
 
 @dataclass
@@ -223,7 +224,7 @@ class ChildRow:
     figures: Figures
     last_month: Figures
     last_year: Figures
-    linked: bool = True  # False for the part of a region no province holds
+    linked: bool = True  # False for the part that no region's territory holds
 
     @property
     def sales_vs_last_month(self):
@@ -285,8 +286,7 @@ def _not_placed(level: Level, rows: list[ChildRow]) -> list[ChildRow]:
     held a territory (rules.md §9.5), so the regions and this row add up to the company (one
     query)."""
     scored = Attainment.objects.filter(level.score_where(), month=level.month).aggregate(
-        **{name: SCORE_MEASURES[name] for name in ("quota", "carried_over", "target")},
-        travel_cost=Sum("travel_cost"),
+        **{name: SCORE_MEASURES[name] for name in PLACED}
     )
     left = Figures()
     for name, total in scored.items():

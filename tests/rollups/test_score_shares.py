@@ -414,3 +414,19 @@ def test_the_placed_figures_cost_the_same_queries_with_more_people(personas, log
     _more_people(world, 4, first=1)
     assert ScoreShare.objects.filter(month=MONTH, territory=world.xihu).count() == 2
     assert _query_counts(client, world) == fewer
+
+
+@pytest.mark.django_db
+def test_a_citys_travel_cost_names_the_visits_and_the_expense_items_it_came_from(personas, login):
+    world = factories.east_and_south(personas, MONTH)
+    approved_claim(world.salesperson, MONTH, amounts=["60.00", "30.00"])
+    score_months(first_month=MONTH, last_month=MONTH)
+    building.rebuild_all()
+    url = reverse("rollups:explain", kwargs={"month": f"{MONTH:%Y-%m}", "measure": "travel"})
+    response = login(world.head_office).get(
+        f"{url}?area={world.hangzhou.pk}", HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    rows = response.context["explanation"].rows
+    # Li: 90.00 claimed in two items, both on-site visits of the month in Hangzhou.
+    assert rows == [["李明", "Hangzhou", Decimal("90.00"), 2, 2, 2, Decimal("90.00")]]
+    assert "on-site visits" in response.content.decode()
