@@ -30,8 +30,17 @@ from django.db.models import (
 from django.db.models.functions import Substr, Trunc
 
 from customers.models import ClassChange, CompetitorObservation, Customer
-from rollups.models import ActivityCell, BlankCity, ClassCell, CompetitorCell, SalesCell
-from sales.models import Sale
+from rollups import shares
+from rollups.models import (
+    ActivityCell,
+    BlankCity,
+    ChannelQuotaShare,
+    ClassCell,
+    CompetitorCell,
+    SalesCell,
+    ScoreShare,
+)
+from sales.models import Attainment, Sale
 from salesops.models import CompanySettings
 from salesops.months import (
     add_months,
@@ -270,7 +279,7 @@ def refresh_months(first: date, last: date) -> int:
     for table, rows in cells.items():
         written += len(table.objects.bulk_create(rows, batch_size=2000))
     _mark_new_customers()
-    return written
+    return written + _write_score_shares(first, min(last, current_month()), places)
 
 
 @transaction.atomic
@@ -385,4 +394,56 @@ def rebuild_all() -> int:
         _one_writer_at_a_time()
         for table in TABLES:  # months no longer on record
             table.objects.exclude(month__gte=first, month__lte=last).delete()
-        return refresh_months(first, last)
+        return refresh_months(first, last) + _rebuild_score_shares(first)
+
+
+# --- quotas, targets and travel costs placed on territories (rules.md §9.5) ---------------------
+
+SHARE_TABLES = (ScoreShare, ChannelQuotaShare)
+
+
+def _write_score_shares(first: date, last: date, places, **only) -> int:
+    """Replace the score shares of the months first..last (of one person with `only`)."""
+    order = shares.territory_order()
+    for table in SHARE_TABLES:
+        table.objects.filter(month__gte=first, month__lte=last, **only).delete()
+    written = 0
+    for table, cells in (
+        (ScoreShare, shares.score_shares(first, last, order, **only)),
+        (ChannelQuotaShare, shares.channel_quota_shares(first, last, order, **only)),
+    ):
+        for cell in cells:
+            place = places[cell.territory_id]
+            cell.region_id, cell.province_id = place.region_id, place.province_id
+            cell.city_id = place.city_id
+        written += len(table.objects.bulk_create(cells, batch_size=2000))
+    return written
+
+
+@transaction.atomic
+def refresh_score_shares(first: date, last: date, salesperson_id: int | None = None) -> int:
+    """After scores were recomputed (quotas, approved claims, sales, the nightly scoring), or one
+    person's visits or territories changed: the shares of these months."""
+    _one_writer_at_a_time()
+    only = {"salesperson_id": salesperson_id} if salesperson_id else {}
+    first, last = month_start(first), min(month_start(last), current_month())
+    if last < first:
+        return 0
+    return _write_score_shares(first, last, _places(), **only)
+
+
+def first_scored_month() -> date:
+    return Attainment.objects.aggregate(first=Min("month"))["first"] or current_month()
+
+
+def _rebuild_score_shares(first: date) -> int:
+    """The shares of scored months before `first` (the rebuild of the months from `first` on
+    wrote the rest); shares of months no longer scored go."""
+    scored_from = first_scored_month()
+    for table in SHARE_TABLES:
+        table.objects.exclude(
+            month__gte=min(first, scored_from), month__lte=current_month()
+        ).delete()
+    if scored_from >= first:
+        return 0
+    return refresh_score_shares(scored_from, add_months(first, -1))

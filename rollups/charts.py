@@ -62,16 +62,37 @@ def channel_chart(channels: list[dict]) -> dict:
     labels = [str(row["channel"]) for row in channels]
     return _chart(
         "channels",
-        _("Sales by channel"),
+        _("Sales against quota by channel"),
         "bar",
         labels,
         [
             (_("Sales"), [row["sales"] for row in channels], "bar"),
+            (_("Quota"), [row["quota"] for row in channels], "bar"),
             (_("Gross profit"), [row["gross_profit"] for row in channels], "bar"),
         ],
-        [_("Channel"), _("Sales"), _("Gross profit")],
         [
-            [label, row["sales"], row["gross_profit"]]
+            _("Channel"),
+            _("Sales"),
+            _("Gross profit"),
+            _("Quota"),
+            _("Attainment"),
+            _("Attainment last month"),
+            _("Attainment a year before"),
+            _("Sales vs last month"),
+            _("Sales vs a year before"),
+        ],
+        [
+            [
+                label,
+                row["sales"],
+                row["gross_profit"],
+                row["quota"],
+                row["attainment"],
+                row["attainment_last_month"],
+                row["attainment_last_year"],
+                row["sales_vs_last_month"],
+                row["sales_vs_last_year"],
+            ]
             for label, row in zip(labels, channels, strict=True)
         ],
     )
@@ -130,8 +151,7 @@ def charts(level: Level, context: dict) -> list[dict]:
     found = []
     if level.kind == COMPANY:
         found.append(regions_chart(context["children"]))
-    if level.reads_scores:
-        found.append(attainment_chart(level, context["figures"]))
+    found.append(attainment_chart(level, context["figures"]))
     found.append(channel_chart(context["channels"]))
     if any(figures.classes for figures in context["figures"].values()):
         found.append(class_chart(context["figures"]))  # no chart of classes never recorded

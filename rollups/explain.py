@@ -7,17 +7,19 @@ first) and their total; the page shows them in place when a figure is clicked (h
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from customers.models import Channel
+from expenses.models import ExpenseClaim, ExpenseItem
 from rollups import selectors
 from rollups.levels import Level
-from rollups.models import ActivityCell, ClassCell, SalesCell
-from sales.models import Attainment
-from salesops.templatetags.money import percent_of
+from rollups.models import ActivityCell, ChannelQuotaShare, ClassCell, SalesCell, ScoreShare
+from sales.models import Attainment, Quota, QuotaChannel
+from salesops.money import ZERO
+from salesops.templatetags.money import money, percent_of
 
 ROW_LIMIT = 200
 
@@ -93,15 +95,8 @@ def _territory_name(row: dict) -> str:
 
 
 def _scores(level: Level, limit: int | None) -> Explanation:
-    if not level.reads_scores:
-        return Explanation(
-            title=_("Quota and attainment"),
-            formula=_(
-                "Quotas are set per salesperson, not per province or city (rules.md §7.3): open"
-                " a salesperson below to see their quota, target and attainment."
-            ),
-            headers=[],
-        )
+    if level.reads_shares:
+        return _score_shares(level, limit)
     scores = Attainment.objects.filter(level.score_where(), month=level.month)
     rows = [
         [
@@ -145,15 +140,8 @@ def _scores(level: Level, limit: int | None) -> Explanation:
 
 
 def _travel(level: Level, limit: int | None) -> Explanation:
-    if not level.reads_scores:
-        return Explanation(
-            title=_("Travel cost and efficiency"),
-            formula=_(
-                "Travel cost is claimed per salesperson, not per province or city (rules.md"
-                " §7.11): open a salesperson below to see theirs."
-            ),
-            headers=[],
-        )
+    if level.reads_shares:
+        return _travel_shares(level, limit)
     scores = Attainment.objects.filter(level.score_where(), month=level.month)
     rows = [
         [str(score.salesperson), score.travel_cost, score.gross_profit, score.travel_efficiency]
@@ -175,6 +163,185 @@ def _travel(level: Level, limit: int | None) -> Explanation:
             selectors.ratio(total["cost"], total["gross_profit"]),
         ],
     )
+
+
+def _person_month(model, field: str, **where) -> Subquery:
+    """The share's person's whole figure of the month (for the rows of a split)."""
+    rows = model.objects.filter(
+        salesperson=OuterRef("salesperson"), month=OuterRef("month"), **where
+    ).order_by()
+    return Subquery(rows.values("salesperson").annotate(total=field).values("total")[:1])
+
+
+def _area_sales(level: Level) -> dict:
+    cells = SalesCell.objects.filter(level.where(), month=level.month)
+    return {
+        key: selectors.cents(value) or ZERO
+        for key, value in cells.aggregate(
+            sales=Sum("amount"), gross_profit=Sum("gross_profit")
+        ).items()
+    }
+
+
+def _score_shares(level: Level, limit: int | None) -> Explanation:
+    """A province's or city's quota and target: its part of each person's (rules.md §9.5)."""
+    shares = ScoreShare.objects.filter(level.where(), month=level.month, held=True)
+    rows = shares.annotate(
+        person_quota=_person_month(Attainment, Sum("quota")),
+        person_carried=_person_month(Attainment, Sum("carried_over")),
+        territories=_person_month(ScoreShare, Count("id"), held=True),
+    ).select_related("salesperson", "territory")
+    total = shares.aggregate(quota=Sum("quota"), carried=Sum("carried_over"), target=Sum("target"))
+    total = {key: selectors.cents(value) for key, value in total.items()}
+    sales = _area_sales(level)["sales"]
+    return Explanation(
+        title=_("Quota and attainment"),
+        formula=_(
+            "Quotas are set per salesperson (rules.md §7.3). Each person's quota and carry-over of"
+            " %(month)s are split evenly, to the cent, over the territories they held in the"
+            " month; the cents left over go to the first territories by division code, so the"
+            " parts add up to the person's figure (rules.md §9.5). %(scope)s holds the parts"
+            " below: target %(target)s; its customers bought %(sales)s, an attainment of"
+            " %(attainment)s."
+        )
+        % {
+            "month": f"{level.month:%Y-%m}",
+            "scope": level.title,
+            "target": _money(total["target"]),
+            "sales": _money(sales),
+            "attainment": _percent(selectors.ratio(sales, total["target"])),
+        },
+        headers=[
+            _("Salesperson"),
+            _("Territory"),
+            _("The person's quota"),
+            _("The person's carry-over"),
+            _("Territories held"),
+            _("Quota here"),
+            _("Carried over here"),
+            _("Target here"),
+        ],
+        rows=[
+            [
+                str(share.salesperson),
+                str(share.territory),
+                selectors.cents(share.person_quota),
+                selectors.cents(share.person_carried),
+                share.territories,
+                share.quota,
+                share.carried_over,
+                share.target,
+            ]
+            for share in rows.order_by("-target", "territory__path", "salesperson_id")[:limit]
+        ],
+        total=["", "", None, None, None, total["quota"], total["carried"], total["target"]],
+    )
+
+
+def _travel_shares(level: Level, limit: int | None) -> Explanation:
+    """A province's or city's travel cost: its part of each person's (rules.md §9.5)."""
+    shares = ScoreShare.objects.filter(level.where(), month=level.month).exclude(travel_cost=0)
+    rows = shares.annotate(
+        person_cost=_person_month(Attainment, Sum("travel_cost")),
+        person_items=_approved_items(),
+        person_visits=_person_month(ScoreShare, Sum("visits")),
+    ).select_related("salesperson", "territory")
+    cost = selectors.cents(shares.aggregate(cost=Sum("travel_cost"))["cost"])
+    gross_profit = _area_sales(level)["gross_profit"]
+    return Explanation(
+        title=_("Travel cost and efficiency"),
+        formula=_(
+            "Travel cost is each salesperson's approved expense items of %(month)s (rules.md"
+            " §7.11), split over the territories by their on-site visits there that month, or"
+            " evenly over the territories they held when they made none, to the cent (rules.md"
+            " §9.5). %(scope)s holds %(cost)s against a gross profit of %(gross_profit)s:"
+            " travel efficiency %(efficiency)s; lower is better."
+        )
+        % {
+            "month": f"{level.month:%Y-%m}",
+            "scope": level.title,
+            "cost": _money(cost),
+            "gross_profit": _money(gross_profit),
+            "efficiency": selectors.ratio(cost, gross_profit) or "—",
+        },
+        headers=[
+            _("Salesperson"),
+            _("Territory"),
+            _("The person's travel cost"),
+            _("The person's approved expense items"),
+            _("On-site visits here"),
+            _("The person's on-site visits"),
+            _("Travel cost here"),
+        ],
+        rows=[
+            [
+                str(share.salesperson),
+                str(share.territory),
+                selectors.cents(share.person_cost),
+                share.person_items or 0,
+                share.visits,
+                share.person_visits or 0,
+                share.travel_cost,
+            ]
+            for share in rows.order_by("-travel_cost", "territory__path", "salesperson_id")[:limit]
+        ],
+        total=["", "", None, None, None, None, cost],
+    )
+
+
+def _approved_items() -> Subquery:
+    """How many approved expense items the share's person claimed for the month: what their
+    travel cost adds up (rules.md §7.11)."""
+    items = ExpenseItem.objects.filter(
+        claim__salesperson=OuterRef("salesperson"),
+        claim__month=OuterRef("month"),
+        claim__status=ExpenseClaim.Status.APPROVED,
+    ).order_by()
+    return Subquery(items.values("claim__salesperson").annotate(n=Count("id")).values("n")[:1])
+
+
+def _channels(level: Level, limit: int | None) -> Explanation:
+    """Each channel's quota of the level: the people's channel quotas, or their parts."""
+    quotas = selectors.channel_quotas(level, [level.month])
+    total = sum((selectors.cents(row["quota"]) for row in quotas), ZERO)
+    labels = dict(QuotaChannel.choices)
+    rows = _channel_quota_rows(level)
+    return Explanation(
+        title=_("Quota by channel"),
+        formula=_(
+            "Each channel's quota is the sum of the quotas the sales director set for that"
+            " channel and month per salesperson (rules.md §7.3); a province or a city holds"
+            " each person's channel quota split evenly over the territories they held, like the"
+            " whole quota (rules.md §9.5). A channel's attainment is its sales ÷ its quota:"
+            " carry-over is not kept per channel."
+        ),
+        headers=[_("Salesperson"), _("Channel"), _("Quota")],
+        rows=[
+            [row["salesperson__display_name"], labels.get(row["channel"], row["channel"]), quota]
+            for row in rows[:limit]
+            for quota in [selectors.cents(row["quota"])]
+        ],
+        total=["", "", total],
+    )
+
+
+def _channel_quota_rows(level: Level):
+    """The rows behind the channels' quotas: each person's, or each person's part here."""
+    if level.reads_shares:
+        rows = ChannelQuotaShare.objects.filter(level.where(), month=level.month)
+        quota = Sum("quota")
+    else:
+        scored = Attainment.objects.filter(
+            level.score_where(), salesperson=OuterRef("salesperson"), month=level.month
+        )
+        rows = Quota.objects.filter(Exists(scored), month=level.month)
+        quota = Sum("amount")
+    grouped = rows.values("salesperson__display_name", "channel").annotate(quota=quota)
+    return grouped.order_by("salesperson__display_name", "channel")
+
+
+def _money(value: Decimal | None) -> str:
+    return money(value) if value is not None else "—"
 
 
 def _new_customers(level: Level, limit: int | None) -> Explanation:
@@ -304,6 +471,7 @@ BUILDERS = {
     "travel": _travel,
     "new_customers": _new_customers,
     "visits": _visits,
+    "channels": _channels,
     "classes": _classes,
     "value": _value_split,
 }

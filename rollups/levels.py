@@ -89,10 +89,11 @@ class Level:
         return condition
 
     @property
-    def reads_scores(self) -> bool:
-        """Quotas, targets and travel costs are kept per person (rules.md §7.3, §7.11), so they
-        add up for the company, a region and a person, not for a province or a city."""
-        return self.kind in (COMPANY, REGION, PERSON)
+    def reads_shares(self) -> bool:
+        """Quotas, targets and travel costs are kept per person (rules.md §7.3, §7.11): the
+        company and a person read the scores; a region, a province or a city the parts of
+        its people's scores placed on its territories (rules.md §9.5)."""
+        return self.kind in (REGION, PROVINCE, CITY)
 
     def score_where(self) -> Q:
         condition = Q(region__in=self.regions)

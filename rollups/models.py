@@ -202,3 +202,70 @@ class BlankCity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.city_id}"
+
+
+class ScoreShare(Placed):
+    """A person's quota, carry-over, target and travel cost of a month placed on one territory
+    (rules.md §9.5): the quota and carry-over split evenly over the territories the person held
+    that month, the travel cost by the person's visits there. The shares of a person and month
+    add up to the cent to their score (`sales.Attainment`)."""
+
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    quota = MoneyField(signed=True, verbose_name=_("quota"))
+    carried_over = MoneyField(signed=True, verbose_name=_("carried over"))
+    target = MoneyField(signed=True, verbose_name=_("target"))
+    travel_cost = MoneyField(signed=True, verbose_name=_("travel cost"))
+    # How the travel cost was placed: the person's visits here that month, or none of the
+    # person's visits at all (then the cost is split evenly, like the quota).
+    visits = models.PositiveIntegerField(_("visits"), default=0)
+    held = models.BooleanField(_("held that month"), default=False)
+
+    class Meta:
+        verbose_name = _("score share")
+        verbose_name_plural = _("score shares")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "salesperson", "territory"], name="one_rollup_score_share"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["month", "region"]),
+            models.Index(fields=["month", "province"]),
+            models.Index(fields=["month", "city"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.salesperson_id} {self.territory_id}"
+
+
+class ChannelQuotaShare(Placed):
+    """A person's quota of one channel (rules.md §7.3) for a month on one territory, split like
+    the whole quota (rules.md §9.5)."""
+
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=20)
+    quota = MoneyField(signed=True, verbose_name=_("quota"))
+
+    class Meta:
+        verbose_name = _("channel quota share")
+        verbose_name_plural = _("channel quota shares")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "salesperson", "territory", "channel"],
+                name="one_rollup_channel_quota_share",
+            )
+        ]
+        indexes = [models.Index(fields=["month", "region"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.salesperson_id} {self.territory_id} {self.channel}"

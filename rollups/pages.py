@@ -30,12 +30,11 @@ def kpis(level: Level, headline: selectors.Headline) -> list[Kpi]:
         kpi(_("Sales"), "sales", "money", "sales"),
         kpi(_("Gross profit"), "gross_profit", "money", "sales"),
     ]
-    if level.reads_scores:
-        rows += [
-            kpi(_("Quota"), "quota", "money", "scores"),
-            kpi(_("Target (with carry-over)"), "target", "money", "scores"),
-            kpi(_("Attainment"), "attainment", "percent", "scores"),
-        ]
+    rows += [
+        kpi(_("Quota"), "quota", "money", "scores"),
+        kpi(_("Target (with carry-over)"), "target", "money", "scores"),
+        kpi(_("Attainment"), "attainment", "percent", "scores"),
+    ]
     rows.append(
         kpi(
             _("New customers"),
@@ -47,11 +46,10 @@ def kpis(level: Level, headline: selectors.Headline) -> list[Kpi]:
         )
     )
     rows.append(kpi(_("Visits"), "visits", "count", "visits"))
-    if level.reads_scores:
-        rows += [
-            kpi(_("Travel cost"), "travel_cost", "money", "travel"),
-            kpi(_("Travel cost ÷ gross profit"), "travel_efficiency", "ratio", "travel"),
-        ]
+    rows += [
+        kpi(_("Travel cost"), "travel_cost", "money", "travel"),
+        kpi(_("Travel cost ÷ gross profit"), "travel_efficiency", "ratio", "travel"),
+    ]
     return rows
 
 

@@ -13,7 +13,13 @@ A record that moves (a visit to another month or person, a customer to another t
 owner, by a handover too) leaves one slice for another: both are refreshed. The values before
 the change are read in `pre_save`, only when the save may change the fields that place the
 record.
+
+Quotas, targets and travel costs are placed on territories from the scores, so they follow
+`sales.signals.scores_changed` (sent when scoring wrote them), and a person's visits and
+assignments, which decide where they go (rules.md §9.5).
 """
+
+from datetime import date
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -21,10 +27,12 @@ from django.dispatch import receiver
 from customers.models import CompetitorObservation, Customer
 from customers.signals import classes_changed, customers_handed_over
 from rollups import building, tasks
-from sales.signals import months_changed
+from sales.models import Attainment
+from sales.signals import months_changed, scores_changed
 from salesops import queue
 from salesops.months import current_month, month_of, month_start
 from salesops.stored import stored_values
+from territories.models import Assignment
 from visits.models import Visit
 
 
@@ -47,14 +55,19 @@ def remember_where_the_visit_was(sender, instance: Visit, update_fields=None, **
 @receiver([post_save, post_delete], sender=Visit)
 def refresh_visit_month(sender, instance: Visit, **kwargs) -> None:
     """The person's visit cells of the visit's month, and of the month (or person) it left."""
-    slices = {(instance.salesperson_id, month_of(instance.visited_at))}
-    before = getattr(instance, "_rollup_before", None)
-    if before is not None:
-        slices.add((before["salesperson_id"], month_of(before["visited_at"])))
-    for salesperson_id, month in sorted(slices):
+    for salesperson_id, month in _visit_slices(instance):
         queue.on_commit(
             tasks.refresh_visits, salesperson_id=salesperson_id, month=month.isoformat()
         )
+
+
+def _visit_slices(visit: Visit) -> list[tuple[int, date]]:
+    """(salesperson, month) of the visit now and, when it moved, before."""
+    slices = {(visit.salesperson_id, month_of(visit.visited_at))}
+    before = getattr(visit, "_rollup_before", None)
+    if before is not None:
+        slices.add((before["salesperson_id"], month_of(before["visited_at"])))
+    return sorted(slices)
 
 
 @receiver(post_save, sender=Customer)
@@ -142,3 +155,45 @@ def refresh_handed_over_classes(sender, *, from_person, to_person, **kwargs) -> 
 
 def _this_month() -> str:
     return current_month().isoformat()
+
+
+@receiver(scores_changed)
+def place_changed_scores(sender, *, first_month, last_month, **kwargs) -> None:
+    queue.on_commit(
+        tasks.refresh_score_shares,
+        first_month=first_month.isoformat(),
+        last_month=last_month.isoformat(),
+    )
+
+
+@receiver([post_save, post_delete], sender=Visit)
+def place_travel_cost_by_visits(sender, instance: Visit, **kwargs) -> None:
+    """On-site visits decide where travel cost goes: the month the visit is in and, when it
+    moved, the month (or person) it left."""
+    for salesperson_id, month in _visit_slices(instance):
+        if _scored(salesperson_id, month=month):
+            queue.on_commit(
+                tasks.refresh_score_shares,
+                first_month=month.isoformat(),
+                last_month=month.isoformat(),
+                salesperson_id=salesperson_id,
+            )
+
+
+@receiver([post_save, post_delete], sender=Assignment)
+def place_scores_on_held_territories(sender, instance: Assignment, **kwargs) -> None:
+    if not _scored(instance.salesperson_id):
+        return
+    # Every month of the person: one without a territory is placed by the nearest assignment.
+    queue.on_commit(
+        tasks.refresh_score_shares,
+        first_month="",
+        last_month=current_month().isoformat(),
+        salesperson_id=instance.salesperson_id,
+    )
+
+
+def _scored(salesperson_id: int, **month) -> bool:
+    """Whether the person has scores (of the month) to place: until scoring writes some, there
+    is nothing to move, and scoring places them itself (`scores_changed`)."""
+    return Attainment.objects.filter(salesperson_id=salesperson_id, **month).exists()

@@ -11,13 +11,22 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Channel, Customer, CustomerClass
+from reports.drafts import QUOTA_CHANNEL_OF
 from rollups.levels import CITY, COMPANY, PERSON, PROVINCE, REGION, Level
-from rollups.models import ActivityCell, BlankCity, ClassCell, CompetitorCell, SalesCell
-from sales.models import Attainment
+from rollups.models import (
+    ActivityCell,
+    BlankCity,
+    ChannelQuotaShare,
+    ClassCell,
+    CompetitorCell,
+    SalesCell,
+    ScoreShare,
+)
+from sales.models import Attainment, Quota, QuotaChannel
 from salesops.models import User
 from salesops.money import ZERO
 from salesops.months import add_months
@@ -78,6 +87,15 @@ SCORE_MEASURES = {
     "travel_cost": Sum("travel_cost"),
     "people": Count("salesperson"),
 }
+# rules.md §9.5: a region's, a province's or a city's part of its people's scores.
+SHARE_MEASURES = {
+    "quota": Sum("quota"),
+    "carried_over": Sum("carried_over"),
+    "target": Sum("target"),
+    "travel_cost": Sum("travel_cost"),
+    "people": Count("salesperson", distinct=True),
+}
+PLACED = ("quota", "carried_over", "target", "travel_cost")
 
 
 @dataclass
@@ -135,7 +153,13 @@ def monthly_figures(level: Level) -> dict[date, Figures]:
     sales = SalesCell.objects.filter(span & level.where()).values("month")
     for row in sales.annotate(**_sales_measures()).order_by():
         _fill(figures[row.pop("month")], row)
-    if level.reads_scores:
+    if level.reads_shares:
+        shares = ScoreShare.objects.filter(span & level.where()).values("month")
+        for row in shares.annotate(**SHARE_MEASURES).order_by():
+            _fill(figures[row.pop("month")], row)
+        for month_figures in figures.values():
+            _score_the_area_sales(month_figures)
+    else:
         scores = Attainment.objects.filter(span & level.score_where()).values("month")
         for row in scores.annotate(**SCORE_MEASURES).order_by():
             _fill(figures[row.pop("month")], row)
@@ -146,6 +170,14 @@ def monthly_figures(level: Level) -> dict[date, Figures]:
     for row in classes.values("month", "customer_class").annotate(n=Sum("customers")).order_by():
         figures[row["month"]].classes[row["customer_class"]] = row["n"]
     return figures
+
+
+def _score_the_area_sales(figures: Figures) -> None:
+    """A place's attainment and travel efficiency set its share of the target and travel cost
+    against the sales and gross profit of its customers (rules.md §9.5)."""
+    if figures.target is not None or figures.travel_cost is not None:
+        figures.scored_sales = figures.sales or ZERO
+        figures.scored_gross_profit = figures.gross_profit or ZERO
 
 
 def cents(value):
@@ -192,6 +224,7 @@ class ChildRow:
     figures: Figures
     last_month: Figures
     last_year: Figures
+    linked: bool = True  # False for the part that no region's territory holds
 
     @property
     def sales_vs_last_month(self):
@@ -218,12 +251,7 @@ def children(level: Level) -> list[ChildRow]:
     classes = ClassCell.objects.filter(level.where(person="owner"), month=level.month)
     for row in classes.values(class_column, "customer_class").annotate(n=Sum("customers")):
         by_child[row[class_column]][level.month].classes[row["customer_class"]] = row["n"]
-    if column in ("region", "salesperson"):
-        scores = Attainment.objects.filter(level.score_where(), month=level.month)
-        if column == "salesperson":
-            scores = scores.filter(salesperson__in=list(by_child))
-        for row in scores.values(column).annotate(**SCORE_MEASURES).order_by():
-            _fill(by_child[row.pop(column)][level.month], row)
+    _fill_child_shares(level, column, by_child)
     if level.kind == COMPANY:
         for region in level.regions:  # every region shows, even one without a sale yet
             by_child[region.pk]
@@ -238,7 +266,36 @@ def children(level: Level) -> list[ChildRow]:
         )
         for key, months_of_child in by_child.items()
     ]
+    if level.kind == COMPANY:
+        rows += _not_placed(level, rows)
     return sorted(rows, key=lambda row: (-(row.figures.sales or 0), row.name))
+
+
+def _fill_child_shares(level: Level, column: str, by_child: dict) -> None:
+    """Each region's, province's, city's or person's part of the scores placed in the level
+    (one query)."""
+    shares = ScoreShare.objects.filter(level.where(), month=level.month).values(column)
+    for row in shares.annotate(**SHARE_MEASURES).order_by():
+        _fill(by_child[row.pop(column)][level.month], row)
+    for months_of_child in by_child.values():
+        _score_the_area_sales(months_of_child[level.month])
+
+
+def _not_placed(level: Level, rows: list[ChildRow]) -> list[ChildRow]:
+    """The part of the scores that no region's territory holds: the quotas of people who never
+    held a territory (rules.md §9.5), so the regions and this row add up to the company (one
+    query)."""
+    scored = Attainment.objects.filter(level.score_where(), month=level.month).aggregate(
+        **{name: SCORE_MEASURES[name] for name in PLACED}
+    )
+    left = Figures()
+    for name, total in scored.items():
+        placed = sum((getattr(row.figures, name) or ZERO for row in rows), ZERO)
+        setattr(left, name, cents(total - placed) if total is not None else None)
+    if not any((left.quota, left.carried_over, left.travel_cost)):
+        return []
+    name = str(_("Not placed in a territory"))
+    return [ChildRow(None, name, {}, left, Figures(), Figures(), linked=False)]
 
 
 def _names(column: str, keys: list[int]) -> dict[int, tuple[str, dict[str, str]]]:
@@ -369,18 +426,70 @@ def blank_cities(level: Level) -> list[BlankCity]:
     return list(cells.select_related("city").order_by("city__path"))
 
 
+@dataclass
+class ChannelRow:
+    """One quota channel (rules.md §7.3) of the level: its sales against its quota. A channel
+    has no carry-over of its own, so its attainment is sales ÷ quota."""
+
+    channel: str
+    label: str
+    sales: dict[date, Decimal] = field(default_factory=dict)
+    gross_profit: dict[date, Decimal] = field(default_factory=dict)
+    quota: dict[date, Decimal] = field(default_factory=dict)
+
+    def attainment(self, month: date) -> Decimal | None:
+        return ratio(self.sales.get(month, ZERO), self.quota.get(month))
+
+
 def sales_by_channel(level: Level) -> list[dict]:
-    cells = SalesCell.objects.filter(level.where(), month=level.month)
-    rows = cells.values("channel").annotate(sales=Sum("amount"), gross_profit=Sum("gross_profit"))
-    labels = dict(Channel.choices)
-    return [
-        {
-            "channel": labels.get(row["channel"], row["channel"]),
-            "sales": cents(row["sales"]),
-            "gross_profit": cents(row["gross_profit"]),
-        }
-        for row in rows.order_by("channel")
-    ]
+    """Sales, gross profit, quota and attainment per quota channel, for the month, last month
+    and the same month last year (two queries)."""
+    months = [level.month, add_months(level.month, -1), add_months(level.month, -12)]
+    rows = {value: ChannelRow(value, str(label)) for value, label in QuotaChannel.choices}
+    cells = SalesCell.objects.filter(level.where(), month__in=months)
+    for cell in cells.values("month", "channel").annotate(
+        sales=Sum("amount"), gross_profit=Sum("gross_profit")
+    ):
+        row = rows[QUOTA_CHANNEL_OF.get(cell["channel"], QuotaChannel.TERMINAL)]
+        for name in ("sales", "gross_profit"):
+            values = getattr(row, name)
+            values[cell["month"]] = values.get(cell["month"], ZERO) + cents(cell[name])
+    for quota in channel_quotas(level, months):
+        rows[quota["channel"]].quota[quota["month"]] = cents(quota["quota"])
+    return [_channel_figures(row, months) for row in rows.values() if _has_figures(row, months)]
+
+
+def _has_figures(row: ChannelRow, months: list[date]) -> bool:
+    return any(month in row.sales or month in row.quota for month in months)
+
+
+def _channel_figures(row: ChannelRow, months: list[date]) -> dict:
+    month, last_month, last_year = months
+    attainment = row.attainment(month)
+    return {
+        "channel": row.label,
+        "sales": row.sales.get(month),
+        "gross_profit": row.gross_profit.get(month),
+        "quota": row.quota.get(month),
+        "attainment": attainment,
+        "attainment_last_month": row.attainment(last_month),
+        "attainment_last_year": row.attainment(last_year),
+        "sales_vs_last_month": change(row.sales.get(month), row.sales.get(last_month)),
+        "sales_vs_last_year": change(row.sales.get(month), row.sales.get(last_year)),
+    }
+
+
+def channel_quotas(level: Level, months: list[date]):
+    """The level's quota per channel and month: a place's shares (rules.md §9.5), or the
+    quotas of the people scored in the company, the region or the person (one query)."""
+    if level.reads_shares:
+        shares = ChannelQuotaShare.objects.filter(level.where(), month__in=months)
+        return shares.values("month", "channel").annotate(quota=Sum("quota")).order_by()
+    scored = Attainment.objects.filter(
+        level.score_where(), salesperson=OuterRef("salesperson"), month=OuterRef("month")
+    )
+    quotas = Quota.objects.filter(Exists(scored), month__in=months)
+    return quotas.values("month", "channel").annotate(quota=Sum("amount")).order_by()
 
 
 def latest_month(user_regions: list[Region]) -> date | None:

@@ -56,3 +56,11 @@ def close_month_and_mail(*, month: str = "") -> int:
     closed = parse_month(month, default=add_months(current_month(), -1))
     building.refresh_months(closed, closed)
     return mailing.mail_monthly_rollup(closed)
+
+
+@shared_task(acks_late=True)
+def refresh_score_shares(*, first_month: str, last_month: str, salesperson_id: int = 0) -> int:
+    """Quotas, targets and travel costs placed on territories again (rules.md §9.5); with no
+    first month, from the first month scored."""
+    first = parse_month(first_month) if first_month else building.first_scored_month()
+    return building.refresh_score_shares(first, parse_month(last_month), salesperson_id or None)

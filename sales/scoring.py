@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from sales import standings
 from sales.models import Attainment, Quota, SalesRollup
-from sales.signals import travel_costs_wanted
+from sales.signals import scores_changed, travel_costs_wanted
 from salesops.models import CompanySettings, User
 from salesops.months import add_months, current_month, half_year_of, month_start, months_between
 from territories.models import Region
@@ -120,6 +120,7 @@ def score_periods(
         months = sorted(set(months) | emptied)
         standings.rank_and_flag(months)
         standings.record_bonuses(months)
+        scores_changed.send(Attainment, first_month=months[0], last_month=months[-1])
     return len(rows)
 
 

@@ -13,3 +13,8 @@ travel_costs_wanted = Signal()
 # those months on (of those people only, when named) once the transaction commits
 # (sales.receivers).
 months_changed = Signal()
+
+# Sent by the scoring job inside its transaction once the scores of the months first_month to
+# last_month were written: the rollup places the new quotas, targets and travel costs on
+# territories after it commits (rollups.receivers).
+scores_changed = Signal()

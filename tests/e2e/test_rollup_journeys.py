@@ -1,5 +1,5 @@
 """Head office in a real browser, in both languages: from the regions down to a customer, a
-figure's explanation, and the XLSX and PDF downloads."""
+figure's explanation (a province's quota too), and the XLSX and PDF downloads."""
 
 import io
 
@@ -61,6 +61,12 @@ def test_head_office_drills_to_a_customer_explains_a_figure_and_downloads(lang_p
 
     children.get_by_role("link", name=words["east"]).click()
     lang_page.locator("#rollup-children").get_by_role("link", name=words["zhejiang"]).click()
+    # A province has its part of the quota, explained by the person and territory it came from.
+    lang_page.locator("#rollup-kpis .figure-link[data-measure=scores]").first.click()
+    province_quota = lang_page.locator("#explanation-card")
+    expect(province_quota.locator("#explanation-rows tbody tr")).to_have_count(1)
+    expect(province_quota).to_contain_text(str(world.salesperson))
+    expect(lang_page.locator("#rollup-channel-rows tbody tr")).to_have_count(2)
     lang_page.locator("#rollup-children").get_by_role("link", name=words["hangzhou"]).click()
     lang_page.locator("#rollup-children").get_by_role("link", name=str(world.salesperson)).click()
     customers = lang_page.locator("#rollup-customers .rollup-customer")

@@ -51,7 +51,11 @@ def test_drilling_from_region_to_a_customer(world, login):
     region = client.get(_url(region=world.east.code))
     assert {row.name for row in region.context["children"]} == {"Zhejiang", "Jiangsu"}
     province = client.get(_url(area=world.zhejiang.pk))
-    assert [row.name for row in province.context["children"]] == ["Hangzhou"]
+    # Li holds Zhejiang as a whole: his target lies on the province, not on a city.
+    rows = {row.name: row for row in province.context["children"]}
+    assert list(rows) == ["Hangzhou", "The province as a whole"]
+    assert rows["The province as a whole"].figures.target == 2000
+    assert province.context["headline"].month.target == 2000
     city = client.get(_url(area=world.hangzhou.pk))
     person_row = city.context["children"][0]
     assert person_row.key == world.salesperson.pk
