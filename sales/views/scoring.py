@@ -13,7 +13,7 @@ from sales.services import scoring_runs
 from salesops.errors import DomainError
 from salesops.forms import month_parameter
 from salesops.months import current_month, half_year_of
-from territories.selectors import regions_for
+from territories.selectors import chosen_region, regions_for
 
 
 def _period(request: HttpRequest):
@@ -40,17 +40,23 @@ def team_attainment(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     default = selectors.latest_scored_month(request.user) or current_month()
     month = month_parameter(request, request.GET.get("month"), default)
-    rows = selectors.team_attainment(request.user, month, request.GET.get("region", ""))
+    regions = list(regions_for(request.user))
+    region = chosen_region(regions, request.GET.get("region"))
+    # One region a page (the first in scope by default), so the page is bounded by a team.
+    rows = selectors.team_attainment(request.user, month, region.code if region else "")
+    if region is None:
+        rows = rows.none()
     context = {
         "rows": rows,
+        "total": selectors.team_total(rows) if region else None,
         "month": month,
         "form": ScoringRunForm(
             initial={"first_month": f"{month:%Y-%m}", "last_month": f"{month:%Y-%m}"}
         ),
         "can_run": scoring_runs.can_run_scoring(request.user),
         "sees_bonuses": bonus_services.sees_bonuses(request.user),
-        "regions": regions_for(request.user),
-        "region_code": request.GET.get("region", ""),
+        "regions": regions,
+        "region": region,
     }
     return render(request, "sales/team_attainment.html", context)
 

@@ -31,7 +31,10 @@ def test_it_lists_the_dealers_with_an_agreement_or_a_target(personas, login):
     DealerTarget.objects.create(dealer=targeted, month=date(2025, 7, 1), amount=80000)
     _dealer(personas, "宁波新开经销部")
     CustomerFactory(
-        name="广州南方经销部", territory=personas.guangzhou, channel="dealer", agreement_signed_on=SIGNED
+        name="广州南方经销部",
+        territory=personas.guangzhou,
+        channel="dealer",
+        agreement_signed_on=SIGNED,
     )
 
     html = login(personas.director).get(URL).content.decode()
@@ -79,7 +82,9 @@ def test_a_target_of_a_closed_month_is_refused_with_the_reason(personas, login):
     closed = add_months(half_year_of(current_month()), -1)
     url = f"{URL}?period={closed:%Y-%m}"
 
-    response = login(personas.director).post(url, {"save": "1", f"d-{dealer.pk}-{closed:%Y-%m}": "1"})
+    response = login(personas.director).post(
+        url, {"save": "1", f"d-{dealer.pk}-{closed:%Y-%m}": "1"}
+    )
 
     html = response.content.decode()
     assert response.status_code == 200

@@ -275,3 +275,14 @@ def test_my_attainment_shows_the_figures_behind_a_flag_and_a_restart(personas, l
     assert "Extend probation one month" in content
     assert "2025-07 to 2025-08: sales 300,000.00 of quota 750,000.00 = 40.0% (below 80%)" in content
     assert "carry-over restarted" in content
+
+
+def test_team_attainment_totals_the_region_from_its_sums(personas, login):
+    _scored(personas)  # July: 300,000 and 400,000 against 375,000 each
+
+    response = login(personas.manager).get(reverse("sales:team_attainment") + "?month=2025-07")
+
+    total = response.context["total"]
+    assert total["sales"] == 700000 and total["target"] == 750000
+    assert str(total["attainment"]) == "93.3"  # 700,000 ÷ 750,000, not a mean of the two
+    assert 'id="team-attainment-total"' in response.content.decode()
