@@ -100,6 +100,13 @@ def visible_regions(user: User) -> QuerySet[Region]:
     return Region.objects.none()
 
 
+def regions_in_scope(user: User) -> list[Region]:
+    """`visible_regions` by code, read once per request: the home page and its panels all ask."""
+    if not is_active_user(user):
+        return []
+    return _cached(user, "regions", lambda: list(visible_regions(user).order_by("code")))
+
+
 def managed_regions(user: User) -> QuerySet[Region]:
     """Regions whose field decisions this user may take (manager first, director second)."""
     if not is_active_user(user):
