@@ -17,8 +17,8 @@ from customers.models import (
     ImportBatch,
 )
 from salesops import access
-from salesops.panel_rows import first_rows_by_group
 from salesops.models import User
+from salesops.panel_rows import first_rows_by_group
 from territories.models import Region, Territory
 
 
