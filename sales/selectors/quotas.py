@@ -12,7 +12,7 @@ from sales.models import DealerTarget, Quota, QuotaChannel, RegionQuota
 from salesops.keyset import KeysetPage, keyset_page
 from salesops.models import User
 from territories.models import Region
-from territories.selectors import region_for, sellers_in
+from territories.selectors import sellers_in
 
 ZERO = Decimal("0.00")
 
@@ -47,8 +47,8 @@ class QuotaGrid:
         return rows
 
 
-def quota_grid_for(user: User, region_code: str, months: list[date]) -> QuotaGrid:
-    region = region_for(user, region_code)
+def quota_grid_for(region: Region, months: list[date]) -> QuotaGrid:
+    """The grid of a region in the user's scope (`territories.selectors.chosen_region`)."""
     grid = QuotaGrid(region=region, months=months, people=list(sellers_in(region)))
     quotas = Quota.objects.filter(
         salesperson__in=grid.people, month__gte=months[0], month__lte=months[-1]
@@ -117,11 +117,10 @@ class DealerTargetPage:
 
 
 def dealer_target_page_for(
-    user: User, region_code: str, months: list[date], *, name: str = "", after="", before=""
+    region: Region, months: list[date], *, name: str = "", after="", before=""
 ) -> DealerTargetPage:
-    """One keyset page of the region's dealers by name, with their targets for the months:
-    two queries whatever the number of dealers."""
-    region = region_for(user, region_code)
+    """One keyset page of a region in the user's scope (`territories.selectors.chosen_region`):
+    its dealers by name, with their targets for the months; two queries whatever the number."""
     dealers = keyset_page(
         dealers_for_targets(region, name),
         ordering="name",

@@ -19,7 +19,7 @@ from sales.services import quotas as quota_services
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error, month_parameter
 from salesops.months import add_months, current_month, half_year_of, months_between
-from territories.selectors import regions_for, sellers_in
+from territories.selectors import chosen_region, regions_for, sellers_in
 
 
 def _half_year(request: HttpRequest) -> list:
@@ -38,8 +38,16 @@ def _cell_lists(months: list, cells: list[dict]) -> dict:
     }
 
 
+def _region_and_regions(request: HttpRequest, region_code: str) -> tuple:
+    """The region of the address among the user's (404 outside them), and all of them for the
+    region links: one query."""
+    regions = list(regions_for(request.user))
+    return chosen_region(regions, region_code), regions
+
+
 def _grid_context(request, region_code, months) -> dict:
-    grid = quota_selectors.quota_grid_for(request.user, region_code, months)
+    region, regions = _region_and_regions(request, region_code)
+    grid = quota_selectors.quota_grid_for(region, months)
     rows = quota_selectors.grid_rows(grid)
     total_cells = quota_selectors.region_total_cells(grid)
     cells = [cell for row in rows for cell in row["cells"]] + total_cells
@@ -49,7 +57,7 @@ def _grid_context(request, region_code, months) -> dict:
         "total_cells": total_cells,
         "can_edit": quota_services.can_set_quotas(request.user, grid.region),
         "period": months[0],
-        "regions": regions_for(request.user),
+        "regions": regions,
     } | _cell_lists(months, cells)
 
 
@@ -116,9 +124,9 @@ def quota_grid(request: HttpRequest, region_code: str) -> HttpResponse:
 
 def _dealer_context(request, region_code, months, dealer_filter) -> dict:
     name = dealer_filter.cleaned_data["name"] if dealer_filter.is_valid() else ""
+    region, regions = _region_and_regions(request, region_code)
     page = quota_selectors.dealer_target_page_for(
-        request.user,
-        region_code,
+        region,
         months,
         name=name,
         after=request.GET.get("after", ""),
@@ -136,7 +144,7 @@ def _dealer_context(request, region_code, months, dealer_filter) -> dict:
         "period": months[0],
         "months": months,
         "dealer_filter": dealer_filter,
-        "regions": regions_for(request.user),
+        "regions": regions,
     } | _cell_lists(months, [cell for row in rows for cell in row["cells"]])
 
 
