@@ -87,10 +87,6 @@ def sellers_in(region: Region) -> QuerySet[User]:
     return region.members.filter(access.sellers_q(), is_active=True).order_by("username")
 
 
-def my_territories(user: User) -> QuerySet[Assignment]:
-    return user.assignments.active().select_related("territory", "territory__region")
-
-
 def cross_territory_requests_for(user: User) -> QuerySet[CrossTerritoryRequest]:
     """Salespeople see their own requests; managers and above the requests of their regions."""
     queryset = CrossTerritoryRequest.objects.select_related(
