@@ -2,7 +2,8 @@
 salespeople ranked by attainment, and the flags raised this month — first-to-target bonuses,
 probation, dismissal review and expense claims over the monthly cap."""
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum, Window
+from django.db.models.functions import Least, RowNumber
 from django.http import HttpRequest
 
 from expenses.models import ExpenseClaim
@@ -36,8 +37,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     context = {
         "level": level,
         "regions": selectors.children(level),
-        "best": list(scores.filter(attainment__isnull=False).order_by("-attainment")[:RANKED]),
-        "worst": list(scores.filter(attainment__isnull=False).order_by("attainment")[:RANKED]),
+        **_best_and_worst(scores),
         "flags": list(
             scores.filter(
                 Q(bonus_flag=True) | Q(probation_flag=True) | Q(dismissal_flag=True)
@@ -46,6 +46,21 @@ def home_panels(request: HttpRequest) -> list[Panel]:
         "over_cap": _claims_over_cap(regions, month),
     }
     return [Panel("rollups/_partials/home_panel.html", context, order=5)]
+
+
+def _best_and_worst(scores) -> dict[str, list[Attainment]]:
+    """The RANKED highest and lowest attainments of the month, both from one query: each row's
+    place counted from the top and from the bottom, kept when either is within RANKED."""
+    top = Window(RowNumber(), order_by=[F("attainment").desc(), F("pk").asc()])
+    bottom = Window(RowNumber(), order_by=[F("attainment").asc(), F("pk").desc()])
+    rows = list(
+        scores.filter(attainment__isnull=False)
+        .annotate(from_top=top, from_bottom=bottom, place=Least(top, bottom))
+        .filter(place__lte=RANKED)
+    )
+    best = sorted((row for row in rows if row.from_top <= RANKED), key=lambda row: row.from_top)
+    worst = [row for row in rows if row.from_bottom <= RANKED]
+    return {"best": best, "worst": sorted(worst, key=lambda row: row.from_bottom)}
 
 
 def _claims_over_cap(regions, month) -> list[ExpenseClaim]:
