@@ -53,6 +53,7 @@ def _grid_context(request, region_code, months) -> dict:
     cells = [cell for row in rows for cell in row["cells"]] + total_cells
     return {
         "grid": grid,
+        "region": grid.region,
         "rows": rows,
         "total_cells": total_cells,
         "can_edit": quota_services.can_set_quotas(request.user, grid.region),
@@ -98,7 +99,8 @@ def _show_refusals(context, form) -> None:
         cell["errors"] = form.errors.get(cell["name"], [])
 
 
-def _may_open(request: HttpRequest, context: dict) -> None:
+def _refuse_a_read_only_post(request: HttpRequest, context: dict) -> None:
+    """rules.md §7.3: the director sets quotas; whoever else reads the page only reads it."""
     if request.method == "POST" and not context["can_edit"]:
         raise PermissionDenied
 
@@ -109,8 +111,7 @@ def quota_grid(request: HttpRequest, region_code: str) -> HttpResponse:
     if not selectors.sees_team(request.user):
         raise PermissionDenied
     context = _grid_context(request, region_code, _half_year(request))
-    context["region"] = context["grid"].region
-    _may_open(request, context)
+    _refuse_a_read_only_post(request, context)
     form = _grid_form(request, context)
     sellers = sellers_in(context["region"])
     spread = SpreadForm(request.POST if "spread" in request.POST else None, sellers=sellers)
@@ -135,7 +136,6 @@ def _dealer_context(request, region_code, months, dealer_filter) -> dict:
     rows = quota_selectors.dealer_rows(page)
     query = {"period": f"{months[0]:%Y-%m}"} | ({"name": name} if name else {})
     return {
-        "target_page": page,
         "region": page.region,
         "page": page.dealers,
         "rows": rows,
@@ -157,7 +157,7 @@ def dealer_targets(request: HttpRequest, region_code: str) -> HttpResponse:
         raise PermissionDenied
     dealer_filter = DealerFilterForm(request.GET)
     context = _dealer_context(request, region_code, _half_year(request), dealer_filter)
-    _may_open(request, context)
+    _refuse_a_read_only_post(request, context)
     form = _grid_form(request, context)
     if _save_grid(request, context, form):
         return redirect(request.get_full_path())
