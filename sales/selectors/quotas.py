@@ -92,7 +92,7 @@ def grid_rows(grid: QuotaGrid) -> list[dict]:
     return [row for person_rows in rows.values() for row in person_rows]
 
 
-# --- dealers' monthly targets (rules.md §7.4), a page of their own ---------------------------
+# --- dealers' monthly targets (rules.md §7.3), a page of their own ---------------------------
 
 DEALER_PAGE_ROWS = 50
 

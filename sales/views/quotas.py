@@ -1,4 +1,4 @@
-"""The quota pages (rules.md §7.3, §7.4): the salespeople's half-year grid of a region, bounded
+"""The quota pages (rules.md §7.3): the salespeople's half-year grid of a region, bounded
 by the region's team, and the dealers' monthly targets on a page of their own, keyset-paged by
 name, so neither grows with the book of business."""
 
@@ -152,7 +152,7 @@ def _dealer_context(request, region_code, months, dealer_filter) -> dict:
 @require_http_methods(["GET", "POST"])
 def dealer_targets(request: HttpRequest, region_code: str) -> HttpResponse:
     """A page of the region's dealers with their monthly targets, found by name; the director
-    edits the open months (rules.md §7.4), a closed month is refused with the reason."""
+    edits the open months (rules.md §7.3), a closed month is refused with the reason."""
     if not selectors.sees_team(request.user):
         raise PermissionDenied
     dealer_filter = DealerFilterForm(request.GET)

@@ -1,4 +1,4 @@
-"""The dealers' monthly targets on a page of their own (rules.md §7.4): only the dealers with a
+"""The dealers' monthly targets on a page of their own (rules.md §7.3): only the dealers with a
 signed agreement or a target are listed, keyset-paged by name; a name finds any dealer of the
 region; the director edits the open months and a closed month is refused with the reason."""
 
