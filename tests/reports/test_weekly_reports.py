@@ -301,3 +301,20 @@ def test_a_region_outside_the_scope_of_the_team_week_is_not_found(personas, logi
     response = login(personas.manager).get(url, {"region": "south-china"})
 
     assert response.status_code == 404
+
+
+def test_head_offices_region_page_costs_the_same_queries_with_more_people(personas, login):
+    client = login(personas.head_office)
+    url = reverse("reports:weekly_team")
+
+    def count_queries():
+        with at(local(2026, 11, 23, 9)), CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"week": MONDAY.isoformat(), "region": "south-china"})
+            assert response.status_code == 200
+        return len(queries)
+
+    few = count_queries()
+    for n in range(5):
+        person = UserFactory(username=f"south{n}", role=Role.SALESPERSON, regions=[personas.south])
+        _submit(person, local(2026, 11, 20, 17))
+    assert count_queries() == few
