@@ -10,17 +10,19 @@ PANEL_ROWS = 10
 
 
 def _queue_panel(customers, title_key: str, order: int) -> Panel:
-    overdue = selectors.follow_ups_overdue(customers)
-    due_today = selectors.follow_ups_due_today(customers)
+    # Both lists and their counts in one query: the home has many panels to pay for.
+    queue = selectors.follow_ups_overdue_and_due_today(customers, PANEL_ROWS)
+    overdue, overdue_count = queue["overdue"]
+    due_today, due_today_count = queue["today"]
     return Panel(
         "customers/_partials/follow_up_panel.html",
         {
             "scope": title_key,
             "upgrades": selectors.recent_upgrades(customers)[:PANEL_ROWS],
-            "overdue": overdue[:PANEL_ROWS],
-            "overdue_count": overdue.count(),
-            "due_today": due_today[:PANEL_ROWS],
-            "due_today_count": due_today.count(),
+            "overdue": overdue,
+            "overdue_count": overdue_count,
+            "due_today": due_today,
+            "due_today_count": due_today_count,
         },
         order=order,
     )

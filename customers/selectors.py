@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from customers.models import (
 )
 from salesops import access
 from salesops.models import User
+from salesops.panel_rows import first_rows_by_group
 from territories.models import Region, Territory
 
 
@@ -116,6 +117,26 @@ def follow_ups_due_today(customers: QuerySet[Customer]) -> QuerySet[Customer]:
 def follow_ups_overdue(customers: QuerySet[Customer]) -> QuerySet[Customer]:
     start, _end = _day_bounds()
     return customers.filter(next_follow_up_at__lt=start).order_by("next_follow_up_at")
+
+
+def follow_ups_overdue_and_due_today(
+    customers: QuerySet[Customer], limit: int
+) -> dict[str, tuple[list[Customer], int]]:
+    """The first `limit` overdue follow-ups and the first due today, each with its count, in
+    one query (the home's follow-up panel): "overdue" and "today", each (rows, count)."""
+    start, end = _day_bounds()
+    bucket = Case(
+        When(next_follow_up_at__lt=start, then=Value("overdue")),
+        default=Value("today"),
+        output_field=CharField(),
+    )
+    found = first_rows_by_group(
+        customers.filter(next_follow_up_at__lt=end),
+        group=bucket,
+        order_by=[F("next_follow_up_at").asc(), F("pk").asc()],
+        limit=limit,
+    )
+    return {key: found.get(key, ([], 0)) for key in ("overdue", "today")}
 
 
 def my_follow_ups(user: User) -> QuerySet[Customer]:

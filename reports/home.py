@@ -9,6 +9,8 @@ from reports import deadlines, selectors, weeks
 from salesops.months import current_month
 from salesops.navigation import Panel
 
+PANEL_ROWS = 10
+
 
 def home_panels(request: HttpRequest) -> list[Panel]:
     user = request.user
@@ -33,7 +35,13 @@ def home_panels(request: HttpRequest) -> list[Panel]:
         monday = weeks.current_week() - timedelta(days=7)
         rows = selectors.team_compliance(user, monday)
         overdue = [row for row in rows if row.state != selectors.Compliance.ON_TIME]
-        context = {"week_start": monday, "rows": overdue, "count": len(rows)}
+        # The first few by name, and how many in all: the team week page lists them all.
+        context = {
+            "week_start": monday,
+            "rows": overdue[:PANEL_ROWS],
+            "late_count": len(overdue),
+            "count": len(rows),
+        }
         region = selectors.summary_regions(user).first()
         if region is not None:
             this_week = weeks.current_week()

@@ -88,8 +88,15 @@ def parse_week(value: str | None) -> date:
 __all__ = ["Compliance", "ComplianceRow", "compliance", "counts_by_state", "on_time_rate"]
 
 
-def team_compliance(user: User, monday: date, *, now: datetime | None = None):
-    return compliance(team_people(user), monday, now=now)
+def team_compliance(
+    user: User, monday: date, *, region: Region | None = None, now: datetime | None = None
+):
+    """The week's compliance of the user's team, or of one region of it (the team week shows
+    one region a page, so it stays bounded by a region's team)."""
+    people = team_people(user)
+    if region is not None:
+        people = people.filter(regions=region)
+    return compliance(people, monday, now=now)
 
 
 # --- what a report shows ----------------------------------------------------------------------

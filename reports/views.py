@@ -24,6 +24,7 @@ from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.months import add_months, current_month, parse_day
 from salesops.pdf import pdf_response, render_pdf
+from territories.selectors import chosen_region, regions_for
 
 
 def _require_seller(user) -> None:
@@ -193,14 +194,28 @@ def weekly_team(request: HttpRequest) -> HttpResponse:
     if not selectors.sees_team(request.user):
         raise PermissionDenied
     monday = selectors.parse_week(request.GET.get("week"))
+    regions = list(regions_for(request.user))
+    region = chosen_region(regions, request.GET.get("region"))
+    # One region a page (the first in scope by default): bounded by a region's team.
+    rows = selectors.team_compliance(request.user, monday, region=region) if region else []
     context = {
         "week_start": monday,
         "deadline": weeks.deadline(monday),
         "previous_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7) if monday < weeks.current_week() else None,
-        "rows": selectors.team_compliance(request.user, monday),
+        "rows": rows,
+        "totals": _state_totals(rows),
+        "regions": regions,
+        "region": region,
     }
     return render(request, "reports/weekly_team.html", context)
+
+
+def _state_totals(rows) -> list[dict]:
+    """The region's total row: how many are on time, late, missing or still open."""
+    labels = selectors.Compliance.LABELS
+    counts = selectors.counts_by_state(rows)
+    return [{"state": state, "label": labels[state], "count": n} for state, n in counts.items()]
 
 
 def _comments_context(request: HttpRequest, report, *, may, url_name: str, form=None) -> dict:

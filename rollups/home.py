@@ -2,7 +2,8 @@
 salespeople ranked by attainment, and the flags raised this month — first-to-target bonuses,
 probation, dismissal review and expense claims over the monthly cap."""
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum, Window
+from django.db.models.functions import Least, RowNumber
 from django.http import HttpRequest
 
 from expenses.models import ExpenseClaim
@@ -25,7 +26,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     user = request.user
     if not reads_the_company(user):
         return []
-    regions = list(access.visible_regions(user).order_by("code"))
+    regions = access.regions_in_scope(user)  # shared with the home page, read once
     if not regions:
         return []
     month = current_month()
@@ -36,8 +37,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     context = {
         "level": level,
         "regions": selectors.children(level),
-        "best": list(scores.filter(attainment__isnull=False).order_by("-attainment")[:RANKED]),
-        "worst": list(scores.filter(attainment__isnull=False).order_by("attainment")[:RANKED]),
+        **_best_and_worst(scores),
         "flags": list(
             scores.filter(
                 Q(bonus_flag=True) | Q(probation_flag=True) | Q(dismissal_flag=True)
@@ -48,9 +48,25 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     return [Panel("rollups/_partials/home_panel.html", context, order=5)]
 
 
+def _best_and_worst(scores) -> dict[str, list[Attainment]]:
+    """The RANKED highest and lowest attainments of the month, both from one query: each row's
+    place counted from the top and from the bottom, kept when either is within RANKED."""
+    top = Window(RowNumber(), order_by=[F("attainment").desc(), F("pk").asc()])
+    bottom = Window(RowNumber(), order_by=[F("attainment").asc(), F("pk").desc()])
+    rows = list(
+        scores.filter(attainment__isnull=False)
+        .annotate(from_top=top, from_bottom=bottom, place=Least(top, bottom))
+        .filter(place__lte=RANKED)
+    )
+    best = sorted((row for row in rows if row.from_top <= RANKED), key=lambda row: row.from_top)
+    worst = [row for row in rows if row.from_bottom <= RANKED]
+    return {"best": best, "worst": sorted(worst, key=lambda row: row.from_bottom)}
+
+
 def _claims_over_cap(regions, month) -> list[ExpenseClaim]:
     """This month's claims (filed, not rejected) above the monthly cap (rules.md §8.5)."""
-    cap = CompanySettings.in_force_on(month).monthly_expense_cap
+    # The month's cap is read inside the claims' query: one query fewer on the home.
+    cap = CompanySettings.setting_in_force_on(month, "monthly_expense_cap")
     claims = (
         ExpenseClaim.objects.filter(month=month, region__in=regions)
         .exclude(status__in=[ExpenseClaim.Status.DRAFT, ExpenseClaim.Status.REJECTED])

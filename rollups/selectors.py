@@ -255,7 +255,7 @@ def children(level: Level) -> list[ChildRow]:
     if level.kind == COMPANY:
         for region in level.regions:  # every region shows, even one without a sale yet
             by_child[region.pk]
-    names = _names(column, [key for key in by_child if key is not None])
+    names = _names(column, [key for key in by_child if key is not None], level.regions)
     rows = [
         ChildRow(
             key,
@@ -298,9 +298,15 @@ def _not_placed(level: Level, rows: list[ChildRow]) -> list[ChildRow]:
     return [ChildRow(None, name, {}, left, Figures(), Figures(), linked=False)]
 
 
-def _names(column: str, keys: list[int]) -> dict[int, tuple[str, dict[str, str]]]:
+def _names(
+    column: str, keys: list[int], regions: list[Region]
+) -> dict[int, tuple[str, dict[str, str]]]:
     if column == "region":
-        return {r.pk: (str(r), {"region": r.code}) for r in Region.objects.filter(pk__in=keys)}
+        # The level's regions are already read (every cell is of one of them): no query.
+        known = {region.pk: region for region in regions if region.pk in set(keys)}
+        if len(known) < len(set(keys)):
+            known = Region.objects.in_bulk(keys)
+        return {pk: (str(r), {"region": r.code}) for pk, r in known.items()}
     if column in ("province", "city"):
         return {t.pk: (str(t), {"area": str(t.pk)}) for t in Territory.objects.filter(pk__in=keys)}
     return {u.pk: (str(u), {}) for u in User.objects.filter(pk__in=keys)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sales.views import bonuses, sales, scoring
+from sales.views import bonuses, quotas, sales, scoring
 
 app_name = "sales"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("reports/bonuses/", bonuses.bonus_list, name="bonuses"),
     path("reports/bonuses/<int:pk>/decide/", bonuses.bonus_decide, name="bonus_decide"),
     path("reports/bonuses/export.<str:file_format>", bonuses.bonus_export, name="bonus_export"),
-    path("reports/quotas/", scoring.quota_regions, name="quotas"),
-    path("reports/quotas/<slug:region_code>/", scoring.quota_grid, name="quota_grid"),
+    path("reports/quotas/", quotas.quota_regions, name="quotas"),
+    path("reports/quotas/<slug:region_code>/", quotas.quota_grid, name="quota_grid"),
+    path(
+        "reports/quotas/<slug:region_code>/dealers/",
+        quotas.dealer_targets,
+        name="dealer_targets",
+    ),
 ]

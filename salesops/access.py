@@ -100,6 +100,13 @@ def visible_regions(user: User) -> QuerySet[Region]:
     return Region.objects.none()
 
 
+def regions_in_scope(user: User) -> list[Region]:
+    """`visible_regions` by code, read once per request: the home page and its panels all ask."""
+    if not is_active_user(user):
+        return []
+    return _cached(user, "regions", lambda: list(visible_regions(user).order_by("code")))
+
+
 def managed_regions(user: User) -> QuerySet[Region]:
     """Regions whose field decisions this user may take (manager first, director second)."""
     if not is_active_user(user):
@@ -111,19 +118,26 @@ def managed_regions(user: User) -> QuerySet[Region]:
     return Region.objects.none()
 
 
-def held_territory_paths(user: User) -> list[str]:
-    """Paths of the territories this user holds by an active assignment."""
+def held_assignments(user: User) -> list:
+    """The user's active assignments in their regions, each with its territory and region:
+    read once per request, for the scope (`held_territory_paths`) and the home's panel alike."""
     if not is_active_user(user):
         return []
     return _cached(
         user,
-        "held_paths",
+        "held",
         lambda: list(
             user.assignments.active()
             .filter(territory__region__members=user)
-            .values_list("territory__path", flat=True)
+            .select_related("territory", "territory__region")
+            .order_by("started_on", "pk")
         ),
     )
+
+
+def held_territory_paths(user: User) -> list[str]:
+    """Paths of the territories this user holds by an active assignment."""
+    return [assignment.territory.path for assignment in held_assignments(user)]
 
 
 def _subtrees(paths: list[str], prefix: str = "") -> Q:

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -227,6 +228,18 @@ class CompanySettings(models.Model):
         if memo is not None and memo.keep:
             memo.by_day[day] = row
         return row
+
+    @classmethod
+    def setting_in_force_on(cls, day: date, name: str) -> models.Expression:
+        """One setting of the version in force on `day`, as an expression a query can compare
+        against (no query of its own); the setting's default when no version is on record."""
+        field = cls._meta.get_field(name)
+        version = cls.objects.filter(effective_from__lte=day).order_by("-effective_from")
+        return Coalesce(
+            models.Subquery(version.values(name)[:1]),
+            models.Value(field.default),
+            output_field=field,
+        )
 
     @classmethod
     def versions_for(cls, days: list[date]) -> dict[date, "CompanySettings"]:

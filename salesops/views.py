@@ -31,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
         count = approvals.waiting_count(request.user)
         panels.append(Panel("_partials/waiting_panel.html", {"count": count}, order=15))
     context = {
-        "regions": access.visible_regions(request.user),
+        "regions": access.regions_in_scope(request.user),
         "panels": sorted(panels, key=lambda panel: panel.order),
     }
     return render(request, "home.html", context)

@@ -10,6 +10,7 @@ from salesops import access
 from salesops.models import CompanySettings
 from salesops.months import current_month
 from salesops.navigation import Panel
+from salesops.panel_rows import first_rows_with_count
 from scorecards import value
 from scorecards.measures import percent
 from visits import selectors as visit_selectors
@@ -38,7 +39,8 @@ def _quiet_customers_panel(customers, scope: str, order: int) -> Panel:
 
 def _plans_panel(user) -> Panel:
     plans = visit_selectors.my_trip_plans(user).filter(status__in=WAITING_PLAN_STATES)
-    context = {"plans": plans.order_by("starts_on")[:PANEL_ROWS], "count": plans.count()}
+    rows, count = first_rows_with_count(plans.order_by("starts_on", "pk"), PANEL_ROWS)
+    context = {"plans": rows, "count": count}
     return Panel("scorecards/_partials/plans_panel.html", context, order=17)
 
 

@@ -119,14 +119,15 @@ def _row_flag(condition: Q) -> Window:
     return Window(Max(flag), partition_by=[F("pk")])
 
 
-def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
+def analyse(customers: QuerySet[Customer], *, now=None, visit_cost: bool = True) -> ValueAnalysis:
     """Rank `customers` (already scoped) and add, per customer: `visits_12m`, `visit_cost_12m`
     (its visits × what a visit of that salesperson costs), `last_touch_at` and the marks
-    `top_mark`, `handoff_mark` and `alert_mark` (1 or 0)."""
+    `top_mark`, `handoff_mark` and `alert_mark` (1 or 0). Without `visit_cost` the cost of a
+    visit is not looked up (two queries fewer) and `handoff_mark` is not to be read."""
     settings_row = CompanySettings.current()
     ranking = rank_customers(customers, profit_source=rollup_profit)
     window = ranking.window
-    rates = cost_per_visit(customers, window)
+    rates = cost_per_visit(customers, window) if visit_cost else {}
     visits = _window_visits(window).filter(customer=OuterRef("pk")).order_by().values("customer")
     visit_count = visits.annotate(count=Count("pk")).values("count")
     visit_cost = visits.annotate(total=Sum(_visit_cost_expression(rates))).values("total")
@@ -177,7 +178,8 @@ def value_scope(user: User, territory: Territory | None = None) -> QuerySet[Cust
 
 
 def no_contact_alerts(customers: QuerySet[Customer], *, now=None) -> QuerySet[Customer]:
-    return only(analyse(customers, now=now), FILTER_ALERT)
+    # The alert reads rank, class and last touch only: no visit cost to look up (rules.md §11.4).
+    return only(analyse(customers, now=now, visit_cost=False), FILTER_ALERT)
 
 
 def alert_counts(analysis: ValueAnalysis) -> dict[str, int]:

@@ -2,7 +2,6 @@ from django.http import HttpRequest
 
 from salesops import access
 from salesops.navigation import Panel
-from territories import selectors
 
 
 def home_panels(request: HttpRequest) -> list[Panel]:
@@ -12,7 +11,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
         panels.append(
             Panel(
                 "territories/_partials/my_territories_panel.html",
-                {"assignments": selectors.my_territories(user)},
+                {"assignments": access.held_assignments(user)},  # the scope's, read once
                 order=10,
             )
         )

@@ -1,6 +1,7 @@
 """Read queries for territories, each taking the acting user (scoped by salesops.access)."""
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from salesops import access
@@ -14,6 +15,18 @@ def regions_for(user: User) -> QuerySet[Region]:
 
 def region_for(user: User, code: str) -> Region:
     return get_object_or_404(regions_for(user), code=code)
+
+
+def chosen_region(regions: list[Region], code: str | None) -> Region | None:
+    """Of the regions in scope, the one named by `?region=` (404 for any other, as for a
+    record out of scope), else the first; None when the user has no region at all. Pages that
+    list a team show one region at a time, so they stay bounded by a region's team."""
+    if not code:
+        return regions[0] if regions else None
+    for region in regions:
+        if region.code == code:
+            return region
+    raise Http404
 
 
 def territory_for(user: User, pk: int) -> Territory:
@@ -72,10 +85,6 @@ def managed_assignment_for(user: User, pk: int) -> Assignment:
 
 def sellers_in(region: Region) -> QuerySet[User]:
     return region.members.filter(access.sellers_q(), is_active=True).order_by("username")
-
-
-def my_territories(user: User) -> QuerySet[Assignment]:
-    return user.assignments.active().select_related("territory", "territory__region")
 
 
 def cross_territory_requests_for(user: User) -> QuerySet[CrossTerritoryRequest]:

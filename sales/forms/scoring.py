@@ -71,3 +71,9 @@ class SpreadForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("spread", _("Spread")))
+
+
+class DealerFilterForm(forms.Form):
+    """Find a dealer on the dealer targets page by part of its name."""
+
+    name = forms.CharField(label=_("Dealer name"), max_length=100, required=False, strip=True)

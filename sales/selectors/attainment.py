@@ -1,8 +1,9 @@
 """Reads for the attainment pages, each taking the acting user (scoped through salesops.access)."""
 
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from sales.models import Attainment, Bonus, ScoringRun
@@ -47,6 +48,23 @@ def team_attainment(user: User, month: date, region_code: str = "") -> QuerySet[
     if region_code:
         queryset = queryset.filter(region__code=region_code)
     return queryset.order_by("region__code", "region_rank", "salesperson__username")
+
+
+def team_total(rows: QuerySet[Attainment]) -> dict:
+    """The team's row in one aggregate query (rules.md §10.7): the sums of its people's
+    figures, and attainment as the sum of sales ÷ the sum of targets, never a mean of ratios."""
+    total = rows.order_by().aggregate(
+        quota=Sum("quota"),
+        carried_over=Sum("carried_over"),
+        target=Sum("target"),
+        sales=Sum("sales"),
+        gross_profit=Sum("gross_profit"),
+    )
+    target = total["target"]
+    total["attainment"] = (
+        (total["sales"] * 100 / target).quantize(Decimal("0.1")) if target else None
+    )
+    return total
 
 
 def sees_team(user: User) -> bool:

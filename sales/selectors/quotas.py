@@ -5,13 +5,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from customers.models import Channel, Customer
 from sales.models import DealerTarget, Quota, QuotaChannel, RegionQuota
+from salesops.keyset import KeysetPage, keyset_page
 from salesops.models import User
 from territories.models import Region
-from territories.selectors import region_for, sellers_in
+from territories.selectors import sellers_in
 
 ZERO = Decimal("0.00")
 
@@ -24,8 +25,6 @@ class QuotaGrid:
     cells: dict[tuple[int, date, str], Decimal] = field(default_factory=dict)
     dealer_totals: dict[date, Decimal] = field(default_factory=dict)
     region_totals: dict[date, Decimal] = field(default_factory=dict)
-    dealers: list = field(default_factory=list)
-    dealer_cells: dict[tuple[int, date], Decimal] = field(default_factory=dict)
 
     def sum_for(self, month: date) -> Decimal:
         people = sum((amount for (_p, m, _c), amount in self.cells.items() if m == month), ZERO)
@@ -48,25 +47,19 @@ class QuotaGrid:
         return rows
 
 
-def quota_grid_for(user: User, region_code: str, months: list[date]) -> QuotaGrid:
-    region = region_for(user, region_code)
+def quota_grid_for(region: Region, months: list[date]) -> QuotaGrid:
+    """The grid of a region in the user's scope (`territories.selectors.chosen_region`)."""
     grid = QuotaGrid(region=region, months=months, people=list(sellers_in(region)))
     quotas = Quota.objects.filter(
         salesperson__in=grid.people, month__gte=months[0], month__lte=months[-1]
     ).values_list("salesperson_id", "month", "channel", "amount")
     grid.cells = {(p, m, c): a for p, m, c, a in quotas}
+    # The dealers' own targets are paged on their page; the grid needs only their monthly sums.
     dealer_targets = DealerTarget.objects.filter(
         dealer__territory__region=region, month__gte=months[0], month__lte=months[-1]
     )
     totals = dealer_targets.values("month").annotate(total=Sum("amount"))
     grid.dealer_totals = {row["month"]: row["total"] for row in totals}
-    grid.dealer_cells = {
-        (dealer, month): amount
-        for dealer, month, amount in dealer_targets.values_list("dealer_id", "month", "amount")
-    }
-    grid.dealers = list(
-        Customer.objects.filter(territory__region=region, channel=Channel.DEALER).order_by("name")
-    )
     grid.region_totals = dict(
         RegionQuota.objects.filter(
             region=region, month__gte=months[0], month__lte=months[-1]
@@ -99,7 +92,50 @@ def grid_rows(grid: QuotaGrid) -> list[dict]:
     return [row for person_rows in rows.values() for row in person_rows]
 
 
-def dealer_rows(grid: QuotaGrid) -> list[dict]:
+# --- dealers' monthly targets (rules.md §7.3), a page of their own ---------------------------
+
+DEALER_PAGE_ROWS = 50
+
+
+def dealers_for_targets(region: Region, name: str = "") -> QuerySet[Customer]:
+    """The region's dealers whose targets the page lists: those with a signed agreement or a
+    target on record. A name looks through every dealer of the region, so one without either
+    can be found and given its first target."""
+    dealers = Customer.objects.filter(territory__region=region, channel=Channel.DEALER)
+    if name:
+        return dealers.filter(name__icontains=name)
+    has_target = DealerTarget.objects.filter(dealer=OuterRef("pk"))
+    return dealers.filter(Q(agreement_signed_on__isnull=False) | Exists(has_target))
+
+
+@dataclass
+class DealerTargetPage:
+    region: Region
+    months: list[date]
+    dealers: KeysetPage
+    cells: dict[tuple[int, date], Decimal] = field(default_factory=dict)
+
+
+def dealer_target_page_for(
+    region: Region, months: list[date], *, name: str = "", after="", before=""
+) -> DealerTargetPage:
+    """One keyset page of a region in the user's scope (`territories.selectors.chosen_region`):
+    its dealers by name, with their targets for the months; two queries whatever the number."""
+    dealers = keyset_page(
+        dealers_for_targets(region, name),
+        ordering="name",
+        size=DEALER_PAGE_ROWS,
+        after=after,
+        before=before,
+    )
+    targets = DealerTarget.objects.filter(
+        dealer__in=[dealer.pk for dealer in dealers], month__gte=months[0], month__lte=months[-1]
+    ).values_list("dealer_id", "month", "amount")
+    cells = {(dealer, month): amount for dealer, month, amount in targets}
+    return DealerTargetPage(region=region, months=months, dealers=dealers, cells=cells)
+
+
+def dealer_rows(page: DealerTargetPage) -> list[dict]:
     return [
         {
             "dealer": dealer,
@@ -107,12 +143,12 @@ def dealer_rows(grid: QuotaGrid) -> list[dict]:
                 {
                     "name": f"d-{dealer.pk}-{month:%Y-%m}",
                     "month": month,
-                    "amount": grid.dealer_cells.get((dealer.pk, month)),
+                    "amount": page.cells.get((dealer.pk, month)),
                 }
-                for month in grid.months
+                for month in page.months
             ],
         }
-        for dealer in grid.dealers
+        for dealer in page.dealers
     ]
 
 

@@ -1,6 +1,6 @@
 """Money and dates read one way in both languages: grouped amounts with two decimals in the
 customer list, on the home page and the attainment page, and the quota grid opening on the
-current half-year with its dealers under their own heading."""
+current half-year, its dealers under their own heading on a page of their own."""
 
 from datetime import date
 from decimal import Decimal
@@ -70,15 +70,36 @@ def test_the_attainment_page_shows_money_grouped(lang_page, personas):
 def test_the_quota_grid_opens_on_the_current_half_year_with_a_dealers_heading(lang_page, personas):
     set_quota(personas.manager, date(2025, 7, 1), "375000")
     score_period(date(2025, 7, 1))  # older scores must not pull the grid back to them
-    CustomerFactory(name="宁波恒力胶粘经销部", territory=personas.ningbo, channel="dealer")
+    CustomerFactory(
+        name="宁波恒力胶粘经销部",
+        territory=personas.ningbo,
+        channel="dealer",
+        agreement_signed_on=date(2025, 3, 1),
+    )
+    CustomerFactory(name="宁波新开经销部", territory=personas.ningbo, channel="dealer")
     log_in_through_browser(lang_page, personas.director)
     lang_page.goto(reverse("sales:quotas"))
 
     period = half_year_of(current_month())
     assert lang_page.locator("#period").input_value() == f"{period:%Y-%m}"
+    lang_page.locator("#dealer-targets-link").click()
+
     heading = lang_page.locator("#dealer-targets th").first
     assert heading.inner_text().strip() == DEALERS[lang_page.language]
     dealer_row = lang_page.locator("#dealer-targets tr", has_text="宁波恒力胶粘经销部")
     assert dealer_row.count() == 1
     month_cell = lang_page.locator(f"input[name^='d-'][name$='-{current_month():%Y-%m}']")
     assert month_cell.is_enabled()
+    assert lang_page.locator("#dealer-targets tr", has_text="宁波新开经销部").count() == 0
+
+
+def test_a_dealer_without_a_target_is_found_by_name_as_it_is_typed(lang_page, personas):
+    CustomerFactory(name="宁波新开经销部", territory=personas.ningbo, channel="dealer")
+    log_in_through_browser(lang_page, personas.director)
+    lang_page.goto(reverse("sales:dealer_targets", args=["east-china"]))
+
+    lang_page.locator("#dealer-name").fill("新开")
+
+    found = lang_page.locator("#dealer-targets tr", has_text="宁波新开经销部")
+    found.wait_for()
+    assert "name=" in lang_page.url  # the filter stays in the address the targets are saved to

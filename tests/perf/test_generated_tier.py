@@ -19,24 +19,32 @@ from tests.perf import measure
 
 pytestmark = pytest.mark.django_db
 
-# Pages above the 15-query goal today, each with why (docs/performance.md, "Short of goal").
+# Pages above the 15-query goal today, each with why (docs/performance.md, "Short of goal"). The
+# regional roles are measured past their second factor; before, their pages were the code page.
 OVER_QUERY_BUDGET = {
-    # One or two queries per home panel (follow-ups, waiting, attainment, compliance, team).
+    # A panel or two of queries each: the region's follow-ups, quiet customers, team
+    # attainment, blank areas per region, the team week and summary, "Waiting for me" and the
+    # people (manager 35 at tier S, director 23).
     "home (manager)",
     "home (director)",
-    "home (salesperson)",
+    # The rollup page reads its five measures for the level, its children and the month and
+    # year before, each a grouped query (21-22).
+    "rollups:latest (manager)",
+    "rollups:latest (director)",
+    "rollups:latest (head_office)",
     # The scorecard reads each of its five measures, with its explanation links, per month of
-    # the period (a constant number, above the goal).
+    # the period (a constant number, above the goal: 17 and 20).
     "scorecards:mine (salesperson)",
-    # The quota grid as a director: one query over the goal at tier S (not yet traced).
-    "sales:quotas (director)",
-}
-# Pages above the 200-row goal today: the quota grid lists every dealer of the region for its
-# monthly target (rules.md §7.4), so it grows with the book (docs/performance.md).
-OVER_ROW_BUDGET = {
-    "sales:quotas (manager)",
-    "sales:quotas (director)",
-    "sales:quotas (head_office)",
+    "scorecards:mine (manager)",
+    # The team scorecard and the 80/20 page for a team: the measures per person, then the
+    # team's row (16).
+    "scorecards:team (manager)",
+    "scorecards:team (director)",
+    "scorecards:customer_value (manager)",
+    "scorecards:customer_value (director)",
+    # The regions page: each region's tree, holders and blank areas (17).
+    "territories:regions (manager)",
+    "territories:regions (director)",
 }
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="generated data is loaded with COPY"
@@ -62,17 +70,21 @@ def test_tier_s_passes_the_checks_that_hold_on_any_machine(tier_s):
         name: (page["status"], page["queries"], page["rows"])
         for name, page in pages.items()
         if page["status"] != 200
-        or (page["rows"] > 200 and name not in OVER_ROW_BUDGET)
+        or page["rows"] > 200
         or (page["queries"] > 15 and name not in OVER_QUERY_BUDGET)
     }
     assert not over, f"pages short of P2/P3 (status, queries, rows): {over}"
 
 
 def _fresh_client_for(user):
+    """A client signed in as `user` with the second factor verified where the role needs one,
+    so a manager's page is measured, not the code page that would stand in front of it."""
     from django.test import Client
 
+    from tests.factories import sign_in
+
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    sign_in(client, user)
     return client
 
 

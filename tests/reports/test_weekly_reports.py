@@ -278,3 +278,43 @@ def test_home_panels_show_the_week_and_the_teams_late_or_missing(personas, login
 def test_money_in_the_snapshot_is_exact(week, personas):
     report = _submit(personas.salesperson, local(2026, 11, 20, 17))
     assert Decimal(report.snapshot["sales"]["week_total"]) == Decimal("12000.00")
+
+
+def test_the_team_week_shows_one_region_a_page_with_its_total(personas, login):
+    _submit(personas.salesperson, local(2026, 11, 20, 17))
+    client = login(personas.head_office)
+    url = reverse("reports:weekly_team")
+    with at(local(2026, 11, 23, 9)):
+        first = client.get(url, {"week": "2026-11-18"})
+        south = client.get(url, {"week": "2026-11-18", "region": "south-china"})
+
+    assert {row.salesperson.username for row in first.context["rows"]} == {"li", "zhang", "wang"}
+    assert {row.salesperson.username for row in south.context["rows"]} == {"lin", "huang"}
+    totals = {total["state"]: total["count"] for total in first.context["totals"]}
+    assert totals == {"on_time": 1, "late": 0, "missing": 2, "open": 0}
+    assert 'id="team-reports-total"' in first.content.decode()
+
+
+def test_a_region_outside_the_scope_of_the_team_week_is_not_found(personas, login):
+    url = reverse("reports:weekly_team")
+
+    response = login(personas.manager).get(url, {"region": "south-china"})
+
+    assert response.status_code == 404
+
+
+def test_head_offices_region_page_costs_the_same_queries_with_more_people(personas, login):
+    client = login(personas.head_office)
+    url = reverse("reports:weekly_team")
+
+    def count_queries():
+        with at(local(2026, 11, 23, 9)), CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"week": MONDAY.isoformat(), "region": "south-china"})
+            assert response.status_code == 200
+        return len(queries)
+
+    few = count_queries()
+    for n in range(5):
+        person = UserFactory(username=f"south{n}", role=Role.SALESPERSON, regions=[personas.south])
+        _submit(person, local(2026, 11, 20, 17))
+    assert count_queries() == few

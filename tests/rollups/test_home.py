@@ -44,3 +44,27 @@ def test_the_home_page_reads_the_same_number_of_queries_at_two_sizes(personas, l
     small = _queries(client)
     factories.east_and_south(personas, current_month(), customers_each=10)
     assert _queries(client) == small
+
+
+def test_the_home_lists_this_months_claims_over_the_cap_in_force(personas, login):
+    from tests.expenses.factories import approved_claim
+
+    month = current_month()
+    over = approved_claim(personas.salesperson, month, amounts=["3000", "2500.01"])
+    approved_claim(personas.colleague, month, amounts=["5000"])  # at the cap is not above it
+    response = login(personas.head_office).get(reverse("home"))
+
+    panel = next(p for p in response.context["panels"] if p.template.startswith("rollups/"))
+    assert [claim.pk for claim in panel.context["over_cap"]] == [over.pk]
+
+
+def test_the_five_best_and_lowest_attainments_come_in_their_order(personas, login):
+    world = factories.east_and_south(personas, current_month())
+    scores = Attainment.objects.filter(month=current_month(), attainment__isnull=False)
+    response = login(world.head_office).get(reverse("home"))
+
+    panel = next(p for p in response.context["panels"] if p.template.startswith("rollups/"))
+    expected = list(scores.order_by("-attainment", "pk")[:5])
+    assert [score.pk for score in panel.context["best"]] == [score.pk for score in expected]
+    lowest = list(scores.order_by("attainment", "-pk")[:5])
+    assert [score.pk for score in panel.context["worst"]] == [score.pk for score in lowest]

@@ -19,6 +19,7 @@ def cases(world):
         started_by=world.manager, first_month="2025-07-01", last_month="2025-07-01"
     )
     grid = reverse("sales:quota_grid", args=["east-china"])
+    dealers = reverse("sales:dealer_targets", args=["east-china"])
     bonus = Bonus.objects.create(
         salesperson=world.salesperson, month="2025-07-01", region=world.east, amount=1000
     )
@@ -52,6 +53,18 @@ def cases(world):
         Case(grid, expect(FORBIDDEN, other_manager=NOT_FOUND, **EAST_LEADS)),
         Case(
             grid,
+            expect(
+                FORBIDDEN,
+                other_manager=NOT_FOUND,
+                director=REDIRECT,
+                admin=REDIRECT,
+            ),
+            method="post",
+            data={"save": "1"},
+        ),
+        Case(dealers, expect(FORBIDDEN, other_manager=NOT_FOUND, **EAST_LEADS)),
+        Case(
+            dealers,
             expect(
                 FORBIDDEN,
                 other_manager=NOT_FOUND,

@@ -152,10 +152,11 @@ def test_grid_checks_the_region_total_against_quotas_and_dealer_targets(personas
         "save": "1",
         f"q-{personas.salesperson.pk}-{month:%Y-%m}-terminal": "300000",
         f"q-{personas.salesperson.pk}-{month:%Y-%m}-direct_store": "75000",
-        f"d-{dealer.pk}-{month:%Y-%m}": "80000",
         f"r-{month:%Y-%m}": "455000",
     }
     client = login(personas.director)
+    dealers = reverse("sales:dealer_targets", args=["east-china"]) + "?name=恒力"
+    client.post(dealers, {"save": "1", f"d-{dealer.pk}-{month:%Y-%m}": "80000"})
 
     client.post(url, data)
     matching = client.get(url).content.decode()
@@ -173,18 +174,18 @@ def test_manager_sees_the_grid_read_only(personas, login):
     assert "Save quotas" not in response.content.decode()
 
 
-def test_director_filters_team_attainment_by_region(personas, login):
+def test_director_reads_team_attainment_one_region_at_a_time(personas, login):
     _scored(personas)
     set_quota(personas.other_salesperson, JULY, "375000")
     score_period(JULY)
     url = reverse("sales:team_attainment") + "?month=2025-07"
     client = login(personas.director)
 
-    everyone = client.get(url).content.decode()
+    first = client.get(url).content.decode()
     south = client.get(url + "&region=south-china").content.decode()
 
-    assert str(personas.salesperson) in everyone
-    assert str(personas.other_salesperson) in everyone
+    assert str(personas.salesperson) in first  # the first region in scope, east-china
+    assert str(personas.other_salesperson) not in first
     assert str(personas.salesperson) not in south
     assert str(personas.other_salesperson) in south
 
@@ -210,15 +211,15 @@ def test_the_quota_grid_opens_on_the_current_half_year_even_after_older_scores(p
     assert current_month() in response.context["open_months"]
 
 
-def test_dealers_are_listed_under_their_own_heading(personas, login):
+def test_the_grid_links_the_dealers_targets_instead_of_listing_every_dealer(personas, login):
     CustomerFactory(name="宁波恒力胶粘经销部", territory=personas.ningbo, channel="dealer")
 
     page = login(personas.director).get(reverse("sales:quota_grid", args=["east-china"]))
 
     html = page.content.decode()
-    dealers = html.index('id="dealer-targets"')
-    assert html.index(">Dealer<", dealers) < html.index("宁波恒力胶粘经销部", dealers)
-    assert html.index("宁波恒力胶粘经销部") > dealers
+    assert 'id="dealer-targets-link"' in html
+    assert reverse("sales:dealer_targets", args=["east-china"]) in html
+    assert "宁波恒力胶粘经销部" not in html
 
 
 def test_a_refused_cell_says_why_next_to_it_and_nothing_is_saved(personas, login):
@@ -274,3 +275,14 @@ def test_my_attainment_shows_the_figures_behind_a_flag_and_a_restart(personas, l
     assert "Extend probation one month" in content
     assert "2025-07 to 2025-08: sales 300,000.00 of quota 750,000.00 = 40.0% (below 80%)" in content
     assert "carry-over restarted" in content
+
+
+def test_team_attainment_totals_the_region_from_its_sums(personas, login):
+    _scored(personas)  # July: 300,000 and 400,000 against 375,000 each
+
+    response = login(personas.manager).get(reverse("sales:team_attainment") + "?month=2025-07")
+
+    total = response.context["total"]
+    assert total["sales"] == 700000 and total["target"] == 750000
+    assert str(total["attainment"]) == "93.3"  # 700,000 ÷ 750,000, not a mean of the two
+    assert 'id="team-attainment-total"' in response.content.decode()
