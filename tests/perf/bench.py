@@ -35,6 +35,12 @@ GOALS = {"P1": 1.3, "P2": 0, "P2max": 15, "P3": 200, "P4": 1.5, "P5": 0.05, "P7"
 LOAD_WORKERS = os.environ.get("BENCH_WEB_CONCURRENCY", "3")
 
 
+def _import_lines(tier: str) -> int:
+    """P7's file size: the tier's, unless --import-lines asked for another (the environment
+    carries it to the child)."""
+    return int(os.environ.get("BENCH_IMPORT_LINES") or IMPORT_LINES[tier])
+
+
 def database_url(tier: str) -> str:
     return f"{SERVER}/salesops_perf_{tier.lower()}"
 
@@ -59,7 +65,7 @@ def child(kind: str, runs: int, tier: str) -> None:
         result = {
             "P4": measure.measure_jobs(),
             "P5": measure.measure_incremental(DAILY_LINES[tier]),
-            "P7": measure.measure_import(IMPORT_LINES[tier]),
+            "P7": measure.measure_import(_import_lines(tier)),
         }
     elif kind == "worker":
         result = measure.measure_worker()
@@ -126,7 +132,13 @@ def _generate(tier: str) -> None:
 
 
 def measure(
-    tier: str, rounds: int, runs: int, *, with_jobs: bool = True, load_rounds: int = 5
+    tier: str,
+    rounds: int,
+    runs: int,
+    *,
+    with_jobs: bool = True,
+    load_rounds: int = 5,
+    with_load: bool = True,
 ) -> dict:
     tiers = ["S"] if tier == "S" else ["S", tier]
     pages = {t: [] for t in tiers}
@@ -139,7 +151,7 @@ def measure(
         print(f"jobs at {t}", file=sys.stderr)
         jobs[t].append(run_child(t, "jobs"))
     worker = {t: measure_worker(t) for t in tiers} if with_jobs and _broker_up() else {}
-    load = {t: measure_load(t, load_rounds) for t in tiers} if with_jobs else {}
+    load = {t: measure_load(t, load_rounds) for t in tiers} if with_jobs and with_load else {}
     return {"pages": pages, "jobs": jobs, "worker": worker, "load": load}
 
 
@@ -363,6 +375,7 @@ def _stages(args: argparse.Namespace, tiers: list[str]) -> dict:
             args.runs,
             with_jobs=not args.pages_only,
             load_rounds=args.load_rounds,
+            with_load=not args.no_load,
         )
     return {
         "pages": {t: [] for t in tiers},
@@ -382,8 +395,14 @@ def main() -> None:
     )
     parser.add_argument("--load", action="store_true", help="run P8 (HTTP under load) alone")
     parser.add_argument("--load-rounds", type=int, default=5, help="rounds per virtual user")
+    parser.add_argument("--no-load", action="store_true", help="skip P8 (HTTP under load)")
+    parser.add_argument(
+        "--import-lines", type=int, help="P7's file size instead of the tier's (1,000,000 at L)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.import_lines:
+        os.environ["BENCH_IMPORT_LINES"] = str(args.import_lines)
     if args.child:
         child(args.child, args.runs, args.tier)
         return
