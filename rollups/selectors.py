@@ -356,8 +356,8 @@ def _fill_child_shares(level: Level, column: str, by_child: dict) -> None:
 
 def _not_placed(level: Level, rows: list[ChildRow]) -> list[ChildRow]:
     """The part of the scores that no region's territory holds: the quotas of people who never
-    held a territory (rules.md §9.5), so the regions and this row add up to the company (one
-    scores the level's own figures read)."""
+    held a territory (rules.md §9.5), so the regions and this row add up to the company (from
+    the scores the level's own figures read, no query of its own)."""
     scored = _scores_by_month(level).get(level.month, {})
     left = Figures()
     for name in PLACED:
