@@ -5,16 +5,18 @@ A level knows how to narrow each rollup table to itself and which level lies bel
 pages, the explanations, the exports and the PDF all read the same cells.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from rollups.models import SalesCell
 from salesops import access
 from salesops.models import User
+from salesops.months import current_month
 from territories.models import Region, Territory
 
 COMPANY, REGION, PROVINCE, CITY, PERSON = "company", "region", "province", "city", "person"
@@ -35,6 +37,14 @@ class Level:
     region: Region | None = None
     area: Territory | None = None  # a province or a city
     person: User | None = None
+    # Rows that several parts of a page read (the series, the children, the channels), kept
+    # for the level's one request so each is queried once.
+    reads: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def read_once(self, name: str, read):
+        if name not in self.reads:
+            self.reads[name] = read()
+        return self.reads[name]
 
     @property
     def child_kind(self) -> str:
@@ -104,12 +114,26 @@ class Level:
         return condition
 
 
-def level_for(user: User, month: date, params) -> Level:
+def latest_level(user: User) -> Level:
+    """All the user's regions at the newest month with sales in them, where the rollup opens;
+    the regions and that month are read in one query."""
+    newest = SalesCell.objects.filter(region=OuterRef("pk")).order_by("-month").values("month")
+    regions = _regions(user, access.visible_regions(user).annotate(newest=Subquery(newest[:1])))
+    months = [region.newest for region in regions if region.newest]
+    return Level(COMPANY, max(months, default=current_month()), regions)
+
+
+def _regions(user: User, regions) -> list[Region]:
     if not may_read_rollups(user):
         raise PermissionDenied
-    regions = list(access.visible_regions(user).order_by("code"))
+    regions = list(regions.order_by("code"))
     if not regions:
         raise PermissionDenied
+    return regions
+
+
+def level_for(user: User, month: date, params) -> Level:
+    regions = _regions(user, access.visible_regions(user))
     level = Level(COMPANY, month, regions)
     if params.get("region"):
         level.region = get_object_or_404(access.visible_regions(user), code=params["region"])

@@ -145,31 +145,102 @@ def _months(level: Level) -> list[date]:
     return [add_months(level.month, offset) for offset in range(-12, 1)]
 
 
-def monthly_figures(level: Level) -> dict[date, Figures]:
-    """The level's figures for the month and each of the twelve before it (four queries)."""
+def _span(level: Level) -> Q:
     months = _months(level)
-    figures = {month: Figures() for month in months}
-    span = Q(month__gte=months[0], month__lte=months[-1])
-    sales = SalesCell.objects.filter(span & level.where()).values("month")
-    for row in sales.annotate(**_sales_measures()).order_by():
-        _fill(figures[row.pop("month")], row)
+    return Q(month__gte=months[0], month__lte=months[-1])
+
+
+def monthly_figures(level: Level) -> dict[date, Figures]:
+    """The level's figures for the month and each of the twelve before it (four queries, read
+    once per level: the children and the channels take their part of the same rows)."""
+    figures = {month: Figures() for month in _months(level)}
+    for row in _sales_by_month(level):
+        _fill(figures[row["month"]], {name: row[name] for name in _sales_measures()})
     if level.reads_shares:
-        shares = ScoreShare.objects.filter(span & level.where()).values("month")
+        shares = ScoreShare.objects.filter(_span(level) & level.where()).values("month")
         for row in shares.annotate(**SHARE_MEASURES).order_by():
             _fill(figures[row.pop("month")], row)
         for month_figures in figures.values():
             _score_the_area_sales(month_figures)
     else:
-        scores = Attainment.objects.filter(span & level.score_where()).values("month")
-        for row in scores.annotate(**SCORE_MEASURES).order_by():
-            _fill(figures[row.pop("month")], row)
-    visits = ActivityCell.objects.filter(span & level.where()).values("month")
-    for row in visits.annotate(visits=Sum("visits"), customers_visited=Sum("customers_visited")):
-        _fill(figures[row.pop("month")], row)
-    classes = ClassCell.objects.filter(span & level.where(person="owner"))
-    for row in classes.values("month", "customer_class").annotate(n=Sum("customers")).order_by():
-        figures[row["month"]].classes[row["customer_class"]] = row["n"]
+        for month, row in _scores_by_month(level).items():
+            _fill(figures[month], row)
+    for row in _activity_by_child_and_month(level):
+        month_figures = figures[row["month"]]
+        month_figures.visits += row["visits"] or 0
+        month_figures.customers_visited += row["customers_visited"] or 0
+    for row in _classes_by_child_and_month(level):
+        classes = figures[row["month"]].classes
+        classes[row["customer_class"]] = classes.get(row["customer_class"], 0) + row["n"]
     return figures
+
+
+def _sales_by_month(level: Level) -> list[dict]:
+    """The level's sale cells summed per month, with each quota channel's sales and gross
+    profit as conditional sums, so the channel table needs no query of its own."""
+
+    def read():
+        cells = SalesCell.objects.filter(_span(level) & level.where()).values("month")
+        # The channels' sums come first: they read the columns that the sales measures' names
+        # then stand for.
+        measures = {**_channel_measures(), **_sales_measures()}
+        return list(cells.annotate(**measures).order_by())
+
+    return level.read_once("sales_by_month", read)
+
+
+def _channel_measures() -> dict:
+    measures = {}
+    for channel in QuotaChannel.values:
+        measures[f"channel_sales_{channel}"] = Sum("amount", filter=_in_quota_channel(channel))
+        measures[f"channel_gp_{channel}"] = Sum("gross_profit", filter=_in_quota_channel(channel))
+    return measures
+
+
+def _in_quota_channel(quota_channel: str) -> Q:
+    """The sale cells counted in a quota channel; a customer channel without a quota channel of
+    its own counts as terminal (rules.md §7.3)."""
+    if quota_channel != QuotaChannel.TERMINAL:
+        return Q(channel__in=[c for c, q in QUOTA_CHANNEL_OF.items() if q == quota_channel])
+    others = [c for c, q in QUOTA_CHANNEL_OF.items() if q != QuotaChannel.TERMINAL]
+    return ~Q(channel__in=others)
+
+
+def _scores_by_month(level: Level) -> dict[date, dict]:
+    """The scores of the people in the company, the region or the person, summed per month."""
+
+    def read():
+        scores = Attainment.objects.filter(_span(level) & level.score_where()).values("month")
+        return {row.pop("month"): row for row in scores.annotate(**SCORE_MEASURES).order_by()}
+
+    return level.read_once("scores_by_month", read)
+
+
+def _activity_by_child_and_month(level: Level) -> list[dict]:
+    """Visits per child of the level and month: the series adds the children up, the children
+    table reads the month."""
+    column = CHILD_FIELD.get(level.kind)
+
+    def read():
+        cells = ActivityCell.objects.filter(_span(level) & level.where())
+        cells = cells.values(*filter(None, [column, "month"]))
+        sums = {"visits": Sum("visits"), "customers_visited": Sum("customers_visited")}
+        return list(cells.annotate(**sums).order_by())
+
+    return level.read_once("activity", read)
+
+
+def _classes_by_child_and_month(level: Level) -> list[dict]:
+    """Customers per class, child of the level and month (the month's end counts)."""
+    column = CHILD_FIELD.get(level.kind)
+    class_column = "owner" if column == "salesperson" else column
+
+    def read():
+        cells = ClassCell.objects.filter(_span(level) & level.where(person="owner"))
+        cells = cells.values(*filter(None, [class_column, "month", "customer_class"]))
+        return list(cells.annotate(n=Sum("customers")).order_by())
+
+    return level.read_once("classes", read)
 
 
 def _score_the_area_sales(figures: Figures) -> None:
@@ -237,20 +308,22 @@ class ChildRow:
 
 def children(level: Level) -> list[ChildRow]:
     """The regions, provinces, cities or people below the level, each with its figures and its
-    sales a month and a year before (five queries, plus one for the names)."""
+    sales a month and a year before (five queries, plus one for the names; the visits, the
+    classes and the scores are the rows the level's own figures read)."""
     column = CHILD_FIELD[level.kind]
     months = [level.month, add_months(level.month, -1), add_months(level.month, -12)]
     by_child: dict = defaultdict(lambda: {month: Figures() for month in months})
     sales = SalesCell.objects.filter(level.where(), month__in=months).values(column, "month")
     for row in sales.annotate(**_sales_measures()).order_by():
         _fill(by_child[row.pop(column)][row.pop("month")], row)
-    visits = ActivityCell.objects.filter(level.where(), month=level.month).values(column)
-    for row in visits.annotate(visits=Sum("visits"), customers_visited=Sum("customers_visited")):
-        _fill(by_child[row.pop(column)][level.month], row)
+    for row in _activity_by_child_and_month(level):
+        if row["month"] == level.month:
+            figures = by_child[row[column]][level.month]
+            figures.visits, figures.customers_visited = row["visits"], row["customers_visited"]
     class_column = "owner" if column == "salesperson" else column
-    classes = ClassCell.objects.filter(level.where(person="owner"), month=level.month)
-    for row in classes.values(class_column, "customer_class").annotate(n=Sum("customers")):
-        by_child[row[class_column]][level.month].classes[row["customer_class"]] = row["n"]
+    for row in _classes_by_child_and_month(level):
+        if row["month"] == level.month:
+            by_child[row[class_column]][level.month].classes[row["customer_class"]] = row["n"]
     _fill_child_shares(level, column, by_child)
     if level.kind == COMPANY:
         for region in level.regions:  # every region shows, even one without a sale yet
@@ -283,13 +356,12 @@ def _fill_child_shares(level: Level, column: str, by_child: dict) -> None:
 
 def _not_placed(level: Level, rows: list[ChildRow]) -> list[ChildRow]:
     """The part of the scores that no region's territory holds: the quotas of people who never
-    held a territory (rules.md §9.5), so the regions and this row add up to the company (one
-    query)."""
-    scored = Attainment.objects.filter(level.score_where(), month=level.month).aggregate(
-        **{name: SCORE_MEASURES[name] for name in PLACED}
-    )
+    held a territory (rules.md §9.5), so the regions and this row add up to the company (from
+    the scores the level's own figures read, no query of its own)."""
+    scored = _scores_by_month(level).get(level.month, {})
     left = Figures()
-    for name, total in scored.items():
+    for name in PLACED:
+        total = scored.get(name)
         placed = sum((getattr(row.figures, name) or ZERO for row in rows), ZERO)
         setattr(left, name, cents(total - placed) if total is not None else None)
     if not any((left.quota, left.carried_over, left.travel_cost)):
@@ -449,17 +521,16 @@ class ChannelRow:
 
 def sales_by_channel(level: Level) -> list[dict]:
     """Sales, gross profit, quota and attainment per quota channel, for the month, last month
-    and the same month last year (two queries)."""
+    and the same month last year (the quotas' query; the sales are the level's monthly read)."""
     months = [level.month, add_months(level.month, -1), add_months(level.month, -12)]
     rows = {value: ChannelRow(value, str(label)) for value, label in QuotaChannel.choices}
-    cells = SalesCell.objects.filter(level.where(), month__in=months)
-    for cell in cells.values("month", "channel").annotate(
-        sales=Sum("amount"), gross_profit=Sum("gross_profit")
-    ):
-        row = rows[QUOTA_CHANNEL_OF.get(cell["channel"], QuotaChannel.TERMINAL)]
-        for name in ("sales", "gross_profit"):
-            values = getattr(row, name)
-            values[cell["month"]] = values.get(cell["month"], ZERO) + cents(cell[name])
+    for cell in _sales_by_month(level):
+        if cell["month"] not in months:
+            continue
+        for channel, row in rows.items():
+            if cell[f"channel_sales_{channel}"] is not None:
+                row.sales[cell["month"]] = cents(cell[f"channel_sales_{channel}"])
+                row.gross_profit[cell["month"]] = cents(cell[f"channel_gp_{channel}"])
     for quota in channel_quotas(level, months):
         rows[quota["channel"]].quota[quota["month"]] = cents(quota["quota"])
     return [_channel_figures(row, months) for row in rows.values() if _has_figures(row, months)]
@@ -496,12 +567,6 @@ def channel_quotas(level: Level, months: list[date]):
     )
     quotas = Quota.objects.filter(Exists(scored), month__in=months)
     return quotas.values("month", "channel").annotate(quota=Sum("amount")).order_by()
-
-
-def latest_month(user_regions: list[Region]) -> date | None:
-    """The newest month with sales in the user's regions: where the rollup opens."""
-    cells = SalesCell.objects.filter(region__in=user_regions)
-    return cells.order_by("-month").values_list("month", flat=True).first()
 
 
 __all__ = ["CITY", "COMPANY", "PERSON", "PROVINCE", "REGION"]

@@ -3,10 +3,10 @@ customers, each figure explained on a click, the tables exported and the month p
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from rollups import charts, exports, levels, pages, printing, selectors
+from rollups import charts, exports, levels, pages, printing
 from rollups import explain as explaining
 from salesops import exporting
 from salesops.months import current_month, parse_month
@@ -23,16 +23,18 @@ def _level(request: HttpRequest, month: str) -> levels.Level:
 @login_required
 @require_GET
 def latest(request: HttpRequest) -> HttpResponse:
-    """The rollup opens on the newest month with sales in the user's regions."""
-    level = levels.level_for(request.user, current_month(), {})
-    month = selectors.latest_month(level.regions) or current_month()
-    return redirect("rollups:rollup", month=f"{month:%Y-%m}")
+    """The rollup opens on the newest month with sales in the user's regions, shown here rather
+    than through a redirect so the page costs one request's queries (docs/performance.md, P2)."""
+    return _rollup_page(request, levels.latest_level(request.user))
 
 
 @login_required
 @require_GET
 def rollup(request: HttpRequest, month: str) -> HttpResponse:
-    level = _level(request, month)
+    return _rollup_page(request, _level(request, month))
+
+
+def _rollup_page(request: HttpRequest, level: levels.Level) -> HttpResponse:
     context = pages.page_context(level, page=_page(request))
     context["charts"] = charts.charts(level, context)
     return render(request, "rollups/rollup.html", context)

@@ -231,15 +231,18 @@ def report_weeks(period: Period, now: datetime | None = None) -> list:
 
 
 def week_compliance(people: QuerySet[User], period: Period, now: datetime | None = None):
-    """reports' compliance for every week of the period (one query a week), leaving out the
-    weeks that ended before a person started in the job."""
-    rows = []
-    for monday in report_weeks(period, now):
-        for row in compliance(people, monday, now=now):
-            started = row.salesperson.started_on
-            if started is None or started <= monday + timedelta(days=6):
-                rows.append(row)
-    return rows
+    """reports' compliance for every week of the period, week by week (one query for all the
+    weeks), leaving out the weeks that ended before a person started in the job."""
+    mondays = report_weeks(period, now)
+    if not mondays:
+        return []
+    rows = [
+        row
+        for row in compliance(people, mondays, now=now)
+        if row.salesperson.started_on is None
+        or row.salesperson.started_on <= row.period + timedelta(days=6)
+    ]
+    return sorted(rows, key=lambda row: row.period)  # stable: the people's order in each week
 
 
 # --- the scorecards ---------------------------------------------------------------------------

@@ -47,6 +47,7 @@ RATE = DecimalField(max_digits=16, decimal_places=6)
 
 FILTER_TOP, FILTER_HANDOFF, FILTER_ALERT = "top", "handoff", "alert"
 FILTERS = (FILTER_TOP, FILTER_HANDOFF, FILTER_ALERT)
+MARKS = {FILTER_TOP: "top_mark", FILTER_HANDOFF: "handoff_mark", FILTER_ALERT: "alert_mark"}
 
 
 @dataclass
@@ -163,10 +164,9 @@ def analyse(customers: QuerySet[Customer], *, now=None, visit_cost: bool = True)
 
 
 def only(analysis: ValueAnalysis, which: str) -> QuerySet[Customer]:
-    marks = {FILTER_TOP: "top_mark", FILTER_HANDOFF: "handoff_mark", FILTER_ALERT: "alert_mark"}
-    if which not in marks:
+    if which not in MARKS:
         return analysis.customers
-    return analysis.customers.filter(**{marks[which]: 1})
+    return analysis.customers.filter(**{MARKS[which]: 1})
 
 
 def value_scope(user: User, territory: Territory | None = None) -> QuerySet[Customer]:
@@ -183,8 +183,10 @@ def no_contact_alerts(customers: QuerySet[Customer], *, now=None) -> QuerySet[Cu
 
 
 def alert_counts(analysis: ValueAnalysis) -> dict[str, int]:
-    """How many customers carry each mark (one query each)."""
-    return {which: only(analysis, which).count() for which in FILTERS}
+    """How many customers carry each mark: the marks are 1 or 0, so their sums are the counts
+    (one query for the three)."""
+    sums = analysis.customers.aggregate(**{which: Sum(mark) for which, mark in MARKS.items()})
+    return {which: sums[which] or 0 for which in FILTERS}
 
 
 __all__ = ["MONEY", "alert_counts", "analyse", "no_contact_alerts", "only", "value_scope"]

@@ -44,12 +44,12 @@ def _period_context(request: HttpRequest) -> dict:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    """My scorecard: a seller's own page."""
+    """My scorecard: a seller's own page, shown here rather than through a redirect so it costs
+    one request's queries (docs/performance.md, P2)."""
     if not request.user.sells:
         raise PermissionDenied
-    url = reverse("scorecards:person", args=[request.user.pk])
-    query = request.GET.urlencode()
-    return redirect(f"{url}?{query}" if query else url)
+    person = selectors.scorecard_person(request.user, request.user.pk)
+    return render(request, "scorecards/person.html", _person_context(request, person))
 
 
 @login_required

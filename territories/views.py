@@ -17,6 +17,7 @@ from territories.forms import (
     DrawForm,
     EndAssignmentForm,
 )
+from territories.models import Region
 
 
 @login_required
@@ -24,14 +25,19 @@ from territories.forms import (
 def region_list(request: HttpRequest) -> HttpResponse:
     regions = list(selectors.regions_for(request.user))
     if len(regions) == 1:
-        return redirect("territories:region", code=regions[0].code)
+        # One region in scope: show it here rather than redirect, so the page costs one
+        # request's queries, not two (docs/performance.md, P2).
+        return _region_page(request, regions[0])
     return render(request, "territories/region_list.html", {"regions": regions})
 
 
 @login_required
 @require_GET
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
-    region = selectors.region_for(request.user, code)
+    return _region_page(request, selectors.region_for(request.user, code))
+
+
+def _region_page(request: HttpRequest, region: Region) -> HttpResponse:
     context = {
         "region": region,
         "tree": selectors.region_tree(request.user, region),

@@ -27,24 +27,6 @@ OVER_QUERY_BUDGET = {
     # people (manager 35 at tier S, director 23).
     "home (manager)",
     "home (director)",
-    # The rollup page reads its five measures for the level, its children and the month and
-    # year before, each a grouped query (21-22).
-    "rollups:latest (manager)",
-    "rollups:latest (director)",
-    "rollups:latest (head_office)",
-    # The scorecard reads each of its five measures, with its explanation links, per month of
-    # the period (a constant number, above the goal: 17 and 20).
-    "scorecards:mine (salesperson)",
-    "scorecards:mine (manager)",
-    # The team scorecard and the 80/20 page for a team: the measures per person, then the
-    # team's row (16).
-    "scorecards:team (manager)",
-    "scorecards:team (director)",
-    "scorecards:customer_value (manager)",
-    "scorecards:customer_value (director)",
-    # The regions page: each region's tree, holders and blank areas (17).
-    "territories:regions (manager)",
-    "territories:regions (director)",
 }
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="generated data is loaded with COPY"
