@@ -61,7 +61,7 @@ def _team_attainment_panel(user) -> Panel:
 def _blank_areas_panel(user) -> Panel:
     regions = [
         {"region": region, "cities": visit_selectors.blank_areas(user, region)}
-        for region in access.managed_regions(user)
+        for region in access.regions_managed(user)  # read once per request
     ]
     context = {"regions": regions, "days": CompanySettings.current().blank_area_days}
     return Panel("scorecards/_partials/blank_areas_panel.html", context, order=26)
