@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 
-from sales.selectors.attainment import team_attainment
+from sales.home import month_attainments
 from salesops import access
 from salesops.models import CompanySettings
 from salesops.months import current_month
@@ -45,10 +45,10 @@ def _plans_panel(user) -> Panel:
     return Panel("scorecards/_partials/plans_panel.html", context, order=17)
 
 
-def _team_attainment_panel(user) -> Panel:
-    month = current_month()
-    rows = list(team_attainment(user, month).filter(region__in=access.managed_regions(user)))
-    context = {"month": month, "rows": rows, "total": _total_row(rows)}
+def _team_attainment_panel(request: HttpRequest) -> Panel:
+    managed = {region.pk for region in access.regions_managed(request.user)}
+    rows = [row for row in month_attainments(request) if row.region_id in managed]
+    context = {"month": current_month(), "rows": rows, "total": _total_row(rows)}
     return Panel("scorecards/_partials/team_attainment_panel.html", context, order=22)
 
 
@@ -82,7 +82,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
             territory__region__in=access.managed_regions(user)
         )
         panels.append(_quiet_customers_panel(region_customers, "region", order=16))
-        panels.append(_team_attainment_panel(user))
+        panels.append(_team_attainment_panel(request))
         panels.append(_blank_areas_panel(user))
     elif user.sells:
         panels.append(_quiet_customers_panel(value.value_scope(user), "mine", order=16))
