@@ -33,6 +33,6 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     panels = []
     if user.sells:
         panels.append(_queue_panel(selectors.my_follow_ups(user), "mine", order=15))
-    if access.managed_regions(user).exists():
+    if access.regions_managed(user):  # read once per request, shared with the other panels
         panels.append(_queue_panel(selectors.region_follow_ups(user), "region", order=25))
     return panels

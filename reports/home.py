@@ -6,10 +6,19 @@ from datetime import timedelta
 from django.http import HttpRequest
 
 from reports import deadlines, selectors, weeks
+from salesops import access
 from salesops.months import current_month
 from salesops.navigation import Panel
 
 PANEL_ROWS = 10
+
+
+def _summary_region(user):
+    """The first region whose weekly summary the user writes (`selectors.summary_regions`),
+    taken from the regions already read for this request."""
+    if not access.is_manager(user):
+        return None
+    return min(access.regions_managed(user), key=lambda region: region.pk, default=None)
 
 
 def home_panels(request: HttpRequest) -> list[Panel]:
@@ -42,7 +51,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
             "late_count": len(overdue),
             "count": len(rows),
         }
-        region = selectors.summary_regions(user).first()
+        region = _summary_region(user)
         if region is not None:
             this_week = weeks.current_week()
             context |= {

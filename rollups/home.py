@@ -37,30 +37,37 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     context = {
         "level": level,
         "regions": selectors.children(level),
-        **_best_and_worst(scores),
-        "flags": list(
-            scores.filter(
-                Q(bonus_flag=True) | Q(probation_flag=True) | Q(dismissal_flag=True)
-            ).order_by("region__code", "salesperson__display_name")
-        ),
+        **_rankings_and_flags(scores),
         "over_cap": _claims_over_cap(regions, month),
     }
     return [Panel("rollups/_partials/home_panel.html", context, order=5)]
 
 
-def _best_and_worst(scores) -> dict[str, list[Attainment]]:
-    """The RANKED highest and lowest attainments of the month, both from one query: each row's
-    place counted from the top and from the bottom, kept when either is within RANKED."""
-    top = Window(RowNumber(), order_by=[F("attainment").desc(), F("pk").asc()])
-    bottom = Window(RowNumber(), order_by=[F("attainment").asc(), F("pk").desc()])
-    rows = list(
-        scores.filter(attainment__isnull=False)
-        .annotate(from_top=top, from_bottom=bottom, place=Least(top, bottom))
-        .filter(place__lte=RANKED)
+def _rankings_and_flags(scores) -> dict[str, list[Attainment]]:
+    """The RANKED highest and lowest attainments of the month and the month's flagged scores,
+    all from one query: each row's place counted from the top and from the bottom (a row
+    without an attainment last both ways, so it never pushes a ranked row out), kept when
+    either place is within RANKED or the row carries a flag."""
+    top = Window(RowNumber(), order_by=[F("attainment").desc(nulls_last=True), F("pk").asc()])
+    bottom = Window(RowNumber(), order_by=[F("attainment").asc(nulls_last=True), F("pk").desc()])
+    by_region = Window(
+        RowNumber(), order_by=[F("region__code"), F("salesperson__display_name"), F("pk")]
     )
-    best = sorted((row for row in rows if row.from_top <= RANKED), key=lambda row: row.from_top)
-    worst = [row for row in rows if row.from_bottom <= RANKED]
-    return {"best": best, "worst": sorted(worst, key=lambda row: row.from_bottom)}
+    flagged = Q(bonus_flag=True) | Q(probation_flag=True) | Q(dismissal_flag=True)
+    rows = list(
+        scores.annotate(
+            from_top=top, from_bottom=bottom, place=Least(top, bottom), flag_place=by_region
+        ).filter(Q(place__lte=RANKED) | flagged)
+    )
+    ranked = [row for row in rows if row.attainment is not None]
+    best = [row for row in ranked if row.from_top <= RANKED]
+    worst = [row for row in ranked if row.from_bottom <= RANKED]
+    flags = [row for row in rows if row.bonus_flag or row.probation_flag or row.dismissal_flag]
+    return {
+        "best": sorted(best, key=lambda row: row.from_top),
+        "worst": sorted(worst, key=lambda row: row.from_bottom),
+        "flags": sorted(flags, key=lambda row: row.flag_place),
+    }
 
 
 def _claims_over_cap(regions, month) -> list[ExpenseClaim]:

@@ -1,5 +1,5 @@
 from salesops import access, mfa
-from salesops.navigation import menu_for
+from salesops.navigation import request_menu
 
 
 def navigation(request):
@@ -8,8 +8,7 @@ def navigation(request):
     if mfa.is_pending(request.user):
         # Password given, code not yet: nothing of the app is open, so no menu either.
         return {"menu": [], "second_factor_pending": True}
-    match = getattr(request, "resolver_match", None)
     return {
-        "menu": menu_for(request.user, match.view_name if match else ""),
+        "menu": request_menu(request),
         "uses_second_factor": access.needs_second_factor(request.user),
     }

@@ -178,6 +178,24 @@ def menu_for(user, current: str = "") -> list[dict[str, Any]]:
     ]
 
 
+def request_menu(request: HttpRequest) -> list[dict[str, Any]]:
+    """The signed-in user's menu for this request, built once: the page's layout shows it and
+    the home reads its "Waiting for me" count, so both share the menu's one counting query."""
+    if not hasattr(request, "_salesops_menu"):
+        match = getattr(request, "resolver_match", None)
+        request._salesops_menu = menu_for(request.user, match.view_name if match else "")
+    return request._salesops_menu
+
+
+def entry_count(menu: list[dict[str, Any]], url_name: str) -> int | None:
+    """The count the menu shows beside the entry `url_name`; None when the entry is absent."""
+    for group in menu:
+        for entry in group["entries"]:
+            if entry["url_name"] == url_name:
+                return entry["count"]
+    return None
+
+
 def _as_list(queues: QuerySet | list[QuerySet]) -> list[QuerySet]:
     return list(queues) if isinstance(queues, list | tuple) else [queues]
 

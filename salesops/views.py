@@ -19,7 +19,7 @@ from salesops.errors import DomainError
 from salesops.forms import BulkDecisionForm, CompanySettingsForm, DecisionForm, add_domain_error
 from salesops.models import CompanySettings
 from salesops.months import add_months, current_month
-from salesops.navigation import Panel, home_panels
+from salesops.navigation import Panel, entry_count, home_panels, request_menu
 
 
 @login_required
@@ -27,8 +27,11 @@ from salesops.navigation import Panel, home_panels
 def home(request: HttpRequest) -> HttpResponse:
     panels = home_panels(request)
     if access.is_decider(request.user):
-        # One count for everything waiting for the user's decision (plans, claims, requests).
-        count = approvals.waiting_count(request.user)
+        # Everything waiting for the user's decision (plans, claims, requests): the menu counts
+        # it already, in the one query that counts every queue it shows.
+        count = entry_count(request_menu(request), "waiting")
+        if count is None:
+            count = approvals.waiting_count(request.user)
         panels.append(Panel("_partials/waiting_panel.html", {"count": count}, order=15))
     context = {
         "regions": access.regions_in_scope(request.user),

@@ -1,7 +1,46 @@
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import DenseRank
 from django.http import HttpRequest
 
 from salesops import access
+from salesops.models import User
 from salesops.navigation import Panel
+from territories.models import Region
+
+PEOPLE_ROWS = 50
+
+
+def _people_with_regions(people: QuerySet[User]) -> list[User]:
+    """The first PEOPLE_ROWS people by role and username, each with `region_list` (all their
+    regions, by code), in one query: a row per person and region (a left join, so a person
+    without a region still shows), the people numbered by a dense rank before the limit."""
+    place = Window(DenseRank(), order_by=[F("role").asc(), F("username").asc()])
+    rows = (
+        User.objects.filter(pk__in=people.order_by().values("pk"))
+        .annotate(
+            place=place,
+            region_pk=F("regions__pk"),
+            region_code=F("regions__code"),
+            region_name_zh=F("regions__name_zh"),
+            region_name_en=F("regions__name_en"),
+        )
+        .filter(place__lte=PEOPLE_ROWS)
+        .order_by("role", "username", "regions__code")
+    )
+    by_person: dict[int, User] = {}
+    for row in rows:
+        person = by_person.setdefault(row.pk, row)
+        if person is row:
+            person.region_list = []
+        if row.region_pk is not None:
+            region = Region(
+                pk=row.region_pk,
+                code=row.region_code,
+                name_zh=row.region_name_zh,
+                name_en=row.region_name_en,
+            )
+            person.region_list.append(region)
+    return list(by_person.values())
 
 
 def home_panels(request: HttpRequest) -> list[Panel]:
@@ -20,7 +59,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
         panels.append(
             Panel(
                 "territories/_partials/people_panel.html",
-                {"people": people.prefetch_related("regions").order_by("role", "username")[:50]},
+                {"people": _people_with_regions(people)},
                 order=30,
             )
         )
