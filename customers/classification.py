@@ -1,7 +1,7 @@
 """A/B/C/D classification and follow-up cadence (rules.md §4.2), in SQL.
 
-One code path for every case: `reclassify(customers)` updates any queryset of customers with a
-few set-based statements: the nightly job passes all of them, the on-commit task one.
+One code path for every case: `reclassify(customers)` updates any queryset of customers with one
+statement on PostgreSQL (two on SQLite): the nightly job passes a batch, the on-commit task one.
 
     class | demand (≥ large threshold) | order expected within N days | follow-up every
     A     | yes                        | yes                          | 2 days
@@ -65,46 +65,68 @@ def monthly_sales_totals(*, customer_id: int, start: date, end: date) -> dict[da
     )
 
 
-# rules.md §4.2–§4.4 in one SELECT, shaped like the one-statement floor it is measured against
-# (docs/performance.md, P4): the last three full months' sales are summed per customer once,
-# only for the customers asked about, then joined. Demand is large when the estimate or the
+# rules.md §4.2–§4.4, then the follow-up date by the new class (§4.2, §4.7), in one SELECT shaped
+# like the one-statement floor it is measured against (docs/performance.md, P4): the customers
+# asked about are joined once to their last three full months' sales, summed per customer, and
+# only those whose class or date must change come out. Demand is large when the estimate or the
 # sales average reaches the threshold (the larger of the two, §4.4); exactly 50,000 is large
 # and an order expected exactly 15 days ahead is "soon" (§4.3); no date is "later". Filters on
 # the sale's stored local month: a date range, never a function on the date column. Sales are
 # read by table, so this app does not import the sales app above it.
 _CLASSES = """
-SELECT customer.id AS customer_id, customer.customer_class AS from_class,
-    CASE
-        WHEN ({large}) AND customer.expected_order_date <= %s THEN 'A'
-        WHEN customer.expected_order_date <= %s THEN 'B'
-        WHEN {large} THEN 'C'
-        ELSE 'D'
-    END AS to_class
-FROM ({chosen}) AS customer
-LEFT JOIN {sale} AS sale
-    ON sale.customer_id = customer.id AND sale.month >= %s AND sale.month < %s
-GROUP BY customer.id, customer.customer_class, customer.estimated_monthly_demand,
-    customer.expected_order_date
+SELECT customer_id, from_class, to_class, due FROM (
+    SELECT classified.id AS customer_id, classified.customer_class AS from_class,
+        classified.to_class, classified.next_follow_up_at AS stored_due, {due} AS due
+    FROM (
+        SELECT {columns},
+            CASE
+                WHEN ({large}) AND customer.expected_order_date <= %s THEN 'A'
+                WHEN customer.expected_order_date <= %s THEN 'B'
+                WHEN {large} THEN 'C'
+                ELSE 'D'
+            END AS to_class
+        FROM ({chosen}) AS customer
+        LEFT JOIN {sale} AS sale
+            ON sale.customer_id = customer.id AND sale.month >= %s AND sale.month < %s
+        GROUP BY {columns}
+    ) AS classified
+) AS computed
+WHERE from_class <> to_class OR stored_due IS DISTINCT FROM due
 """
-_CLASSIFYING = ("id", "customer_class", "estimated_monthly_demand", "expected_order_date")
+# What the class and the follow-up date are computed from, and the stored values they replace.
+_READ = (
+    "id",
+    "customer_class",
+    "estimated_monthly_demand",
+    "expected_order_date",
+    "follow_up_requested_for",
+    "last_contacted_at",
+    "created_at",
+    "next_follow_up_at",
+)
 _LARGE = """COALESCE(customer.estimated_monthly_demand, 0) >= CAST(%s AS NUMERIC)
-             OR COALESCE(SUM(sale.amount) / 3, 0) >= CAST(%s AS NUMERIC)"""
+                     OR COALESCE(SUM(sale.amount) / 3, 0) >= CAST(%s AS NUMERIC)"""
 
 
-def computed_classes(
+def changed_customers(
     customers: QuerySet[Customer], rules: CompanySettings, today: date
 ) -> tuple[str, list]:
-    """(customer_id, from_class, to_class) of every customer of the set: the stored class and
-    the one the rules give, as one SELECT and its parameters (in the order they appear)."""
+    """(customer_id, from_class, to_class, due) of every customer of the set whose class or
+    next follow-up date is not what the rules give, as one SELECT and its parameters (in the
+    order they appear); `due` is the follow-up date by the new class."""
     start, end = last_three_full_months(today)
-    chosen, chosen_params = customers.order_by().values(*_CLASSIFYING).query.sql_with_params()
+    chosen, chosen_params = customers.order_by().values(*_READ).query.sql_with_params()
+    due, due_params = _follow_up_sql(rules, alias="classified", customer_class="to_class")
     sql = _CLASSES.format(
-        chosen=chosen,
+        due=due,
+        columns=", ".join(f"customer.{column}" for column in _READ),
         large=_LARGE,
+        chosen=chosen,
         sale=Customer._meta.get_field("sales").related_model._meta.db_table,
     )
     large, soon = rules.large_demand_threshold, today + timedelta(days=rules.order_soon_days)
-    return sql, [large, large, soon, soon, large, large, *chosen_params, start, end]
+    classes = [large, large, soon, soon, large, large, *chosen_params, start, end]
+    return sql, [*due_params, *classes]
 
 
 def average_monthly_sales(today: date):
@@ -177,12 +199,13 @@ def follow_up_expression(rules: CompanySettings, customer_class=None):
     )
 
 
-def _follow_up_sql(rules: CompanySettings, customer_class: str) -> tuple[str, list]:
-    """`follow_up_expression` as SQL over the customer table (named, not aliased), reading the
-    class from the column `customer_class` of the statement it goes into."""
+def _follow_up_sql(rules: CompanySettings, *, alias: str, customer_class: str) -> tuple[str, list]:
+    """`follow_up_expression` as SQL over the customer's columns as the relation `alias` of the
+    statement it goes into holds them, the class read from that relation's `customer_class`."""
     query = Query(Customer)
+    query.change_aliases({query.get_initial_alias(): alias})
     # A column name of this module's own statement, never input.
-    class_column = RawSQL(customer_class, [], output_field=CharField())  # noqa: S611
+    class_column = RawSQL(f"{alias}.{customer_class}", [], output_field=CharField())  # noqa: S611
     due = follow_up_expression(rules, class_column).resolve_expression(query, allow_joins=False)
     sql, params = query.get_compiler(connection=connection).compile(due)
     return sql, list(params)
@@ -233,29 +256,24 @@ def reclassify(
     """
     now = now or timezone.now()
     rules = rules or CompanySettings.current()
-    classes, params = computed_classes(customers, rules, timezone.localdate(now))
-    changed = _write_classes(classes, params, _follow_up_sql(rules, "computed.to_class"), now)
+    changes, params = changed_customers(customers, rules, timezone.localdate(now))
+    changed = _write_changes(changes, params, now)
     if changed:
         classes_changed.send(Customer, changed=changed, changed_at=now)
     return changed
 
 
-def _write_classes(select: str, params: list, follow_up: tuple[str, list], now: datetime) -> int:
-    due, due_params = follow_up
+def _write_changes(select: str, params: list, now: datetime) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            statement = _WRITE_AND_KEEP_HISTORY.format(
-                select=select, update=_sql(_UPDATE, due=due, computed="computed")
-            )
-            # In the order they appear: the SELECT, the UPDATE's SET and WHERE, the history.
-            cursor.execute(_sql(statement), [*params, now, *due_params, *due_params, now])
+            statement = _WRITE_AND_KEEP_HISTORY.format(select=select, update=_UPDATE)
+            cursor.execute(_sql(statement, computed="computed"), [*params, now, now])
             return cursor.rowcount
         # SQLite cannot return the FROM clause's columns nor run an UPDATE inside a WITH: the
         # history is kept first, from the same SELECT, then the customers are written.
         cursor.execute(_sql(_KEEP_HISTORY, select=select), [now, *params])
         changed = cursor.rowcount
-        update = _sql(_UPDATE, due=due, computed=f"({select}) AS computed")
-        cursor.execute(update, [now, *due_params, *params, *due_params])
+        cursor.execute(_sql(_UPDATE, computed=f"({select}) AS computed"), [now, *params])
         return changed
 
 
@@ -265,25 +283,21 @@ def _sql(statement: str, **parts: str) -> str:
     )
 
 
-# A customer is written when its class changed or its follow-up date is no longer what the
-# rules give; `class_since` moves only with the class. The stored class must still be the one
-# the SELECT read: a concurrent run that already wrote the same change (the on-commit task
-# beside the nightly job) makes this one skip the row, so no change is kept twice. The target
-# table keeps its name: the follow-up fragment refers to its columns by it.
+# Only the customers whose class or follow-up date changed are written; `class_since` moves
+# only with the class. The stored class must still be the one the SELECT read: a concurrent run
+# that already wrote the same change (the on-commit task beside the nightly job) makes this
+# one skip the row, so no change is kept twice.
 _UPDATE = """
-UPDATE {customer}
-SET customer_class = computed.to_class,
+UPDATE {customer} AS customer
+SET customer_class = computed.to_class, next_follow_up_at = computed.due,
     class_since = CASE WHEN computed.to_class <> computed.from_class THEN %s
-                       ELSE {customer}.class_since END,
-    next_follow_up_at = {due}
+                       ELSE customer.class_since END
 FROM {computed}
-WHERE {customer}.id = computed.customer_id AND {customer}.customer_class = computed.from_class
-  AND (computed.to_class <> computed.from_class
-       OR {customer}.next_follow_up_at IS DISTINCT FROM {due})
+WHERE customer.id = computed.customer_id AND customer.customer_class = computed.from_class
 """
 _WRITE_AND_KEEP_HISTORY = """
 WITH computed AS ({select}),
-written AS ({update} RETURNING {{customer}}.id, computed.from_class, computed.to_class)
+written AS ({update} RETURNING customer.id, computed.from_class, computed.to_class)
 INSERT INTO {{history}} (customer_id, from_class, to_class, changed_at)
 SELECT id, from_class, to_class, %s FROM written WHERE from_class <> to_class
 """
