@@ -268,8 +268,9 @@ def reclassify(
 def _write_changes(select: str, params: list, now: datetime) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            statement = _WRITE_AND_KEEP_HISTORY.format(select=select, update=_UPDATE)
-            cursor.execute(_sql(statement, computed="computed"), [*params, now, now])
+            update = _sql(_UPDATE, computed="computed")
+            statement = _sql(_WRITE_AND_KEEP_HISTORY, select=select, update=update)
+            cursor.execute(statement, [*params, now, now])
             return cursor.rowcount
         # SQLite cannot return the FROM clause's columns nor run an UPDATE inside a WITH: the
         # history is kept first, from the same SELECT, then the customers are written.
@@ -300,7 +301,7 @@ WHERE customer.id = computed.customer_id AND customer.customer_class = computed.
 _WRITE_AND_KEEP_HISTORY = """
 WITH computed AS ({select}),
 written AS ({update} RETURNING customer.id, computed.from_class, computed.to_class)
-INSERT INTO {{history}} (customer_id, from_class, to_class, changed_at)
+INSERT INTO {history} (customer_id, from_class, to_class, changed_at)
 SELECT id, from_class, to_class, %s FROM written WHERE from_class <> to_class
 """
 _KEEP_HISTORY = """
