@@ -1,7 +1,7 @@
 """A/B/C/D classification and follow-up cadence (rules.md §4.2), in SQL.
 
-One code path for every case: `reclassify(customers)` updates any queryset of customers with a
-few set-based statements: the nightly job passes all of them, the on-commit task one.
+One code path for every case: `reclassify(customers)` updates any queryset of customers with one
+statement on PostgreSQL (two on SQLite): the nightly job passes a batch, the on-commit task one.
 
     class | demand (≥ large threshold) | order expected within N days | follow-up every
     A     | yes                        | yes                          | 2 days
@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
     Case,
+    CharField,
     DateTimeField,
     DecimalField,
     ExpressionWrapper,
@@ -29,8 +30,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
-from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.db.models.lookups import Exact, GreaterThanOrEqual, In, LessThanOrEqual
+from django.db.models.sql import Query
 from django.utils import timezone
 
 from customers.models import ClassChange, Customer, CustomerClass
@@ -62,51 +65,68 @@ def monthly_sales_totals(*, customer_id: int, start: date, end: date) -> dict[da
     )
 
 
-# rules.md §4.2–§4.4 in one SELECT, shaped like the one-statement floor it is measured against
-# (docs/performance.md, P4): the last three full months' sales are summed per customer once,
-# only for the customers asked about, then joined. Demand is large when the estimate or the
+# rules.md §4.2–§4.4, then the follow-up date by the new class (§4.2, §4.7), in one SELECT shaped
+# like the one-statement floor it is measured against (docs/performance.md, P4): the customers
+# asked about are joined once to their last three full months' sales, summed per customer, and
+# only those whose class or date must change come out. Demand is large when the estimate or the
 # sales average reaches the threshold (the larger of the two, §4.4); exactly 50,000 is large
 # and an order expected exactly 15 days ahead is "soon" (§4.3); no date is "later". Filters on
 # the sale's stored local month: a date range, never a function on the date column. Sales are
 # read by table, so this app does not import the sales app above it.
-_CLASS_CHANGES = """
-WITH chosen AS ({chosen})
-SELECT customer_id, from_class, to_class FROM (
-    SELECT customer.id AS customer_id, customer.customer_class AS from_class,
-        CASE
-            WHEN ({large}) AND customer.expected_order_date <= %s THEN 'A'
-            WHEN customer.expected_order_date <= %s THEN 'B'
-            WHEN {large} THEN 'C'
-            ELSE 'D'
-        END AS to_class
-    FROM {customer} AS customer
-    LEFT JOIN (
-        SELECT customer_id, SUM(amount) / 3 AS average FROM {sale}
-        WHERE month >= %s AND month < %s AND customer_id IN (SELECT id FROM chosen)
-        GROUP BY customer_id
-    ) AS recent ON recent.customer_id = customer.id
-    WHERE customer.id IN (SELECT id FROM chosen)
-) AS computed WHERE from_class <> to_class
+_CLASSES = """
+SELECT customer_id, from_class, to_class, due FROM (
+    SELECT classified.id AS customer_id, classified.customer_class AS from_class,
+        classified.to_class, classified.next_follow_up_at AS stored_due, {due} AS due
+    FROM (
+        SELECT {columns},
+            CASE
+                WHEN ({large}) AND customer.expected_order_date <= %s THEN 'A'
+                WHEN customer.expected_order_date <= %s THEN 'B'
+                WHEN {large} THEN 'C'
+                ELSE 'D'
+            END AS to_class
+        FROM ({chosen}) AS customer
+        LEFT JOIN {sale} AS sale
+            ON sale.customer_id = customer.id AND sale.month >= %s AND sale.month < %s
+        GROUP BY {columns}
+    ) AS classified
+) AS computed
+WHERE from_class <> to_class OR stored_due IS DISTINCT FROM due
 """
+# What the class and the follow-up date are computed from, and the stored values they replace.
+_READ = (
+    "id",
+    "customer_class",
+    "estimated_monthly_demand",
+    "expected_order_date",
+    "follow_up_requested_for",
+    "last_contacted_at",
+    "created_at",
+    "next_follow_up_at",
+)
 _LARGE = """COALESCE(customer.estimated_monthly_demand, 0) >= CAST(%s AS NUMERIC)
-                 OR COALESCE(recent.average, 0) >= CAST(%s AS NUMERIC)"""
+                     OR COALESCE(SUM(sale.amount) / 3, 0) >= CAST(%s AS NUMERIC)"""
 
 
-def class_changes(
+def changed_customers(
     customers: QuerySet[Customer], rules: CompanySettings, today: date
 ) -> tuple[str, list]:
-    """(customer_id, from_class, to_class) of every customer of the set whose computed class
-    differs from the stored one, as one SELECT and its parameters (in the order they appear)."""
+    """(customer_id, from_class, to_class, due) of every customer of the set whose class or
+    next follow-up date is not what the rules give, as one SELECT and its parameters (in the
+    order they appear); `due` is the follow-up date by the new class."""
     start, end = last_three_full_months(today)
-    chosen, chosen_params = customers.order_by().values("id").query.sql_with_params()
-    sql = _CLASS_CHANGES.format(
-        chosen=chosen,
+    chosen, chosen_params = customers.order_by().values(*_READ).query.sql_with_params()
+    due, due_params = _follow_up_sql(rules, alias="classified", customer_class="to_class")
+    sql = _CLASSES.format(
+        due=due,
+        columns=", ".join(f"customer.{column}" for column in _READ),
         large=_LARGE,
-        customer=Customer._meta.db_table,
+        chosen=chosen,
         sale=Customer._meta.get_field("sales").related_model._meta.db_table,
     )
     large, soon = rules.large_demand_threshold, today + timedelta(days=rules.order_soon_days)
-    return sql, [*chosen_params, large, large, soon, soon, large, large, start, end]
+    classes = [large, large, soon, soon, large, large, *chosen_params, start, end]
+    return sql, [*due_params, *classes]
 
 
 def average_monthly_sales(today: date):
@@ -154,10 +174,15 @@ def class_expression(rules: CompanySettings, today: date, soon=None):
     )
 
 
-def follow_up_expression(rules: CompanySettings):
+def follow_up_expression(rules: CompanySettings, customer_class=None):
     """Next contact due: the date the latest contact set, whatever the class (rules.md §4.7);
     otherwise from the last contact (or, never contacted, from the record's creation) plus the
-    class's cadence, and none for class D (rules.md §4.2)."""
+    class's cadence, and none for class D (rules.md §4.2).
+
+    The one definition of the rule: the contact service writes it through `refresh_follow_ups`
+    and the classification compiles it into its statement (`_follow_up_sql`), where
+    `customer_class` is the class that statement is writing rather than the stored one."""
+    customer_class = customer_class or F("customer_class")
     since = Coalesce("last_contacted_at", "created_at")
 
     def due_after(days: int):
@@ -166,12 +191,24 @@ def follow_up_expression(rules: CompanySettings):
     return Case(
         When(follow_up_requested_for__isnull=False, then=F("follow_up_requested_for")),
         When(
-            customer_class__in=[CustomerClass.A, CustomerClass.B],
+            In(customer_class, [CustomerClass.A, CustomerClass.B]),
             then=due_after(rules.hot_follow_up_days),
         ),
-        When(customer_class=CustomerClass.C, then=due_after(rules.keep_in_touch_days)),
+        When(Exact(customer_class, CustomerClass.C), then=due_after(rules.keep_in_touch_days)),
         default=Value(None, output_field=DateTimeField()),
     )
+
+
+def _follow_up_sql(rules: CompanySettings, *, alias: str, customer_class: str) -> tuple[str, list]:
+    """`follow_up_expression` as SQL over the customer's columns as the relation `alias` of the
+    statement it goes into holds them, the class read from that relation's `customer_class`."""
+    query = Query(Customer)
+    query.change_aliases({query.get_initial_alias(): alias})
+    # A column name of this module's own statement, never input.
+    class_column = RawSQL(f"{alias}.{customer_class}", [], output_field=CharField())  # noqa: S611
+    due = follow_up_expression(rules, class_column).resolve_expression(query, allow_joins=False)
+    sql, params = query.get_compiler(connection=connection).compile(due)
+    return sql, list(params)
 
 
 def reclassify_all(*, batch_size: int | None = None, now: datetime | None = None) -> int:
@@ -184,13 +221,14 @@ def reclassify_all(*, batch_size: int | None = None, now: datetime | None = None
     batch_size = batch_size or settings.CLASSIFY_BATCH_SIZE
     now = datetime.fromisoformat(cursor["now"]) if cursor else (now or timezone.now())
     after, changed = cursor.get("after_pk", 0), cursor.get("changed", 0)
+    rules = CompanySettings.current()  # read once for the run, not once a batch
     while after is not None:
         with transaction.atomic():
             upper = _batch_end(after, batch_size)
             batch = Customer.objects.filter(pk__gt=after)
             if upper is not None:
                 batch = batch.filter(pk__lte=upper)
-            changed += reclassify(batch, now=now)
+            changed += reclassify(batch, now=now, rules=rules)
             ledger.save_cursor({"after_pk": upper, "now": now.isoformat(), "changed": changed})
         after = upper
     return changed
@@ -202,69 +240,74 @@ def _batch_end(after: int, batch_size: int) -> int | None:
     return next(iter(keys[batch_size - 1 : batch_size]), None)
 
 
-@transaction.atomic
-def reclassify(customers: QuerySet[Customer], *, now: datetime | None = None) -> int:
+# No savepoint of its own inside a caller's transaction (the nightly batch): a failure fails
+# the batch, and the round trips are most of what this costs beyond its statement.
+@transaction.atomic(savepoint=False)
+def reclassify(
+    customers: QuerySet[Customer],
+    *,
+    now: datetime | None = None,
+    rules: CompanySettings | None = None,
+) -> int:
     """Recompute class and next follow-up for a set of customers. Returns how many changed class.
 
-    1. compute every class and write the changed ones, keeping each change with its date
-       (`_write_class_changes`: on PostgreSQL one statement);
-    2. refresh the follow-up dates where they differ from what the rules give (one UPDATE).
-    Running it twice changes nothing the first run got right.
+    Computes every class, writes the changed classes with their date and the follow-up dates
+    that differ from what the rules give (by the class being written), and keeps each change
+    of class in the history: on PostgreSQL one statement, on SQLite two. Running it twice
+    changes nothing the first run got right.
     """
     now = now or timezone.now()
-    rules = CompanySettings.current()
-    changes, params = class_changes(customers, rules, timezone.localdate(now))
-    changed = _write_class_changes(changes, params, now)
+    rules = rules or CompanySettings.current()
+    changes, params = changed_customers(customers, rules, timezone.localdate(now))
+    changed = _write_changes(changes, params, now)
     if changed:
         classes_changed.send(Customer, changed=changed, changed_at=now)
-    refresh_follow_ups(customers, rules)
     return changed
 
 
-def _write_class_changes(select: str, params: list, now: datetime) -> int:
+def _write_changes(select: str, params: list, now: datetime) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_sql(_CHANGE_AND_KEEP_HISTORY, select), [*params, now, now])
+            update = _sql(_UPDATE, computed="computed")
+            statement = _sql(_WRITE_AND_KEEP_HISTORY, select=select, update=update)
+            cursor.execute(statement, [*params, now, now])
             return cursor.rowcount
         # SQLite cannot return the FROM clause's columns nor run an UPDATE inside a WITH: the
-        # history is kept first, from the same SELECT, then the classes are written.
-        cursor.execute(_sql(_KEEP_HISTORY, select), [now, *params])
-        cursor.execute(_sql(_CHANGE, select), [now, *params])
-        return cursor.rowcount
+        # history is kept first, from the same SELECT, then the customers are written.
+        cursor.execute(_sql(_KEEP_HISTORY, select=select), [now, *params])
+        changed = cursor.rowcount
+        cursor.execute(_sql(_UPDATE, computed=f"({select}) AS computed"), [now, *params])
+        return changed
 
 
-def _sql(statement: str, changes: str) -> str:
+def _sql(statement: str, **parts: str) -> str:
     return statement.format(
-        changes=changes,
-        customer=Customer._meta.db_table,
-        history=ClassChange._meta.db_table,
+        **parts, customer=Customer._meta.db_table, history=ClassChange._meta.db_table
     )
 
 
-# The only customers touched are those whose class changed. The stored class must still be the
-# one the SELECT read: a concurrent run that already wrote the same change (the on-commit task
-# beside the nightly job) makes this one skip the row, so no change is kept twice.
-_CHANGE_AND_KEEP_HISTORY = """
-WITH computed AS ({changes}),
-changed AS (
-    UPDATE {customer} AS customer
-    SET customer_class = computed.to_class, class_since = %s
-    FROM computed
-    WHERE customer.id = computed.customer_id AND customer.customer_class = computed.from_class
-    RETURNING customer.id, computed.from_class, computed.to_class
-)
+# Only the customers whose class or follow-up date changed are written; `class_since` moves
+# only with the class. The stored class must still be the one the SELECT read: a concurrent run
+# that already wrote the same change (the on-commit task beside the nightly job) makes this
+# one skip the row, so no change is kept twice.
+_UPDATE = """
+UPDATE {customer} AS customer
+SET customer_class = computed.to_class, next_follow_up_at = computed.due,
+    class_since = CASE WHEN computed.to_class <> computed.from_class THEN %s
+                       ELSE customer.class_since END
+FROM {computed}
+WHERE customer.id = computed.customer_id AND customer.customer_class = computed.from_class
+"""
+_WRITE_AND_KEEP_HISTORY = """
+WITH computed AS ({select}),
+written AS ({update} RETURNING customer.id, computed.from_class, computed.to_class)
 INSERT INTO {history} (customer_id, from_class, to_class, changed_at)
-SELECT id, from_class, to_class, %s FROM changed
+SELECT id, from_class, to_class, %s FROM written WHERE from_class <> to_class
 """
 _KEEP_HISTORY = """
 INSERT INTO {history} (customer_id, from_class, to_class, changed_at)
-SELECT customer_id, from_class, to_class, %s FROM ({changes}) AS computed
-"""
-_CHANGE = """
-UPDATE {customer} AS customer
-SET customer_class = computed.to_class, class_since = %s
-FROM ({changes}) AS computed
-WHERE customer.id = computed.customer_id
+SELECT customer_id, from_class, to_class, %s FROM ({select}) AS computed
+WHERE from_class <> to_class
 """
 
 

@@ -146,3 +146,39 @@ def test_a_follow_up_date_set_at_the_last_contact_wins_over_the_cadence(make_cus
     )
 
     assert _follow_up(customer) == requested
+
+
+def test_the_contact_service_and_the_classification_give_the_same_follow_up(make_customer):
+    # rules.md §4.7 is written once: the job's statement and the contact service's refresh
+    # must land on the same date for every kind of customer.
+    customers = [
+        make_customer(estimated_monthly_demand=LARGE, expected_order_date=days_ahead(NOW, 1)),
+        make_customer(estimated_monthly_demand=LARGE, last_contacted_at=NOW),
+        make_customer(estimated_monthly_demand=None, last_contacted_at=NOW),
+        make_customer(
+            estimated_monthly_demand=None, follow_up_requested_for=local(2026, 4, 1, 0, 0)
+        ),
+    ]
+    classification.reclassify(Customer.objects.all(), now=NOW)
+    by_the_job = dict(Customer.objects.values_list("pk", "next_follow_up_at"))
+    Customer.objects.update(next_follow_up_at=None)
+
+    classification.refresh_follow_ups(Customer.objects.all())
+
+    by_the_service = dict(Customer.objects.values_list("pk", "next_follow_up_at"))
+    assert by_the_service == by_the_job
+    assert sum(due is not None for due in by_the_job.values()) == len(customers) - 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes in two statements")
+def test_a_batch_is_one_statement_on_postgresql(make_customer, rules):
+    make_customer(estimated_monthly_demand=LARGE, last_contacted_at=NOW)
+    make_customer(estimated_monthly_demand=None, last_contacted_at=NOW)
+    classification.reclassify(Customer.objects.all(), now=NOW, rules=rules)
+    Customer.objects.update(next_follow_up_at=None)  # no class changes, so no signal's queries
+
+    with CaptureQueriesContext(connection) as queries:
+        classification.reclassify(Customer.objects.all(), now=NOW, rules=rules)
+
+    assert len(queries) == 1
+    assert Customer.objects.filter(next_follow_up_at__isnull=False).count() == 1

@@ -170,16 +170,8 @@ def job_differences() -> dict[str, int]:
     """How many rows each nightly job's stored result differs from its SQL floor (P4's
     equality, without the timing)."""
     first, last = _months()
-    rules = CompanySettings.current()
-    today = timezone.localdate()
-    start, end = last_three_full_months(today)
     attainment = {"first": periods_touching(first, last)[0], "last": last}
-    classes = {
-        "start": start,
-        "end": end,
-        "large": rules.large_demand_threshold,
-        "soon": today + timedelta(days=rules.order_soon_days),
-    }
+    classes = _class_floor_params()
     return {
         "sales rollup": _floor(ROLLUP_FLOOR, ROLLUP_DIFFERENCE, [first, last])[1],
         "attainment": _floor(ATTAINMENT_FLOOR, ATTAINMENT_DIFFERENCE, attainment)[1],
@@ -216,26 +208,38 @@ SELECT (SELECT COUNT(*) FROM (
           FROM floor_rollup) b)
 """
 
+# The class (rules.md §4.2–§4.4), then the next follow-up by that class (§4.2, §4.7): the date
+# the latest contact set, else the class's cadence after the last contact or the creation.
 CLASS_FLOOR = """
 CREATE TEMP TABLE floor_class ON COMMIT DROP AS
 WITH recent AS (
   SELECT customer_id, SUM(amount) / 3 AS average FROM customers_sale
   WHERE month >= %(start)s AND month < %(end)s GROUP BY customer_id
+),
+classed AS (
+  SELECT c.id, c.follow_up_requested_for, COALESCE(c.last_contacted_at, c.created_at) AS since,
+    CASE
+      WHEN GREATEST(COALESCE(c.estimated_monthly_demand, 0), COALESCE(r.average, 0)) >= %(large)s
+           AND c.expected_order_date <= %(soon)s THEN 'A'
+      WHEN c.expected_order_date <= %(soon)s THEN 'B'
+      WHEN GREATEST(COALESCE(c.estimated_monthly_demand, 0), COALESCE(r.average, 0)) >= %(large)s
+           THEN 'C'
+      ELSE 'D'
+    END AS customer_class
+  FROM customers_customer c LEFT JOIN recent r ON r.customer_id = c.id
 )
-SELECT c.id,
+SELECT id, customer_class,
   CASE
-    WHEN GREATEST(COALESCE(c.estimated_monthly_demand, 0), COALESCE(r.average, 0)) >= %(large)s
-         AND c.expected_order_date <= %(soon)s THEN 'A'
-    WHEN c.expected_order_date <= %(soon)s THEN 'B'
-    WHEN GREATEST(COALESCE(c.estimated_monthly_demand, 0), COALESCE(r.average, 0)) >= %(large)s
-         THEN 'C'
-    ELSE 'D'
-  END AS customer_class
-FROM customers_customer c LEFT JOIN recent r ON r.customer_id = c.id
+    WHEN follow_up_requested_for IS NOT NULL THEN follow_up_requested_for
+    WHEN customer_class IN ('A', 'B') THEN since + make_interval(days => %(hot)s)
+    WHEN customer_class = 'C' THEN since + make_interval(days => %(keep)s)
+  END AS next_follow_up_at
+FROM classed
 """
 CLASS_DIFFERENCE = """
 SELECT COUNT(*) FROM floor_class f JOIN customers_customer c ON c.id = f.id
 WHERE c.customer_class <> f.customer_class
+   OR c.next_follow_up_at IS DISTINCT FROM f.next_follow_up_at
 """
 
 # Carry-over (rules.md §7.5) as a recursive statement: target = quota + the unmet part of last
@@ -298,9 +302,6 @@ def _job(function) -> float:
 
 def measure_jobs() -> dict:
     first, last = _months()
-    rules = CompanySettings.current()
-    local_today = timezone.localdate()
-    start, end = last_three_full_months(local_today)
     results = {}
     job = _job(lambda: rebuild_sales_rollup(first, last))
     floor, differences = _floor(ROLLUP_FLOOR, ROLLUP_DIFFERENCE, [first, last])
@@ -311,15 +312,23 @@ def measure_jobs() -> dict:
     floor, differences = _floor(ATTAINMENT_FLOOR, ATTAINMENT_DIFFERENCE, params)
     results["attainment, carry-over, ranks"] = _ratio(job, floor, differences)
     job = _job(lambda: reclassify(Customer.objects.all()))
-    params = {
+    floor, differences = _floor(CLASS_FLOOR, CLASS_DIFFERENCE, _class_floor_params())
+    results["classification"] = _ratio(job, floor, differences)
+    return results
+
+
+def _class_floor_params() -> dict:
+    rules = CompanySettings.current()
+    today = timezone.localdate()
+    start, end = last_three_full_months(today)
+    return {
         "start": start,
         "end": end,
         "large": rules.large_demand_threshold,
-        "soon": local_today + timedelta(days=rules.order_soon_days),
+        "soon": today + timedelta(days=rules.order_soon_days),
+        "hot": rules.hot_follow_up_days,
+        "keep": rules.keep_in_touch_days,
     }
-    floor, differences = _floor(CLASS_FLOOR, CLASS_DIFFERENCE, params)
-    results["classification"] = _ratio(job, floor, differences)
-    return results
 
 
 def _ratio(job: float, floor: float, differences: int) -> dict:
