@@ -76,7 +76,7 @@ def rollup_profit(window: ValueWindow) -> QuerySet[SalesCell]:
     )
 
 
-def rollup_last_order():
+def rollup_last_order() -> QuerySet[SalesCell]:
     """A customer's (OuterRef "pk") latest order from the rollup's sales cells: the latest sale
     line of its latest month, found through the (customer, month) index rather than by reading
     every line the customer ever bought."""
