@@ -37,6 +37,7 @@ from rollups.models import (
     ChannelQuotaShare,
     ClassCell,
     CompetitorCell,
+    CustomerVisitCell,
     SalesCell,
     ScoreShare,
 )
@@ -99,7 +100,12 @@ def _sales_cells(first: date, last: date, places) -> list[SalesCell]:
     cells = (
         Sale.objects.filter(month__gte=first, month__lte=last)
         .values("month", "salesperson_id", "territory_id", "channel", "customer_id")
-        .annotate(amount=Sum("amount"), gross_profit=Sum("gross_profit"), lines=Count("id"))
+        .annotate(
+            amount=Sum("amount"),
+            gross_profit=Sum("gross_profit"),
+            lines=Count("id"),
+            last_sold_at=Max("sold_at"),
+        )
         .order_by()
     )
     return [SalesCell(**_placed(cell, places)) for cell in cells]
@@ -119,6 +125,18 @@ def _activity_cells(first: date, last: date, places, **only) -> list[ActivityCel
         .order_by()
     )
     return [ActivityCell(**_placed(cell, places)) for cell in cells]
+
+
+def _customer_visit_cells(first: date, last: date, **only) -> list[CustomerVisitCell]:
+    start, end = _month_bounds(first, last)
+    cells = (
+        Visit.objects.filter(visited_at__gte=start, visited_at__lt=end, **only)
+        .annotate(month=_local_month("visited_at"))
+        .values("month", "salesperson_id", "customer_id")
+        .annotate(visits=Count("id"))
+        .order_by()
+    )
+    return [CustomerVisitCell(**cell) for cell in cells]
 
 
 def _competitor_cells(first: date, last: date, places, **only) -> list[CompetitorCell]:
@@ -253,7 +271,7 @@ def _one_writer_at_a_time() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
 
 
-TABLES = (SalesCell, ActivityCell, CompetitorCell, ClassCell, BlankCity)
+TABLES = (SalesCell, ActivityCell, CustomerVisitCell, CompetitorCell, ClassCell, BlankCity)
 
 
 @transaction.atomic
@@ -268,6 +286,7 @@ def refresh_months(first: date, last: date) -> int:
     cells = {
         SalesCell: _sales_cells(first, last, places),
         ActivityCell: _activity_cells(first, last, places),
+        CustomerVisitCell: _customer_visit_cells(first, last),
         CompetitorCell: _competitor_cells(first, last, places),
         ClassCell: [],
         BlankCity: [],
@@ -298,11 +317,20 @@ def refresh_sales(first: date, last: date) -> int:
 @transaction.atomic
 def refresh_visits(salesperson_id: int, month: date) -> int:
     """After one of this person's visits of this month was recorded or corrected: their visit
-    cells of the month, and the blank areas of every month whose window the visit falls in."""
+    cells and customer visit cells of the month, and the blank areas of every month whose
+    window the visit falls in."""
     _one_writer_at_a_time()
-    ActivityCell.objects.filter(salesperson_id=salesperson_id, month=month).delete()
-    cells = _activity_cells(month, month, _places(), salesperson_id=salesperson_id)
-    written = len(ActivityCell.objects.bulk_create(cells))
+    person = {"salesperson_id": salesperson_id}
+    for table in (ActivityCell, CustomerVisitCell):
+        table.objects.filter(month=month, **person).delete()
+    written = len(
+        ActivityCell.objects.bulk_create(_activity_cells(month, month, _places(), **person))
+    )
+    written += len(
+        CustomerVisitCell.objects.bulk_create(
+            _customer_visit_cells(month, month, **person), batch_size=2000
+        )
+    )
     window = timedelta(days=CompanySettings.in_force_on(month).blank_area_days)
     last = min(current_month(), month_of(local_midnight(add_months(month, 1)) + window))
     return written + refresh_blank_cities(month, last)

@@ -3,7 +3,8 @@
 Each table is keyed by month and the finest grain its measure needs, and carries the province
 and city of its territory (the first two levels of the territory's path), so a page sums a
 level with one GROUP BY instead of walking the tree: sales by month × salesperson × territory ×
-channel × customer, visits by month × salesperson × territory, class counts by month × owner ×
+channel × customer, visits by month × salesperson × territory and by month × salesperson ×
+customer, class counts by month × owner ×
 territory × class, competitor sightings by month × territory × competitor, and the blank
 cities of each month.
 """
@@ -67,6 +68,9 @@ class SalesCell(Placed):
     lines = models.PositiveIntegerField(_("order lines"))
     # The customer's first sale on record fell in this month: a customer won (rules.md §10.2).
     new_customer = models.BooleanField(_("new customer"), default=False)
+    # The cell's latest sale line: a customer's latest order is that of its latest cell, which
+    # the no-contact alert (rules.md §11.4) needs to the second, not to the month.
+    last_sold_at = models.DateTimeField(_("last order"), null=True)
 
     class Meta:
         verbose_name = _("sales cell")
@@ -113,6 +117,37 @@ class ActivityCell(Placed):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.salesperson_id} {self.territory_id}"
+
+
+class CustomerVisitCell(models.Model):
+    """A salesperson's visits to one customer in a month: the 80/20 counts each customer's
+    visits and prices them at what a visit of that salesperson costs (rules.md §11.2). Not
+    placed on the map: the pages that sum visits by territory read the visit cells."""
+
+    month = models.DateField(_("month"))
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    visits = models.PositiveIntegerField(_("visits"))
+
+    class Meta:
+        verbose_name = _("customer visit cell")
+        verbose_name_plural = _("customer visit cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "salesperson", "customer"], name="one_rollup_customer_visit_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["customer", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.salesperson_id} {self.customer_id}"
 
 
 class ClassCell(Placed):

@@ -54,7 +54,8 @@ def remember_where_the_visit_was(sender, instance: Visit, update_fields=None, **
 
 @receiver([post_save, post_delete], sender=Visit)
 def refresh_visit_month(sender, instance: Visit, **kwargs) -> None:
-    """The person's visit cells of the visit's month, and of the month (or person) it left."""
+    """The person's visit cells and customer visit cells of the visit's month, and of the month
+    (or person) it left: a visit moved to another customer is recounted with its month."""
     for salesperson_id, month in _visit_slices(instance):
         queue.on_commit(
             tasks.refresh_visits, salesperson_id=salesperson_id, month=month.isoformat()

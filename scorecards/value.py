@@ -3,11 +3,10 @@ with each customer's visits and visit cost over the same twelve months, the hand
 suggestions (§11.2) and the no-contact alert (§11.4). Set-based: a handful of grouped queries
 whatever the number of customers, visits or sale lines.
 
-The figures the derived tables hold are read from them: each customer's twelve months' gross
-profit from the region rollup's sales cells, each salesperson's visits from its visit cells and
-their approved travel cost from the monthly scores (`sales.Attainment`). What no derived table
-holds is read live, one row per customer: its visits in the window (the rollup counts visits
-per salesperson and territory, not per customer) and its latest order.
+Every figure is read from the derived tables, never from raw lines: each customer's twelve
+months' gross profit and latest order from the region rollup's sales cells, its visits from the
+customer visit cells (month × salesperson × customer), each salesperson's visits from the visit
+cells and their approved travel cost from the monthly scores (`sales.Attainment`).
 """
 
 from dataclasses import dataclass
@@ -16,7 +15,6 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     F,
     IntegerField,
@@ -35,13 +33,11 @@ from django.utils import timezone
 
 from customers.models import Customer, CustomerClass
 from customers.selectors import customers_for
-from rollups.models import ActivityCell, SalesCell
+from rollups.models import ActivityCell, CustomerVisitCell, SalesCell
 from sales.models import Attainment
 from sales.selectors.customer_value import MONEY, ZERO, Ranking, ValueWindow, rank_customers
 from salesops.models import CompanySettings, User
-from salesops.months import local_midnight
 from territories.models import Territory
-from visits.models import Visit
 
 RATE = DecimalField(max_digits=16, decimal_places=6)
 
@@ -61,11 +57,10 @@ class ValueAnalysis:
         return self.ranking.window
 
 
-def _window_visits(window: ValueWindow) -> QuerySet[Visit]:
-    return Visit.objects.filter(
-        visited_at__gte=local_midnight(window.first_month),
-        visited_at__lt=local_midnight(window.end),
-    )
+def _window_visit_cells(window: ValueWindow) -> QuerySet[CustomerVisitCell]:
+    """The customer visit cells of the window's months: a visit's month is its local month, so
+    they count exactly the visits from the window's first local midnight to its last."""
+    return CustomerVisitCell.objects.filter(month__gte=window.first_month, month__lt=window.end)
 
 
 def rollup_profit(window: ValueWindow) -> QuerySet[SalesCell]:
@@ -82,12 +77,25 @@ def rollup_profit(window: ValueWindow) -> QuerySet[SalesCell]:
     )
 
 
+def rollup_last_order() -> QuerySet[SalesCell]:
+    """A customer's (OuterRef "pk") latest order from the rollup's sales cells: the latest sale
+    line of its latest month, found through the (customer, month) index rather than by reading
+    every line the customer ever bought."""
+    return (
+        SalesCell.objects.filter(customer=OuterRef("pk"))
+        .order_by("-month", "-last_sold_at")
+        .values("last_sold_at")[:1]
+    )
+
+
 def cost_per_visit(customers: QuerySet[Customer], window: ValueWindow) -> dict[int, Decimal]:
     """Each visitor's approved travel cost over the window ÷ all their visits in it: what one
     visit costs, by salesperson (rules.md §11.2). Two grouped queries over the visit cells and
     the monthly scores."""
     visitors = (
-        _window_visits(window).filter(customer__in=customers.values("pk")).values("salesperson_id")
+        _window_visit_cells(window)
+        .filter(customer__in=customers.values("pk"))
+        .values("salesperson_id")
     )
     in_window = {"month__gte": window.first_month, "month__lt": window.end}
     visits = dict(
@@ -126,12 +134,19 @@ def analyse(customers: QuerySet[Customer], *, now=None, visit_cost: bool = True)
     `top_mark`, `handoff_mark` and `alert_mark` (1 or 0). Without `visit_cost` the cost of a
     visit is not looked up (two queries fewer) and `handoff_mark` is not to be read."""
     settings_row = CompanySettings.current()
-    ranking = rank_customers(customers, profit_source=rollup_profit)
+    ranking = rank_customers(
+        customers, profit_source=rollup_profit, last_order_source=rollup_last_order
+    )
     window = ranking.window
     rates = cost_per_visit(customers, window) if visit_cost else {}
-    visits = _window_visits(window).filter(customer=OuterRef("pk")).order_by().values("customer")
-    visit_count = visits.annotate(count=Count("pk")).values("count")
-    visit_cost = visits.annotate(total=Sum(_visit_cost_expression(rates))).values("total")
+    cells = (
+        _window_visit_cells(window).filter(customer=OuterRef("pk")).order_by().values("customer")
+    )
+    visit_count = cells.annotate(count=Sum("visits")).values("count")
+    # Every visit in a cell is the same salesperson's, so the cell costs its visits × their rate.
+    visit_cost = cells.annotate(
+        total=Sum(F("visits") * _visit_cost_expression(rates), output_field=RATE)
+    ).values("total")
     now = now or timezone.now()
     quiet_since = now - timedelta(days=settings_row.no_contact_alert_days)
     valued = ranking.customers.annotate(

@@ -4,8 +4,9 @@ window function for the rank, so the cost does not grow with the number of sale 
 
 The caller passes the customers to rank (already scoped to the acting user, e.g. through
 `customers.selectors.customers_for`), so every higher app reads the same ranking. A dashboard
-passes its own source of each customer's twelve months' gross profit (the region rollup's
-sales cells, which this app may not import); by default it is summed from the sale lines.
+passes its own sources of each customer's twelve months' gross profit and latest order (the
+region rollup's sales cells, which this app may not import); by default both are read from the
+sale lines.
 """
 
 import math
@@ -18,6 +19,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateTimeField,
     DecimalField,
     F,
     OuterRef,
@@ -78,24 +80,31 @@ def sale_line_profit(window: ValueWindow) -> QuerySet[Sale]:
     )
 
 
+def sale_line_last_order() -> QuerySet[Sale]:
+    """A customer's (OuterRef "pk") latest sale line's time, as a one-value subquery."""
+    return Sale.objects.filter(customer=OuterRef("pk")).order_by("-sold_at").values("sold_at")[:1]
+
+
 # Builds, for a window, a one-value subquery of a customer's (OuterRef "pk") gross profit.
 ProfitSource = Callable[[ValueWindow], QuerySet]
+# Builds a one-value subquery of a customer's (OuterRef "pk") latest order time.
+LastOrderSource = Callable[[], QuerySet]
 
 
 def with_gross_profit(
     customers: QuerySet[Customer],
     window: ValueWindow,
     profit_source: ProfitSource = sale_line_profit,
+    last_order_source: LastOrderSource = sale_line_last_order,
 ) -> QuerySet[Customer]:
     """Each customer with `gross_profit_12m` (0.00 when it bought nothing in the window) and
     `last_order_at` (its latest sale ever, None when it never bought)."""
     profit = profit_source(window)
-    last_order = Sale.objects.filter(customer=OuterRef("pk")).order_by("-sold_at")
     return customers.annotate(
         gross_profit_12m=Coalesce(
             Subquery(profit, output_field=MONEY), Value(ZERO), output_field=MONEY
         ),
-        last_order_at=Subquery(last_order.values("sold_at")[:1]),
+        last_order_at=Subquery(last_order_source(), output_field=DateTimeField()),
     )
 
 
@@ -135,13 +144,14 @@ def rank_customers(
     *,
     last_month: date | None = None,
     profit_source: ProfitSource = sale_line_profit,
+    last_order_source: LastOrderSource = sale_line_last_order,
 ) -> Ranking:
     """Rank `customers` (already scoped) by their gross profit over the window, in three
     queries whatever the number of customers or sale lines: the population and total, the
     threshold (the profit at the cutoff place), then the ranked rows when they are read."""
     window = value_window(last_month)
     valued = with_gross_profit(
-        customers.filter(status=Customer.Status.CUSTOMER), window, profit_source
+        customers.filter(status=Customer.Status.CUSTOMER), window, profit_source, last_order_source
     )
     totals = valued.order_by().aggregate(
         population=Count("pk"), total=Sum("gross_profit_12m", output_field=MONEY)

@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 from customers.models import Channel
 from rollups import building, tasks
 from rollups.levels import Level
-from rollups.models import ActivityCell, BlankCity, ClassCell, CompetitorCell, SalesCell
+from rollups.models import (
+    ActivityCell,
+    BlankCity,
+    ClassCell,
+    CompetitorCell,
+    CustomerVisitCell,
+    SalesCell,
+)
 from rollups.selectors import children, monthly_figures
 from sales.models import Sale
 from sales.services.sales import import_sales
@@ -22,7 +29,7 @@ from tests.rollups import factories
 from tests.sales.factories import local
 
 MONTH = add_months(current_month(), -1)
-CELL_TABLES = (SalesCell, ActivityCell, ClassCell, CompetitorCell, BlankCity)
+CELL_TABLES = (SalesCell, ActivityCell, CustomerVisitCell, ClassCell, CompetitorCell, BlankCity)
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999.99"), places=2)
 sales_lists = st.lists(
@@ -131,6 +138,48 @@ def test_the_incremental_refresh_equals_the_nightly_rebuild(
     assert any("1234.56" in row for row in incremental["SalesCell"])
     building.rebuild_all()
     assert _snapshot() == incremental
+
+
+@pytest.mark.django_db
+def test_a_moved_visit_leaves_its_customer_cells_as_the_rebuild_would(
+    personas, django_capture_on_commit_callbacks
+):
+    """A visit recorded, then moved to another customer and month, then removed: after each
+    step the cells the receivers refreshed equal the nightly rebuild's."""
+    world = factories.east_and_south(personas, MONTH)
+    first = factories.customer_in(world.hangzhou, world.salesperson, name="杭州甲")
+    second = factories.customer_in(world.hangzhou, world.salesperson, name="杭州乙")
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = factories.visit(first, world.salesperson, MONTH, day=7)
+        factories.visit(first, world.salesperson, MONTH, day=8)
+    assert _customer_visits(first) == {(MONTH, world.salesperson.pk): 2}
+    earlier = add_months(MONTH, -1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _move(moved, customer=second, visited_at=local(earlier.year, earlier.month, 9))
+    _assert_the_rebuild_changes_nothing()
+    assert _customer_visits(first) == {(MONTH, world.salesperson.pk): 1}
+    assert _customer_visits(second) == {(earlier, world.salesperson.pk): 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        moved.delete()
+    _assert_the_rebuild_changes_nothing()
+    assert _customer_visits(second) == {}
+
+
+def _assert_the_rebuild_changes_nothing() -> None:
+    incremental = _snapshot()
+    building.rebuild_all()
+    assert _snapshot() == incremental
+
+
+def _move(visit, **fields) -> None:
+    for name, value in fields.items():
+        setattr(visit, name, value)
+    visit.save()
+
+
+def _customer_visits(customer) -> dict:
+    cells = CustomerVisitCell.objects.filter(customer=customer)
+    return {(cell.month, cell.salesperson_id): cell.visits for cell in cells}
 
 
 @pytest.mark.django_db

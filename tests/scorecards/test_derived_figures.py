@@ -2,20 +2,20 @@
 and their figures equal what the raw lines give, to the cent and the count: the same known data
 is summed from the sale lines, visits and expense items and compared with every card."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 
 from customers.models import Channel, Customer
 from expenses.models import ExpenseClaim, ExpenseItem
 from rollups import building
 from rollups.models import ActivityCell
 from sales.models import Sale
-from sales.selectors.customer_value import rank_customers
+from sales.selectors.customer_value import rank_customers, value_window
 from salesops.models import User
-from salesops.months import add_months, current_month
+from salesops.months import add_months, current_month, local_midnight
 from scorecards import measures, value
 from scorecards.periods import HALF, MONTH, QUARTER, Period
 from tests.expenses.factories import approved_claim
@@ -173,3 +173,66 @@ def test_the_80_20_ranks_by_the_rollup_as_by_the_sale_lines(personas):
     # What one visit costs: the approved travel cost over the visits, here 150.01 ÷ 3.
     rates = value.cost_per_visit(scope, from_rollup.window)
     assert rates == {person.pk: Decimal("150.01") / 3}
+
+
+def _per_customer_data(personas) -> None:
+    """Customers visited by two salespeople on both sides of the window's first local
+    midnight, and sold to in and before the window, on a month's last evening too."""
+    me, colleague = personas.salesperson, personas.colleague
+    this_month = current_month()
+    first_month = value_window().first_month
+    before_window = local_midnight(first_month) - timedelta(minutes=30)
+    shared, quiet, never_bought = customer_of(me), customer_of(me), customer_of(me)
+    for person, customer, visited_at in [
+        (me, shared, before_window),
+        (me, shared, local_midnight(first_month) + timedelta(minutes=30)),
+        (me, shared, local(this_month.year, this_month.month, 1, 9)),
+        (colleague, shared, local(this_month.year, this_month.month, 1, 11)),
+        (colleague, shared, local(this_month.year, this_month.month, 1, 15)),
+        (me, never_bought, local(this_month.year, this_month.month, 1, 16)),
+    ]:
+        make_visit(person, customer, visited_at)
+    last_month = add_months(this_month, -1)
+    last_evening = local_midnight(this_month) - timedelta(minutes=20)
+    for person, customer, sold_at, profit in [
+        (me, shared, local(last_month.year, last_month.month, 2), "500.00"),
+        (colleague, shared, last_evening, "-20.00"),
+        (me, quiet, before_window, "9.00"),
+    ]:
+        make_sale(person, "1000.00", sold_at, customer=customer, gross_profit=profit)
+    approved_claim(me, this_month, amounts=["100.00", "50.01"])
+    approved_claim(colleague, this_month, amounts=["77.77"])
+    refresh_derived_tables(this_month)
+
+
+def _raw_per_customer(customer, window, rates) -> tuple:
+    """A customer's visits, visit cost and latest order from the visits and sale lines."""
+    visits = Visit.objects.filter(
+        customer=customer,
+        visited_at__gte=local_midnight(window.first_month),
+        visited_at__lt=local_midnight(window.end),
+    )
+    cost = sum((rates.get(visit.salesperson_id, Decimal(0)) for visit in visits), Decimal(0))
+    last_order = Sale.objects.filter(customer=customer).aggregate(last=Max("sold_at"))["last"]
+    return visits.count(), round(cost, 4), last_order
+
+
+def test_the_80_20_counts_and_prices_visits_and_dates_orders_as_the_raw_lines(personas):
+    _per_customer_data(personas)
+    scope = Customer.objects.filter(owner=personas.salesperson)
+
+    analysis = value.analyse(scope)
+    rates = value.cost_per_visit(scope, analysis.window)
+
+    derived = {
+        customer.pk: (
+            customer.visits_12m,
+            round(Decimal(customer.visit_cost_12m), 4),
+            customer.last_order_at,
+        )
+        for customer in analysis.customers
+    }
+    raw = {customer.pk: _raw_per_customer(customer, analysis.window, rates) for customer in scope}
+    assert derived == raw
+    assert sorted(visits for visits, _, _ in raw.values()) == [0, 1, 4]  # not trivial
+    assert set(rates) == {personas.salesperson.pk, personas.colleague.pk}
