@@ -27,6 +27,9 @@ OVER_QUERY_BUDGET = {
     # region comparison is five grouped rollup queries (manager 27 at tier S, director 17).
     "home (manager)",
     "home (director)",
+    # 15 on the benchmark's tier S (seed 1, data until today), 16 on this one (seed 7, data
+    # ending five months before today): one more panel query when the month has no activity yet.
+    "home (salesperson)",
 }
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="generated data is loaded with COPY"
