@@ -1,11 +1,12 @@
 """Filling the region rollup (rules.md §9.5): set-based, one transaction per run.
 
 `refresh_months(first, last)` replaces the keyed slice of every rollup table for those months:
-the cells are computed with one aggregate query per table (per month for the class counts and
-blank cities, which need the month's end), the slice is deleted and the cells inserted in the
-same transaction, so a reader sees the old month or the new one, never half of each. The
-incremental refresh (on a signal) and the nightly full rebuild run the same code over different
-month ranges, which is why the rebuild must leave the incremental state unchanged.
+each table's cells are computed by one aggregate and written by one `INSERT … SELECT`, so they
+never travel through Python (at tier L that is millions of cells, docs/performance.md, P4); the
+slice is deleted and the cells inserted in the same transaction, so a reader sees the old month
+or the new one, never half of each. The incremental refresh (on a signal) and the nightly full
+rebuild run the same code over different slices, which is why the rebuild must leave the
+incremental state unchanged.
 """
 
 from dataclasses import dataclass
@@ -13,8 +14,6 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     DateField,
     Exists,
@@ -22,10 +21,9 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
-    Subquery,
+    QuerySet,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Substr, Trunc
 
@@ -38,6 +36,7 @@ from rollups.models import (
     ClassCell,
     CompetitorCell,
     CustomerVisitCell,
+    Placed,
     SalesCell,
     ScoreShare,
 )
@@ -66,25 +65,69 @@ class Place:
     city_id: int | None
 
 
+# A territory's region (its own, or its province's), province and city (none above the city
+# level), found by its path of division codes.
+PLACES = """
+SELECT territory.id AS territory_id,
+       COALESCE(territory.region_id, province.region_id) AS region_id,
+       province.id AS province_id, city.id AS city_id
+FROM {territory} AS territory
+JOIN {territory} AS province
+    ON province.path = SUBSTR(territory.path, 1, {province_length})
+LEFT JOIN {territory} AS city
+    ON LENGTH(territory.path) >= {city_length}
+    AND city.path = SUBSTR(territory.path, 1, {city_length})
+"""
+
+
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _places_sql() -> str:
+    return PLACES.format(
+        territory=_quoted(Territory._meta.db_table),
+        province_length=PROVINCE_PATH_LENGTH,
+        city_length=CITY_PATH_LENGTH,
+    )
+
+
 def _places() -> dict[int, Place]:
-    """Every territory's region, province and city, from one read of the (small) tree."""
-    rows = list(Territory.objects.values_list("id", "path", "region_id"))
-    by_path = {path: (pk, region) for pk, path, region in rows}
-    places = {}
-    for pk, path, region in rows:
-        province_id, province_region = by_path[path[:PROVINCE_PATH_LENGTH]]
-        city = by_path.get(path[:CITY_PATH_LENGTH]) if len(path) >= CITY_PATH_LENGTH else None
-        places[pk] = Place(region or province_region, province_id, city[0] if city else None)
-    return places
+    """Every territory's place, from one read of the (small) tree: for the score shares, which
+    are split in Python."""
+    with connection.cursor() as cursor:
+        cursor.execute(_places_sql())
+        return {pk: Place(*place) for pk, *place in cursor.fetchall()}
 
 
-def _placed(cell: dict, places: dict[int, Place]) -> dict:
-    place = places[cell["territory_id"]]
-    return cell | {
-        "region_id": place.region_id,
-        "province_id": place.province_id,
-        "city_id": place.city_id,
-    }
+INSERT = "INSERT INTO {table} ({names}) SELECT {picked} FROM {source}"
+
+
+def _insert(table, cells: QuerySet | tuple[str, list]) -> int:
+    """Write the cells (an aggregate, or its SQL and parameters) into the table with one
+    `INSERT … SELECT`, so they never pass through Python; a placed table takes each cell's
+    region, province and city from its territory. Returns the cells written."""
+    if isinstance(cells, QuerySet):
+        columns = [*cells.query.values_select, *cells.query.annotation_select]
+        sql, params = cells.query.sql_with_params()
+    else:
+        (sql, params), columns = cells, CLASS_CELL_COLUMNS
+    names = [_quoted(column) for column in columns]
+    picked = [f"cell.{name}" for name in names]
+    source = f"({sql}) AS cell"
+    if issubclass(table, Placed):
+        names += ["region_id", "province_id", "city_id"]
+        picked += ["place.region_id", "place.province_id", "place.city_id"]
+        source += f" JOIN ({_places_sql()}) AS place ON place.territory_id = cell.territory_id"
+    insert = INSERT.format(
+        table=_quoted(table._meta.db_table),
+        names=", ".join(names),
+        picked=", ".join(picked),
+        source=source,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(insert, params)
+        return cursor.rowcount
 
 
 def _month_bounds(first: date, last: date):
@@ -96,8 +139,8 @@ def _local_month(field: str) -> Trunc:
     return Trunc(field, "month", output_field=DateField())
 
 
-def _sales_cells(first: date, last: date, places) -> list[SalesCell]:
-    cells = (
+def _sales_cells(first: date, last: date) -> QuerySet:
+    return (
         Sale.objects.filter(month__gte=first, month__lte=last)
         .values("month", "salesperson_id", "territory_id", "channel", "customer_id")
         .annotate(
@@ -105,15 +148,15 @@ def _sales_cells(first: date, last: date, places) -> list[SalesCell]:
             gross_profit=Sum("gross_profit"),
             lines=Count("id"),
             last_sold_at=Max("sold_at"),
+            new_customer=Value(False),  # marked afterwards, from the first sales
         )
         .order_by()
     )
-    return [SalesCell(**_placed(cell, places)) for cell in cells]
 
 
-def _activity_cells(first: date, last: date, places, **only) -> list[ActivityCell]:
+def _activity_cells(first: date, last: date, **only) -> QuerySet:
     start, end = _month_bounds(first, last)
-    cells = (
+    return (
         Visit.objects.filter(visited_at__gte=start, visited_at__lt=end, **only)
         .annotate(month=_local_month("visited_at"))
         .values("month", "salesperson_id", "territory_id")
@@ -124,23 +167,21 @@ def _activity_cells(first: date, last: date, places, **only) -> list[ActivityCel
         )
         .order_by()
     )
-    return [ActivityCell(**_placed(cell, places)) for cell in cells]
 
 
-def _customer_visit_cells(first: date, last: date, **only) -> list[CustomerVisitCell]:
+def _customer_visit_cells(first: date, last: date, **only) -> QuerySet:
     start, end = _month_bounds(first, last)
-    cells = (
+    return (
         Visit.objects.filter(visited_at__gte=start, visited_at__lt=end, **only)
         .annotate(month=_local_month("visited_at"))
         .values("month", "salesperson_id", "customer_id")
         .annotate(visits=Count("id"))
         .order_by()
     )
-    return [CustomerVisitCell(**cell) for cell in cells]
 
 
-def _competitor_cells(first: date, last: date, places, **only) -> list[CompetitorCell]:
-    cells = (
+def _competitor_cells(first: date, last: date, **only) -> QuerySet:
+    return (
         CompetitorObservation.objects.filter(
             observed_on__gte=first, observed_on__lt=add_months(last, 1), **only
         )
@@ -149,41 +190,50 @@ def _competitor_cells(first: date, last: date, places, **only) -> list[Competito
         .annotate(sightings=Count("id"))
         .order_by()
     )
-    return [CompetitorCell(**_placed(cell, places)) for cell in cells]
 
 
-def _class_cells(month: date, places, only: Q | None = None) -> list[ClassCell]:
-    """Customers by the class they held at the month's end: the last change before it (`only`
-    narrows the customers to a slice of owners or territories)."""
-    end = local_midnight(add_months(month, 1))
-    class_then = (
-        ClassChange.objects.filter(customer=OuterRef("pk"), changed_at__lt=end)
-        .order_by("-changed_at", "-id")
-        .values("to_class")[:1]
-    )
-    cells = (
+CLASS_CELL_COLUMNS = ["month", "owner_id", "territory_id", "customer_class", "customers"]
+# The class each customer held at each month's end is the last change before it: the change
+# whose successor (by time, then entry order) came at or after the month's end, or never.
+CLASS_CELLS = """
+WITH months (month, month_end) AS (VALUES {months}),
+held AS (
+    SELECT customer_id, to_class, changed_at,
+           LEAD(changed_at) OVER (PARTITION BY customer_id ORDER BY changed_at, id) AS replaced_at
+    FROM {class_change}
+)
+SELECT months.month, customer.owner_id, customer.territory_id, held.to_class AS customer_class,
+       COUNT(*) AS customers
+FROM months
+JOIN held ON held.changed_at < months.month_end
+    AND (held.replaced_at IS NULL OR held.replaced_at >= months.month_end)
+JOIN ({customers}) AS customer ON customer.id = held.customer_id
+WHERE held.to_class IS NOT NULL
+GROUP BY months.month, customer.owner_id, customer.territory_id, held.to_class
+"""
+
+
+def _class_cells(first: date, last: date, only: Q | None = None) -> tuple[str, list]:
+    """Customers by the class they held at each month's end, for the months first..last, in
+    one statement (`only` narrows the customers to a slice of owners or territories)."""
+    months, month_params = [], []
+    for month in months_between(first, last):
+        months.append("(%s, %s)")
+        month_params += [
+            connection.ops.adapt_datefield_value(month),
+            connection.ops.adapt_datetimefield_value(local_midnight(add_months(month, 1))),
+        ]
+    customers, customer_params = (
         Customer.objects.filter(only or Q())
-        .annotate(customer_class_then=Subquery(class_then))
-        .filter(customer_class_then__isnull=False)
-        .values("owner_id", "territory_id", "customer_class_then")
-        .annotate(customers=Count("id"))
-        .order_by()
+        .values("id", "owner_id", "territory_id")
+        .query.sql_with_params()
     )
-    return [
-        ClassCell(
-            **_placed(
-                {
-                    "month": month,
-                    "owner_id": cell["owner_id"],
-                    "territory_id": cell["territory_id"],
-                    "customer_class": cell["customer_class_then"],
-                    "customers": cell["customers"],
-                },
-                places,
-            )
-        )
-        for cell in cells
-    ]
+    sql = CLASS_CELLS.format(
+        months=", ".join(months),
+        class_change=_quoted(ClassChange._meta.db_table),
+        customers=customers,
+    )
+    return sql, [*month_params, *customer_params]
 
 
 def _blank_cities(month: date) -> list[BlankCity]:
@@ -233,33 +283,46 @@ def _blank_cities(month: date) -> list[BlankCity]:
     return blank
 
 
-def _mark_new_customers() -> None:
-    """A customer is new in the month of its first sale on record, for the salesperson who made
-    that sale (rules.md §10.2): mark the cells of its first month, then keep the mark only on
-    the cell holding the first sale itself (a colleague's later order that month, or one in
-    another channel, won nobody)."""
-    first_month = (
-        SalesCell.objects.filter(customer_id=OuterRef("customer_id"))
-        .order_by()
-        .values("customer_id")
-        .annotate(first=Min("month"))
-        .values("first")
+# A customer is new in the month of its first sale on record, for the salesperson who made that
+# sale (rules.md §10.2): only the cell holding the first sale itself is marked (a colleague's
+# later order that month, or one in another channel, won nobody). The first sale is the
+# earliest, by time then entry, of the customer's first month.
+FIRST_SALE_CELLS = """
+UPDATE {cell} SET new_customer = {true}
+FROM (
+    SELECT customer_id, month, salesperson_id, territory_id, channel FROM (
+        SELECT sale.customer_id, sale.month, sale.salesperson_id, sale.territory_id, sale.channel,
+               ROW_NUMBER() OVER (
+                   PARTITION BY sale.customer_id ORDER BY sale.sold_at, sale.id
+               ) AS place_in_month
+        FROM {sale} AS sale
+        JOIN (
+            SELECT customer_id, MIN(month) AS month FROM {cell}
+            WHERE customer_id IN (SELECT customer_id FROM {cell} WHERE month >= %s)
+            GROUP BY customer_id
+        ) AS first_month
+            ON first_month.customer_id = sale.customer_id AND first_month.month = sale.month
+    ) AS ranked
+    WHERE place_in_month = 1
+) AS first_sale
+WHERE {cell}.month >= %s
+    AND {cell}.customer_id = first_sale.customer_id AND {cell}.month = first_sale.month
+    AND {cell}.salesperson_id = first_sale.salesperson_id
+    AND {cell}.territory_id = first_sale.territory_id AND {cell}.channel = first_sale.channel
+"""
+
+
+def _mark_new_customers(since: date) -> None:
+    """Mark the new customers' cells from `since` on: sales changed in those months only, so a
+    first sale before them stays where it was. Two set-based statements: clear the marks, then
+    mark the cell of each customer's first sale."""
+    SalesCell.objects.filter(month__gte=since, new_customer=True).update(new_customer=False)
+    true = "TRUE" if connection.vendor == "postgresql" else "1"
+    sql = FIRST_SALE_CELLS.format(
+        cell=_quoted(SalesCell._meta.db_table), sale=_quoted(Sale._meta.db_table), true=true
     )
-    SalesCell.objects.update(
-        new_customer=Case(
-            When(month=Subquery(first_month), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
-    first_sale = Sale.objects.filter(
-        customer_id=OuterRef("customer_id"), month=OuterRef("month")
-    ).order_by("sold_at", "pk")
-    SalesCell.objects.filter(new_customer=True).exclude(
-        salesperson_id=Subquery(first_sale.values("salesperson_id")[:1]),
-        territory_id=Subquery(first_sale.values("territory_id")[:1]),
-        channel=Subquery(first_sale.values("channel")[:1]),
-    ).update(new_customer=False)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [since, since])
 
 
 def _one_writer_at_a_time() -> None:
@@ -280,25 +343,17 @@ def refresh_months(first: date, last: date) -> int:
     written. Idempotent: the same data gives the same rows however often it runs."""
     _one_writer_at_a_time()
     first, last = month_start(first), month_start(last)
-    places = _places()
     for table in TABLES:
         table.objects.filter(month__gte=first, month__lte=last).delete()
-    cells = {
-        SalesCell: _sales_cells(first, last, places),
-        ActivityCell: _activity_cells(first, last, places),
-        CustomerVisitCell: _customer_visit_cells(first, last),
-        CompetitorCell: _competitor_cells(first, last, places),
-        ClassCell: [],
-        BlankCity: [],
-    }
-    for month in months_between(first, last):
-        cells[ClassCell] += _class_cells(month, places)
-        cells[BlankCity] += _blank_cities(month)
-    written = 0
-    for table, rows in cells.items():
-        written += len(table.objects.bulk_create(rows, batch_size=2000))
-    _mark_new_customers()
-    return written + _write_score_shares(first, min(last, current_month()), places)
+    written = _insert(SalesCell, _sales_cells(first, last))
+    written += _insert(ActivityCell, _activity_cells(first, last))
+    written += _insert(CustomerVisitCell, _customer_visit_cells(first, last))
+    written += _insert(CompetitorCell, _competitor_cells(first, last))
+    written += _insert(ClassCell, _class_cells(first, last))
+    blank = [city for month in months_between(first, last) for city in _blank_cities(month)]
+    written += len(BlankCity.objects.bulk_create(blank))
+    _mark_new_customers(first)
+    return written + _write_score_shares(first, min(last, current_month()), _places())
 
 
 @transaction.atomic
@@ -308,10 +363,10 @@ def refresh_sales(first: date, last: date) -> int:
     _one_writer_at_a_time()
     first, last = month_start(first), month_start(last)
     SalesCell.objects.filter(month__gte=first, month__lte=last).delete()
-    rows = SalesCell.objects.bulk_create(_sales_cells(first, last, _places()), batch_size=2000)
-    _mark_new_customers()
+    written = _insert(SalesCell, _sales_cells(first, last))
+    _mark_new_customers(first)
     # A first sale puts a customer on the map from its month on (blank areas).
-    return len(rows) + refresh_blank_cities(first, max(last, current_month()))
+    return written + refresh_blank_cities(first, max(last, current_month()))
 
 
 @transaction.atomic
@@ -323,14 +378,8 @@ def refresh_visits(salesperson_id: int, month: date) -> int:
     person = {"salesperson_id": salesperson_id}
     for table in (ActivityCell, CustomerVisitCell):
         table.objects.filter(month=month, **person).delete()
-    written = len(
-        ActivityCell.objects.bulk_create(_activity_cells(month, month, _places(), **person))
-    )
-    written += len(
-        CustomerVisitCell.objects.bulk_create(
-            _customer_visit_cells(month, month, **person), batch_size=2000
-        )
-    )
+    written = _insert(ActivityCell, _activity_cells(month, month, **person))
+    written += _insert(CustomerVisitCell, _customer_visit_cells(month, month, **person))
     window = timedelta(days=CompanySettings.in_force_on(month).blank_area_days)
     last = min(current_month(), month_of(local_midnight(add_months(month, 1)) + window))
     return written + refresh_blank_cities(month, last)
@@ -351,8 +400,7 @@ def refresh_sightings(territory_id: int, month: date) -> int:
     """After a competitor note of this territory and month was filed."""
     _one_writer_at_a_time()
     CompetitorCell.objects.filter(territory_id=territory_id, month=month).delete()
-    cells = _competitor_cells(month, month, _places(), territory_id=territory_id)
-    return len(CompetitorCell.objects.bulk_create(cells))
+    return _insert(CompetitorCell, _competitor_cells(month, month, territory_id=territory_id))
 
 
 def _slice(field: str, ids: list[int | None]) -> Q:
@@ -382,11 +430,9 @@ def refresh_classes(
     if owner_ids is not None:
         only &= _slice("owner_id", owner_ids)
     ClassCell.objects.filter(only, month__gte=first, month__lte=last).delete()
-    places = _places()
-    cells = [
-        cell for month in months_between(first, last) for cell in _class_cells(month, places, only)
-    ]
-    return len(ClassCell.objects.bulk_create(cells, batch_size=2000))
+    if last < first:
+        return 0
+    return _insert(ClassCell, _class_cells(first, last, only))
 
 
 def customer_first_months(customer_id: int) -> tuple[date | None, date | None]:

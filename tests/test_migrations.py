@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.sales.factories import local
+from rollups import building
+from tests.sales.factories import local, make_sale
 from tests.scorecards.factories import customer_of, make_visit
 
 MOVED_TABLES = {
@@ -134,3 +135,41 @@ def test_visit_cells_written_before_the_migration_count_their_complete_visits(pe
         executor.migrate(executor.loader.graph.leaf_nodes())
 
     assert (cell.visits, cell.complete_visits) == (3, 2)
+
+
+BEFORE_CUSTOMER_VISITS = [("rollups", "0003_complete_visits_and_score_shares")]
+CUSTOMER_VISITS = [("rollups", "0004_customer_visit_cells_and_last_sale")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_customer_visit_cells_and_latest_orders_are_filled_from_the_records(personas):
+    """The customer visit cells and each sales cell's latest order are filled from the visits
+    and sales already there (by the local month), so the 80/20 is right before the next
+    nightly rebuild."""
+    person = personas.salesperson
+    customer = customer_of(person)
+    make_visit(person, customer, local(2025, 8, 5))
+    make_visit(person, customer, local(2025, 8, 31, 23, 30))  # still August, local time
+    make_visit(person, customer, local(2025, 9, 1, 0, 30))  # September's
+    make_sale(person, "100.00", local(2025, 8, 3), customer=customer)
+    latest = make_sale(person, "50.00", local(2025, 8, 20, 16), customer=customer)
+    building.rebuild_all()
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_CUSTOMER_VISITS)
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(CUSTOMER_VISITS)
+        new = executor.loader.project_state(CUSTOMER_VISITS).apps
+        visit_cells = new.get_model("rollups", "CustomerVisitCell").objects.order_by("month")
+        visits = list(visit_cells.values_list("month", "salesperson_id", "customer_id", "visits"))
+        sales_cells = new.get_model("rollups", "SalesCell").objects
+        last_sold_at = sales_cells.values_list("last_sold_at", flat=True).get()
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert visits == [
+        (date(2025, 8, 1), person.pk, customer.pk, 2),
+        (date(2025, 9, 1), person.pk, customer.pk, 1),
+    ]
+    assert last_sold_at == latest.sold_at
