@@ -372,17 +372,21 @@ def refresh_sales(first: date, last: date) -> int:
 @transaction.atomic
 def refresh_visits(salesperson_id: int, month: date) -> int:
     """After one of this person's visits of this month was recorded or corrected: their visit
-    cells and customer visit cells of the month, and the blank areas of every month whose
-    window the visit falls in."""
+    cells and customer visit cells of the month. The blank areas follow in a job of their own
+    (`refresh_blank_cities_after_visits`), once per month however many people logged visits."""
     _one_writer_at_a_time()
     person = {"salesperson_id": salesperson_id}
     for table in (ActivityCell, CustomerVisitCell):
         table.objects.filter(month=month, **person).delete()
     written = _insert(ActivityCell, _activity_cells(month, month, **person))
-    written += _insert(CustomerVisitCell, _customer_visit_cells(month, month, **person))
+    return written + _insert(CustomerVisitCell, _customer_visit_cells(month, month, **person))
+
+
+def refresh_blank_cities_after_visits(month: date) -> int:
+    """The blank areas of every month whose window holds a visit of this month."""
     window = timedelta(days=CompanySettings.in_force_on(month).blank_area_days)
     last = min(current_month(), month_of(local_midnight(add_months(month, 1)) + window))
-    return written + refresh_blank_cities(month, last)
+    return refresh_blank_cities(month, last)
 
 
 @transaction.atomic

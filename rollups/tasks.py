@@ -18,6 +18,11 @@ def refresh_visits(*, salesperson_id: int, month: str) -> int:
 
 
 @shared_task(acks_late=True)
+def refresh_blank_cities_after_visits(*, month: str) -> int:
+    return building.refresh_blank_cities_after_visits(parse_month(month))
+
+
+@shared_task(acks_late=True)
 def refresh_blank_cities(*, first_month: str, last_month: str) -> int:
     return building.refresh_blank_cities(parse_month(first_month), parse_month(last_month))
 

@@ -28,9 +28,23 @@ SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:
 # of the issue (the day's lines are one day's share of the tier's sales).
 IMPORT_LINES = {"S": 10_000, "M": 50_000, "L": 1_000_000}
 DAILY_LINES = {"S": 140, "M": 4_600, "L": 9_200}
+# A working day's visits: the tier's visits over its months of about 21 working days.
+DAILY_VISITS = {"S": 60, "M": 1_070, "L": 7_900}
 # P6's broker: a Redis database of the benchmark's own (override with BENCH_REDIS_URL).
 BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
-GOALS = {"P1": 1.3, "P2": 0, "P2max": 15, "P3": 200, "P4": 1.5, "P5": 0.05, "P7": 2.0, "P8": 3.0}
+GOALS = {
+    "P1": 1.3,
+    "P2": 0,
+    "P2max": 15,
+    "P3": 200,
+    "P4": 1.5,
+    "P5": 0.05,
+    "P6": 1.1,
+    "P7": 2.0,
+    "P8": 3.0,
+}
+P6_SHORTEST_JOB_S = 1.0
+NIGHTLY_JOB_GOAL_S = 300  # the absolute goal: every nightly job within five minutes
 # P8's server: gunicorn with the Dockerfile's number of workers (WEB_CONCURRENCY).
 LOAD_WORKERS = os.environ.get("BENCH_WEB_CONCURRENCY", "3")
 
@@ -64,7 +78,8 @@ def child(kind: str, runs: int, tier: str) -> None:
     elif kind == "jobs":
         result = {
             "P4": measure.measure_jobs(),
-            "P5": measure.measure_incremental(DAILY_LINES[tier]),
+            "region rollup": measure.measure_region_rollup(),
+            "P5": measure.measure_incremental(DAILY_LINES[tier], DAILY_VISITS[tier]),
             "P7": measure.measure_import(_import_lines(tier)),
         }
     elif kind == "worker":
@@ -334,9 +349,15 @@ def table(tier: str, results: dict, manifests: dict) -> str:
                 f"{value['differences']} differences | {value['ratio']} | ≤ 1.5, equal | "
                 f"{_yes(met)} |"
             )
+        rollup = figures["region rollup"]
+        lines.append(
+            f"| P4 ({t}) | region rollup rebuild, {rollup['cells']} cells: {rollup['job_s']} s "
+            f"| — | ≤ {NIGHTLY_JOB_GOAL_S} s | {_yes(rollup['job_s'] <= NIGHTLY_JOB_GOAL_S)} |"
+        )
         p5 = figures["P5"]
         lines.append(
-            f"| P5 ({t}) | one day ({p5['lines']} lines): {p5['incremental_s']} s ÷ full "
+            f"| P5 ({t}) | one day ({p5['lines']} lines, {p5['visits']} visits): "
+            f"{p5['incremental_s']} s ÷ full "
             f"{p5['full_s']} s | {p5['ratio']} | ≤ 0.05 | {_yes(p5['ratio'] <= GOALS['P5'])} |"
         )
         p7 = figures["P7"]
@@ -354,10 +375,13 @@ def table(tier: str, results: dict, manifests: dict) -> str:
         )
     for t, figures in results.get("worker", {}).items():
         for job, value in figures.items():
+            # The goal is for jobs of a second or more: below that, the broker's round trip
+            # is most of the difference and says nothing about the job.
+            long_enough = value["in_process_s"] >= P6_SHORTEST_JOB_S
             lines.append(
                 f"| P6 ({t}) | {job}: worker {value['worker_s']} s ÷ in process "
-                f"{value['in_process_s']} s | {value['ratio']} | ≤ 1.1 | "
-                f"{_yes(value['ratio'] <= 1.1)} |"
+                f"{value['in_process_s']} s | {value['ratio']} | ≤ 1.1 (jobs ≥ 1 s) | "
+                f"{_yes(value['ratio'] <= GOALS['P6']) if long_enough else '— (under 1 s)'} |"
             )
     return "\n".join(lines)
 

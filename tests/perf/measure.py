@@ -21,6 +21,7 @@ from customers.models import Customer
 from expenses.models import ExpenseClaim
 from reports.datagen.copy import copy_rows
 from reports.datagen.generate import read_manifest
+from rollups import building
 from sales.models import Sale
 from sales.sales_rollup import rebuild_sales_rollup, refresh_sales_rollup
 from sales.scoring import periods_touching, score_periods
@@ -317,6 +318,15 @@ def measure_jobs() -> dict:
     return results
 
 
+def measure_region_rollup() -> dict:
+    """The region rollup's nightly rebuild (every table of it, every month): timed against the
+    absolute goal for nightly jobs; its equality with the incremental refreshes is
+    tests/rollups (a rebuild must leave their state unchanged)."""
+    cells = []
+    seconds = _job(lambda: cells.append(building.rebuild_all()))
+    return {"job_s": round(seconds, 3), "cells": cells[0]}
+
+
 def _class_floor_params() -> dict:
     rules = CompanySettings.current()
     today = timezone.localdate()
@@ -364,11 +374,32 @@ SALE_COLUMNS = ["order_number", "line", "sold_at", "month", "customer_id", "sale
 SALE_COLUMNS += ["territory_id", "channel", "amount", "gross_profit", "updated_at"]
 
 
-def measure_incremental(daily_lines: int) -> dict:
+VISIT_COLUMNS = ["salesperson_id", "customer_id", "territory_id", "visited_at", "kind"]
+VISIT_COLUMNS += ["created_at", "updated_at"]
+
+
+def _one_day_of_visits(count: int) -> list[tuple]:
+    """`count` visits today, to the customers of the last visits on record (same mix)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT salesperson_id, customer_id, territory_id, kind FROM visits_visit "
+            "ORDER BY visited_at DESC, id DESC LIMIT %s",
+            [count],
+        )
+        recent = cursor.fetchall()
+    now = timezone.now()
+    return [(*place, now, kind, now, now) for *place, kind in recent]
+
+
+def measure_incremental(daily_lines: int, daily_visits: int) -> dict:
+    """One day of sales and visits brought into every derived table (what their saves queue)
+    against the nightly full recompute of the same tables."""
     first, last = _months()
     with rolled_back():
         day = _one_day_of_sales(daily_lines, 1)
         copy_rows(Sale, SALE_COLUMNS, day, moment=timezone.now())
+        visits = _one_day_of_visits(daily_visits)
+        copy_rows(Visit, VISIT_COLUMNS, visits, moment=timezone.now())
         pairs = {(row[5], row[3]) for row in day}
         people = {person for person, _month in pairs}
         touched = {row[4] for row in day}
@@ -376,20 +407,28 @@ def measure_incremental(daily_lines: int) -> dict:
 
         def incremental():
             # What the import queues: the day's rollup cells, its salespeople's scores from its
-            # month on (the month's standings follow for everyone), its customers' classes.
+            # month on (the month's standings follow for everyone), its customers' classes,
+            # the region rollup's month; what the visits queue: each visitor's cells of the
+            # month, and the month's blank areas once.
             refresh_sales_rollup(pairs)
             score_months(first_month=month, last_month=month, salespeople=sorted(people))
             reclassify(Customer.objects.filter(pk__in=touched))
+            building.refresh_sales(month, month)
+            for person in sorted({row[0] for row in visits}):
+                building.refresh_visits(person, month)
+            building.refresh_blank_cities_after_visits(month)
 
         def full():
             rebuild_sales_rollup(first, max(last, month))
             score_periods(periods_touching(first, max(last, month)))
             reclassify(Customer.objects.all())
+            building.rebuild_all()
 
         incremental_s = _job(incremental)
         full_s = _job(full)
     return {
         "lines": len(day),
+        "visits": len(visits),
         "incremental_s": round(incremental_s, 3),
         "full_s": round(full_s, 3),
         "ratio": round(incremental_s / full_s, 3),
