@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from salesops import history
 from salesops.errors import DomainError
 from salesops.models import JobRun
 
@@ -144,7 +145,8 @@ class LedgerTask(Task):
         if run_id is None and self.nightly and not self.request.called_directly:
             scheduled = (self.name, timezone.localdate().isoformat(), self.name, kwargs)
         body = super().__call__
-        return run(run_id, lambda _job: body(*args, **kwargs), scheduled=scheduled)
+        with history.job_context(self.name):
+            return run(run_id, lambda _job: body(*args, **kwargs), scheduled=scheduled)
 
 
 def run(run_id: int | None, work: Callable[[JobRun | None], Any], *, scheduled=None) -> Any:

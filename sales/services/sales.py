@@ -28,7 +28,7 @@ from sales.sale_lines import CENT, read_content
 from sales.services.import_listed import Changes, ListedSales, RefusedLines
 from sales.services.import_staged import StagedSales
 from sales.signals import months_changed
-from salesops import access, audit, ledger
+from salesops import access, audit, history, ledger
 from salesops.errors import DomainError
 from salesops.models import User
 
@@ -100,6 +100,7 @@ def run_sales_import(*, import_id: int) -> int:
     if record is None:
         return 0
     progress = SalesImport.objects.filter(pk=import_id)
+    history.add_to_context(user=record.imported_by_id)  # the history says whose import it was
     try:
         rows = read_content(bytes(record.content), record.file_name)
         progress.update(status=SalesImport.Status.RUNNING, total=len(rows), done=0)

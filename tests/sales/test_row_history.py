@@ -7,9 +7,12 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from sales import tasks
 from sales.models import DealerTarget, Quota, RegionQuota, Sale
 from sales.services.quotas import save_quota_grid
 from sales.services.sales import enter_sale, import_sales
+from sales.services.sales_import_runs import start_sales_import
+from salesops.models import JobRun
 from salesops.months import add_months, current_month
 from tests.customers.factories import CustomerFactory
 
@@ -89,3 +92,27 @@ def test_the_quota_grid_keeps_the_history_of_every_cell(personas):
     ]
     assert DealerTarget.objects.get().events.count() == 2
     assert RegionQuota.objects.get().events.count() == 2
+
+
+def test_every_connection_tells_the_history_triggers_to_skip_none():
+    """Unset, the trigger guard raises and catches an error on every row (salesops/history.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pgtrigger.ignore')")
+        assert cursor.fetchone() == ("{}",)
+
+
+def test_the_history_of_an_import_job_names_the_job_and_the_importer(personas, customer):
+    content = (
+        "order_number,line,date,customer,salesperson,amount,gross_profit\n"
+        "SO-5001,1,2025-07-10 10:00,杭州永固胶业,li,1000,100\n"
+    ).encode()
+    record = start_sales_import(by=personas.head_office, file_name="july.csv", content=content)
+    run = JobRun.objects.get(kind="sales.import")
+
+    tasks.run_sales_import.apply(kwargs={"import_id": record.pk, "job_run": run.pk})
+
+    event = Sale.objects.get().events.select_related("pgh_context").get()
+    assert event.pgh_context.metadata == {
+        "job": "sales.tasks.run_sales_import",
+        "user": personas.head_office.pk,
+    }
