@@ -21,7 +21,10 @@ from django.db.models import (
     Count,
     DateTimeField,
     DecimalField,
+    ExpressionWrapper,
     F,
+    IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -31,7 +34,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Rank
+from django.db.models.functions import Coalesce, Rank, RowNumber
 
 from customers.models import Customer
 from sales.models import Sale
@@ -146,32 +149,26 @@ def rank_customers(
     profit_source: ProfitSource = sale_line_profit,
     last_order_source: LastOrderSource = sale_line_last_order,
 ) -> Ranking:
-    """Rank `customers` (already scoped) by their gross profit over the window, in three
-    queries whatever the number of customers or sale lines: the population and total, the
-    threshold (the profit at the cutoff place), then the ranked rows when they are read."""
+    """Rank `customers` (already scoped) by their gross profit over the window, in two
+    queries whatever the number of customers or sale lines: the population, total and
+    threshold together, then the ranked rows when they are read."""
     window = value_window(last_month)
     valued = with_gross_profit(
         customers.filter(status=Customer.Status.CUSTOMER), window, profit_source, last_order_source
     )
-    totals = valued.order_by().aggregate(
-        population=Count("pk"), total=Sum("gross_profit_12m", output_field=MONEY)
-    )
-    population = totals["population"] or 0
-    cutoff = top_count(population)
+    at_cutoff = _row_at_cutoff(valued)
+    population = at_cutoff["population"] if at_cutoff else 0
     threshold = None
-    if cutoff:
-        at_cutoff = valued.order_by("-gross_profit_12m").values_list("gross_profit_12m", flat=True)[
-            cutoff - 1 : cutoff
-        ]
-        value = next(iter(at_cutoff), None)
-        threshold = value if value is not None and value > 0 else _smallest_positive(valued)
+    if at_cutoff:
+        value = at_cutoff["gross_profit_12m"]
+        threshold = value if value is not None and value > 0 else at_cutoff["smallest_positive"]
     ranking = Ranking(
         window=window,
         customers=valued,
         population=population,
-        cutoff=cutoff,
+        cutoff=top_count(population),
         threshold=threshold,
-        total_gross_profit=totals["total"] or ZERO,
+        total_gross_profit=(at_cutoff["total"] if at_cutoff else None) or ZERO,
     )
     ranking.customers = valued.annotate(
         value_rank=Window(Rank(), order_by=F("gross_profit_12m").desc()),
@@ -182,7 +179,26 @@ def rank_customers(
     return ranking
 
 
-def _smallest_positive(valued: QuerySet[Customer]) -> Decimal | None:
-    """When fewer customers than the cutoff made a profit, the top 20% is those who did."""
-    positive = valued.filter(gross_profit_12m__gt=0).order_by("gross_profit_12m")
-    return positive.values_list("gross_profit_12m", flat=True).first()
+def _row_at_cutoff(valued: QuerySet[Customer]) -> dict | None:
+    """The customer at the cutoff place (`top_count` of the population, by gross profit) with
+    the population, the total gross profit and the smallest positive gross profit (the top 20%
+    when fewer customers than the cutoff made a profit), all counted over every customer by
+    windows: one query where a count, the cutoff row and the smallest profit took three. None
+    when there is nobody to rank."""
+    population = Window(Count("pk"))
+    positive = Case(When(gross_profit_12m__gt=0, then=F("gross_profit_12m")), output_field=MONEY)
+    # top_count in SQL: the population × 20% rounded up, in whole numbers.
+    cutoff = (population * TOP_SHARE_PERCENT + 99) / 100
+    rows = (
+        valued.order_by()
+        .annotate(
+            place=Window(RowNumber(), order_by=[F("gross_profit_12m").desc(), F("pk").asc()]),
+            population=population,
+            cutoff_place=ExpressionWrapper(cutoff, output_field=IntegerField()),
+            total=Window(Sum("gross_profit_12m", output_field=MONEY)),
+            smallest_positive=Window(Min(positive)),
+        )
+        .filter(place=F("cutoff_place"))
+        .values("gross_profit_12m", "population", "total", "smallest_positive")
+    )
+    return next(iter(rows), None)
