@@ -20,7 +20,7 @@ from customers.models import (
 )
 from salesops import access
 from salesops.models import User
-from salesops.panel_rows import first_rows_by_group, first_rows_by_scope
+from salesops.panel_rows import first_rows_by_scope
 from territories.models import Region, Territory
 
 
@@ -121,26 +121,6 @@ def follow_ups_overdue(customers: QuerySet[Customer]) -> QuerySet[Customer]:
     return customers.filter(next_follow_up_at__lt=start).order_by("next_follow_up_at")
 
 
-def follow_ups_overdue_and_due_today(
-    customers: QuerySet[Customer], limit: int
-) -> dict[str, tuple[list[Customer], int]]:
-    """The first `limit` overdue follow-ups and the first due today, each with its count, in
-    one query (the home's follow-up panel): "overdue" and "today", each (rows, count)."""
-    start, end = _day_bounds()
-    bucket = Case(
-        When(next_follow_up_at__lt=start, then=Value("overdue")),
-        default=Value("today"),
-        output_field=CharField(),
-    )
-    found = first_rows_by_group(
-        customers.filter(next_follow_up_at__lt=end),
-        group=bucket,
-        order_by=[F("next_follow_up_at").asc(), F("pk").asc()],
-        limit=limit,
-    )
-    return {key: found.get(key, ([], 0)) for key in ("overdue", "today")}
-
-
 def follow_up_queues(user: User, scopes: list[str], limit: int) -> dict[str, dict]:
     """The home's follow-up panels, one per scope ("mine": the user's own customers, "region":
     the customers of the regions they manage), in two queries whatever the number of scopes:
@@ -175,19 +155,11 @@ def follow_up_queues(user: User, scopes: list[str], limit: int) -> dict[str, dic
 
 
 def _follow_up_scope(user: User, scope: str, prefix: str = "") -> Q:
-    """The condition `my_follow_ups` ("mine") or `region_follow_ups` ("region") adds to the
-    user's customers, on a customer reached through `prefix`."""
+    """What a scope keeps of the user's customers, on a customer reached through `prefix`:
+    "mine" their own, "region" those of the regions they manage."""
     if scope == "mine":
         return Q(**{f"{prefix}owner": user})
     return Q(**{f"{prefix}territory__region__in": access.managed_regions(user)})
-
-
-def my_follow_ups(user: User) -> QuerySet[Customer]:
-    return customers_for(user).filter(owner=user)
-
-
-def region_follow_ups(user: User) -> QuerySet[Customer]:
-    return customers_for(user).filter(territory__region__in=access.managed_regions(user))
 
 
 def recent_upgrades(customers: QuerySet[Customer], days: int = 7) -> QuerySet[ClassChange]:

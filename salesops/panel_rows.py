@@ -15,29 +15,13 @@ def first_rows_with_count(queryset: QuerySet, limit: int) -> tuple[list, int]:
     return rows, rows[0].rows_in_all if rows else 0
 
 
-def first_rows_by_group(
-    queryset: QuerySet, *, group: Expression, order_by: list, limit: int
-) -> dict:
-    """Per value of `group`: its first `limit` rows by `order_by` and its number of rows, all
-    in one statement. A group with no rows is absent."""
-    ranked = queryset.annotate(
-        panel_group=group,
-        panel_place=Window(RowNumber(), partition_by=[group], order_by=order_by),
-        panel_count=Window(Count("pk"), partition_by=[group]),
-    ).filter(panel_place__lte=limit)
-    groups: dict = {}
-    for row in sorted(ranked, key=lambda row: row.panel_place):
-        groups.setdefault(row.panel_group, []).append(row)
-    return {key: (rows, rows[0].panel_count) for key, rows in groups.items()}
-
-
 def first_rows_by_scope(
     queryset: QuerySet, scopes: dict[str, Q], *, group: Expression, order_by: list, limit: int
 ) -> dict[str, dict]:
-    """`first_rows_by_group` for several panels at once, one per scope (a condition on the
-    queryset's rows, e.g. "mine" and "my region"), in one statement: per scope and value of
-    `group`, its first `limit` rows by `order_by` and its number of rows. A row in two scopes
-    is read once and listed in both; a group with no rows is absent from its scope."""
+    """Several panels' lists at once, one per scope (a condition on the queryset's rows, e.g.
+    "mine" and "my region"), in one statement: per scope and value of `group` (e.g. overdue
+    or due today), its first `limit` rows by `order_by` and its number of rows. A row in two
+    scopes is read once and listed in both; a group with no rows is absent from its scope."""
     annotations = {"panel_group": group}
     kept = []
     for index, condition in enumerate(scopes.values()):
