@@ -9,16 +9,14 @@ from salesops.navigation import Panel
 PANEL_ROWS = 10
 
 
-def _queue_panel(customers, title_key: str, order: int) -> Panel:
-    # Both lists and their counts in one query: the home has many panels to pay for.
-    queue = selectors.follow_ups_overdue_and_due_today(customers, PANEL_ROWS)
+def _queue_panel(queue: dict, scope: str, order: int) -> Panel:
     overdue, overdue_count = queue["overdue"]
     due_today, due_today_count = queue["today"]
     return Panel(
         "customers/_partials/follow_up_panel.html",
         {
-            "scope": title_key,
-            "upgrades": selectors.recent_upgrades(customers)[:PANEL_ROWS],
+            "scope": scope,
+            "upgrades": queue["upgrades"],
             "overdue": overdue,
             "overdue_count": overdue_count,
             "due_today": due_today,
@@ -30,9 +28,13 @@ def _queue_panel(customers, title_key: str, order: int) -> Panel:
 
 def home_panels(request: HttpRequest) -> list[Panel]:
     user = request.user
-    panels = []
+    orders = {}
     if user.sells:
-        panels.append(_queue_panel(selectors.my_follow_ups(user), "mine", order=15))
+        orders["mine"] = 15
     if access.regions_managed(user):  # read once per request, shared with the other panels
-        panels.append(_queue_panel(selectors.region_follow_ups(user), "region", order=25))
-    return panels
+        orders["region"] = 25
+    if not orders:
+        return []
+    # Every scope's lists and counts in two queries: the home has many panels to pay for.
+    queues = selectors.follow_up_queues(user, list(orders), PANEL_ROWS)
+    return [_queue_panel(queues[scope], scope, order) for scope, order in orders.items()]

@@ -1,6 +1,8 @@
 """Read queries for customers, each taking the acting user (scoped by salesops.access)."""
 
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
@@ -18,7 +20,7 @@ from customers.models import (
 )
 from salesops import access
 from salesops.models import User
-from salesops.panel_rows import first_rows_by_group
+from salesops.panel_rows import first_rows_by_scope
 from territories.models import Region, Territory
 
 
@@ -119,32 +121,45 @@ def follow_ups_overdue(customers: QuerySet[Customer]) -> QuerySet[Customer]:
     return customers.filter(next_follow_up_at__lt=start).order_by("next_follow_up_at")
 
 
-def follow_ups_overdue_and_due_today(
-    customers: QuerySet[Customer], limit: int
-) -> dict[str, tuple[list[Customer], int]]:
-    """The first `limit` overdue follow-ups and the first due today, each with its count, in
-    one query (the home's follow-up panel): "overdue" and "today", each (rows, count)."""
+def follow_up_queues(user: User, scopes: list[str], limit: int) -> dict[str, dict]:
+    """The home's follow-up panels, one per scope ("mine": the user's own customers, "region":
+    the customers of the regions they manage), in two queries whatever the number of scopes:
+    per scope, the first `limit` overdue follow-ups and the first due today, each with its
+    count ("overdue" and "today", each (rows, count)), and the recent upgrades ("upgrades")."""
+    conditions = {scope: _follow_up_scope(user, scope) for scope in scopes}
     start, end = _day_bounds()
     bucket = Case(
         When(next_follow_up_at__lt=start, then=Value("overdue")),
         default=Value("today"),
         output_field=CharField(),
     )
-    found = first_rows_by_group(
-        customers.filter(next_follow_up_at__lt=end),
+    queues = first_rows_by_scope(
+        customers_for(user).filter(next_follow_up_at__lt=end),
+        conditions,
         group=bucket,
         order_by=[F("next_follow_up_at").asc(), F("pk").asc()],
         limit=limit,
     )
-    return {key: found.get(key, ([], 0)) for key in ("overdue", "today")}
+    upgrades = first_rows_by_scope(
+        recent_upgrades(customers_for(user).filter(reduce(or_, conditions.values()))),
+        {scope: _follow_up_scope(user, scope, "customer__") for scope in scopes},
+        group=Value("upgrades", output_field=CharField()),
+        order_by=[F("changed_at").desc(), F("pk").desc()],
+        limit=limit,
+    )
+    return {
+        scope: {key: queues[scope].get(key, ([], 0)) for key in ("overdue", "today")}
+        | {"upgrades": upgrades[scope].get("upgrades", ([], 0))[0]}
+        for scope in scopes
+    }
 
 
-def my_follow_ups(user: User) -> QuerySet[Customer]:
-    return customers_for(user).filter(owner=user)
-
-
-def region_follow_ups(user: User) -> QuerySet[Customer]:
-    return customers_for(user).filter(territory__region__in=access.managed_regions(user))
+def _follow_up_scope(user: User, scope: str, prefix: str = "") -> Q:
+    """What a scope keeps of the user's customers, on a customer reached through `prefix`:
+    "mine" their own, "region" those of the regions they manage."""
+    if scope == "mine":
+        return Q(**{f"{prefix}owner": user})
+    return Q(**{f"{prefix}territory__region__in": access.managed_regions(user)})
 
 
 def recent_upgrades(customers: QuerySet[Customer], days: int = 7) -> QuerySet[ClassChange]:

@@ -24,24 +24,29 @@ def _summary_region(user):
 def home_panels(request: HttpRequest) -> list[Panel]:
     user = request.user
     panels = []
+    this_week, month = weeks.current_week(), current_month()
+    summary_region = _summary_region(user) if selectors.sees_team(user) else None
+    reports = {}
+    if user.sells or summary_region is not None:
+        # The own week's and month's reports and the region's summary in one query.
+        reports = selectors.report_statuses(
+            user, week=this_week, month=month, summary_region=summary_region
+        )
     if user.sells:
-        monday = weeks.current_week()
-        report = selectors.my_report_for_week(user, monday)
         context = {
-            "week_start": monday,
-            "deadline": weeks.deadline(monday),
-            "report": report,
+            "week_start": this_week,
+            "deadline": weeks.deadline(this_week),
+            "report": reports["week"],
         }
         panels.append(Panel("reports/_partials/my_week_panel.html", context, order=20))
-        month = current_month()
         context = {
             "month": month,
-            "report": selectors.my_monthly_report(user, month),
+            "report": reports["month"],
             "deadline": deadlines.monthly_deadline(month),
         }
         panels.append(Panel("reports/_partials/my_month_panel.html", context, order=22))
     if selectors.sees_team(user):
-        monday = weeks.current_week() - timedelta(days=7)
+        monday = this_week - timedelta(days=7)
         rows = selectors.team_compliance(user, monday)
         overdue = [row for row in rows if row.state != selectors.Compliance.ON_TIME]
         # The first few by name, and how many in all: the team week page lists them all.
@@ -51,12 +56,10 @@ def home_panels(request: HttpRequest) -> list[Panel]:
             "late_count": len(overdue),
             "count": len(rows),
         }
-        region = _summary_region(user)
-        if region is not None:
-            this_week = weeks.current_week()
+        if summary_region is not None:
             context |= {
                 "summary_week": this_week,
-                "summary": selectors.summary_of(region, this_week),
+                "summary": reports["summary"],
                 "summary_deadline": deadlines.summary_deadline(this_week),
             }
         panels.append(Panel("reports/_partials/team_week_panel.html", context, order=21))

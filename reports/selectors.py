@@ -3,7 +3,8 @@
 from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import CharField, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -18,6 +19,7 @@ from reports.compliance import (
     compliance,
     counts_by_state,
     on_time_rate,
+    week_compliance,
 )
 from reports.drafts import month_draft, summary_draft, week_draft
 from reports.models import (
@@ -51,6 +53,42 @@ def my_weekly_reports(user: User) -> QuerySet[WeeklyReport]:
 
 def my_report_for_week(user: User, monday: date) -> WeeklyReport | None:
     return weekly_reports_for(user).filter(salesperson=user, week_start=monday).first()
+
+
+# What a home panel shows of a report: whether there is one, its status and whether it was late.
+STATUS_FIELDS = ("id", "status", "submitted_at", "is_late")
+
+
+def report_statuses(
+    user: User, *, week: date, month: date, summary_region: Region | None = None
+) -> dict[str, WeeklyReport | MonthlyReport | RegionSummary | None]:
+    """The user's own report of `week` ("week") and of `month` ("month"), and the weekly summary
+    of `summary_region` for `week` ("summary", when a region is named), in one query (the home
+    shows all three): each with its status fields only, or None where there is none yet.
+    Each is unique for its person or region and period, so the union holds one row per kind."""
+    parts = {
+        "week": my_weekly_reports(user).filter(week_start=week),
+        "month": my_monthly_reports(user).filter(month=month),
+    }
+    if summary_region is not None:
+        parts["summary"] = RegionSummary.objects.filter(region=summary_region, week_start=week)
+    rows = [
+        queryset.order_by()
+        .annotate(kind=Value(kind, output_field=CharField()))
+        .values(*STATUS_FIELDS, "kind")
+        for kind, queryset in parts.items()
+    ]
+    models = {kind: queryset.model for kind, queryset in parts.items()}
+    found = dict.fromkeys(parts)
+    for row in rows[0].union(*rows[1:], all=True):
+        found[row["kind"]] = _status_only(models[row["kind"]], row)
+    return found
+
+
+def _status_only(model, row: dict):
+    """A report holding only its status fields (the others load if asked for)."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in row]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [row[name] for name in names])
 
 
 def comments_of(report: WeeklyReport):
@@ -96,7 +134,7 @@ def team_compliance(
     people = team_people(user)
     if region is not None:
         people = people.filter(regions=region)
-    return compliance(people, monday, now=now)
+    return week_compliance(people, monday, now=now)  # one query: the home has many panels
 
 
 # --- what a report shows ----------------------------------------------------------------------

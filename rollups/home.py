@@ -34,31 +34,41 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     scores = Attainment.objects.filter(month=month, region__in=regions).select_related(
         "salesperson", "region"
     )
+    ranked = _rankings_and_flags(scores)
+    # The region comparison's "not placed" row needs the month's scores summed: the rankings'
+    # query counted them over the same rows, so the comparison does not read them again.
+    totals = ranked.pop("totals")
+    level.read_once(selectors.PLACED_TOTALS, lambda: totals)
     context = {
         "level": level,
         "regions": selectors.children(level),
-        **_rankings_and_flags(scores),
+        **ranked,
         "over_cap": _claims_over_cap(regions, month),
     }
     return [Panel("rollups/_partials/home_panel.html", context, order=5)]
 
 
-def _rankings_and_flags(scores) -> dict[str, list[Attainment]]:
+def _rankings_and_flags(scores) -> dict:
     """The RANKED highest and lowest attainments of the month and the month's flagged scores,
     all from one query: each row's place counted from the top and from the bottom (a row
     without an attainment last both ways, so it never pushes a ranked row out), kept when
-    either place is within RANKED or the row carries a flag."""
+    either place is within RANKED or the row carries a flag. The same query sums the month's
+    scores over every row ("totals": `rollups.selectors.PLACED`'s measures; empty without a
+    score), as windows taken before the rows are kept."""
     top = Window(RowNumber(), order_by=[F("attainment").desc(nulls_last=True), F("pk").asc()])
     bottom = Window(RowNumber(), order_by=[F("attainment").asc(nulls_last=True), F("pk").desc()])
     by_region = Window(
         RowNumber(), order_by=[F("region__code"), F("salesperson__display_name"), F("pk")]
     )
     flagged = Q(bonus_flag=True) | Q(probation_flag=True) | Q(dismissal_flag=True)
+    sums = {f"month_{name}": Window(Sum(name)) for name in selectors.PLACED}
     rows = list(
         scores.annotate(
-            from_top=top, from_bottom=bottom, place=Least(top, bottom), flag_place=by_region
+            from_top=top, from_bottom=bottom, place=Least(top, bottom), flag_place=by_region, **sums
         ).filter(Q(place__lte=RANKED) | flagged)
     )
+    # Every month's row is ranked from the top, so the first is kept whenever there are rows.
+    totals = {name: getattr(rows[0], f"month_{name}") for name in selectors.PLACED} if rows else {}
     ranked = [row for row in rows if row.attainment is not None]
     best = [row for row in ranked if row.from_top <= RANKED]
     worst = [row for row in ranked if row.from_bottom <= RANKED]
@@ -67,6 +77,7 @@ def _rankings_and_flags(scores) -> dict[str, list[Attainment]]:
         "best": sorted(best, key=lambda row: row.from_top),
         "worst": sorted(worst, key=lambda row: row.from_bottom),
         "flags": sorted(flags, key=lambda row: row.flag_place),
+        "totals": totals,
     }
 
 

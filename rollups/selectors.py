@@ -96,6 +96,9 @@ SHARE_MEASURES = {
     "people": Count("salesperson", distinct=True),
 }
 PLACED = ("quota", "carried_over", "target", "travel_cost")
+# The level's month's scores summed (at least PLACED's measures): the series' read on the rollup
+# page, or what a page that read the month's scores already gives the level (`Level.read_once`).
+PLACED_TOTALS = "placed_totals"
 
 
 @dataclass
@@ -358,7 +361,7 @@ def _not_placed(level: Level, rows: list[ChildRow]) -> list[ChildRow]:
     """The part of the scores that no region's territory holds: the quotas of people who never
     held a territory (rules.md §9.5), so the regions and this row add up to the company (from
     the scores the level's own figures read, no query of its own)."""
-    scored = _scores_by_month(level).get(level.month, {})
+    scored = level.read_once(PLACED_TOTALS, lambda: _scores_by_month(level).get(level.month, {}))
     left = Figures()
     for name in PLACED:
         total = scored.get(name)

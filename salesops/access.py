@@ -8,10 +8,11 @@ its owner through these answers. Access fails closed: no role, no region or no t
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F, Q, QuerySet, Value
 
 from salesops.models import FIRST_LEVEL, SECOND_LEVEL, Role, User
-from territories.models import CrossTerritoryRequest, Region, Territory
+from territories.models import Assignment, CrossTerritoryRequest, Region, Territory
 
 _CACHE_ATTR = "_salesops_access_cache"
 
@@ -104,6 +105,8 @@ def regions_in_scope(user: User) -> list[Region]:
     """`visible_regions` by code, read once per request: the home page and its panels all ask."""
     if not is_active_user(user):
         return []
+    if _member_of_regions(user):
+        return _regions_and_held(user)[0]
     return _cached(user, "regions", lambda: list(visible_regions(user).order_by("code")))
 
 
@@ -133,16 +136,83 @@ def held_assignments(user: User) -> list:
     read once per request, for the scope (`held_territory_paths`) and the home's panel alike."""
     if not is_active_user(user):
         return []
-    return _cached(
-        user,
-        "held",
-        lambda: list(
-            user.assignments.active()
-            .filter(territory__region__members=user)
-            .select_related("territory", "territory__region")
-            .order_by("started_on", "pk")
-        ),
+    if _member_of_regions(user):
+        return _regions_and_held(user)[1]
+    return _cached(user, "held", lambda: list(_held(user).order_by("started_on", "pk")))
+
+
+def _held(user: User) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.active()
+        .filter(salesperson=user, territory__region__members=user)
+        .select_related("territory", "territory__region")
     )
+
+
+def _member_of_regions(user: User) -> bool:
+    """A user whose regions are the ones they are a member of (`visible_regions`)."""
+    return user.role in (Role.MANAGER, Role.DIRECTOR, Role.SALESPERSON)
+
+
+def _regions_and_held(user: User) -> tuple[list[Region], list[Assignment]]:
+    """For a member of regions: their regions (by code) and their active assignments in them
+    (by start), read together once per request. Nearly every page of a seller asks for both
+    (the scope, the home's panels), so they are one query: a union of the assignments, each
+    with its territory and region, and the regions, with the other part's columns empty."""
+    return _cached(user, "regions_and_held", lambda: _read_regions_and_held(user))
+
+
+def _columns(model, path: str, prefix: str, *, empty: bool) -> dict:
+    """Every column of `model` reached through `path`, named `prefix` + column, or NULLs of the
+    same types for the part of a union that has none."""
+    columns = {}
+    for field in model._meta.concrete_fields:
+        name = f"{prefix}{field.attname}"
+        if empty:
+            target = field.target_field if field.is_relation else field
+            columns[name] = Value(None, output_field=target.__class__())
+        else:
+            columns[name] = F(f"{path}{field.attname}")
+    return columns
+
+
+def _row_model(model, row: dict, prefix: str):
+    names = [field.attname for field in model._meta.concrete_fields]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [row[f"{prefix}{name}"] for name in names])
+
+
+def _read_regions_and_held(user: User) -> tuple[list[Region], list[Assignment]]:
+    held = (
+        _held(user)
+        .order_by()
+        .values(
+            **_columns(Region, "territory__region__", "r_", empty=False),
+            **_columns(Assignment, "", "a_", empty=False),
+            **_columns(Territory, "territory__", "t_", empty=False),
+        )
+    )
+    regions = (
+        Region.objects.filter(members=user)
+        .order_by()
+        .values(
+            **_columns(Region, "", "r_", empty=False),
+            **_columns(Assignment, "", "a_", empty=True),
+            **_columns(Territory, "", "t_", empty=True),
+        )
+    )
+    found_regions, found_held = [], []
+    for row in held.union(regions, all=True):
+        region = _row_model(Region, row, "r_")
+        if row["a_id"] is None:
+            found_regions.append(region)
+            continue
+        assignment = _row_model(Assignment, row, "a_")
+        assignment.territory = _row_model(Territory, row, "t_")
+        assignment.territory.region = region
+        found_held.append(assignment)
+    found_regions.sort(key=lambda region: region.code)
+    found_held.sort(key=lambda assignment: (assignment.started_on, assignment.pk))
+    return found_regions, found_held
 
 
 def held_territory_paths(user: User) -> list[str]:

@@ -2,7 +2,10 @@
 the same statement as the rows (a window count over the whole list, taken before the limit)
 keeps such a panel at one query, so a home of many panels stays within its query budget."""
 
-from django.db.models import Count, Expression, QuerySet, Window
+from functools import reduce
+from operator import or_
+
+from django.db.models import Case, Count, Expression, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
 
@@ -12,17 +15,34 @@ def first_rows_with_count(queryset: QuerySet, limit: int) -> tuple[list, int]:
     return rows, rows[0].rows_in_all if rows else 0
 
 
-def first_rows_by_group(
-    queryset: QuerySet, *, group: Expression, order_by: list, limit: int
-) -> dict:
-    """Per value of `group`: its first `limit` rows by `order_by` and its number of rows, all
-    in one statement. A group with no rows is absent."""
-    ranked = queryset.annotate(
-        panel_group=group,
-        panel_place=Window(RowNumber(), partition_by=[group], order_by=order_by),
-        panel_count=Window(Count("pk"), partition_by=[group]),
-    ).filter(panel_place__lte=limit)
-    groups: dict = {}
-    for row in sorted(ranked, key=lambda row: row.panel_place):
-        groups.setdefault(row.panel_group, []).append(row)
-    return {key: (rows, rows[0].panel_count) for key, rows in groups.items()}
+def first_rows_by_scope(
+    queryset: QuerySet, scopes: dict[str, Q], *, group: Expression, order_by: list, limit: int
+) -> dict[str, dict]:
+    """Several panels' lists at once, one per scope (a condition on the queryset's rows, e.g.
+    "mine" and "my region"), in one statement: per scope and value of `group` (e.g. overdue
+    or due today), its first `limit` rows by `order_by` and its number of rows. A row in two
+    scopes is read once and listed in both; a group with no rows is absent from its scope."""
+    annotations = {"panel_group": group}
+    kept = []
+    for index, condition in enumerate(scopes.values()):
+        within = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+        partition = [within, group]
+        annotations |= {
+            f"panel_in_{index}": within,
+            f"panel_place_{index}": Window(RowNumber(), partition_by=partition, order_by=order_by),
+            f"panel_count_{index}": Window(Count("pk"), partition_by=partition),
+        }
+        kept.append(Q(**{f"panel_in_{index}": 1, f"panel_place_{index}__lte": limit}))
+    in_any = reduce(or_, scopes.values())
+    rows = list(queryset.filter(in_any).annotate(**annotations).filter(reduce(or_, kept)))
+    found: dict[str, dict] = {}
+    for index, name in enumerate(scopes):
+        inside = [row for row in rows if getattr(row, f"panel_in_{index}") == 1]
+        groups: dict = {}
+        for row in sorted(inside, key=lambda row: getattr(row, f"panel_place_{index}")):
+            groups.setdefault(row.panel_group, []).append(row)
+        found[name] = {
+            key: (members, getattr(members[0], f"panel_count_{index}"))
+            for key, members in groups.items()
+        }
+    return found

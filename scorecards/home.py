@@ -28,11 +28,12 @@ WAITING_PLAN_STATES = [
 
 
 def _quiet_customers_panel(customers, scope: str, order: int) -> Panel:
-    alerts = value.no_contact_alerts(customers)
+    # The first alerts and their count in one query: the home has many panels to pay for.
+    alerts, count = value.first_alerts_with_count(customers, PANEL_ROWS)
     context = {
         "scope": scope,
-        "customers": alerts[:PANEL_ROWS],
-        "count": alerts.count(),
+        "customers": alerts,
+        "count": count,
         "days": CompanySettings.current().no_contact_alert_days,
     }
     return Panel("scorecards/_partials/quiet_customers_panel.html", context, order=order)

@@ -51,6 +51,7 @@ class ValueAnalysis:
     ranking: Ranking
     customers: QuerySet[Customer]  # ranked, with visits, visit cost and the three marks
     settings: CompanySettings
+    alert: Q  # the no-contact alert's condition on a row of `customers` (rules.md §11.4)
 
     @property
     def window(self) -> ValueWindow:
@@ -128,14 +129,25 @@ def _row_flag(condition: Q) -> Window:
     return Window(Max(flag), partition_by=[F("pk")])
 
 
-def analyse(customers: QuerySet[Customer], *, now=None, visit_cost: bool = True) -> ValueAnalysis:
+def analyse(
+    customers: QuerySet[Customer],
+    *,
+    now=None,
+    visit_cost: bool = True,
+    threshold_in_query: bool = False,
+) -> ValueAnalysis:
     """Rank `customers` (already scoped) and add, per customer: `visits_12m`, `visit_cost_12m`
     (its visits × what a visit of that salesperson costs), `last_touch_at` and the marks
     `top_mark`, `handoff_mark` and `alert_mark` (1 or 0). Without `visit_cost` the cost of a
-    visit is not looked up (two queries fewer) and `handoff_mark` is not to be read."""
+    visit is not looked up (two queries fewer) and `handoff_mark` is not to be read. With
+    `threshold_in_query` the top 20%'s threshold is computed inside the rows' query (one query
+    fewer; the ranking's population and totals are then not known, see `rank_customers`)."""
     settings_row = CompanySettings.current()
     ranking = rank_customers(
-        customers, profit_source=rollup_profit, last_order_source=rollup_last_order
+        customers,
+        profit_source=rollup_profit,
+        last_order_source=rollup_last_order,
+        threshold_in_query=threshold_in_query,
     )
     window = ranking.window
     rates = cost_per_visit(customers, window) if visit_cost else {}
@@ -175,7 +187,7 @@ def analyse(customers: QuerySet[Customer], *, now=None, visit_cost: bool = True)
     marked = valued.annotate(
         top_mark=_row_flag(top), handoff_mark=_row_flag(handoff), alert_mark=_row_flag(alert)
     )
-    return ValueAnalysis(ranking=ranking, customers=marked, settings=settings_row)
+    return ValueAnalysis(ranking=ranking, customers=marked, settings=settings_row, alert=alert)
 
 
 def only(analysis: ValueAnalysis, which: str) -> QuerySet[Customer]:
@@ -197,6 +209,20 @@ def no_contact_alerts(customers: QuerySet[Customer], *, now=None) -> QuerySet[Cu
     return only(analyse(customers, now=now, visit_cost=False), FILTER_ALERT)
 
 
+def first_alerts_with_count(
+    customers: QuerySet[Customer], limit: int, *, now=None
+) -> tuple[list[Customer], int]:
+    """The first `limit` no-contact alerts in the ranking's order and how many there are in all,
+    in one query (a home panel), the top 20%'s threshold computed inside it: the count is a
+    window over every ranked customer, taken before the alerts are kept, so it counts the same
+    rows as `no_contact_alerts`."""
+    analysis = analyse(customers, now=now, visit_cost=False, threshold_in_query=True)
+    flag = Case(When(analysis.alert, then=Value(1)), default=Value(0), output_field=IntegerField())
+    counted = analysis.customers.annotate(alerts_in_all=Window(Sum(flag)))
+    rows = list(counted.filter(**{MARKS[FILTER_ALERT]: 1})[:limit])
+    return rows, rows[0].alerts_in_all if rows else 0
+
+
 def alert_counts(analysis: ValueAnalysis) -> dict[str, int]:
     """How many customers carry each mark: the marks are 1 or 0, so their sums are the counts
     (one query for the three)."""
@@ -204,4 +230,12 @@ def alert_counts(analysis: ValueAnalysis) -> dict[str, int]:
     return {which: sums[which] or 0 for which in FILTERS}
 
 
-__all__ = ["MONEY", "alert_counts", "analyse", "no_contact_alerts", "only", "value_scope"]
+__all__ = [
+    "MONEY",
+    "alert_counts",
+    "analyse",
+    "first_alerts_with_count",
+    "no_contact_alerts",
+    "only",
+    "value_scope",
+]

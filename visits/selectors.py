@@ -4,8 +4,18 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Max, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import (
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -249,37 +259,36 @@ def top_terminal_customers(territory: Territory, limit: int = 10) -> QuerySet[Cu
     )
 
 
-CITY_PATH_LENGTH = len("330000/330100/")
-
-
 def blank_areas(user: User, region: Region) -> list[Territory]:
     """Cities of the region with no customers, or no visit for `blank_area_days` (rules.md §2.6).
 
     Customers and visits are counted per city over the whole subtree (the city and its
-    counties), with two grouped queries whatever the number of customers or visits.
+    counties), each city with its count and its last visit read in the same query as the
+    cities, whatever the number of customers or visits.
     Each city returned carries `customer_count` and `last_visit_at` (None: none in the window).
     """
     since = timezone.now() - timedelta(days=CompanySettings.current().blank_area_days)
-    city_path = Substr("territory__path", 1, CITY_PATH_LENGTH)
-    customers = dict(
-        Customer.objects.filter(territory__region=region, territory__level__in=["city", "county"])
-        .annotate(city_path=city_path)
-        .values("city_path")
-        .annotate(count=Count("id"))
-        .values_list("city_path", "count")
+    in_city = {"territory__region": region, "territory__path__startswith": OuterRef("path")}
+    customers = Customer.objects.filter(
+        territory__level__in=[Territory.Level.CITY, Territory.Level.COUNTY], **in_city
     )
-    visited = dict(
-        Visit.objects.filter(territory__region=region, visited_at__gte=since)
-        .annotate(city_path=city_path)
-        .values("city_path")
-        .annotate(last=Max("visited_at"))
-        .values_list("city_path", "last")
+    visits = Visit.objects.filter(visited_at__gte=since, **in_city)
+    cities = (
+        access.visible_territories(user)
+        .filter(region=region, level=Territory.Level.CITY)
+        .annotate(
+            customer_count=Coalesce(_scalar(customers, "COUNT", "pk", IntegerField()), 0),
+            last_visit_at=_scalar(visits, "MAX", "visited_at", DateTimeField()),
+        )
     )
-    cities = access.visible_territories(user).filter(region=region, level=Territory.Level.CITY)
-    blank = []
-    for city in cities.order_by("path"):
-        city.customer_count = customers.get(city.path, 0)
-        city.last_visit_at = visited.get(city.path)
-        if city.customer_count == 0 or city.last_visit_at is None:
-            blank.append(city)
-    return blank
+    return [
+        city
+        for city in cities.order_by("path")
+        if city.customer_count == 0 or city.last_visit_at is None
+    ]
+
+
+def _scalar(rows: QuerySet, function: str, field: str, output_field) -> Subquery:
+    """One aggregate (`function` of `field`) over `rows`, as a one-value subquery."""
+    value = rows.order_by().annotate(value=Func(F(field), function=function)).values("value")
+    return Subquery(value, output_field=output_field)
