@@ -87,12 +87,15 @@ GROUP BY {columns}
 _LARGE = """COALESCE(customer.estimated_monthly_demand, 0) >= CAST(%s AS NUMERIC)
              OR COALESCE(SUM(sale.amount) / 3, 0) >= CAST(%s AS NUMERIC)"""
 # Then the follow-up date by the new class (§4.2, §4.7): only the customers whose class or date
-# must change come out.
+# must change come out. On PostgreSQL, `OFFSET 0` keeps the class computed once per customer:
+# without it the planner moves this WHERE into the classes' GROUP BY as a HAVING and writes the
+# class's CASE out again at each place it is read (four). SQLite has no such rewrite, nor an
+# OFFSET without a LIMIT.
 _CHANGES = """
 SELECT customer_id, from_class, to_class, due FROM (
     SELECT classified.id AS customer_id, classified.customer_class AS from_class,
         classified.to_class, classified.next_follow_up_at AS stored_due, {due} AS due
-    FROM ({classes}) AS classified
+    FROM ({classes}{computed_once}) AS classified
 ) AS computed
 WHERE from_class <> to_class OR stored_due IS DISTINCT FROM due
 """
@@ -154,7 +157,9 @@ def changed_customers(
     order they appear); `due` is the follow-up date by the new class."""
     classes, classes_params = classes_sql(customers, rules, today, kept=_KEPT_FOR_CHANGES)
     due, due_params = _follow_up_sql(rules, alias="classified", customer_class="to_class")
-    return _CHANGES.format(due=due, classes=classes), [*due_params, *classes_params]
+    computed_once = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    sql = _CHANGES.format(due=due, classes=classes, computed_once=computed_once)
+    return sql, [*due_params, *classes_params]
 
 
 def follow_up_expression(rules: CompanySettings, customer_class=None):
@@ -281,8 +286,10 @@ SET customer_class = computed.to_class, next_follow_up_at = computed.due,
 FROM {computed}
 WHERE customer.id = computed.customer_id AND customer.customer_class = computed.from_class
 """
+# MATERIALIZED: the changes are worked out first, so the customers are read a second time, for
+# the UPDATE, only when some change (a night with none reads them once, as the floor does).
 _WRITE_AND_KEEP_HISTORY = """
-WITH computed AS ({select}),
+WITH computed AS MATERIALIZED ({select}),
 written AS ({update} RETURNING customer.id, computed.from_class, computed.to_class)
 INSERT INTO {history} (customer_id, from_class, to_class, changed_at)
 SELECT id, from_class, to_class, %s FROM written WHERE from_class <> to_class
