@@ -2,6 +2,8 @@
 
 One code path for every case: `reclassify(customers)` updates any queryset of customers with one
 statement on PostgreSQL (two on SQLite): the nightly job passes a batch, the on-commit task one.
+The class rule is written once (`classes_sql`): the job wraps it, the demo's replay of past months
+reads it through `classes_on` with the day the next order came as the expected order date.
 
     class | demand (≥ large threshold) | order expected within N days | follow-up every
     A     | yes                        | yes                          | 2 days
@@ -19,20 +21,17 @@ from django.db.models import (
     Case,
     CharField,
     DateTimeField,
-    DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Greatest
-from django.db.models.lookups import Exact, GreaterThanOrEqual, In, LessThanOrEqual
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact, In
 from django.db.models.sql import Query
 from django.utils import timezone
 
@@ -40,8 +39,6 @@ from customers.models import ClassChange, Customer, CustomerClass
 from customers.signals import classes_changed
 from salesops import ledger
 from salesops.models import CompanySettings
-
-MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 def last_three_full_months(today: date) -> tuple[date, date]:
@@ -65,47 +62,91 @@ def monthly_sales_totals(*, customer_id: int, start: date, end: date) -> dict[da
     )
 
 
-# rules.md §4.2–§4.4, then the follow-up date by the new class (§4.2, §4.7), in one SELECT shaped
-# like the one-statement floor it is measured against (docs/performance.md, P4): the customers
-# asked about are joined once to their last three full months' sales, summed per customer, and
-# only those whose class or date must change come out. Demand is large when the estimate or the
-# sales average reaches the threshold (the larger of the two, §4.4); exactly 50,000 is large
-# and an order expected exactly 15 days ahead is "soon" (§4.3); no date is "later". Filters on
-# the sale's stored local month: a date range, never a function on the date column. Sales are
-# read by table, so this app does not import the sales app above it.
+# rules.md §4.2–§4.4, the one definition of the class, in one SELECT shaped like the
+# one-statement floor it is measured against (docs/performance.md, P4): the customers asked
+# about are joined once to their last three full months' sales, summed per customer. Demand is
+# large when the estimate or the sales average reaches the threshold (the larger of the two,
+# §4.4); exactly 50,000 is large and an order expected exactly 15 days ahead is "soon" (§4.3);
+# no date is "later". Filters on the sale's stored local month: a date range, never a function
+# on the date column. Sales are read by table, so this app does not import the sales app above
+# it. The expected order date is read as `order_expected_on`, so the demo's replay of past
+# months can give the day the next order came in its place.
 _CLASSES = """
+SELECT {columns},
+    CASE
+        WHEN ({large}) AND customer.order_expected_on <= %s THEN 'A'
+        WHEN customer.order_expected_on <= %s THEN 'B'
+        WHEN {large} THEN 'C'
+        ELSE 'D'
+    END AS to_class
+FROM ({chosen}) AS customer
+LEFT JOIN {sale} AS sale
+    ON sale.customer_id = customer.id AND sale.month >= %s AND sale.month < %s
+GROUP BY {columns}
+"""
+_LARGE = """COALESCE(customer.estimated_monthly_demand, 0) >= CAST(%s AS NUMERIC)
+             OR COALESCE(SUM(sale.amount) / 3, 0) >= CAST(%s AS NUMERIC)"""
+# Then the follow-up date by the new class (§4.2, §4.7): only the customers whose class or date
+# must change come out. On PostgreSQL, `OFFSET 0` keeps the class computed once per customer:
+# without it the planner moves this WHERE into the classes' GROUP BY as a HAVING and writes the
+# class's CASE out again at each place it is read (four). SQLite has no such rewrite, nor an
+# OFFSET without a LIMIT.
+_CHANGES = """
 SELECT customer_id, from_class, to_class, due FROM (
     SELECT classified.id AS customer_id, classified.customer_class AS from_class,
         classified.to_class, classified.next_follow_up_at AS stored_due, {due} AS due
-    FROM (
-        SELECT {columns},
-            CASE
-                WHEN ({large}) AND customer.expected_order_date <= %s THEN 'A'
-                WHEN customer.expected_order_date <= %s THEN 'B'
-                WHEN {large} THEN 'C'
-                ELSE 'D'
-            END AS to_class
-        FROM ({chosen}) AS customer
-        LEFT JOIN {sale} AS sale
-            ON sale.customer_id = customer.id AND sale.month >= %s AND sale.month < %s
-        GROUP BY {columns}
-    ) AS classified
+    FROM ({classes}{computed_once}) AS classified
 ) AS computed
 WHERE from_class <> to_class OR stored_due IS DISTINCT FROM due
 """
-# What the class and the follow-up date are computed from, and the stored values they replace.
-_READ = (
-    "id",
+_CLASSES_ONLY = "SELECT id, to_class FROM ({classes}) AS classes"
+# What the follow-up date is computed from, and the stored class and date the job replaces.
+_KEPT_FOR_CHANGES = (
     "customer_class",
-    "estimated_monthly_demand",
-    "expected_order_date",
     "follow_up_requested_for",
     "last_contacted_at",
     "created_at",
     "next_follow_up_at",
 )
-_LARGE = """COALESCE(customer.estimated_monthly_demand, 0) >= CAST(%s AS NUMERIC)
-                     OR COALESCE(SUM(sale.amount) / 3, 0) >= CAST(%s AS NUMERIC)"""
+
+
+def classes_sql(
+    customers: QuerySet[Customer],
+    rules: CompanySettings,
+    today: date,
+    *,
+    kept: tuple[str, ...] = (),
+    order_expected_on=None,
+) -> tuple[str, list]:
+    """(id, *kept, to_class) of every customer of the set, the class as of `today`, as one
+    SELECT and its parameters (in the order they appear). `order_expected_on` is what the rule
+    reads as the expected order date: the customer's own unless an expression replaces it."""
+    start, end = last_three_full_months(today)
+    if order_expected_on is None:
+        order_expected_on = F("expected_order_date")
+    read = ("id", "estimated_monthly_demand", *kept)
+    chosen = customers.order_by().values(*read, order_expected_on=order_expected_on)
+    chosen_sql, chosen_params = chosen.query.sql_with_params()
+    columns = (*read, "order_expected_on")
+    sql = _CLASSES.format(
+        columns=", ".join(f"customer.{column}" for column in columns),
+        large=_LARGE,
+        chosen=chosen_sql,
+        sale=Customer._meta.get_field("sales").related_model._meta.db_table,
+    )
+    large, soon = rules.large_demand_threshold, today + timedelta(days=rules.order_soon_days)
+    return sql, [large, large, soon, soon, large, large, *chosen_params, start, end]
+
+
+def classes_on(
+    customers: QuerySet[Customer], rules: CompanySettings, today: date, *, order_expected_on=None
+) -> list[tuple[int, str]]:
+    """(id, class) of every customer of the set as of `today`, written nowhere: what the demo's
+    replay of past months keeps as history."""
+    sql, params = classes_sql(customers, rules, today, order_expected_on=order_expected_on)
+    with connection.cursor() as cursor:
+        cursor.execute(_CLASSES_ONLY.format(classes=sql), params)
+        return cursor.fetchall()
 
 
 def changed_customers(
@@ -114,64 +155,11 @@ def changed_customers(
     """(customer_id, from_class, to_class, due) of every customer of the set whose class or
     next follow-up date is not what the rules give, as one SELECT and its parameters (in the
     order they appear); `due` is the follow-up date by the new class."""
-    start, end = last_three_full_months(today)
-    chosen, chosen_params = customers.order_by().values(*_READ).query.sql_with_params()
+    classes, classes_params = classes_sql(customers, rules, today, kept=_KEPT_FOR_CHANGES)
     due, due_params = _follow_up_sql(rules, alias="classified", customer_class="to_class")
-    sql = _CLASSES.format(
-        due=due,
-        columns=", ".join(f"customer.{column}" for column in _READ),
-        large=_LARGE,
-        chosen=chosen,
-        sale=Customer._meta.get_field("sales").related_model._meta.db_table,
-    )
-    large, soon = rules.large_demand_threshold, today + timedelta(days=rules.order_soon_days)
-    classes = [large, large, soon, soon, large, large, *chosen_params, start, end]
-    return sql, [*due_params, *classes]
-
-
-def average_monthly_sales(today: date):
-    """The average of the last three full months' sales per customer, as an expression on
-    Customer (NULL when there are none). Filters on the sale's stored local month: a date
-    range, never a function on the date column (architecture.md "Background work"). Sales are
-    read through the customer's reverse relation (`Customer.sales`), so this app does not import
-    the sales app above it."""
-    start, end = last_three_full_months(today)
-    three_months = (
-        Customer.objects.filter(pk=OuterRef("pk"), sales__month__gte=start, sales__month__lt=end)
-        .order_by()
-        .values("pk")
-        .annotate(total=Sum("sales__amount"))
-        .values("total")
-    )
-    return Subquery(three_months, output_field=MONEY) / Value(3, output_field=MONEY)
-
-
-def demand_expression(today: date):
-    """rules.md §4.4: the latest estimate or, with sales, the larger of it and the sales average."""
-    return Greatest(
-        Coalesce("estimated_monthly_demand", Value(0, output_field=MONEY)),
-        Coalesce(average_monthly_sales(today), Value(0, output_field=MONEY)),
-        output_field=MONEY,
-    )
-
-
-def class_expression(rules: CompanySettings, today: date, soon=None):
-    """The class as an ORM expression, for the demo's replay of past months: `soon` replaces the
-    expected order date's test (the replay asks whether an order came within the window). The
-    same rule as `_CLASS_CHANGES`, which the jobs run; tests/customers/test_classification.py
-    holds both to the same cases."""
-    # rules.md §4.3: exactly 50,000 is large; an order expected exactly 15 days ahead is "within".
-    large = GreaterThanOrEqual(demand_expression(today), rules.large_demand_threshold)
-    if soon is None:
-        soon = LessThanOrEqual(
-            F("expected_order_date"), today + timedelta(days=rules.order_soon_days)
-        )
-    return Case(
-        When(large & soon, then=Value(CustomerClass.A)),
-        When(soon, then=Value(CustomerClass.B)),
-        When(large, then=Value(CustomerClass.C)),
-        default=Value(CustomerClass.D),
-    )
+    computed_once = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    sql = _CHANGES.format(due=due, classes=classes, computed_once=computed_once)
+    return sql, [*due_params, *classes_params]
 
 
 def follow_up_expression(rules: CompanySettings, customer_class=None):
@@ -298,8 +286,10 @@ SET customer_class = computed.to_class, next_follow_up_at = computed.due,
 FROM {computed}
 WHERE customer.id = computed.customer_id AND customer.customer_class = computed.from_class
 """
+# MATERIALIZED: the changes are worked out first, so the customers are read a second time, for
+# the UPDATE, only when some change (a night with none reads them once, as the floor does).
 _WRITE_AND_KEEP_HISTORY = """
-WITH computed AS ({select}),
+WITH computed AS MATERIALIZED ({select}),
 written AS ({update} RETURNING customer.id, computed.from_class, computed.to_class)
 INSERT INTO {history} (customer_id, from_class, to_class, changed_at)
 SELECT id, from_class, to_class, %s FROM written WHERE from_class <> to_class

@@ -14,7 +14,8 @@ from decimal import Decimal
 from unittest import mock
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import DateTimeField, Exists, Min, OuterRef, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from customers import classification, services
@@ -114,9 +115,9 @@ def replay_class_history(months: list[date]) -> int:
     are all made today, so the history is worked out from its sales:
 
     1. at the evening of each past month's last day, every customer that had bought by then is
-       classified with the same expression as the nightly job: demand is the larger of the
-       estimate and the three full months' average sales (§4.4), and an order counts as
-       expected soon when one came within the window (§4.1) — what the salesperson expected;
+       classified by the nightly job's own rule (`classification.classes_on`): demand is the
+       larger of the estimate and the three full months' average sales (§4.4), and the
+       expected order date is the day the next order came — what the salesperson expected;
     2. each change of class is kept as a class change dated that evening;
     3. today's classification, made when the customer was recorded, then follows on from the
        last of them: its previous class is set, or it is dropped when nothing changed.
@@ -143,22 +144,22 @@ def replay_class_history(months: list[date]) -> int:
     return len(changes)
 
 
-def _classes_then(rules: CompanySettings, moment: datetime):
-    window = moment + timedelta(days=rules.order_soon_days)
-    ordered_soon = Exists(
-        Customer.objects.filter(
-            pk=OuterRef("pk"), sales__sold_at__gt=moment, sales__sold_at__lte=window
-        )
+def _classes_then(rules: CompanySettings, moment: datetime) -> list[tuple[int, str]]:
+    """(id, class) at `moment` of every customer that had bought by then, by the nightly job's
+    rule, what the salesperson expected read from what came: the day of the next order."""
+    next_order = (
+        Customer.objects.filter(pk=OuterRef("pk"), sales__sold_at__gt=moment)
+        .order_by()
+        .values("pk")
+        .annotate(first=Min("sales__sold_at"))
+        .values("first")
     )
     bought = Customer.objects.filter(pk=OuterRef("pk"), sales__sold_at__lte=moment)
-    return (
-        Customer.objects.filter(Exists(bought))
-        .annotate(
-            class_then=classification.class_expression(
-                rules, timezone.localdate(moment), ordered_soon
-            )
-        )
-        .values_list("pk", "class_then")
+    return classification.classes_on(
+        Customer.objects.filter(Exists(bought)),
+        rules,
+        timezone.localdate(moment),
+        order_expected_on=TruncDate(Subquery(next_order, output_field=DateTimeField())),
     )
 
 
