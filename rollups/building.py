@@ -100,34 +100,108 @@ def _places() -> dict[int, Place]:
         return {pk: Place(*place) for pk, *place in cursor.fetchall()}
 
 
-INSERT = "INSERT INTO {table} ({names}) SELECT {picked} FROM {source}"
+CELLS = "SELECT {picked} FROM {source}"
 
 
-def _insert(table, cells: QuerySet | tuple[str, list]) -> int:
-    """Write the cells (an aggregate, or its SQL and parameters) into the table with one
-    `INSERT … SELECT`, so they never pass through Python; a placed table takes each cell's
-    region, province and city from its territory. Returns the cells written."""
+def _cells_select(table, cells: QuerySet | tuple[str, list]) -> tuple[str, list, list[str]]:
+    """The SELECT of the table's cells from their aggregate (or its SQL and parameters), with
+    each placed cell's region, province and city joined from its territory; and the column
+    names it gives, in order."""
     if isinstance(cells, QuerySet):
         columns = [*cells.query.values_select, *cells.query.annotation_select]
         sql, params = cells.query.sql_with_params()
     else:
         (sql, params), columns = cells, CLASS_CELL_COLUMNS
-    names = [_quoted(column) for column in columns]
-    picked = [f"cell.{name}" for name in names]
+    picked = [f"cell.{_quoted(column)}" for column in columns]
     source = f"({sql}) AS cell"
     if issubclass(table, Placed):
-        names += ["region_id", "province_id", "city_id"]
+        columns = [*columns, "region_id", "province_id", "city_id"]
         picked += ["place.region_id", "place.province_id", "place.city_id"]
         source += f" JOIN ({_places_sql()}) AS place ON place.territory_id = cell.territory_id"
+    return CELLS.format(picked=", ".join(picked), source=source), list(params), columns
+
+
+INSERT = "INSERT INTO {table} ({columns}) {cells}"
+
+
+def _insert(table, cells: QuerySet | tuple[str, list]) -> int:
+    """Write the cells with one `INSERT … SELECT`, so they never pass through Python. Returns
+    the cells written."""
+    sql, params, columns = _cells_select(table, cells)
     insert = INSERT.format(
         table=_quoted(table._meta.db_table),
-        names=", ".join(names),
-        picked=", ".join(picked),
-        source=source,
+        columns=", ".join(_quoted(column) for column in columns),
+        cells=sql,
     )
     with connection.cursor() as cursor:
         cursor.execute(insert, params)
         return cursor.rowcount
+
+
+# The large tables, by their key, and the columns the sync leaves alone (the new-customer mark
+# has a statement of its own).
+SYNCED = {
+    "SalesCell": (
+        ["month", "salesperson_id", "territory_id", "channel", "customer_id"],
+        {"new_customer"},
+    ),
+    "ActivityCell": (["month", "salesperson_id", "territory_id"], set()),
+    "CustomerVisitCell": (["month", "salesperson_id", "customer_id"], set()),
+}
+# PostgreSQL computes the cells once and reads the stored ones once, compares the two by hash
+# join, and touches only the cells that differ: an up-to-date month costs its aggregate and no
+# write at all (the nightly rebuild of millions of cells at tier L, docs/performance.md).
+SYNC = """
+WITH cells AS MATERIALIZED ({cells}),
+stored AS MATERIALIZED (SELECT id, {columns} FROM {table} WHERE {scope}),
+differing AS (
+    SELECT cells.* FROM cells LEFT JOIN stored ON {stored_is_cell}
+    WHERE stored.id IS NULL OR {figures_differ}
+),
+written AS (
+    INSERT INTO {table} ({columns}) SELECT {columns} FROM differing
+    ON CONFLICT ({key}) DO UPDATE SET {update}
+    RETURNING 1
+),
+removed AS (
+    DELETE FROM {table} WHERE id IN (
+        SELECT id FROM stored WHERE NOT EXISTS (SELECT 1 FROM cells WHERE {stored_is_cell})
+    )
+    RETURNING 1
+)
+SELECT (SELECT COUNT(*) FROM written) + (SELECT COUNT(*) FROM removed)
+"""
+
+
+def _write(table, cells: QuerySet | tuple[str, list], scope: Q) -> int:
+    """Make the table's cells within `scope` equal to the aggregate: on PostgreSQL the large
+    tables write only what differs; otherwise the scope is deleted and the cells inserted.
+    Returns the cells written (or removed)."""
+    if connection.vendor != "postgresql" or table.__name__ not in SYNCED:
+        table.objects.filter(scope).delete()
+        return _insert(table, cells)
+    key, kept = SYNCED[table.__name__]
+    sql, params, columns = _cells_select(table, cells)
+    figures = [column for column in columns if column not in key and column not in kept]
+    stored = table.objects.filter(scope).query
+    where, where_params = stored.where.as_sql(
+        stored.get_compiler(connection=connection), connection
+    )
+    sync = SYNC.format(
+        cells=sql,
+        table=_quoted(table._meta.db_table),
+        columns=", ".join(_quoted(column) for column in columns),
+        scope=where,
+        key=", ".join(key),
+        stored_is_cell=" AND ".join(f"stored.{column} = cells.{column}" for column in key),
+        figures_differ=" OR ".join(
+            f"stored.{column} IS DISTINCT FROM cells.{column}" for column in figures
+        ),
+        update=", ".join(f"{column} = excluded.{column}" for column in figures),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sync, [*params, *where_params])
+        return cursor.fetchone()[0]
 
 
 def _month_bounds(first: date, last: date):
@@ -286,40 +360,45 @@ def _blank_cities(month: date) -> list[BlankCity]:
 # A customer is new in the month of its first sale on record, for the salesperson who made that
 # sale (rules.md §10.2): only the cell holding the first sale itself is marked (a colleague's
 # later order that month, or one in another channel, won nobody). The first sale is the
-# earliest, by time then entry, of the customer's first month.
-FIRST_SALE_CELLS = """
-UPDATE {cell} SET new_customer = {true}
+# earliest, by time then entry, of the customer's first month. Only the marks that change are
+# written.
+NEW_CUSTOMER_MARKS = """
+UPDATE {cell} SET new_customer = marked.is_first
 FROM (
-    SELECT customer_id, month, salesperson_id, territory_id, channel FROM (
-        SELECT sale.customer_id, sale.month, sale.salesperson_id, sale.territory_id, sale.channel,
-               ROW_NUMBER() OVER (
-                   PARTITION BY sale.customer_id ORDER BY sale.sold_at, sale.id
-               ) AS place_in_month
-        FROM {sale} AS sale
-        JOIN (
-            SELECT customer_id, MIN(month) AS month FROM {cell}
-            WHERE customer_id IN (SELECT customer_id FROM {cell} WHERE month >= %s)
-            GROUP BY customer_id
-        ) AS first_month
-            ON first_month.customer_id = sale.customer_id AND first_month.month = sale.month
-    ) AS ranked
-    WHERE place_in_month = 1
-) AS first_sale
-WHERE {cell}.month >= %s
-    AND {cell}.customer_id = first_sale.customer_id AND {cell}.month = first_sale.month
-    AND {cell}.salesperson_id = first_sale.salesperson_id
-    AND {cell}.territory_id = first_sale.territory_id AND {cell}.channel = first_sale.channel
+    SELECT cell.id, first_sale.customer_id IS NOT NULL AS is_first
+    FROM {cell} AS cell
+    LEFT JOIN (
+        SELECT customer_id, month, salesperson_id, territory_id, channel FROM (
+            SELECT sale.customer_id, sale.month, sale.salesperson_id, sale.territory_id,
+                   sale.channel,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY sale.customer_id ORDER BY sale.sold_at, sale.id
+                   ) AS place_in_month
+            FROM {sale} AS sale
+            JOIN (
+                SELECT customer_id, MIN(month) AS month FROM {cell}
+                WHERE customer_id IN (SELECT customer_id FROM {cell} WHERE month >= %s)
+                GROUP BY customer_id
+            ) AS first_month
+                ON first_month.customer_id = sale.customer_id
+                AND first_month.month = sale.month
+        ) AS ranked
+        WHERE place_in_month = 1
+    ) AS first_sale
+        ON cell.customer_id = first_sale.customer_id AND cell.month = first_sale.month
+        AND cell.salesperson_id = first_sale.salesperson_id
+        AND cell.territory_id = first_sale.territory_id AND cell.channel = first_sale.channel
+    WHERE cell.month >= %s
+) AS marked
+WHERE {cell}.id = marked.id AND {cell}.new_customer <> marked.is_first
 """
 
 
 def _mark_new_customers(since: date) -> None:
     """Mark the new customers' cells from `since` on: sales changed in those months only, so a
-    first sale before them stays where it was. Two set-based statements: clear the marks, then
-    mark the cell of each customer's first sale."""
-    SalesCell.objects.filter(month__gte=since, new_customer=True).update(new_customer=False)
-    true = "TRUE" if connection.vendor == "postgresql" else "1"
-    sql = FIRST_SALE_CELLS.format(
-        cell=_quoted(SalesCell._meta.db_table), sale=_quoted(Sale._meta.db_table), true=true
+    first sale before them stays where it was."""
+    sql = NEW_CUSTOMER_MARKS.format(
+        cell=_quoted(SalesCell._meta.db_table), sale=_quoted(Sale._meta.db_table)
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [since, since])
@@ -343,13 +422,13 @@ def refresh_months(first: date, last: date) -> int:
     written. Idempotent: the same data gives the same rows however often it runs."""
     _one_writer_at_a_time()
     first, last = month_start(first), month_start(last)
-    for table in TABLES:
-        table.objects.filter(month__gte=first, month__lte=last).delete()
-    written = _insert(SalesCell, _sales_cells(first, last))
-    written += _insert(ActivityCell, _activity_cells(first, last))
-    written += _insert(CustomerVisitCell, _customer_visit_cells(first, last))
-    written += _insert(CompetitorCell, _competitor_cells(first, last))
-    written += _insert(ClassCell, _class_cells(first, last))
+    months = Q(month__gte=first, month__lte=last)
+    written = _write(SalesCell, _sales_cells(first, last), months)
+    written += _write(ActivityCell, _activity_cells(first, last), months)
+    written += _write(CustomerVisitCell, _customer_visit_cells(first, last), months)
+    written += _write(CompetitorCell, _competitor_cells(first, last), months)
+    written += _write(ClassCell, _class_cells(first, last), months)
+    BlankCity.objects.filter(months).delete()
     blank = [city for month in months_between(first, last) for city in _blank_cities(month)]
     written += len(BlankCity.objects.bulk_create(blank))
     _mark_new_customers(first)
@@ -362,8 +441,7 @@ def refresh_sales(first: date, last: date) -> int:
     the new-customer marks, and the blank areas from the first of them on."""
     _one_writer_at_a_time()
     first, last = month_start(first), month_start(last)
-    SalesCell.objects.filter(month__gte=first, month__lte=last).delete()
-    written = _insert(SalesCell, _sales_cells(first, last))
+    written = _write(SalesCell, _sales_cells(first, last), Q(month__gte=first, month__lte=last))
     _mark_new_customers(first)
     # A first sale puts a customer on the map from its month on (blank areas).
     return written + refresh_blank_cities(first, max(last, current_month()))
@@ -376,10 +454,9 @@ def refresh_visits(salesperson_id: int, month: date) -> int:
     (`refresh_blank_cities_after_visits`), once per month however many people logged visits."""
     _one_writer_at_a_time()
     person = {"salesperson_id": salesperson_id}
-    for table in (ActivityCell, CustomerVisitCell):
-        table.objects.filter(month=month, **person).delete()
-    written = _insert(ActivityCell, _activity_cells(month, month, **person))
-    return written + _insert(CustomerVisitCell, _customer_visit_cells(month, month, **person))
+    scope = Q(month=month, **person)
+    written = _write(ActivityCell, _activity_cells(month, month, **person), scope)
+    return written + _write(CustomerVisitCell, _customer_visit_cells(month, month, **person), scope)
 
 
 def refresh_blank_cities_after_visits(month: date) -> int:
@@ -403,8 +480,8 @@ def refresh_blank_cities(first: date, last: date) -> int:
 def refresh_sightings(territory_id: int, month: date) -> int:
     """After a competitor note of this territory and month was filed."""
     _one_writer_at_a_time()
-    CompetitorCell.objects.filter(territory_id=territory_id, month=month).delete()
-    return _insert(CompetitorCell, _competitor_cells(month, month, territory_id=territory_id))
+    cells = _competitor_cells(month, month, territory_id=territory_id)
+    return _write(CompetitorCell, cells, Q(territory_id=territory_id, month=month))
 
 
 def _slice(field: str, ids: list[int | None]) -> Q:
@@ -433,10 +510,11 @@ def refresh_classes(
         only &= _slice("territory_id", territory_ids)
     if owner_ids is not None:
         only &= _slice("owner_id", owner_ids)
-    ClassCell.objects.filter(only, month__gte=first, month__lte=last).delete()
     if last < first:
         return 0
-    return _insert(ClassCell, _class_cells(first, last, only))
+    return _write(
+        ClassCell, _class_cells(first, last, only), only & Q(month__gte=first, month__lte=last)
+    )
 
 
 def customer_first_months(customer_id: int) -> tuple[date | None, date | None]:
