@@ -356,15 +356,20 @@ def _ratio(job: float, floor: float, differences: int) -> dict:
 # --- P5: one day's update against a full recompute -------------------------------------------
 
 
+def _latest(sql: str, count: int) -> list[tuple]:
+    """The newest `count` rows of a query ordered newest first (its LIMIT a parameter)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count])
+        return cursor.fetchall()
+
+
 def _one_day_of_sales(count: int, number_from: int) -> list[tuple]:
     """`count` new lines today, on the customers of the last day on record (same mix)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT customer_id, salesperson_id, territory_id, channel, amount, gross_profit "
-            "FROM customers_sale ORDER BY sold_at DESC, id DESC LIMIT %s",
-            [count],
-        )
-        recent = cursor.fetchall()
+    recent = _latest(
+        "SELECT customer_id, salesperson_id, territory_id, channel, amount, gross_profit "
+        "FROM customers_sale ORDER BY sold_at DESC, id DESC LIMIT %s",
+        count,
+    )
     now = timezone.now()
     month = month_of(now)
     return [
@@ -383,13 +388,11 @@ VISIT_COLUMNS += ["created_at", "updated_at"]
 
 def _one_day_of_visits(count: int) -> list[tuple]:
     """`count` visits today, to the customers of the last visits on record (same mix)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT salesperson_id, customer_id, territory_id, kind FROM visits_visit "
-            "ORDER BY visited_at DESC, id DESC LIMIT %s",
-            [count],
-        )
-        recent = cursor.fetchall()
+    recent = _latest(
+        "SELECT salesperson_id, customer_id, territory_id, kind FROM visits_visit "
+        "ORDER BY visited_at DESC, id DESC LIMIT %s",
+        count,
+    )
     now = timezone.now()
     return [(*place, now, kind, now, now) for *place, kind in recent]
 
