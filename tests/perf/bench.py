@@ -77,7 +77,9 @@ def child(kind: str, runs: int, tier: str) -> None:
         result = measure.measure_pages(runs)
     elif kind == "jobs":
         result = {
-            "P4": measure.measure_jobs(),
+            # Milliseconds at S: warmed up, medians of alternating rounds; seconds and minutes
+            # at M and L, where one run each is the measurement.
+            "P4": measure.measure_jobs(rounds=5 if tier == "S" else 1, warm_up=tier == "S"),
             "region rollup": measure.measure_region_rollup(),
             "P5": measure.measure_incremental(DAILY_LINES[tier], DAILY_VISITS[tier]),
             "P7": measure.measure_import(_import_lines(tier)),
