@@ -129,25 +129,14 @@ def _row_flag(condition: Q) -> Window:
     return Window(Max(flag), partition_by=[F("pk")])
 
 
-def analyse(
-    customers: QuerySet[Customer],
-    *,
-    now=None,
-    visit_cost: bool = True,
-    threshold_in_query: bool = False,
-) -> ValueAnalysis:
+def analyse(customers: QuerySet[Customer], *, now=None, visit_cost: bool = True) -> ValueAnalysis:
     """Rank `customers` (already scoped) and add, per customer: `visits_12m`, `visit_cost_12m`
     (its visits × what a visit of that salesperson costs), `last_touch_at` and the marks
     `top_mark`, `handoff_mark` and `alert_mark` (1 or 0). Without `visit_cost` the cost of a
-    visit is not looked up (two queries fewer) and `handoff_mark` is not to be read. With
-    `threshold_in_query` the top 20%'s threshold is computed inside the rows' query (one query
-    fewer; the ranking's population and totals are then not known, see `rank_customers`)."""
+    visit is not looked up (two queries fewer) and `handoff_mark` is not to be read."""
     settings_row = CompanySettings.current()
     ranking = rank_customers(
-        customers,
-        profit_source=rollup_profit,
-        last_order_source=rollup_last_order,
-        threshold_in_query=threshold_in_query,
+        customers, profit_source=rollup_profit, last_order_source=rollup_last_order
     )
     window = ranking.window
     rates = cost_per_visit(customers, window) if visit_cost else {}
@@ -213,10 +202,9 @@ def first_alerts_with_count(
     customers: QuerySet[Customer], limit: int, *, now=None
 ) -> tuple[list[Customer], int]:
     """The first `limit` no-contact alerts in the ranking's order and how many there are in all,
-    in one query (a home panel), the top 20%'s threshold computed inside it: the count is a
-    window over every ranked customer, taken before the alerts are kept, so it counts the same
-    rows as `no_contact_alerts`."""
-    analysis = analyse(customers, now=now, visit_cost=False, threshold_in_query=True)
+    in one query (a home panel): the count is a window over every ranked customer, taken
+    before the alerts are kept, so it counts the same rows as `no_contact_alerts`."""
+    analysis = analyse(customers, now=now, visit_cost=False)
     flag = Case(When(analysis.alert, then=Value(1)), default=Value(0), output_field=IntegerField())
     counted = analysis.customers.annotate(alerts_in_all=Window(Sum(flag)))
     rows = list(counted.filter(**{MARKS[FILTER_ALERT]: 1})[:limit])

@@ -128,24 +128,17 @@ class Ranking:
 
     window: ValueWindow
     customers: QuerySet[Customer]
-    population: int | None  # None (as cutoff, threshold, total): left to the rows' query
-    cutoff: int | None
+    population: int
+    cutoff: int
     threshold: Decimal | None  # the lowest gross profit still in the top 20%
-    total_gross_profit: Decimal | None
-    # The threshold as a one-value subquery, computed by the query that reads the rows.
-    threshold_expression: Subquery | None = None
+    total_gross_profit: Decimal
 
     @property
     def top_q(self) -> Q:
-        # Amounts have two decimals, so nothing lies between the threshold and half a cent
-        # below it; the margin absorbs SQLite summing decimals in floating point.
-        if self.threshold_expression is not None:
-            lowest = ExpressionWrapper(
-                self.threshold_expression - Value(HALF_CENT), output_field=MONEY
-            )
-            return Q(gross_profit_12m__gte=lowest)  # no threshold (NULL): nobody is top
         if self.threshold is None:
             return Q(pk__in=[])
+        # Amounts have two decimals, so nothing lies between the threshold and half a cent
+        # below it; the margin absorbs SQLite summing decimals in floating point.
         return Q(gross_profit_12m__gte=self.threshold - HALF_CENT)
 
 
@@ -155,31 +148,28 @@ def rank_customers(
     last_month: date | None = None,
     profit_source: ProfitSource = sale_line_profit,
     last_order_source: LastOrderSource = sale_line_last_order,
-    threshold_in_query: bool = False,
 ) -> Ranking:
     """Rank `customers` (already scoped) by their gross profit over the window, in two
     queries whatever the number of customers or sale lines: the population, total and
-    threshold together, then the ranked rows when they are read.
-
-    With `threshold_in_query` nothing is read here: the threshold is a subquery of the rows'
-    own query (one query in all, for a panel that shows only the rows), and the population,
-    cutoff, threshold and total are not known (None)."""
+    threshold together, then the ranked rows when they are read."""
     window = value_window(last_month)
     valued = with_gross_profit(
         customers.filter(status=Customer.Status.CUSTOMER), window, profit_source, last_order_source
     )
-    if threshold_in_query:
-        ranking = Ranking(
-            window=window,
-            customers=valued,
-            population=None,
-            cutoff=None,
-            threshold=None,
-            total_gross_profit=None,
-            threshold_expression=_threshold_subquery(valued),
-        )
-    else:
-        ranking = _counted_ranking(window, valued)
+    at_cutoff = _row_at_cutoff(valued)
+    population = at_cutoff["population"] if at_cutoff else 0
+    threshold = None
+    if at_cutoff:
+        value = at_cutoff["gross_profit_12m"]
+        threshold = value if value is not None and value > 0 else at_cutoff["smallest_positive"]
+    ranking = Ranking(
+        window=window,
+        customers=valued,
+        population=population,
+        cutoff=top_count(population),
+        threshold=threshold,
+        total_gross_profit=(at_cutoff["total"] if at_cutoff else None) or ZERO,
+    )
     ranking.customers = valued.annotate(
         value_rank=Window(Rank(), order_by=F("gross_profit_12m").desc()),
         is_top=Case(
@@ -189,49 +179,26 @@ def rank_customers(
     return ranking
 
 
-def _counted_ranking(window: ValueWindow, valued: QuerySet[Customer]) -> Ranking:
-    at_cutoff = next(
-        iter(_at_cutoff(valued).values("gross_profit_12m", "population", "total", "lowest_top")),
-        None,
-    )
-    population = at_cutoff["population"] if at_cutoff else 0
-    return Ranking(
-        window=window,
-        customers=valued,
-        population=population,
-        cutoff=top_count(population),
-        threshold=at_cutoff["lowest_top"] if at_cutoff else None,
-        total_gross_profit=(at_cutoff["total"] if at_cutoff else None) or ZERO,
-    )
-
-
-def _threshold_subquery(valued: QuerySet[Customer]) -> Subquery:
-    return Subquery(_at_cutoff(valued).values("lowest_top"), output_field=MONEY)
-
-
-def _at_cutoff(valued: QuerySet[Customer]) -> QuerySet[Customer]:
+def _row_at_cutoff(valued: QuerySet[Customer]) -> dict | None:
     """The customer at the cutoff place (`top_count` of the population, by gross profit) with
-    the population, the total gross profit and `lowest_top`, the threshold: its own gross
-    profit when positive, else the smallest positive one (when fewer customers than the cutoff
-    made a profit, the top 20% is those who did; None when nobody did). All are windows over
-    every customer: one query where a count, the cutoff row and the smallest profit took
-    three. No row when there is nobody to rank."""
+    the population, the total gross profit and the smallest positive gross profit (the top 20%
+    when fewer customers than the cutoff made a profit), all counted over every customer by
+    windows: one query where a count, the cutoff row and the smallest profit took three. None
+    when there is nobody to rank."""
     population = Window(Count("pk"))
     positive = Case(When(gross_profit_12m__gt=0, then=F("gross_profit_12m")), output_field=MONEY)
     # top_count in SQL: the population × 20% rounded up, in whole numbers.
     cutoff = (population * TOP_SHARE_PERCENT + 99) / 100
-    return (
+    rows = (
         valued.order_by()
         .annotate(
             place=Window(RowNumber(), order_by=[F("gross_profit_12m").desc(), F("pk").asc()]),
             population=population,
             cutoff_place=ExpressionWrapper(cutoff, output_field=IntegerField()),
             total=Window(Sum("gross_profit_12m", output_field=MONEY)),
-            lowest_top=Case(
-                When(gross_profit_12m__gt=0, then=F("gross_profit_12m")),
-                default=Window(Min(positive)),
-                output_field=MONEY,
-            ),
+            smallest_positive=Window(Min(positive)),
         )
         .filter(place=F("cutoff_place"))
+        .values("gross_profit_12m", "population", "total", "smallest_positive")
     )
+    return next(iter(rows), None)

@@ -121,43 +121,6 @@ def test_a_quiet_class_c_customer_outside_the_top_does_not_alert(personas):
     assert quiet not in alerts
 
 
-@pytest.mark.parametrize("limit", [1, 10])
-def test_the_home_panels_alerts_and_count_are_the_alert_filters(personas, limit):
-    """The panel's one query (threshold, rows and count together) finds what the 80/20 page's
-    alert filter finds: top-20% customers and class A, in the ranking's order, none other."""
-    person = personas.salesperson
-    quiet_since = timezone.now() - timedelta(days=400)
-    for profit in ["9000", "8000", "10", "5", "0"]:
-        customer = _bought(person, profit)
-        Customer.objects.filter(pk=customer.pk).update(created_at=quiet_since)
-    class_a = customer_of(person, customer_class=CustomerClass.A)
-    Customer.objects.filter(pk=class_a.pk).update(created_at=quiet_since)
-    refresh_derived_tables(current_month())
-    later = timezone.now() + timedelta(days=60)
-    customers = Customer.objects.filter(owner=person)
-
-    rows, count = value.first_alerts_with_count(customers, limit, now=later)
-
-    expected = list(value.no_contact_alerts(customers, now=later))
-    assert count == len(expected) == 3  # the top two (20% of six, rounded up) and class A
-    assert [row.pk for row in rows] == [row.pk for row in expected][:limit]
-    assert [row.top_mark for row in rows] == [row.top_mark for row in expected][:limit]
-
-
-def test_the_home_panels_alerts_are_none_when_nobody_made_a_profit(personas):
-    person = personas.salesperson
-    customer = _bought(person, "0")
-    Customer.objects.filter(pk=customer.pk).update(created_at=timezone.now() - timedelta(days=400))
-    refresh_derived_tables(current_month())
-
-    later = timezone.now() + timedelta(days=60)
-    rows, count = value.first_alerts_with_count(
-        Customer.objects.filter(owner=person), 10, now=later
-    )
-
-    assert (rows, count) == ([], 0)
-
-
 def test_the_alert_shows_on_the_sellers_home_page(personas, login):
     person = personas.salesperson
     customer = customer_of(person, customer_class=CustomerClass.A, name="宁波大客户")
