@@ -249,6 +249,10 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["salesperson", "visited_at"]),
             models.Index(fields=["customer", "visited_at"]),
+            # A city's latest visit in the blank-area window (visits.selectors.blank_areas):
+            # each of its territories' recent visits, not their whole history (3.3 s → 0.24 s
+            # for a region's regions page at tier L, docs/performance.md).
+            models.Index(fields=["territory", "visited_at"], name="visit_territory_time"),
         ]
 
     def __str__(self) -> str:
