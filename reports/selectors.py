@@ -324,8 +324,15 @@ def monthly_comments(report: MonthlyReport):
     return report.comments.select_related("author")
 
 
-def team_monthly_compliance(user: User, month: date, *, now: datetime | None = None):
-    return compliance(team_people(user), month, kind=deadlines.MONTHLY, now=now)
+def team_monthly_compliance(
+    user: User, month: date, *, region: Region | None = None, now: datetime | None = None
+):
+    """The month's compliance of the user's team, or of one region of it (the page shows one
+    region at a time, so it stays bounded by a region's team)."""
+    people = team_people(user)
+    if region is not None:
+        people = people.filter(regions=region)
+    return compliance(people, month, kind=deadlines.MONTHLY, now=now)
 
 
 def _readable_month(content: dict) -> dict:

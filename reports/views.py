@@ -525,11 +525,17 @@ def monthly_team(request: HttpRequest) -> HttpResponse:
     if not selectors.sees_team(request.user):
         raise PermissionDenied
     month = selectors.parse_month(request.GET.get("month"))
+    regions = list(regions_for(request.user))
+    region = chosen_region(regions, request.GET.get("region"))
+    # One region a page (the first in scope by default): bounded by a region's team.
+    rows = selectors.team_monthly_compliance(request.user, month, region=region) if region else []
     context = {
         "month": month,
         "deadline": deadlines.monthly_deadline(month),
         "previous_month": add_months(month, -1),
         "next_month": add_months(month, 1) if month < current_month() else None,
-        "rows": selectors.team_monthly_compliance(request.user, month),
+        "rows": rows,
+        "regions": regions,
+        "region": region,
     }
     return render(request, "reports/monthly_team.html", context)

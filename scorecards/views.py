@@ -19,6 +19,7 @@ from scorecards import charts, exports, measures, selectors, services, value
 from scorecards.forms import ComplaintForm, RatingForm
 from scorecards.nav import reads_customer_value
 from scorecards.periods import HALF, MONTH, QUARTER, parse_period
+from territories.selectors import chosen_region
 
 VALUE_PAGE_ROWS = 100
 
@@ -58,11 +59,18 @@ def team(request: HttpRequest) -> HttpResponse:
     if not access.sees_team(request.user):
         raise PermissionDenied
     context = _period_context(request)
-    region_code = request.GET.get("region", "")
-    cards = selectors.team_scorecards(request.user, context["period"], region_code=region_code)
+    regions = list(access.visible_regions(request.user).order_by("code"))
+    region = chosen_region(regions, request.GET.get("region"))
+    # One region a page (the first in scope by default), so the page is bounded by a team.
+    region_code = region.code if region else ""
+    cards = (
+        selectors.team_scorecards(request.user, context["period"], region_code=region_code)
+        if region
+        else []
+    )
     context |= {
         "cards": cards,
-        "regions": access.visible_regions(request.user).order_by("code"),
+        "regions": regions,
         "region_code": region_code,
         "total": measures.team_total(cards, context["period"]),
         "kinds": context["kinds"],

@@ -241,3 +241,25 @@ def test_the_write_page_query_count_does_not_grow_with_the_month(november, perso
             ends_on=date(2026, 12, 11 + n),
         )
     assert count_queries() == few
+
+
+def test_the_team_month_shows_one_region_a_page(personas, login):
+    """Head office sees one region at a time (the first by default), so the page is bounded by
+    a region's team however many people the company has (docs/performance.md, P3)."""
+    client = login(personas.head_office)
+    url = reverse("reports:monthly_team")
+
+    first = client.get(url, {"month": "2026-10"})
+    south = client.get(url, {"month": "2026-10", "region": "south-china"})
+
+    assert {row.salesperson.username for row in first.context["rows"]} == {"li", "zhang", "wang"}
+    assert {row.salesperson.username for row in south.context["rows"]} == {"lin", "huang"}
+    assert 'id="team-regions"' in first.content.decode()
+
+
+def test_a_region_outside_the_scope_of_the_team_month_is_not_found(personas, login):
+    response = login(personas.manager).get(
+        reverse("reports:monthly_team"), {"region": "south-china"}
+    )
+
+    assert response.status_code == 404

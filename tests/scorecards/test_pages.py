@@ -143,6 +143,20 @@ def test_the_director_narrows_the_team_to_one_region(personas, login):
     assert people == {personas.other_salesperson, personas.other_manager}
 
 
+def test_the_team_shows_one_region_a_page_the_first_by_default(personas, login):
+    """Bounded by a region's team however many people the company has (docs/performance.md,
+    P3); a region outside the user's scope is not found."""
+    response = login(personas.head_office).get(reverse("scorecards:team") + PERIOD)
+    people = {card.person for card in response.context["cards"]}
+    assert personas.salesperson in people and personas.other_salesperson not in people
+    assert response.context["region_code"] == "east-china"
+
+    outside = login(personas.manager).get(
+        reverse("scorecards:team") + PERIOD + "&region=south-china"
+    )
+    assert outside.status_code == 404
+
+
 def test_both_tables_download_as_xlsx(personas, login):
     busy_month(personas.salesperson, MONTH, customers=2, manager=personas.manager)
     client = login(personas.manager)
