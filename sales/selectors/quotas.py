@@ -68,10 +68,11 @@ def quota_grid_for(region: Region, months: list[date]) -> QuotaGrid:
     return grid
 
 
-def grid_rows(grid: QuotaGrid) -> list[dict]:
-    """One row per salesperson × channel with a cell per month (template-friendly)."""
+def grid_rows(grid: QuotaGrid, people=None) -> list[dict]:
+    """One row per salesperson × channel with a cell per month (template-friendly), for the
+    grid's people or the page of them given."""
     rows = defaultdict(list)
-    for person in grid.people:
+    for person in grid.people if people is None else people:
         for channel, label in QuotaChannel.choices:
             rows[person.pk].append(
                 {

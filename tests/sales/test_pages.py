@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from sales.models import Attainment, Quota, Sale, ScoringRun
 from sales.scoring import score_period
+from sales.views import quotas as quota_views
 from salesops.months import add_months, current_month, half_year_of
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import local, make_sale, set_quota
@@ -91,6 +92,31 @@ def test_director_saves_the_quota_grid_for_open_months(personas, login):
 
     assert response.status_code == 302
     assert Quota.objects.get(salesperson=personas.salesperson, month=month).amount == 300000
+
+
+def test_the_grid_shows_a_page_of_people_and_saving_it_keeps_the_others(
+    personas, login, monkeypatch
+):
+    """A region's team in pages, so the table stays within 200 rows at any size
+    (docs/performance.md, P3); the region's totals and check still cover everyone."""
+    monkeypatch.setattr(quota_views, "PEOPLE_PER_PAGE", 2)
+    month = current_month()
+    url = reverse("sales:quota_grid", args=["east-china"])
+    client = login(personas.director)
+
+    first, second = client.get(url), client.get(url, {"page": 2})
+    people = [{row["person"] for row in page.context["rows"]} for page in (first, second)]
+    assert len(people[0]) == 2 and people[0].isdisjoint(people[1])
+    assert people[0] | people[1] == set(first.context["grid"].people)
+    kept, last = next(iter(people[0])), next(iter(people[1]))
+    set_quota(kept, month, 500)
+    field = f"q-{last.pk}-{month:%Y-%m}-terminal"
+
+    saved = client.post(url + "?page=2", {"save": "1", field: "700"})
+
+    assert saved.status_code == 302 and saved.url.endswith("?page=2")
+    assert Quota.objects.get(salesperson=last, month=month, channel="terminal").amount == 700
+    assert Quota.objects.get(salesperson=kept, month=month).amount == 500
 
 
 def test_director_spreads_a_total_over_the_open_months(personas, login):
