@@ -131,10 +131,13 @@ def team_compliance(
 ):
     """The week's compliance of the user's team, or of one region of it (the team week shows
     one region a page, so it stays bounded by a region's team)."""
+    return week_compliance(_team(user, region), monday, now=now)  # one query: many panels
+
+
+def _team(user: User, region: Region | None):
+    """The user's team, or the part of it in one region."""
     people = team_people(user)
-    if region is not None:
-        people = people.filter(regions=region)
-    return week_compliance(people, monday, now=now)  # one query: the home has many panels
+    return people if region is None else people.filter(regions=region)
 
 
 # --- what a report shows ----------------------------------------------------------------------
@@ -329,10 +332,7 @@ def team_monthly_compliance(
 ):
     """The month's compliance of the user's team, or of one region of it (the page shows one
     region at a time, so it stays bounded by a region's team)."""
-    people = team_people(user)
-    if region is not None:
-        people = people.filter(regions=region)
-    return compliance(people, month, kind=deadlines.MONTHLY, now=now)
+    return compliance(_team(user, region), month, kind=deadlines.MONTHLY, now=now)
 
 
 def _readable_month(content: dict) -> dict:
