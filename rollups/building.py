@@ -41,6 +41,7 @@ from rollups.models import (
     ScoreShare,
 )
 from sales.models import Attainment, Sale
+from salesops.cell_sync import sync_cells
 from salesops.models import CompanySettings
 from salesops.months import (
     add_months,
@@ -148,29 +149,6 @@ SYNCED = {
     "ActivityCell": (["month", "salesperson_id", "territory_id"], set()),
     "CustomerVisitCell": (["month", "salesperson_id", "customer_id"], set()),
 }
-# PostgreSQL computes the cells once and reads the stored ones once, compares the two by hash
-# join, and touches only the cells that differ: an up-to-date month costs its aggregate and no
-# write at all (the nightly rebuild of millions of cells at tier L, docs/performance.md).
-SYNC = """
-WITH cells AS MATERIALIZED ({cells}),
-stored AS MATERIALIZED (SELECT id, {columns} FROM {table} WHERE {scope}),
-differing AS (
-    SELECT cells.* FROM cells LEFT JOIN stored ON {stored_is_cell}
-    WHERE stored.id IS NULL OR {figures_differ}
-),
-written AS (
-    INSERT INTO {table} ({columns}) SELECT {columns} FROM differing
-    ON CONFLICT ({key}) DO UPDATE SET {update}
-    RETURNING 1
-),
-removed AS (
-    DELETE FROM {table} WHERE id IN (
-        SELECT id FROM stored WHERE NOT EXISTS (SELECT 1 FROM cells WHERE {stored_is_cell})
-    )
-    RETURNING 1
-)
-SELECT (SELECT COUNT(*) FROM written) + (SELECT COUNT(*) FROM removed)
-"""
 
 
 def _write(table, cells: QuerySet | tuple[str, list], scope: Q) -> int:
@@ -183,25 +161,7 @@ def _write(table, cells: QuerySet | tuple[str, list], scope: Q) -> int:
     key, kept = SYNCED[table.__name__]
     sql, params, columns = _cells_select(table, cells)
     figures = [column for column in columns if column not in key and column not in kept]
-    stored = table.objects.filter(scope).query
-    where, where_params = stored.where.as_sql(
-        stored.get_compiler(connection=connection), connection
-    )
-    sync = SYNC.format(
-        cells=sql,
-        table=_quoted(table._meta.db_table),
-        columns=", ".join(_quoted(column) for column in columns),
-        scope=where,
-        key=", ".join(key),
-        stored_is_cell=" AND ".join(f"stored.{column} = cells.{column}" for column in key),
-        figures_differ=" OR ".join(
-            f"stored.{column} IS DISTINCT FROM cells.{column}" for column in figures
-        ),
-        update=", ".join(f"{column} = excluded.{column}" for column in figures),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sync, [*params, *where_params])
-        return cursor.fetchone()[0]
+    return sync_cells(table, (sql, params), columns=columns, key=key, figures=figures, scope=scope)
 
 
 def _month_bounds(first: date, last: date):

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
 from sales.models import Sale, SalesRollup
+from salesops.cell_sync import sync_cells
 
 CELL_COLUMNS = ["month", "salesperson_id", "territory_id", "channel"]
 FIGURE_COLUMNS = ["amount", "gross_profit", "lines"]
@@ -38,28 +39,6 @@ DELETE FROM {rollup} WHERE {scope} AND NOT EXISTS (
     SELECT 1 FROM {source} AS cell WHERE {same_cell}
 )
 """
-# PostgreSQL aggregates the sales once and reads the stored cells once; the two sets are
-# compared in memory (hash joins), so only the cells that differ are touched at all: no index
-# probe, lock or write for a cell that is already right.
-_SYNC_POSTGRESQL = """
-WITH cells AS MATERIALIZED ({cells}),
-stored AS MATERIALIZED (
-    SELECT id, {columns} FROM {rollup} WHERE {scope}
-),
-differing AS (
-    SELECT cells.* FROM cells LEFT JOIN stored ON {stored_is_cell}
-    WHERE stored.id IS NULL OR stored.amount <> cells.amount
-       OR stored.gross_profit <> cells.gross_profit OR stored.lines <> cells.lines
-),
-written AS ({upsert} RETURNING 1),
-removed AS (
-    DELETE FROM {rollup} WHERE id IN (
-        SELECT id FROM stored WHERE NOT EXISTS (SELECT 1 FROM cells WHERE {stored_is_cell})
-    )
-    RETURNING 1
-)
-SELECT (SELECT COUNT(*) FROM written) + (SELECT COUNT(*) FROM removed)
-"""
 
 
 def _sync(scope: Q) -> int:
@@ -72,6 +51,15 @@ def _sync(scope: Q) -> int:
         .order_by()
         .query.sql_with_params()
     )
+    if connection.vendor == "postgresql":
+        return sync_cells(
+            SalesRollup,
+            (cells, list(cell_params)),
+            columns=CELL_COLUMNS + FIGURE_COLUMNS,
+            key=CELL_COLUMNS,
+            figures=FIGURE_COLUMNS,
+            scope=scope,
+        )
     rollup = SalesRollup.objects.filter(scope).query
     compiler = rollup.get_compiler(connection=connection)
     where, where_params = rollup.where.as_sql(compiler, connection)
@@ -81,17 +69,9 @@ def _sync(scope: Q) -> int:
         "cell": ", ".join(CELL_COLUMNS),
         "scope": where,
     }
+    # SQLite runs no INSERT or DELETE inside a WITH: the upsert skips the equal cells itself,
+    # and the delete asks the sales themselves.
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            upsert = _UPSERT.format(cells="SELECT * FROM differing", **names)
-            stored_is_cell = _same_cell("stored", "cells")
-            sql = _SYNC_POSTGRESQL.format(
-                cells=cells, upsert=upsert, stored_is_cell=stored_is_cell, **names
-            )
-            cursor.execute(sql, [*cell_params, *where_params])
-            return cursor.fetchone()[0]
-        # SQLite runs no INSERT or DELETE inside a WITH: the upsert skips the equal cells
-        # itself, and the delete asks the sales themselves.
         cursor.execute(_UPSERT.format(cells=cells, **names), cell_params)
         written = cursor.rowcount
         source = connection.ops.quote_name(Sale._meta.db_table)

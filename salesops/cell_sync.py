@@ -1,0 +1,66 @@
+"""Bringing a table of derived cells up to date with their aggregate, writing only what differs
+(PostgreSQL). Used by the sales rollup and the region rollup (docs/performance.md, P4).
+
+One statement computes the cells once and reads the stored ones once, compares the two by hash
+join, upserts the cells that are new or whose figures differ and deletes the stored cells that
+are no longer there: an up-to-date slice costs its aggregate and no write at all.
+"""
+
+from django.db import connection
+from django.db.models import Model, Q
+
+SYNC = """
+WITH cells AS MATERIALIZED ({cells}),
+stored AS MATERIALIZED (SELECT id, {columns} FROM {table} WHERE {scope}),
+differing AS (
+    SELECT cells.* FROM cells LEFT JOIN stored ON {stored_is_cell}
+    WHERE stored.id IS NULL OR {figures_differ}
+),
+written AS (
+    INSERT INTO {table} ({columns}) SELECT {columns} FROM differing
+    ON CONFLICT ({key}) DO UPDATE SET {update}
+    RETURNING 1
+),
+removed AS (
+    DELETE FROM {table} WHERE id IN (
+        SELECT id FROM stored WHERE NOT EXISTS (SELECT 1 FROM cells WHERE {stored_is_cell})
+    )
+    RETURNING 1
+)
+SELECT (SELECT COUNT(*) FROM written) + (SELECT COUNT(*) FROM removed)
+"""
+
+
+def sync_cells(
+    table: type[Model],
+    cells: tuple[str, list],
+    *,
+    columns: list[str],
+    key: list[str],
+    figures: list[str],
+    scope: Q,
+) -> int:
+    """Make the table's rows within `scope` equal to `cells` (a SELECT and its parameters giving
+    `columns`, unique on `key`); only `figures` are compared and updated. Returns the rows
+    written or removed."""
+    sql, params = cells
+    stored = table.objects.filter(scope).query
+    where, where_params = stored.where.as_sql(
+        stored.get_compiler(connection=connection), connection
+    )
+    quoted = connection.ops.quote_name
+    statement = SYNC.format(
+        cells=sql,
+        table=quoted(table._meta.db_table),
+        columns=", ".join(quoted(column) for column in columns),
+        scope=where,
+        key=", ".join(key),
+        stored_is_cell=" AND ".join(f"stored.{column} = cells.{column}" for column in key),
+        figures_differ=" OR ".join(
+            f"stored.{column} IS DISTINCT FROM cells.{column}" for column in figures
+        ),
+        update=", ".join(f"{column} = excluded.{column}" for column in figures),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *where_params])
+        return cursor.fetchone()[0]
