@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Substr, Trunc
 
 from customers.models import ClassChange, CompetitorObservation, Customer
-from rollups import shares
+from rollups import shares, values
 from rollups.models import (
     ActivityCell,
     BlankCity,
@@ -41,7 +41,7 @@ from rollups.models import (
     ScoreShare,
 )
 from sales.models import Attainment, Sale
-from salesops.cell_sync import sync_cells
+from salesops.cell_sync import Synced, sync_cells
 from salesops.models import CompanySettings
 from salesops.months import (
     add_months,
@@ -155,13 +155,31 @@ def _write(table, cells: QuerySet | tuple[str, list], scope: Q) -> int:
     """Make the table's cells within `scope` equal to the aggregate: on PostgreSQL the large
     tables write only what differs; otherwise the scope is deleted and the cells inserted.
     Returns the cells written (or removed)."""
+    return _sync(table, cells, scope).written
+
+
+def _sync(table, cells: QuerySet | tuple[str, list], scope: Q, touched: str = "id") -> Synced:
+    """`_write`, also telling the values of the column `touched` among the cells it wrote or
+    removed (on SQLite: among the cells of the scope before and after)."""
     if connection.vendor != "postgresql" or table.__name__ not in SYNCED:
-        table.objects.filter(scope).delete()
-        return _insert(table, cells)
+        stored = table.objects.filter(scope)
+        before = set(stored.values_list(touched, flat=True)) if touched != "id" else set()
+        stored.delete()
+        written = _insert(table, cells)
+        after = set(stored.values_list(touched, flat=True)) if touched != "id" else set()
+        return Synced(written, frozenset(before | after))
     key, kept = SYNCED[table.__name__]
     sql, params, columns = _cells_select(table, cells)
     figures = [column for column in columns if column not in key and column not in kept]
-    return sync_cells(table, (sql, params), columns=columns, key=key, figures=figures, scope=scope)
+    return sync_cells(
+        table,
+        (sql, params),
+        columns=columns,
+        key=key,
+        figures=figures,
+        scope=scope,
+        touched=touched,
+    )
 
 
 def _month_bounds(first: date, last: date):
@@ -392,6 +410,7 @@ def refresh_months(first: date, last: date) -> int:
     blank = [city for month in months_between(first, last) for city in _blank_cities(month)]
     written += len(BlankCity.objects.bulk_create(blank))
     _mark_new_customers(first)
+    written += values.refresh_all()
     return written + _write_score_shares(first, min(last, current_month()), _places())
 
 
@@ -401,8 +420,10 @@ def refresh_sales(first: date, last: date) -> int:
     the new-customer marks, and the blank areas from the first of them on."""
     _one_writer_at_a_time()
     first, last = month_start(first), month_start(last)
-    written = _write(SalesCell, _sales_cells(first, last), Q(month__gte=first, month__lte=last))
+    months = Q(month__gte=first, month__lte=last)
+    synced = _sync(SalesCell, _sales_cells(first, last), months, touched="customer_id")
     _mark_new_customers(first)
+    written = synced.written + values.refresh(synced.touched)
     # A first sale puts a customer on the map from its month on (blank areas).
     return written + refresh_blank_cities(first, max(last, current_month()))
 
@@ -416,7 +437,16 @@ def refresh_visits(salesperson_id: int, month: date) -> int:
     person = {"salesperson_id": salesperson_id}
     scope = Q(month=month, **person)
     written = _write(ActivityCell, _activity_cells(month, month, **person), scope)
-    return written + _write(CustomerVisitCell, _customer_visit_cells(month, month, **person), scope)
+    cells = _customer_visit_cells(month, month, **person)
+    synced = _sync(CustomerVisitCell, cells, scope, touched="customer_id")
+    return written + synced.written + values.refresh(synced.touched)
+
+
+@transaction.atomic
+def refresh_customer_values() -> int:
+    """When the month turns, every customer's twelve months move on by one (rollups.values)."""
+    _one_writer_at_a_time()
+    return values.refresh_all()
 
 
 def refresh_blank_cities_after_visits(month: date) -> int:

@@ -304,3 +304,30 @@ class ChannelQuotaShare(Placed):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.salesperson_id} {self.territory_id} {self.channel}"
+
+
+class CustomerValue(models.Model):
+    """One customer's twelve months as the 80/20 reads them (rules.md §11): its gross profit
+    and visits over the window ending with `last_month`, and its latest order ever. Kept from
+    the sales cells and customer visit cells whenever those change, so the ranking of a region
+    or the company joins one row per customer instead of summing each customer's cells."""
+
+    customer = models.OneToOneField(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="rollup_value",
+    )
+    # The window's last month: a row of an earlier window is stale and read as no row.
+    last_month = models.DateField(_("month"))
+    gross_profit_12m = MoneyField(signed=True, verbose_name=_("gross profit"))
+    visits_12m = models.PositiveIntegerField(_("visits"))
+    last_order_at = models.DateTimeField(_("last order"), null=True)
+
+    class Meta:
+        verbose_name = _("customer value")
+        verbose_name_plural = _("customer values")
+        indexes = [models.Index(fields=["last_month"])]
+
+    def __str__(self) -> str:
+        return f"{self.last_month:%Y-%m} {self.customer_id}"

@@ -56,6 +56,12 @@ def rebuild_all() -> int:
 
 
 @shared_task(acks_late=True, nightly=True)
+def refresh_customer_values() -> int:
+    """Just after midnight on the 1st: the 80/20's twelve months end with the new month."""
+    return building.refresh_customer_values()
+
+
+@shared_task(acks_late=True, nightly=True)
 def close_month_and_mail(*, month: str = "") -> int:
     """On the 1st: rebuild last month, then mail its rollup to head office (once per person)."""
     closed = parse_month(month, default=add_months(current_month(), -1))

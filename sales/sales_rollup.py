@@ -59,7 +59,7 @@ def _sync(scope: Q) -> int:
             key=CELL_COLUMNS,
             figures=FIGURE_COLUMNS,
             scope=scope,
-        )
+        ).written
     rollup = SalesRollup.objects.filter(scope).query
     compiler = rollup.get_compiler(connection=connection)
     where, where_params = rollup.where.as_sql(compiler, connection)

@@ -6,6 +6,9 @@ join, upserts the cells that are new or whose figures differ and deletes the sto
 are no longer there: an up-to-date slice costs its aggregate and no write at all.
 """
 
+from dataclasses import dataclass
+
+from django.core.exceptions import FullResultSet
 from django.db import connection
 from django.db.models import Model, Q
 
@@ -19,16 +22,31 @@ differing AS (
 written AS (
     INSERT INTO {table} ({columns}) SELECT {columns} FROM differing
     ON CONFLICT ({key}) DO UPDATE SET {update}
-    RETURNING 1
+    RETURNING {touched}
 ),
 removed AS (
     DELETE FROM {table} WHERE id IN (
         SELECT id FROM stored WHERE NOT EXISTS (SELECT 1 FROM cells WHERE {stored_is_cell})
     )
-    RETURNING 1
+    RETURNING {touched}
 )
-SELECT (SELECT COUNT(*) FROM written) + (SELECT COUNT(*) FROM removed)
+SELECT (SELECT COUNT(*) FROM written) + (SELECT COUNT(*) FROM removed),
+       ARRAY(SELECT {touched} FROM written UNION SELECT {touched} FROM removed)
 """
+
+
+def _where(table: type[Model], scope: Q) -> tuple[str, list]:
+    stored = table.objects.filter(scope).query
+    try:
+        return stored.where.as_sql(stored.get_compiler(connection=connection), connection)
+    except FullResultSet:  # an empty scope: the whole table
+        return "TRUE", []
+
+
+@dataclass(frozen=True)
+class Synced:
+    written: int  # rows written or removed
+    touched: frozenset  # the values of the `touched` column among them
 
 
 def sync_cells(
@@ -39,15 +57,14 @@ def sync_cells(
     key: list[str],
     figures: list[str],
     scope: Q,
-) -> int:
+    touched: str = "id",
+) -> Synced:
     """Make the table's rows within `scope` equal to `cells` (a SELECT and its parameters giving
-    `columns`, unique on `key`); only `figures` are compared and updated. Returns the rows
-    written or removed."""
+    `columns`, unique on `key`); only `figures` are compared and updated. Returns how many rows
+    were written or removed, and the values of their column `touched` (what the caller must
+    bring up to date after them, e.g. their customers)."""
     sql, params = cells
-    stored = table.objects.filter(scope).query
-    where, where_params = stored.where.as_sql(
-        stored.get_compiler(connection=connection), connection
-    )
+    where, where_params = _where(table, scope)
     quoted = connection.ops.quote_name
     statement = SYNC.format(
         cells=sql,
@@ -60,7 +77,9 @@ def sync_cells(
             f"stored.{column} IS DISTINCT FROM cells.{column}" for column in figures
         ),
         update=", ".join(f"{column} = excluded.{column}" for column in figures),
+        touched=quoted(touched),
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, *where_params])
-        return cursor.fetchone()[0]
+        written, touched_values = cursor.fetchone()
+        return Synced(written, frozenset(touched_values))

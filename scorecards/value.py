@@ -4,9 +4,11 @@ suggestions (§11.2) and the no-contact alert (§11.4). Set-based: a handful of 
 whatever the number of customers, visits or sale lines.
 
 Every figure is read from the derived tables, never from raw lines: each customer's twelve
-months' gross profit and latest order from the region rollup's sales cells, its visits from the
-customer visit cells (month × salesperson × customer), each salesperson's visits from the visit
-cells and their approved travel cost from the monthly scores (`sales.Attainment`).
+months' gross profit, visits and latest order from its row of the region rollup's customer
+values (kept from the sales cells and customer visit cells, `rollups.values`), the cost of its
+visits from the customer visit cells (month × salesperson × customer), each salesperson's
+visits from the visit cells and their approved travel cost from the monthly scores
+(`sales.Attainment`).
 """
 
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from django.db.models import (
     Case,
     DecimalField,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -33,7 +36,7 @@ from django.utils import timezone
 
 from customers.models import Customer, CustomerClass
 from customers.selectors import customers_for
-from rollups.models import ActivityCell, CustomerVisitCell, SalesCell
+from rollups.models import ActivityCell, CustomerVisitCell
 from sales.models import Attainment
 from sales.selectors.customer_value import MONEY, ZERO, Ranking, ValueWindow, rank_customers
 from salesops.models import CompanySettings, User
@@ -64,28 +67,18 @@ def _window_visit_cells(window: ValueWindow) -> QuerySet[CustomerVisitCell]:
     return CustomerVisitCell.objects.filter(month__gte=window.first_month, month__lt=window.end)
 
 
-def rollup_profit(window: ValueWindow) -> QuerySet[SalesCell]:
-    """A customer's (OuterRef "pk") gross profit over the window from the rollup's sales cells:
-    the same sum as its sale lines, as fresh as the rollup (rules.md §10)."""
-    return (
-        SalesCell.objects.filter(
-            customer=OuterRef("pk"), month__gte=window.first_month, month__lt=window.end
-        )
-        .order_by()
-        .values("customer")
-        .annotate(total=Sum("gross_profit"))
-        .values("total")
-    )
-
-
-def rollup_last_order() -> QuerySet[SalesCell]:
-    """A customer's (OuterRef "pk") latest order from the rollup's sales cells: the latest sale
-    line of its latest month, found through the (customer, month) index rather than by reading
-    every line the customer ever bought."""
-    return (
-        SalesCell.objects.filter(customer=OuterRef("pk"))
-        .order_by("-month", "-last_sold_at")
-        .values("last_sold_at")[:1]
+def rollup_values(customers: QuerySet[Customer], window: ValueWindow) -> QuerySet[Customer]:
+    """Each customer with `gross_profit_12m`, `last_order_at` and `visits_12m` read from its
+    row of the rollup's customer values (`rollups.values`): one join, where summing each
+    customer's cells cost one aggregate per customer. A row of another window is stale (the
+    month has turned and the job has not yet run) and reads as none."""
+    kept = FilteredRelation("rollup_value", condition=Q(rollup_value__last_month=window.last_month))
+    return customers.annotate(kept_value=kept).annotate(
+        gross_profit_12m=Coalesce(
+            F("kept_value__gross_profit_12m"), Value(ZERO), output_field=MONEY
+        ),
+        last_order_at=F("kept_value__last_order_at"),
+        visits_12m=Coalesce(F("kept_value__visits_12m"), Value(0)),
     )
 
 
@@ -115,10 +108,23 @@ def cost_per_visit(customers: QuerySet[Customer], window: ValueWindow) -> dict[i
 
 
 def _visit_cost_expression(rates: dict[int, Decimal]):
-    if not rates:
-        return Value(ZERO, output_field=RATE)
     whens = [When(salesperson_id=person, then=Value(rate)) for person, rate in rates.items()]
     return Case(*whens, default=Value(ZERO), output_field=RATE)
+
+
+def _visit_cost(window: ValueWindow, rates: dict[int, Decimal]):
+    """A customer's visits of the window priced at each visitor's cost per visit: one subquery
+    over its customer visit cells, and none at all when no visit has a cost to price."""
+    if not rates:
+        return Value(ZERO, output_field=RATE)
+    cells = (
+        _window_visit_cells(window).filter(customer=OuterRef("pk")).order_by().values("customer")
+    )
+    # Every visit in a cell is the same salesperson's, so the cell costs its visits × their rate.
+    total = cells.annotate(
+        total=Sum(F("visits") * _visit_cost_expression(rates), output_field=RATE)
+    ).values("total")
+    return Coalesce(Subquery(total, output_field=RATE), Value(ZERO), output_field=RATE)
 
 
 def _row_flag(condition: Q) -> Window:
@@ -135,26 +141,13 @@ def analyse(customers: QuerySet[Customer], *, now=None, visit_cost: bool = True)
     `top_mark`, `handoff_mark` and `alert_mark` (1 or 0). Without `visit_cost` the cost of a
     visit is not looked up (two queries fewer) and `handoff_mark` is not to be read."""
     settings_row = CompanySettings.current()
-    ranking = rank_customers(
-        customers, profit_source=rollup_profit, last_order_source=rollup_last_order
-    )
+    ranking = rank_customers(customers, valuer=rollup_values)
     window = ranking.window
     rates = cost_per_visit(customers, window) if visit_cost else {}
-    cells = (
-        _window_visit_cells(window).filter(customer=OuterRef("pk")).order_by().values("customer")
-    )
-    visit_count = cells.annotate(count=Sum("visits")).values("count")
-    # Every visit in a cell is the same salesperson's, so the cell costs its visits × their rate.
-    visit_cost = cells.annotate(
-        total=Sum(F("visits") * _visit_cost_expression(rates), output_field=RATE)
-    ).values("total")
     now = now or timezone.now()
     quiet_since = now - timedelta(days=settings_row.no_contact_alert_days)
     valued = ranking.customers.annotate(
-        visits_12m=Coalesce(Subquery(visit_count, output_field=IntegerField()), Value(0)),
-        visit_cost_12m=Coalesce(
-            Subquery(visit_cost, output_field=RATE), Value(ZERO), output_field=RATE
-        ),
+        visit_cost_12m=_visit_cost(window, rates),
         last_touch_at=Greatest(
             Coalesce("last_order_at", "created_at"), Coalesce("last_contacted_at", "created_at")
         ),

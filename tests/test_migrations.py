@@ -2,6 +2,7 @@
 models that changed app kept their tables."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -10,6 +11,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from rollups import building
+from rollups.models import CustomerValue
+from salesops.months import add_months, current_month
 from tests.sales.factories import local, make_sale
 from tests.scorecards.factories import customer_of, make_visit
 
@@ -173,3 +176,43 @@ def test_customer_visit_cells_and_latest_orders_are_filled_from_the_records(pers
         (date(2025, 9, 1), person.pk, customer.pk, 1),
     ]
     assert last_sold_at == latest.sold_at
+
+
+BEFORE_CUSTOMER_VALUES = [("rollups", "0004_customer_visit_cells_and_last_sale")]
+CUSTOMER_VALUES = [("rollups", "0005_customer_values")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_customer_values_are_filled_from_the_cells(personas):
+    """Each customer's twelve months are filled from the cells already there, so the 80/20
+    ranks right before the next rollup job runs; they equal what the job writes."""
+    person = personas.salesperson
+    customer = customer_of(person)
+    month = current_month()
+    make_visit(person, customer, local(month.year, month.month, 1, 9))
+    make_sale(person, "100.00", local(month.year, month.month, 1, 10), customer=customer)
+    year_ago = add_months(month, -12)
+    make_sale(person, "70.00", local(year_ago.year, year_ago.month, 3), customer=customer)
+    building.rebuild_all()
+    written = _values_of(CustomerValue.objects)
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_CUSTOMER_VALUES)
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(CUSTOMER_VALUES)
+        new = executor.loader.project_state(CUSTOMER_VALUES).apps
+        filled = _values_of(new.get_model("rollups", "CustomerValue").objects)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert filled == written
+    assert filled[0][:4] == (customer.pk, month, Decimal("25.00"), 1)  # a quarter is profit
+
+
+def _values_of(rows) -> list[tuple]:
+    return list(
+        rows.order_by("customer_id").values_list(
+            "customer_id", "last_month", "gross_profit_12m", "visits_12m", "last_order_at"
+        )
+    )

@@ -4,9 +4,9 @@ window function for the rank, so the cost does not grow with the number of sale 
 
 The caller passes the customers to rank (already scoped to the acting user, e.g. through
 `customers.selectors.customers_for`), so every higher app reads the same ranking. A dashboard
-passes its own sources of each customer's twelve months' gross profit and latest order (the
-region rollup's sales cells, which this app may not import); by default both are read from the
-sale lines.
+passes its own source of each customer's twelve months' gross profit and latest order (the
+region rollup's customer values, which this app may not import); by default both are read from
+the sale lines.
 """
 
 import math
@@ -88,26 +88,18 @@ def sale_line_last_order() -> QuerySet[Sale]:
     return Sale.objects.filter(customer=OuterRef("pk")).order_by("-sold_at").values("sold_at")[:1]
 
 
-# Builds, for a window, a one-value subquery of a customer's (OuterRef "pk") gross profit.
-ProfitSource = Callable[[ValueWindow], QuerySet]
-# Builds a one-value subquery of a customer's (OuterRef "pk") latest order time.
-LastOrderSource = Callable[[], QuerySet]
+# Annotates customers with `gross_profit_12m` (0.00 when none) and `last_order_at` for a window.
+Valuer = Callable[[QuerySet[Customer], ValueWindow], QuerySet[Customer]]
 
 
-def with_gross_profit(
-    customers: QuerySet[Customer],
-    window: ValueWindow,
-    profit_source: ProfitSource = sale_line_profit,
-    last_order_source: LastOrderSource = sale_line_last_order,
-) -> QuerySet[Customer]:
+def with_gross_profit(customers: QuerySet[Customer], window: ValueWindow) -> QuerySet[Customer]:
     """Each customer with `gross_profit_12m` (0.00 when it bought nothing in the window) and
-    `last_order_at` (its latest sale ever, None when it never bought)."""
-    profit = profit_source(window)
+    `last_order_at` (its latest sale ever, None when it never bought), from its sale lines."""
     return customers.annotate(
         gross_profit_12m=Coalesce(
-            Subquery(profit, output_field=MONEY), Value(ZERO), output_field=MONEY
+            Subquery(sale_line_profit(window), output_field=MONEY), Value(ZERO), output_field=MONEY
         ),
-        last_order_at=Subquery(last_order_source(), output_field=DateTimeField()),
+        last_order_at=Subquery(sale_line_last_order(), output_field=DateTimeField()),
     )
 
 
@@ -146,16 +138,14 @@ def rank_customers(
     customers: QuerySet[Customer],
     *,
     last_month: date | None = None,
-    profit_source: ProfitSource = sale_line_profit,
-    last_order_source: LastOrderSource = sale_line_last_order,
+    valuer: Valuer = with_gross_profit,
 ) -> Ranking:
     """Rank `customers` (already scoped) by their gross profit over the window, in two
     queries whatever the number of customers or sale lines: the population, total and
-    threshold together, then the ranked rows when they are read."""
+    threshold together, then the ranked rows when they are read. `valuer` says where each
+    customer's gross profit and latest order come from (its sale lines by default)."""
     window = value_window(last_month)
-    valued = with_gross_profit(
-        customers.filter(status=Customer.Status.CUSTOMER), window, profit_source, last_order_source
-    )
+    valued = valuer(customers.filter(status=Customer.Status.CUSTOMER), window)
     at_cutoff = _row_at_cutoff(valued)
     population = at_cutoff["population"] if at_cutoff else 0
     threshold = None

@@ -18,6 +18,7 @@ from rollups.models import (
     BlankCity,
     ClassCell,
     CompetitorCell,
+    CustomerValue,
     CustomerVisitCell,
     SalesCell,
 )
@@ -30,7 +31,15 @@ from tests.rollups import factories
 from tests.sales.factories import local
 
 MONTH = add_months(current_month(), -1)
-CELL_TABLES = (SalesCell, ActivityCell, CustomerVisitCell, ClassCell, CompetitorCell, BlankCity)
+CELL_TABLES = (
+    SalesCell,
+    ActivityCell,
+    CustomerVisitCell,
+    ClassCell,
+    CompetitorCell,
+    BlankCity,
+    CustomerValue,
+)
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999.99"), places=2)
 sales_lists = st.lists(

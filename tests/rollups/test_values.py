@@ -1,0 +1,114 @@
+"""Each customer's twelve months (rules.md §11.1), kept by the rollup jobs: equal to the cells
+after every refresh, stale rows never read, and a turned month moving every customer on."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from customers.models import Customer
+from rollups import building, tasks, values
+from rollups.models import CustomerValue
+from sales.models import Sale
+from salesops.months import add_months, current_month
+from scorecards import value
+from tests.rollups import factories
+
+pytestmark = pytest.mark.django_db
+MONTH = current_month()
+
+
+def _values() -> dict[int, tuple]:
+    return {
+        row.customer_id: (row.last_month, row.gross_profit_12m, row.visits_12m, row.last_order_at)
+        for row in CustomerValue.objects.all()
+    }
+
+
+def _rebuilt() -> dict[int, tuple]:
+    with transaction.atomic():
+        values.refresh_all()
+    return _values()
+
+
+def _profit(customer) -> Decimal:
+    ranked = value.analyse(Customer.objects.filter(pk=customer.pk), visit_cost=False)
+    return ranked.customers.get().gross_profit_12m
+
+
+def test_the_window_holds_twelve_months_and_the_latest_order_is_of_any_month(personas):
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    customer = factories.customer_in(world.ningbo, world.salesperson, name="宁波老客户")
+    factories.sale(customer, world.salesperson, MONTH, "400", gross_profit="100", day=1)
+    factories.sale(customer, world.salesperson, add_months(MONTH, -11), "40", gross_profit="10")
+    factories.sale(customer, world.salesperson, add_months(MONTH, -12), "4000", gross_profit="1000")
+    factories.visit(customer, world.salesperson, add_months(MONTH, -3))
+    factories.visit(customer, world.salesperson, add_months(MONTH, -13))
+    old_only = factories.customer_in(world.ningbo, world.salesperson, name="宁波旧客户")
+    long_ago = factories.sale(old_only, world.salesperson, add_months(MONTH, -20), "80", day=3)
+
+    building.rebuild_all()
+
+    row = CustomerValue.objects.get(customer=customer)
+    assert (row.last_month, row.gross_profit_12m, row.visits_12m) == (MONTH, Decimal("110"), 1)
+    old = CustomerValue.objects.get(customer=old_only)
+    assert (old.gross_profit_12m, old.last_order_at) == (Decimal("0"), long_ago.sold_at)
+
+
+def test_a_refresh_of_some_months_brings_exactly_their_customers_up_to_date(personas):
+    """A line removed, a line added and a visit moved: the customers whose cells changed are
+    refreshed, and the table equals a rebuild of every customer."""
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    gone = factories.customer_in(world.ningbo, world.salesperson, name="只买过一次")
+    line = factories.sale(gone, world.salesperson, MONTH, "900", gross_profit="300")
+    building.rebuild_all()
+    assert CustomerValue.objects.get(customer=gone).gross_profit_12m == Decimal("300")
+
+    Sale.objects.filter(pk=line.pk).delete()
+    newcomer = factories.customer_in(world.ningbo, world.salesperson, name="新来的")
+    factories.sale(newcomer, world.salesperson, add_months(MONTH, -1), "50", gross_profit="20")
+    building.refresh_sales(add_months(MONTH, -1), MONTH)
+    visit = factories.visit(newcomer, world.salesperson, MONTH)
+    building.refresh_visits(world.salesperson.pk, MONTH)
+
+    refreshed = _values()
+    assert gone.pk not in refreshed  # no cell left: no row, read as nothing bought
+    assert refreshed[newcomer.pk][1:3] == (Decimal("20"), 1)
+    assert _rebuilt() == refreshed
+
+    visit.delete()
+    building.refresh_visits(world.salesperson.pk, MONTH)
+    assert _values()[newcomer.pk][2] == 0
+    assert _rebuilt() == _values()
+
+
+def test_rows_of_an_earlier_window_are_read_as_none_until_the_month_job_runs(personas):
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    customer = factories.customer_in(world.ningbo, world.salesperson, name="月初的客户")
+    factories.sale(customer, world.salesperson, MONTH, "800", gross_profit="200")
+    building.rebuild_all()
+    right = _values()
+    last_month = add_months(MONTH, -1)
+    CustomerValue.objects.update(last_month=last_month)  # as the month turned: every row stale
+
+    assert _profit(customer) == Decimal("0")
+    tasks.refresh_customer_values()
+    assert _values() == right
+    assert _profit(customer) == Decimal("200")
+
+
+def test_the_first_refresh_after_the_turn_moves_every_customer_on(personas):
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    building.rebuild_all()
+    right = _values()
+    assert right
+    CustomerValue.objects.update(last_month=date(2000, 1, 1))
+    untouched = factories.customer_in(world.ningbo, world.salesperson, name="无关的客户")
+    factories.visit(untouched, world.salesperson, MONTH)
+
+    building.refresh_visits(world.salesperson.pk, MONTH)  # touches one customer only
+
+    rows = _values()
+    assert {row[0] for row in rows.values()} == {MONTH}
+    assert {pk: row for pk, row in rows.items() if pk != untouched.pk} == right
