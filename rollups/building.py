@@ -575,7 +575,9 @@ def refresh_score_shares(first: date, last: date, salesperson_id: int | None = N
     first, last = month_start(first), min(month_start(last), current_month())
     if last < first:
         return 0
-    return _write_score_shares(first, last, _places(), **only)
+    # Travel costs are scores: a changed one re-prices the visits of its salesperson's customers.
+    repriced = values.refresh()
+    return repriced + _write_score_shares(first, last, _places(), **only)
 
 
 def first_scored_month() -> date:

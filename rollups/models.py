@@ -322,6 +322,8 @@ class CustomerValue(models.Model):
     last_month = models.DateField(_("month"))
     gross_profit_12m = MoneyField(signed=True, verbose_name=_("gross profit"))
     visits_12m = models.PositiveIntegerField(_("visits"))
+    # Each visit priced at its salesperson's cost per visit (`VisitorRate`, rules.md §11.2).
+    visit_cost_12m = models.DecimalField(_("visit cost"), max_digits=20, decimal_places=6)
     last_order_at = models.DateTimeField(_("last order"), null=True)
 
     class Meta:
@@ -331,3 +333,25 @@ class CustomerValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_month:%Y-%m} {self.customer_id}"
+
+
+class VisitorRate(models.Model):
+    """What one visit of a salesperson costs over the twelve months ending with `last_month`:
+    their approved travel cost ÷ all their visits (rules.md §11.2). Kept beside the customer
+    values, so that a changed rate re-prices exactly the customers its salesperson visited."""
+
+    salesperson = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    last_month = models.DateField(_("month"))
+    cost_per_visit = models.DecimalField(_("cost per visit"), max_digits=20, decimal_places=6)
+
+    class Meta:
+        verbose_name = _("cost per visit")
+        verbose_name_plural = _("costs per visit")
+
+    def __str__(self) -> str:
+        return f"{self.last_month:%Y-%m} {self.salesperson_id}"

@@ -1,14 +1,16 @@
-"""Keeping each customer's twelve months (`CustomerValue`, rules.md §11) equal to the sales cells
-and customer visit cells it is summed from.
+"""Keeping each customer's twelve months (`CustomerValue`, rules.md §11) equal to the cells they
+are summed from, and each salesperson's cost per visit (`VisitorRate`) equal to their scores and
+visit cells.
 
 The 80/20 ranks every customer of a region or of the company by its twelve months' gross
-profit. Summed from the cells on each open, that is one aggregate per customer: 15–110 s at
-tier L (docs/performance.md, P1). Here the sums are kept, one row per customer, by the same
-jobs that write the cells: a refresh of some months' cells brings the customers whose cells
-it changed up to date, and the nightly rebuild brings every customer up to date. The window
-is the current month and the eleven before it, so when the month turns every row is stale:
-the first refresh of the new month (at the latest the one scheduled just after midnight on
-the 1st) rebuilds them all, and until then the reader treats stale rows as missing.
+profit and prices its visits. Summed from the cells on each open, that is one aggregate per
+customer: 15–110 s a page at tier L (docs/performance.md, P1). Here the sums are kept, one row
+per customer, by the same jobs that write the cells: a refresh of some months' cells brings up
+to date the customers whose cells it changed and, when a salesperson's cost per visit changed,
+every customer they visited in the window; the nightly rebuild brings every customer up to
+date. The window is the current month and the eleven before it, so when the month turns every
+row is stale: the first refresh of the new month (at the latest the one scheduled just after
+midnight on the 1st) rebuilds them all, and until then the reader treats stale rows as missing.
 """
 
 from collections.abc import Collection
@@ -17,86 +19,143 @@ from datetime import date
 from django.db import connection
 from django.db.models import Q
 
-from rollups.models import CustomerValue, CustomerVisitCell, SalesCell
+from rollups.models import ActivityCell, CustomerValue, CustomerVisitCell, SalesCell, VisitorRate
+from sales.models import Attainment
 from salesops.cell_sync import sync_cells
 from salesops.months import add_months, current_month
 
-COLUMNS = ["customer_id", "last_month", "gross_profit_12m", "visits_12m", "last_order_at"]
-KEY = ["customer_id"]
+# What a salesperson's visit costs (rules.md §11.2): approved travel cost ÷ all their visits
+# over the window; nobody without visits has a rate, and a visit without a rate costs nothing.
+RATES = """
+SELECT person.salesperson_id, %s AS last_month, cost.total / person.visits AS cost_per_visit
+FROM (
+    SELECT salesperson_id, SUM(visits) AS visits FROM {activity_cell}
+    WHERE month >= %s AND month < %s GROUP BY salesperson_id HAVING SUM(visits) > 0
+) AS person
+JOIN (
+    SELECT salesperson_id, SUM(travel_cost) AS total FROM {attainment}
+    WHERE month >= %s AND month < %s GROUP BY salesperson_id
+) AS cost ON cost.salesperson_id = person.salesperson_id
+"""
+RATE_COLUMNS = ["salesperson_id", "last_month", "cost_per_visit"]
 
-# Profit and visits inside the window, the latest order of every month on record.
+# Profit, visits and their cost inside the window, the latest order of every month on record.
 VALUES = """
 SELECT part.customer_id, %s AS last_month, SUM(part.gross_profit) AS gross_profit_12m,
-       SUM(part.visits) AS visits_12m, MAX(part.last_sold_at) AS last_order_at
+       SUM(part.visits) AS visits_12m, SUM(part.visit_cost) AS visit_cost_12m,
+       MAX(part.last_sold_at) AS last_order_at
 FROM (
     SELECT customer_id,
            CASE WHEN month >= %s AND month < %s THEN gross_profit ELSE 0 END AS gross_profit,
-           0 AS visits, last_sold_at
+           0 AS visits, 0 AS visit_cost, last_sold_at
     FROM {sales_cell} WHERE {sales_customers}
     UNION ALL
-    SELECT customer_id, 0, visits, NULL
-    FROM {visit_cell} WHERE month >= %s AND month < %s AND {visit_customers}
+    SELECT cell.customer_id, 0, cell.visits, cell.visits * COALESCE(rate.cost_per_visit, 0), NULL
+    FROM {visit_cell} AS cell
+    LEFT JOIN {rate} AS rate ON rate.salesperson_id = cell.salesperson_id
+    WHERE cell.month >= %s AND cell.month < %s AND {visit_customers}
 ) AS part
 GROUP BY part.customer_id
 """
+COLUMNS = [
+    "customer_id",
+    "last_month",
+    "gross_profit_12m",
+    "visits_12m",
+    "visit_cost_12m",
+    "last_order_at",
+]
 
 
-def _among(customer_ids: Collection[int] | None) -> tuple[str, list]:
-    """The condition "the customer is one of these" (every customer with None)."""
-    if customer_ids is None:
+def _window(last_month: date) -> tuple[date, date]:
+    """The window's first month and the month after its last."""
+    return add_months(last_month, -11), add_months(last_month, 1)
+
+
+def _quoted(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _among(column: str, ids: Collection[int] | None) -> tuple[str, list]:
+    """The condition "`column` is one of these" (any value with None)."""
+    if ids is None:
         return "TRUE", []
     if connection.vendor == "postgresql":
-        return "customer_id = ANY(%s)", [list(customer_ids)]
-    return f"customer_id IN ({', '.join(['%s'] * len(customer_ids))})", list(customer_ids)
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-def _values(last_month: date, customer_ids: Collection[int] | None) -> tuple[str, list]:
-    first, end = add_months(last_month, -11), add_months(last_month, 1)
-    among, among_params = _among(customer_ids)
-    quoted = connection.ops.quote_name
-    sql = VALUES.format(
-        sales_cell=quoted(SalesCell._meta.db_table),
-        visit_cell=quoted(CustomerVisitCell._meta.db_table),
-        sales_customers=among,
-        visit_customers=among,
+def _sync(table, select: tuple[str, list], columns: list[str], scope: Q, touched: str) -> set:
+    """Make the table's rows within `scope` equal to `select`, keyed by its first column; the
+    values of `touched` among the rows that changed. On PostgreSQL only the differing rows are
+    written; SQLite (a small database) replaces the scope."""
+    if connection.vendor == "postgresql":
+        key, figures = columns[:1], columns[1:]
+        synced = sync_cells(
+            table, select, columns=columns, key=key, figures=figures, scope=scope, touched=touched
+        )
+        return set(synced.touched)
+    stored = table.objects.filter(scope)
+    before = set(stored.values_list(touched, flat=True))
+    stored.delete()
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    insert = f"INSERT INTO {_quoted(table)} ({names}) {select[0]}"
+    with connection.cursor() as cursor:
+        cursor.execute(insert, select[1])
+    return before | set(stored.values_list(touched, flat=True))
+
+
+def _refresh_rates(last_month: date) -> set[int]:
+    """Every salesperson's cost per visit; the salespeople whose rate changed."""
+    first, end = _window(last_month)
+    sql = RATES.format(activity_cell=_quoted(ActivityCell), attainment=_quoted(Attainment))
+    select = (sql, [last_month, first, end, first, end])
+    return _sync(VisitorRate, select, RATE_COLUMNS, Q(), touched="salesperson_id")
+
+
+def _visited_by(salespeople: set[int], last_month: date) -> set[int]:
+    """The customers these salespeople visited in the window."""
+    first, end = _window(last_month)
+    cells = CustomerVisitCell.objects.filter(
+        salesperson_id__in=salespeople, month__gte=first, month__lt=end
     )
-    return sql, [last_month, first, end, *among_params, first, end, *among_params]
+    return set(cells.values_list("customer_id", flat=True).distinct())
 
 
 def _write(last_month: date, customer_ids: Collection[int] | None) -> int:
     """Make the values of these customers (every customer with None) equal to their cells."""
-    sql, params = _values(last_month, customer_ids)
-    scope = Q() if customer_ids is None else Q(customer_id__in=customer_ids)
-    if connection.vendor == "postgresql":
-        figures = [column for column in COLUMNS if column not in KEY]
-        synced = sync_cells(
-            CustomerValue, (sql, params), columns=COLUMNS, key=KEY, figures=figures, scope=scope
-        )
-        return synced.written
-    CustomerValue.objects.filter(scope).delete()
-    quoted = connection.ops.quote_name
-    insert = "INSERT INTO {table} ({columns}) {values}".format(
-        table=quoted(CustomerValue._meta.db_table),
-        columns=", ".join(quoted(column) for column in COLUMNS),
-        values=sql,
+    first, end = _window(last_month)
+    sales_customers, sales_params = _among("customer_id", customer_ids)
+    visit_customers, visit_params = _among("cell.customer_id", customer_ids)
+    sql = VALUES.format(
+        sales_cell=_quoted(SalesCell),
+        visit_cell=_quoted(CustomerVisitCell),
+        rate=_quoted(VisitorRate),
+        sales_customers=sales_customers,
+        visit_customers=visit_customers,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(insert, params)
-        return cursor.rowcount
+    params = [last_month, first, end, *sales_params, first, end, *visit_params]
+    scope = Q() if customer_ids is None else Q(customer_id__in=customer_ids)
+    return len(_sync(CustomerValue, (sql, params), COLUMNS, scope, touched="customer_id"))
 
 
 def refresh_all() -> int:
-    """Every customer's values for the current window. Runs inside the caller's rollup
-    transaction (it holds the rollup's lock). Returns the rows written or removed."""
-    return _write(current_month(), None)
+    """Every salesperson's rate and every customer's values for the current window. Runs inside
+    the caller's rollup transaction (it holds the rollup's lock). Returns the customers whose
+    values changed."""
+    month = current_month()
+    _refresh_rates(month)
+    return _write(month, None)
 
 
-def refresh(customer_ids: Collection[int]) -> int:
-    """After the cells of these customers changed; every customer when the month has turned
-    since the values were written."""
+def refresh(customer_ids: Collection[int] = ()) -> int:
+    """After the cells of these customers, or the visits or travel costs behind some rates,
+    changed: the rates, and the values of these customers and of every customer a salesperson
+    whose rate changed visited. Every customer when the month has turned since they were
+    written. Returns the customers whose values changed."""
     month = current_month()
     if CustomerValue.objects.filter(last_month__lt=month).exists():
-        return _write(month, None)
-    if not customer_ids:
-        return 0
-    return _write(month, customer_ids)
+        return refresh_all()
+    repriced = _visited_by(_refresh_rates(month), month)
+    customers = set(customer_ids) | repriced
+    return _write(month, customers) if customers else 0

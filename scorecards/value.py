@@ -4,11 +4,10 @@ suggestions (§11.2) and the no-contact alert (§11.4). Set-based: a handful of 
 whatever the number of customers, visits or sale lines.
 
 Every figure is read from the derived tables, never from raw lines: each customer's twelve
-months' gross profit, visits and latest order from its row of the region rollup's customer
-values (kept from the sales cells and customer visit cells, `rollups.values`), the cost of its
-visits from the customer visit cells (month × salesperson × customer), each salesperson's
-visits from the visit cells and their approved travel cost from the monthly scores
-(`sales.Attainment`).
+months' gross profit, visits, visit cost and latest order from its row of the region rollup's
+customer values, kept by the rollup jobs from the sales cells, the customer visit cells and each
+salesperson's cost per visit (their visit cells and the travel cost of their monthly scores,
+`rollups.values`).
 """
 
 from dataclasses import dataclass
@@ -22,10 +21,8 @@ from django.db.models import (
     FilteredRelation,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -36,13 +33,11 @@ from django.utils import timezone
 
 from customers.models import Customer, CustomerClass
 from customers.selectors import customers_for
-from rollups.models import ActivityCell, CustomerVisitCell
-from sales.models import Attainment
 from sales.selectors.customer_value import MONEY, ZERO, Ranking, ValueWindow, rank_customers
 from salesops.models import CompanySettings, User
 from territories.models import Territory
 
-RATE = DecimalField(max_digits=16, decimal_places=6)
+RATE = DecimalField(max_digits=20, decimal_places=6)
 
 FILTER_TOP, FILTER_HANDOFF, FILTER_ALERT = "top", "handoff", "alert"
 FILTERS = (FILTER_TOP, FILTER_HANDOFF, FILTER_ALERT)
@@ -61,17 +56,12 @@ class ValueAnalysis:
         return self.ranking.window
 
 
-def _window_visit_cells(window: ValueWindow) -> QuerySet[CustomerVisitCell]:
-    """The customer visit cells of the window's months: a visit's month is its local month, so
-    they count exactly the visits from the window's first local midnight to its last."""
-    return CustomerVisitCell.objects.filter(month__gte=window.first_month, month__lt=window.end)
-
-
 def rollup_values(customers: QuerySet[Customer], window: ValueWindow) -> QuerySet[Customer]:
-    """Each customer with `gross_profit_12m`, `last_order_at` and `visits_12m` read from its
-    row of the rollup's customer values (`rollups.values`): one join, where summing each
-    customer's cells cost one aggregate per customer. A row of another window is stale (the
-    month has turned and the job has not yet run) and reads as none."""
+    """Each customer with `gross_profit_12m`, `last_order_at`, `visits_12m` and
+    `visit_cost_12m` read from its row of the rollup's customer values (`rollups.values`): one
+    join, where summing and pricing each customer's cells cost one aggregate per customer. A
+    row of another window is stale (the month has turned and the job has not yet run) and
+    reads as none."""
     kept = FilteredRelation("rollup_value", condition=Q(rollup_value__last_month=window.last_month))
     return customers.annotate(kept_value=kept).annotate(
         gross_profit_12m=Coalesce(
@@ -79,52 +69,8 @@ def rollup_values(customers: QuerySet[Customer], window: ValueWindow) -> QuerySe
         ),
         last_order_at=F("kept_value__last_order_at"),
         visits_12m=Coalesce(F("kept_value__visits_12m"), Value(0)),
+        visit_cost_12m=Coalesce(F("kept_value__visit_cost_12m"), Value(ZERO), output_field=RATE),
     )
-
-
-def cost_per_visit(customers: QuerySet[Customer], window: ValueWindow) -> dict[int, Decimal]:
-    """Each visitor's approved travel cost over the window ÷ all their visits in it: what one
-    visit costs, by salesperson (rules.md §11.2). Two grouped queries over the visit cells and
-    the monthly scores."""
-    visitors = (
-        _window_visit_cells(window)
-        .filter(customer__in=customers.values("pk"))
-        .values("salesperson_id")
-    )
-    in_window = {"month__gte": window.first_month, "month__lt": window.end}
-    visits = dict(
-        ActivityCell.objects.filter(salesperson_id__in=visitors, **in_window)
-        .values("salesperson_id")
-        .annotate(count=Sum("visits"))
-        .values_list("salesperson_id", "count")
-    )
-    costs = (
-        Attainment.objects.filter(salesperson_id__in=list(visits), **in_window)
-        .values("salesperson_id")
-        .annotate(total=Sum("travel_cost"))
-        .values_list("salesperson_id", "total")
-    )
-    return {person: total / visits[person] for person, total in costs if visits.get(person)}
-
-
-def _visit_cost_expression(rates: dict[int, Decimal]):
-    whens = [When(salesperson_id=person, then=Value(rate)) for person, rate in rates.items()]
-    return Case(*whens, default=Value(ZERO), output_field=RATE)
-
-
-def _visit_cost(window: ValueWindow, rates: dict[int, Decimal]):
-    """A customer's visits of the window priced at each visitor's cost per visit: one subquery
-    over its customer visit cells, and none at all when no visit has a cost to price."""
-    if not rates:
-        return Value(ZERO, output_field=RATE)
-    cells = (
-        _window_visit_cells(window).filter(customer=OuterRef("pk")).order_by().values("customer")
-    )
-    # Every visit in a cell is the same salesperson's, so the cell costs its visits × their rate.
-    total = cells.annotate(
-        total=Sum(F("visits") * _visit_cost_expression(rates), output_field=RATE)
-    ).values("total")
-    return Coalesce(Subquery(total, output_field=RATE), Value(ZERO), output_field=RATE)
 
 
 def _row_flag(condition: Q) -> Window:
@@ -135,19 +81,15 @@ def _row_flag(condition: Q) -> Window:
     return Window(Max(flag), partition_by=[F("pk")])
 
 
-def analyse(customers: QuerySet[Customer], *, now=None, visit_cost: bool = True) -> ValueAnalysis:
+def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
     """Rank `customers` (already scoped) and add, per customer: `visits_12m`, `visit_cost_12m`
     (its visits × what a visit of that salesperson costs), `last_touch_at` and the marks
-    `top_mark`, `handoff_mark` and `alert_mark` (1 or 0). Without `visit_cost` the cost of a
-    visit is not looked up (two queries fewer) and `handoff_mark` is not to be read."""
+    `top_mark`, `handoff_mark` and `alert_mark` (1 or 0)."""
     settings_row = CompanySettings.current()
     ranking = rank_customers(customers, valuer=rollup_values)
-    window = ranking.window
-    rates = cost_per_visit(customers, window) if visit_cost else {}
     now = now or timezone.now()
     quiet_since = now - timedelta(days=settings_row.no_contact_alert_days)
     valued = ranking.customers.annotate(
-        visit_cost_12m=_visit_cost(window, rates),
         last_touch_at=Greatest(
             Coalesce("last_order_at", "created_at"), Coalesce("last_contacted_at", "created_at")
         ),
@@ -187,8 +129,7 @@ def value_scope(user: User, territory: Territory | None = None) -> QuerySet[Cust
 
 
 def no_contact_alerts(customers: QuerySet[Customer], *, now=None) -> QuerySet[Customer]:
-    # The alert reads rank, class and last touch only: no visit cost to look up (rules.md §11.4).
-    return only(analyse(customers, now=now, visit_cost=False), FILTER_ALERT)
+    return only(analyse(customers, now=now), FILTER_ALERT)
 
 
 def first_alerts_with_count(
@@ -197,7 +138,7 @@ def first_alerts_with_count(
     """The first `limit` no-contact alerts in the ranking's order and how many there are in all,
     in one query (a home panel): the count is a window over every ranked customer, taken
     before the alerts are kept, so it counts the same rows as `no_contact_alerts`."""
-    analysis = analyse(customers, now=now, visit_cost=False)
+    analysis = analyse(customers, now=now)
     flag = Case(When(analysis.alert, then=Value(1)), default=Value(0), output_field=IntegerField())
     counted = analysis.customers.annotate(alerts_in_all=Window(Sum(flag)))
     rows = list(counted.filter(**{MARKS[FILTER_ALERT]: 1})[:limit])

@@ -6,13 +6,16 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.db.models import Sum
 
 from customers.models import Customer
 from rollups import building, tasks, values
-from rollups.models import CustomerValue
+from rollups.models import ActivityCell, CustomerValue, VisitorRate
 from sales.models import Sale
-from salesops.months import add_months, current_month
+from sales.scoring import score_period
+from salesops.months import add_months, current_month, half_year_of
 from scorecards import value
+from tests.expenses.factories import approved_claim
 from tests.rollups import factories
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +24,13 @@ MONTH = current_month()
 
 def _values() -> dict[int, tuple]:
     return {
-        row.customer_id: (row.last_month, row.gross_profit_12m, row.visits_12m, row.last_order_at)
+        row.customer_id: (
+            row.last_month,
+            row.gross_profit_12m,
+            row.visits_12m,
+            row.last_order_at,
+            row.visit_cost_12m,
+        )
         for row in CustomerValue.objects.all()
     }
 
@@ -33,7 +42,7 @@ def _rebuilt() -> dict[int, tuple]:
 
 
 def _profit(customer) -> Decimal:
-    ranked = value.analyse(Customer.objects.filter(pk=customer.pk), visit_cost=False)
+    ranked = value.analyse(Customer.objects.filter(pk=customer.pk))
     return ranked.customers.get().gross_profit_12m
 
 
@@ -112,3 +121,25 @@ def test_the_first_refresh_after_the_turn_moves_every_customer_on(personas):
     rows = _values()
     assert {row[0] for row in rows.values()} == {MONTH}
     assert {pk: row for pk, row in rows.items() if pk != untouched.pk} == right
+
+
+def test_an_approved_claim_reprices_the_visits_of_its_salesperson(personas):
+    """Travel costs come with the scores: when scoring wrote them, the refresh that places them
+    also re-prices every customer the salesperson visited (rules.md §11.2)."""
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    visited = factories.customer_in(world.ningbo, world.salesperson, name="常去的客户")
+    for day in (2, 3, 4, 5):
+        factories.visit(visited, world.salesperson, MONTH, day=day)
+    building.rebuild_all()
+    before = CustomerValue.objects.get(customer=visited).visit_cost_12m
+
+    approved_claim(world.salesperson, MONTH, amounts=["400.00"])
+    score_period(half_year_of(MONTH))
+    building.refresh_score_shares(MONTH, MONTH)
+
+    rate = VisitorRate.objects.get(salesperson=world.salesperson).cost_per_visit
+    visits = ActivityCell.objects.filter(salesperson=world.salesperson).aggregate(n=Sum("visits"))
+    assert rate == round(Decimal("400.00") / visits["n"], 6)
+    after = CustomerValue.objects.get(customer=visited).visit_cost_12m
+    assert (before, after) == (Decimal("0"), 4 * rate)
+    assert _rebuilt() == _values()

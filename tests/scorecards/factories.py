@@ -90,7 +90,8 @@ def busy_month(person, month: date, *, customers: int, manager) -> None:
 
 
 def refresh_derived_tables(month: date) -> None:
-    """What the nightly jobs leave behind, which the scorecard reads: the region rollup rebuilt
-    from the raw records and the month's half-year scored."""
-    building.rebuild_all()
+    """What the nightly jobs leave behind, which the scorecard reads, in their nightly order:
+    the month's half-year scored (01:30), then the region rollup rebuilt from the raw records
+    and the scores (02:30)."""
     score_period(half_year_of(month))
+    building.rebuild_all()
