@@ -27,7 +27,8 @@ from salesops.months import add_months, current_month
 # What a salesperson's visit costs (rules.md §11.2): approved travel cost ÷ all their visits
 # over the window; nobody without visits has a rate, and a visit without a rate costs nothing.
 RATES = """
-SELECT person.salesperson_id, %s AS last_month, cost.total / person.visits AS cost_per_visit
+SELECT person.salesperson_id, %s AS last_month,
+       ROUND(cost.total / person.visits, 6) AS cost_per_visit
 FROM (
     SELECT salesperson_id, SUM(visits) AS visits FROM {activity_cell}
     WHERE month >= %s AND month < %s GROUP BY salesperson_id HAVING SUM(visits) > 0
@@ -81,7 +82,8 @@ def _among(column: str, ids: Collection[int] | None) -> tuple[str, list]:
     if ids is None:
         return "TRUE", []
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(ids)]
+        # A join to the list, not a test of each row against it.
+        return f"{column} IN (SELECT unnest(%s::bigint[]))", [list(ids)]
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 

@@ -167,8 +167,7 @@ if ON_POSTGRES:
     # PostgreSQL compiles a plan with JIT once it looks costly; for the 80/20 of the whole
     # company at tier L that compile took 3.6 s of a 7.7 s query, and no page or job here runs
     # long enough to win it back (docs/performance.md, "JIT").
-    if env.bool("POSTGRES_JIT", default=False) is False:
-        _options["options"] += " -c jit=off"
+    _options["options"] += " -c jit=off"
     # Row history by database triggers (bulk updates included) tags each change with the
     # request's user; SQLite has no such triggers, so the embedded default keeps the audit only.
     MIDDLEWARE.insert(

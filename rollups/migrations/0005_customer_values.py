@@ -8,7 +8,7 @@ from salesops.months import add_months, current_month
 # copy, so later changes to the module cannot change what this step did.
 VISITOR_RATES = """
 INSERT INTO rollups_visitorrate (salesperson_id, last_month, cost_per_visit)
-SELECT person.salesperson_id, %s, cost.total / person.visits
+SELECT person.salesperson_id, %s, ROUND(cost.total / person.visits, 6)
 FROM (
     SELECT salesperson_id, SUM(visits) AS visits FROM rollups_activitycell
     WHERE month >= %s AND month < %s GROUP BY salesperson_id HAVING SUM(visits) > 0
