@@ -341,6 +341,14 @@ def _blank_cities(month: date) -> list[BlankCity]:
 # earliest, by time then entry, of the customer's first month. Only the marks that change are
 # written.
 NEW_CUSTOMER_MARKS = """
+WITH newcomers AS MATERIALIZED (
+    SELECT customer_id, MIN(month) AS month FROM {cell} AS recent
+    WHERE month >= %s AND NOT EXISTS (
+        SELECT 1 FROM {cell} AS earlier
+        WHERE earlier.customer_id = recent.customer_id AND earlier.month < %s
+    )
+    GROUP BY customer_id
+)
 UPDATE {cell} SET new_customer = marked.is_first
 FROM (
     SELECT cell.id, first_sale.customer_id IS NOT NULL AS is_first
@@ -353,13 +361,8 @@ FROM (
                        PARTITION BY sale.customer_id ORDER BY sale.sold_at, sale.id
                    ) AS place_in_month
             FROM {sale} AS sale
-            JOIN (
-                SELECT customer_id, MIN(month) AS month FROM {cell}
-                WHERE customer_id IN (SELECT customer_id FROM {cell} WHERE month >= %s)
-                GROUP BY customer_id
-            ) AS first_month
-                ON first_month.customer_id = sale.customer_id
-                AND first_month.month = sale.month
+            JOIN newcomers
+                ON newcomers.customer_id = sale.customer_id AND newcomers.month = sale.month
         ) AS ranked
         WHERE place_in_month = 1
     ) AS first_sale
@@ -367,6 +370,7 @@ FROM (
         AND cell.salesperson_id = first_sale.salesperson_id
         AND cell.territory_id = first_sale.territory_id AND cell.channel = first_sale.channel
     WHERE cell.month >= %s
+        AND (cell.new_customer OR cell.customer_id IN (SELECT customer_id FROM newcomers))
 ) AS marked
 WHERE {cell}.id = marked.id AND {cell}.new_customer <> marked.is_first
 """
@@ -374,12 +378,14 @@ WHERE {cell}.id = marked.id AND {cell}.new_customer <> marked.is_first
 
 def _mark_new_customers(since: date) -> None:
     """Mark the new customers' cells from `since` on: sales changed in those months only, so a
-    first sale before them stays where it was."""
+    first sale before them stays where it was, and only a customer with no cell before them
+    (a newcomer of those months) can have its first sale there. A mark found on anyone else
+    is cleared."""
     sql = NEW_CUSTOMER_MARKS.format(
         cell=_quoted(SalesCell._meta.db_table), sale=_quoted(Sale._meta.db_table)
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since, since])
+        cursor.execute(sql, [since, since, since])
 
 
 def _one_writer_at_a_time() -> None:

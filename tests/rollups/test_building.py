@@ -244,6 +244,28 @@ def test_a_customer_is_new_only_in_the_month_of_its_first_sale(personas):
 
 
 @pytest.mark.django_db
+def test_a_refresh_marks_only_the_customers_first_seen_in_its_months(personas):
+    """Only a customer with no cell before the refreshed months can be won in them: an old
+    customer's new sale leaves its first mark where it was, a newcomer's first cell is marked,
+    and a mark put where none belongs is cleared."""
+    world = personas
+    earlier = add_months(MONTH, -3)
+    old = factories.customer_in(world.hangzhou, world.salesperson, name="老客户")
+    factories.sale(old, world.salesperson, earlier, 100)
+    building.refresh_months(earlier, MONTH)
+    newcomer = factories.customer_in(world.hangzhou, world.salesperson, name="新客户")
+    factories.sale(newcomer, world.salesperson, MONTH, 100, day=3)
+    factories.sale(newcomer, world.salesperson, MONTH, 100, day=9)
+    factories.sale(old, world.salesperson, MONTH, 100)
+    building.refresh_sales(MONTH, MONTH)
+    SalesCell.objects.filter(customer=old, month=MONTH).update(new_customer=True)  # wrong
+    building.refresh_sales(MONTH, MONTH)
+
+    marks = set(SalesCell.objects.filter(new_customer=True).values_list("customer", "month"))
+    assert marks == {(old.pk, earlier), (newcomer.pk, MONTH)}
+
+
+@pytest.mark.django_db
 def test_visits_count_in_the_local_month(personas):
     world = personas
     customer = factories.customer_in(world.hangzhou, world.salesperson)
