@@ -445,7 +445,9 @@ def refresh_visits(salesperson_id: int, month: date) -> int:
     written = _write(ActivityCell, _activity_cells(month, month, **person), scope)
     cells = _customer_visit_cells(month, month, **person)
     synced = _sync(CustomerVisitCell, cells, scope, touched="customer_id")
-    return written + synced.written + values.refresh(synced.touched)
+    # The person's visits changed, so their cost per visit may have too.
+    repriced = values.refresh(synced.touched, rates_of=[salesperson_id])
+    return written + synced.written + repriced
 
 
 @transaction.atomic
@@ -582,7 +584,7 @@ def refresh_score_shares(first: date, last: date, salesperson_id: int | None = N
     if last < first:
         return 0
     # Travel costs are scores: a changed one re-prices the visits of its salesperson's customers.
-    repriced = values.refresh()
+    repriced = values.refresh(rates_of=[salesperson_id] if salesperson_id else None)
     return repriced + _write_score_shares(first, last, _places(), **only)
 
 

@@ -31,11 +31,12 @@ SELECT person.salesperson_id, %s AS last_month,
        ROUND(cost.total / person.visits, 6) AS cost_per_visit
 FROM (
     SELECT salesperson_id, SUM(visits) AS visits FROM {activity_cell}
-    WHERE month >= %s AND month < %s GROUP BY salesperson_id HAVING SUM(visits) > 0
+    WHERE month >= %s AND month < %s AND {people}
+    GROUP BY salesperson_id HAVING SUM(visits) > 0
 ) AS person
 JOIN (
     SELECT salesperson_id, SUM(travel_cost) AS total FROM {attainment}
-    WHERE month >= %s AND month < %s GROUP BY salesperson_id
+    WHERE month >= %s AND month < %s AND {people} GROUP BY salesperson_id
 ) AS cost ON cost.salesperson_id = person.salesperson_id
 """
 RATE_COLUMNS = ["salesperson_id", "last_month", "cost_per_visit"]
@@ -107,12 +108,16 @@ def _sync(table, select: tuple[str, list], columns: list[str], scope: Q, touched
     return before | set(stored.values_list(touched, flat=True))
 
 
-def _refresh_rates(last_month: date) -> set[int]:
-    """Every salesperson's cost per visit; the salespeople whose rate changed."""
+def _refresh_rates(last_month: date, salespeople: Collection[int] | None) -> set[int]:
+    """The cost per visit of these salespeople (everyone with None); those whose rate changed."""
     first, end = _window(last_month)
-    sql = RATES.format(activity_cell=_quoted(ActivityCell), attainment=_quoted(Attainment))
-    select = (sql, [last_month, first, end, first, end])
-    return _sync(VisitorRate, select, RATE_COLUMNS, Q(), touched="salesperson_id")
+    people, people_params = _among("salesperson_id", salespeople)
+    sql = RATES.format(
+        activity_cell=_quoted(ActivityCell), attainment=_quoted(Attainment), people=people
+    )
+    select = (sql, [last_month, first, end, *people_params, first, end, *people_params])
+    scope = Q() if salespeople is None else Q(salesperson_id__in=salespeople)
+    return _sync(VisitorRate, select, RATE_COLUMNS, scope, touched="salesperson_id")
 
 
 def _visited_by(salespeople: set[int], last_month: date) -> set[int]:
@@ -146,18 +151,20 @@ def refresh_all() -> int:
     the caller's rollup transaction (it holds the rollup's lock). Returns the customers whose
     values changed."""
     month = current_month()
-    _refresh_rates(month)
+    _refresh_rates(month, None)
     return _write(month, None)
 
 
-def refresh(customer_ids: Collection[int] = ()) -> int:
-    """After the cells of these customers, or the visits or travel costs behind some rates,
-    changed: the rates, and the values of these customers and of every customer a salesperson
-    whose rate changed visited. Every customer when the month has turned since they were
-    written. Returns the customers whose values changed."""
+def refresh(customer_ids: Collection[int] = (), *, rates_of: Collection[int] | None = ()) -> int:
+    """After the cells of these customers changed, or the visits or travel costs behind the
+    rates of `rates_of` (every salesperson with None): those rates, and the values of these
+    customers and of every customer a salesperson whose rate changed visited. Every customer
+    when the month has turned since they were written. Returns the customers whose values
+    changed."""
     month = current_month()
     if CustomerValue.objects.filter(last_month__lt=month).exists():
         return refresh_all()
-    repriced = _visited_by(_refresh_rates(month), month)
-    customers = set(customer_ids) | repriced
+    customers = set(customer_ids)
+    if rates_of is None or rates_of:
+        customers |= _visited_by(_refresh_rates(month, rates_of), month)
     return _write(month, customers) if customers else 0
