@@ -13,13 +13,17 @@ computed set-based over the stored rows (`sales.standings`). Results are written
 by (salesperson, month), so a rerun, or a retry after a crash, leaves exactly the same rows.
 """
 
+import io
+import json
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from operator import attrgetter
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
 
@@ -33,6 +37,8 @@ from territories.models import Region
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
+TENTH = Decimal("0.1")
+EFFICIENCY_PLACES = Decimal("0.0001")
 # Written by the upsert; the ranks and the first-to-target flag depend on everyone's rows of the
 # month, so `standings` writes them afterwards over the stored rows.
 _SCORE_FIELDS = [
@@ -64,6 +70,38 @@ class MonthTotals:
     sales: Decimal = ZERO
     gross_profit: Decimal = ZERO
     travel_cost: Decimal = ZERO
+
+
+NO_TOTALS = MonthTotals()
+
+
+@dataclass(slots=True)
+class Score:
+    """One computed row of `Attainment`, as plain values (its attribute names are the model's
+    column attributes): the rows are many, and a model instance per row cost more than the
+    scoring itself."""
+
+    salesperson_id: int
+    month: date
+    region_id: int | None
+    quota: Decimal
+    carried_over: Decimal
+    target: Decimal
+    sales: Decimal
+    gross_profit: Decimal
+    attainment: Decimal | None
+    cumulative_quota: Decimal
+    cumulative_sales: Decimal
+    cumulative_attainment: Decimal | None
+    travel_cost: Decimal
+    travel_efficiency: Decimal | None
+    probation_flag: bool
+    dismissal_flag: bool
+    carry_restarted: bool
+    flag_basis: dict
+    computed_at: object
+    target_met_at: object = None
+    crossing_sale_id: int | None = None
 
 
 def periods_touching(first_month: date, last_month: date) -> list[date]:
@@ -165,9 +203,7 @@ def _first_month_on_record(before: date) -> date:
     return min([month for month in firsts if month is not None], default=before)
 
 
-def _totals(
-    months: list[date], people: set[int] | None
-) -> dict[tuple[int, date], dict[str, Decimal]]:
+def _totals(months: list[date], people: set[int] | None) -> dict[tuple[int, date], MonthTotals]:
     first, last = months[0], months[-1]
     totals: dict[tuple[int, date], dict[str, Decimal]] = defaultdict(dict)
     quotas = Quota.objects.filter(month__gte=first, month__lte=last)
@@ -191,7 +227,7 @@ def _totals(
             if people is not None and key[0] not in people:
                 continue
             totals[key]["travel_cost"] = totals[key].get("travel_cost", ZERO) + cost
-    return totals
+    return {key: MonthTotals(**figures) for key, figures in totals.items()}
 
 
 def _home_regions(people: set[int]) -> dict[int, int]:
@@ -209,12 +245,12 @@ def _home_regions(people: set[int]) -> dict[int, int]:
 def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
     if whole <= 0:
         return None
-    return (HUNDRED * part / whole).quantize(Decimal("0.1"))
+    return (HUNDRED * part / whole).quantize(TENTH)
 
 
 def _scores(
     months_by_period: dict[date, list[date]], people: set[int] | None, since: date | None
-) -> tuple[list[Attainment], dict[date, set[int]]]:
+) -> tuple[list[Score], dict[date, set[int]]]:
     """Every person's rows of each half-year in which they have a quota, sales or travel (from
     `since` on; the months before only carry the recurrence forward), and who those people are
     in each half-year."""
@@ -250,13 +286,14 @@ def _scores(
 
 def _person_scores(
     person, months, totals, versions, started_on, region_id, now, wanted
-) -> list[Attainment]:
+) -> list[Score]:
     rows, carried_over = [], ZERO
     cumulative_quota = cumulative_sales = ZERO
     first_months = _first_two_months(started_on)
-    for month in months:
+    figures = [totals.get((person, month), NO_TOTALS) for month in months]
+    for index, month in enumerate(months):
         company = versions[month]
-        month_totals = MonthTotals(**totals.get((person, month), {}))
+        month_totals = figures[index]
         # rules.md §7.5: no reset, except in the restart months head office names.
         restarted = month.month in (company.carry_over_restart_months or [])
         if restarted:
@@ -269,30 +306,27 @@ def _person_scores(
         if month not in wanted:  # history only: it carries the recurrence, nobody reads its row
             carried_over = max(ZERO, target - month_totals.sales)
             continue
-        probation = (
-            _window(person, first_months, totals, company.probation_attainment_percent)
-            if month == first_months[-1]
-            else None
-        )
-        dismissal = _window(
-            person,
-            [add_months(month, -2), add_months(month, -1), month],
-            totals,
-            company.dismissal_attainment_percent,
-        )
+        # rules.md §7.8: a new salesperson below 80% over their first two months → extend
+        # probation one month; §7.9: anyone below 100% over three consecutive months →
+        # dismissal review. The figures behind each flag are kept with it.
         basis = {}
-        if probation and probation["below"]:
-            basis["probation"] = probation
-        if dismissal and dismissal["below"]:
-            basis["dismissal"] = dismissal
+        if month == first_months[-1]:
+            probation = [totals.get((person, first), NO_TOTALS) for first in first_months]
+            if below := _below_over(first_months, probation, company.probation_attainment_percent):
+                basis["probation"] = below
+        if index >= 2:  # the months before the history hold no quota: no window
+            window = slice(index - 2, index + 1)
+            if below := _below_over(
+                months[window], figures[window], company.dismissal_attainment_percent
+            ):
+                basis["dismissal"] = below
         rows.append(
-            Attainment(
+            Score(
                 salesperson_id=person,
                 month=month,
                 region_id=region_id,
                 quota=month_totals.quota,
                 carried_over=carried_over,
-                carry_restarted=restarted,
                 target=target,
                 sales=month_totals.sales,
                 gross_profit=month_totals.gross_profit,
@@ -302,11 +336,9 @@ def _person_scores(
                 cumulative_attainment=_percent(cumulative_sales, cumulative_quota),
                 travel_cost=month_totals.travel_cost,
                 travel_efficiency=_travel_efficiency(month_totals),
-                # rules.md §7.8: a new salesperson below 80% over their first two months →
-                # extend probation one month; §7.9: anyone below 100% over three consecutive
-                # months → dismissal review. The figures behind each flag are kept with it.
                 probation_flag="probation" in basis,
                 dismissal_flag="dismissal" in basis,
+                carry_restarted=restarted,
                 flag_basis=basis,
                 computed_at=now,
             )
@@ -324,13 +356,15 @@ def _first_two_months(started_on: date | None) -> list[date]:
     return [first, add_months(first, 1)]
 
 
-def _window(person, months, totals, percent) -> dict | None:
-    """Cumulative attainment over these months, when each of them had a quota."""
-    quotas = [totals.get((person, month), {}).get("quota", ZERO) for month in months]
-    if len(months) < 2 or not all(quota > 0 for quota in quotas):
+def _below_over(months: list[date], figures: list[MonthTotals], percent: int) -> dict | None:
+    """The basis of a flag (rules.md §7.8, §7.9): cumulative attainment over these months, when
+    each of them had a quota and it is below `percent`; else None."""
+    if len(months) < 2 or not all(month.quota > 0 for month in figures):
         return None
-    quota = sum(quotas, ZERO)
-    sales = sum((totals.get((person, month), {}).get("sales", ZERO) for month in months), ZERO)
+    quota = sum((month.quota for month in figures), ZERO)
+    sales = sum((month.sales for month in figures), ZERO)
+    if not _below(sales, quota, percent):
+        return None
     return {
         "first_month": f"{months[0]:%Y-%m}",
         "last_month": f"{months[-1]:%Y-%m}",
@@ -338,7 +372,7 @@ def _window(person, months, totals, percent) -> dict | None:
         "sales": str(sales),
         "percent": str(_percent(sales, quota)),
         "threshold": percent,
-        "below": _below(sales, quota, percent),
+        "below": True,
     }
 
 
@@ -351,42 +385,141 @@ def _travel_efficiency(totals: MonthTotals) -> Decimal | None:
     """rules.md §7.11: travel cost ÷ gross profit; None means "no gross profit", not a number."""
     if totals.gross_profit <= 0:
         return None
-    return (totals.travel_cost / totals.gross_profit).quantize(Decimal("0.0001"))
+    return (totals.travel_cost / totals.gross_profit).quantize(EFFICIENCY_PLACES)
 
 
 # --- 3. writing ------------------------------------------------------------------------------
 
+# Each row's values in this order; the names are `Attainment`'s column attributes.
+_COLUMNS = [field.name for field in fields(Score)]
+_KEY = ["salesperson_id", "month"]
+# Compared to tell a changed row from an unchanged one: every written value but the time it
+# was computed, so an unchanged row keeps its time and is not written again.
+_COMPARED = [column for column in _COLUMNS if column not in (*_KEY, "computed_at")]
+SCORED = "attainment_scored"
+# The standings (`standings`) write the rest of a row after the upsert; until then a new row
+# holds the model's defaults where its column takes no null.
+_NEW_ROW_DEFAULTS = {
+    field.column: field.get_default()
+    for field in Attainment._meta.concrete_fields
+    if not field.primary_key and not field.null and field.attname not in _COLUMNS
+}
 
-def _fits(row: Attainment) -> bool:
+# The scores' columns with the table's own types, so the copied values are read and rounded as
+# the table itself would.
+_SCORED_SQL = """
+CREATE TEMP TABLE IF NOT EXISTS {scored} ON COMMIT DROP AS
+SELECT {columns} FROM {table} WITH NO DATA
+"""
+# rules.md §7.5: the scores as one set, written in one statement that inserts the new rows and
+# updates only those whose figures differ from the stored ones (as `salesops.cell_sync` does
+# for the rollups). Row triggers on the table fire for every row written, as for any insert.
+# The copied rows are taken out of the temporary table as they are read, so a second run in
+# the same transaction starts from an empty one.
+_UPSERT_SQL = """
+WITH {scored} AS (DELETE FROM {scored} RETURNING *)
+INSERT INTO {table} ({columns}, {defaulted}) SELECT {columns}, {defaults} FROM {scored}
+ON CONFLICT ({key}) DO UPDATE SET {update}
+WHERE ({stored}) IS DISTINCT FROM ({incoming})
+"""
+
+
+@cache
+def _column_bounds() -> list[tuple[str, Decimal]]:
+    """Each decimal column's bound: a value fits when its magnitude is below it."""
+    return [
+        (field.attname, Decimal(10) ** (field.max_digits - field.decimal_places))
+        for field in Attainment._meta.concrete_fields
+        if field.get_internal_type() == "DecimalField"
+    ]
+
+
+def _fits(row: Score | Attainment) -> bool:
     """Every figure of the row fits its column (a month's sales could in theory sum past what
     a money column holds)."""
     return all(
-        abs(value) < Decimal(10) ** (field.max_digits - field.decimal_places)
-        for field in Attainment._meta.concrete_fields
-        if field.get_internal_type() == "DecimalField"
-        and isinstance(value := getattr(row, field.attname), Decimal)
+        abs(value) < bound
+        for attname, bound in _column_bounds()
+        if isinstance(value := getattr(row, attname), Decimal)
     )
 
 
-def _writable(rows: list[Attainment]) -> list[Attainment]:
+def _writable(rows: list[Score]) -> list[Score]:
     """The rows that can be stored. A row that cannot is left out, its stale score removed and
     the reason logged, so one person's impossible month never blocks everyone else's scores."""
-    unfit = [row for row in rows if not _fits(row)]
-    for row in unfit:
+    fit = []
+    for row in rows:
+        if _fits(row):
+            fit.append(row)
+            continue
         logger.error(
             "Score of salesperson %s for %s does not fit its columns; not stored.",
             row.salesperson_id,
             f"{row.month:%Y-%m}",
         )
         Attainment.objects.filter(salesperson_id=row.salesperson_id, month=row.month).delete()
-    return [row for row in rows if _fits(row)]
+    return fit
 
 
-def _upsert(rows: list[Attainment]) -> None:
+def _upsert(rows: list[Score]) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _copy_and_upsert(rows)
+        return
     Attainment.objects.bulk_create(
-        rows,
+        [Attainment(**{column: getattr(row, column) for column in _COLUMNS}) for row in rows],
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["salesperson", "month"],
         update_fields=_SCORE_FIELDS,
     )
+
+
+def _copy_and_upsert(rows: list[Score]) -> None:
+    """The rows copied (COPY) into a temporary table shaped like the scores' columns, then
+    upserted from it in one statement that writes only the new and the changed rows."""
+    quote = connection.ops.quote_name
+    table = quote(Attainment._meta.db_table)
+    columns = ", ".join(quote(column) for column in _COLUMNS)
+    upsert = _UPSERT_SQL.format(
+        table=table,
+        columns=columns,
+        scored=SCORED,
+        defaulted=", ".join(quote(column) for column in _NEW_ROW_DEFAULTS),
+        defaults=", ".join(["%s"] * len(_NEW_ROW_DEFAULTS)),
+        key=", ".join(quote(column) for column in _KEY),
+        update=", ".join(
+            f"{quote(column)} = excluded.{quote(column)}"
+            for column in _COLUMNS
+            if column not in _KEY
+        ),
+        stored=", ".join(f"{table}.{quote(column)}" for column in _COMPARED),
+        incoming=", ".join(f"excluded.{quote(column)}" for column in _COMPARED),
+    )
+    text = "".join(_copy_line(row) for row in rows)
+    with connection.cursor() as cursor:
+        cursor.execute(_SCORED_SQL.format(scored=SCORED, columns=columns, table=table))
+        cursor.cursor.copy_expert(f"COPY {SCORED} ({columns}) FROM STDIN", io.StringIO(text))
+        cursor.execute(upsert, list(_NEW_ROW_DEFAULTS.values()))
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_ROW_VALUES = attrgetter(*_COLUMNS)
+
+
+def _copy_value(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, dict):
+        return json.dumps(value).translate(_ESCAPES)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy_line(row: Score) -> str:
+    return "\t".join(map(_copy_value, _ROW_VALUES(row))) + "\n"

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 
 from sales.models import Attainment, Bonus, Sale
 from salesops.models import CompanySettings
@@ -59,12 +60,11 @@ def _crossings(met: list[Attainment]) -> dict[tuple[int, date], tuple]:
     values = ", ".join(["(%s, %s, %s)"] * len(met))
     params = [value for row in met for value in (row.salesperson_id, row.month, row.target)]
     sql = _CROSSING_SQL.format(met=values, sale=Sale._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        sale_ids = [row[0] for row in cursor.fetchall()]
+    # The crossing sales are read by the statement itself, one query per batch.
+    crossing = Sale.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611
     return {
-        (sale["salesperson_id"], sale["month"]): (sale["sold_at"], sale["id"])
-        for sale in Sale.objects.filter(pk__in=sale_ids).values(
+        (person, month): (sold_at, sale)
+        for sale, person, month, sold_at in crossing.values_list(
             "id", "salesperson_id", "month", "sold_at"
         )
     }
