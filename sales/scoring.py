@@ -23,7 +23,7 @@ from decimal import Decimal
 from functools import cache
 from operator import attrgetter
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
 
@@ -359,10 +359,14 @@ def _first_two_months(started_on: date | None) -> list[date]:
 def _below_over(months: list[date], figures: list[MonthTotals], percent: int) -> dict | None:
     """The basis of a flag (rules.md §7.8, §7.9): cumulative attainment over these months, when
     each of them had a quota and it is below `percent`; else None."""
-    if len(months) < 2 or not all(month.quota > 0 for month in figures):
+    if len(months) < 2:
         return None
-    quota = sum((month.quota for month in figures), ZERO)
-    sales = sum((month.sales for month in figures), ZERO)
+    quota = sales = ZERO
+    for month in figures:
+        if month.quota <= 0:
+            return None
+        quota += month.quota
+        sales += month.sales
     if not _below(sales, quota, percent):
         return None
     return {
@@ -425,13 +429,22 @@ WHERE ({stored}) IS DISTINCT FROM ({incoming})
 
 
 @cache
-def _column_bounds() -> list[tuple[str, Decimal]]:
-    """Each decimal column's bound: a value fits when its magnitude is below it."""
-    return [
-        (field.attname, Decimal(10) ** (field.max_digits - field.decimal_places))
-        for field in Attainment._meta.concrete_fields
-        if field.get_internal_type() == "DecimalField"
-    ]
+def _column_bounds() -> list[tuple]:
+    """The decimal columns grouped by their bound: a value fits when its magnitude is below it."""
+    columns = defaultdict(list)
+    for field in Attainment._meta.concrete_fields:
+        if field.get_internal_type() == "DecimalField":
+            columns[Decimal(10) ** (field.max_digits - field.decimal_places)].append(field.attname)
+    return [(_values_of(names), bound) for bound, names in columns.items()]
+
+
+def _values_of(names: list[str]):
+    """A getter of these attributes that always gives a tuple (attrgetter gives one value
+    alone when asked for one)."""
+    if len(names) == 1:
+        single = attrgetter(names[0])
+        return lambda row: (single(row),)
+    return attrgetter(*names)
 
 
 def _fits(row: Score | Attainment) -> bool:
@@ -439,8 +452,9 @@ def _fits(row: Score | Attainment) -> bool:
     a money column holds)."""
     return all(
         abs(value) < bound
-        for attname, bound in _column_bounds()
-        if isinstance(value := getattr(row, attname), Decimal)
+        for values, bound in _column_bounds()
+        for value in values(row)
+        if value is not None
     )
 
 
@@ -508,18 +522,32 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _ROW_VALUES = attrgetter(*_COLUMNS)
 
 
-def _copy_value(value) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, dict):
-        return json.dumps(value).translate(_ESCAPES)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+def _or_null(value) -> str:
+    return "\\N" if value is None else str(value)
+
+
+def _json(value: dict) -> str:
+    return json.dumps(value).translate(_ESCAPES) if value else "{}"
+
+
+def _encoders() -> list:
+    """How each column's value is written in COPY's text format: numbers, days and moments as
+    their text (which PostgreSQL reads back exactly), a flag as t or f, the basis as JSON."""
+    found = []
+    for column in _COLUMNS:
+        field = Attainment._meta.get_field(column)
+        if isinstance(field, models.JSONField):
+            found.append(_json)
+        elif isinstance(field, models.BooleanField):
+            found.append({True: "t", False: "f"}.__getitem__)
+        else:
+            found.append(_or_null if field.null else str)
+    return found
+
+
+_ENCODERS = _encoders()
 
 
 def _copy_line(row: Score) -> str:
-    return "\t".join(map(_copy_value, _ROW_VALUES(row))) + "\n"
+    values = zip(_ENCODERS, _ROW_VALUES(row), strict=True)
+    return "\t".join([encode(value) for encode, value in values]) + "\n"
