@@ -10,7 +10,8 @@ month is scored with the settings version in force on its first day (rules.md §
 rows depend on their own figures only, so one day's new sales re-score only the people they
 belong to; what depends on everyone in the month (ranks, who met the target first, bonuses) is
 computed set-based over the stored rows (`sales.standings`). Results are written by upsert keyed
-by (salesperson, month), so a rerun, or a retry after a crash, leaves exactly the same rows.
+by (salesperson, month), so a rerun, or a retry after a crash, leaves exactly the same rows; on
+PostgreSQL a row whose figures did not change is not written again (it keeps its `computed_at`).
 """
 
 import io
@@ -212,15 +213,16 @@ def _totals(months: list[date], people: set[int] | None) -> dict[tuple[int, date
         quotas = quotas.filter(salesperson_id__in=people)
         sales = sales.filter(salesperson_id__in=people)
     quotas = quotas.values("salesperson_id", "month").annotate(total=Sum("amount"))
-    for row in quotas:
-        totals[row["salesperson_id"], row["month"]]["quota"] = row["total"]
+    for person, month, quota in quotas.values_list("salesperson_id", "month", "total"):
+        totals[person, month]["quota"] = quota
     sales = sales.values("salesperson_id", "month").annotate(
         total=Sum("amount"), profit=Sum("gross_profit")
     )
-    for row in sales:
-        key = (row["salesperson_id"], row["month"])
-        totals[key]["sales"] = row["total"]
-        totals[key]["gross_profit"] = row["profit"]
+    for person, month, sold, profit in sales.values_list(
+        "salesperson_id", "month", "total", "profit"
+    ):
+        figures = totals[person, month]
+        figures["sales"], figures["gross_profit"] = sold, profit
     # Travel cost comes from the expenses app above, which answers this signal.
     for _receiver, travel in travel_costs_wanted.send(None, first_month=first, last_month=last):
         for key, cost in travel.items():
@@ -291,6 +293,8 @@ def _person_scores(
     cumulative_quota = cumulative_sales = ZERO
     first_months = _first_two_months(started_on)
     figures = [totals.get((person, month), NO_TOTALS) for month in months]
+    quotas = [figure.quota for figure in figures]
+    sales = [figure.sales for figure in figures]
     for index, month in enumerate(months):
         company = versions[month]
         month_totals = figures[index]
@@ -311,13 +315,18 @@ def _person_scores(
         # dismissal review. The figures behind each flag are kept with it.
         basis = {}
         if month == first_months[-1]:
-            probation = [totals.get((person, first), NO_TOTALS) for first in first_months]
-            if below := _below_over(first_months, probation, company.probation_attainment_percent):
+            opening = [totals.get((person, first), NO_TOTALS) for first in first_months]
+            if below := _below_over(
+                first_months,
+                [figure.quota for figure in opening],
+                [figure.sales for figure in opening],
+                company.probation_attainment_percent,
+            ):
                 basis["probation"] = below
         if index >= 2:  # the months before the history hold no quota: no window
             window = slice(index - 2, index + 1)
             if below := _below_over(
-                months[window], figures[window], company.dismissal_attainment_percent
+                months[window], quotas[window], sales[window], company.dismissal_attainment_percent
             ):
                 basis["dismissal"] = below
         rows.append(
@@ -356,25 +365,22 @@ def _first_two_months(started_on: date | None) -> list[date]:
     return [first, add_months(first, 1)]
 
 
-def _below_over(months: list[date], figures: list[MonthTotals], percent: int) -> dict | None:
+def _below_over(
+    months: list[date], quotas: list[Decimal], sales: list[Decimal], percent: int
+) -> dict | None:
     """The basis of a flag (rules.md §7.8, §7.9): cumulative attainment over these months, when
     each of them had a quota and it is below `percent`; else None."""
-    if len(months) < 2:
+    if len(months) < 2 or not min(quotas) > 0:
         return None
-    quota = sales = ZERO
-    for month in figures:
-        if month.quota <= 0:
-            return None
-        quota += month.quota
-        sales += month.sales
-    if not _below(sales, quota, percent):
+    quota, sold = sum(quotas, ZERO), sum(sales, ZERO)
+    if not _below(sold, quota, percent):
         return None
     return {
         "first_month": f"{months[0]:%Y-%m}",
         "last_month": f"{months[-1]:%Y-%m}",
         "quota": str(quota),
-        "sales": str(sales),
-        "percent": str(_percent(sales, quota)),
+        "sales": str(sold),
+        "percent": str(_percent(sold, quota)),
         "threshold": percent,
         "below": True,
     }
@@ -412,19 +418,18 @@ _NEW_ROW_DEFAULTS = {
 # The scores' columns with the table's own types, so the copied values are read and rounded as
 # the table itself would.
 _SCORED_SQL = """
-CREATE TEMP TABLE IF NOT EXISTS {scored} ON COMMIT DROP AS
-SELECT {columns} FROM {table} WITH NO DATA
+CREATE TEMP TABLE {scored} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA
 """
-# rules.md §7.5: the scores as one set, written in one statement that inserts the new rows and
-# updates only those whose figures differ from the stored ones (as `salesops.cell_sync` does
-# for the rollups). Row triggers on the table fire for every row written, as for any insert.
-# The copied rows are taken out of the temporary table as they are read, so a second run in
-# the same transaction starts from an empty one.
+# rules.md §7.5: the scores as one set, compared with the stored rows by hash join, and only the
+# new rows and those whose figures differ written, in one statement (as `salesops.cell_sync`
+# does for the rollups). Row triggers on the table fire for every row written, as for any
+# insert.
 _UPSERT_SQL = """
-WITH {scored} AS (DELETE FROM {scored} RETURNING *)
-INSERT INTO {table} ({columns}, {defaulted}) SELECT {columns}, {defaults} FROM {scored}
+INSERT INTO {table} ({columns}, {defaulted})
+SELECT {scored_columns}, {defaults} FROM {scored} scored
+LEFT JOIN {table} stored ON {stored_is_scored}
+WHERE stored.id IS NULL OR ({stored_figures}) IS DISTINCT FROM ({scored_figures})
 ON CONFLICT ({key}) DO UPDATE SET {update}
-WHERE ({stored}) IS DISTINCT FROM ({incoming})
 """
 
 
@@ -450,12 +455,11 @@ def _values_of(names: list[str]):
 def _fits(row: Score | Attainment) -> bool:
     """Every figure of the row fits its column (a month's sales could in theory sum past what
     a money column holds)."""
-    return all(
-        abs(value) < bound
-        for values, bound in _column_bounds()
-        for value in values(row)
-        if value is not None
-    )
+    for values, bound in _column_bounds():
+        figures = [value for value in values(row) if value is not None]
+        if figures and not (-bound < min(figures) and max(figures) < bound):
+            return False
+    return True
 
 
 def _writable(rows: list[Score]) -> list[Score]:
@@ -501,21 +505,27 @@ def _copy_and_upsert(rows: list[Score]) -> None:
         columns=columns,
         scored=SCORED,
         defaulted=", ".join(quote(column) for column in _NEW_ROW_DEFAULTS),
+        scored_columns=", ".join(f"scored.{quote(column)}" for column in _COLUMNS),
         defaults=", ".join(["%s"] * len(_NEW_ROW_DEFAULTS)),
+        stored_is_scored=" AND ".join(
+            f"stored.{quote(column)} = scored.{quote(column)}" for column in _KEY
+        ),
+        stored_figures=", ".join(f"stored.{quote(column)}" for column in _COMPARED),
+        scored_figures=", ".join(f"scored.{quote(column)}" for column in _COMPARED),
         key=", ".join(quote(column) for column in _KEY),
         update=", ".join(
             f"{quote(column)} = excluded.{quote(column)}"
             for column in _COLUMNS
             if column not in _KEY
         ),
-        stored=", ".join(f"{table}.{quote(column)}" for column in _COMPARED),
-        incoming=", ".join(f"excluded.{quote(column)}" for column in _COMPARED),
     )
     text = "".join(_copy_line(row) for row in rows)
     with connection.cursor() as cursor:
         cursor.execute(_SCORED_SQL.format(scored=SCORED, columns=columns, table=table))
         cursor.cursor.copy_expert(f"COPY {SCORED} ({columns}) FROM STDIN", io.StringIO(text))
         cursor.execute(upsert, list(_NEW_ROW_DEFAULTS.values()))
+        # Dropped now, not at the commit: a second run in the same transaction creates it again.
+        cursor.execute(f"DROP TABLE {SCORED}")
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
