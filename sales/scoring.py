@@ -25,7 +25,7 @@ from functools import cache
 from operator import attrgetter
 
 from django.db import connection, models, transaction
-from django.db.models import Min, Sum
+from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
 from sales import standings
@@ -178,15 +178,14 @@ def _remove_stale(
 ) -> set[date]:
     """A person whose quotas and sales of a half-year were all withdrawn keeps no stale score in
     it, in any of its months. Returns the months that lost a row (their standings move)."""
-    all_months = [month for in_period in months_by_period.values() for month in in_period]
-    stored = Attainment.objects.filter(month__in=all_months)
+    unscored = Q(pk__in=[])  # nothing, until a half-year adds its months
+    for period, in_period in months_by_period.items():
+        unscored |= Q(month__in=in_period) & ~Q(salesperson_id__in=scored.get(period, ()))
+    stored = Attainment.objects.filter(unscored)
     if people is not None:
         stored = stored.filter(salesperson_id__in=people)
-    stale = {
-        pk: month
-        for pk, person, month in stored.values_list("pk", "salesperson_id", "month")
-        if person not in scored.get(half_year_of(month), ())
-    }
+    # The database picks them out: usually none, where reading every stored row was 41,000.
+    stale = dict(stored.values_list("pk", "month"))
     if stale:
         Attainment.objects.filter(pk__in=stale).delete()
     return set(stale.values())
@@ -434,29 +433,25 @@ ON CONFLICT ({key}) DO UPDATE SET {update}
 
 
 @cache
-def _column_bounds() -> list[tuple]:
-    """The decimal columns grouped by their bound: a value fits when its magnitude is below it."""
-    columns = defaultdict(list)
-    for field in Attainment._meta.concrete_fields:
-        if field.get_internal_type() == "DecimalField":
-            columns[Decimal(10) ** (field.max_digits - field.decimal_places)].append(field.attname)
-    return [(_values_of(names), bound) for bound, names in columns.items()]
-
-
-def _values_of(names: list[str]):
-    """A getter of these attributes that always gives a tuple (attrgetter gives one value
-    alone when asked for one)."""
-    if len(names) == 1:
-        single = attrgetter(names[0])
-        return lambda row: (single(row),)
-    return attrgetter(*names)
+def _column_bounds() -> list[tuple[attrgetter, Decimal]]:
+    """Each decimal column's bound: a value fits when its magnitude is below it."""
+    return [
+        (attrgetter(field.attname), Decimal(10) ** (field.max_digits - field.decimal_places))
+        for field in Attainment._meta.concrete_fields
+        if field.get_internal_type() == "DecimalField"
+    ]
 
 
 def _fits(row: Score | Attainment) -> bool:
     """Every figure of the row fits its column (a month's sales could in theory sum past what
     a money column holds)."""
-    for values, bound in _column_bounds():
-        figures = [value for value in values(row) if value is not None]
+    return _all_fit([row])
+
+
+def _all_fit(rows: list[Score | Attainment]) -> bool:
+    """Whether every figure of these rows fits its column, a column at a time."""
+    for value_of, bound in _column_bounds():
+        figures = [value for value in map(value_of, rows) if value is not None]
         if figures and not (-bound < min(figures) and max(figures) < bound):
             return False
     return True
@@ -465,6 +460,8 @@ def _fits(row: Score | Attainment) -> bool:
 def _writable(rows: list[Score]) -> list[Score]:
     """The rows that can be stored. A row that cannot is left out, its stale score removed and
     the reason logged, so one person's impossible month never blocks everyone else's scores."""
+    if _all_fit(rows):  # the rule: checked at once, and row by row only when one does not fit
+        return rows
     fit = []
     for row in rows:
         if _fits(row):
