@@ -375,14 +375,19 @@ def _below_over(
     if not _below(sold, quota, percent):
         return None
     return {
-        "first_month": f"{months[0]:%Y-%m}",
-        "last_month": f"{months[-1]:%Y-%m}",
+        "first_month": _month_label(months[0]),
+        "last_month": _month_label(months[-1]),
         "quota": str(quota),
         "sales": str(sold),
         "percent": str(_percent(sold, quota)),
         "threshold": percent,
         "below": True,
     }
+
+
+@cache
+def _month_label(month: date) -> str:
+    return f"{month:%Y-%m}"
 
 
 def _below(sales: Decimal, quota: Decimal, percent: int) -> bool:
@@ -433,10 +438,15 @@ ON CONFLICT ({key}) DO UPDATE SET {update}
 
 
 @cache
-def _column_bounds() -> list[tuple[attrgetter, Decimal]]:
-    """Each decimal column's bound: a value fits when its magnitude is below it."""
+def _column_bounds() -> list[tuple[attrgetter, Decimal, bool]]:
+    """Each decimal column's bound (a value fits when its magnitude is below it), and whether
+    the column takes no value."""
     return [
-        (attrgetter(field.attname), Decimal(10) ** (field.max_digits - field.decimal_places))
+        (
+            attrgetter(field.attname),
+            Decimal(10) ** (field.max_digits - field.decimal_places),
+            field.null,
+        )
         for field in Attainment._meta.concrete_fields
         if field.get_internal_type() == "DecimalField"
     ]
@@ -450,8 +460,10 @@ def _fits(row: Score | Attainment) -> bool:
 
 def _all_fit(rows: list[Score | Attainment]) -> bool:
     """Whether every figure of these rows fits its column, a column at a time."""
-    for value_of, bound in _column_bounds():
-        figures = [value for value in map(value_of, rows) if value is not None]
+    for value_of, bound, null in _column_bounds():
+        figures = list(map(value_of, rows))
+        if null:
+            figures = [value for value in figures if value is not None]
         if figures and not (-bound < min(figures) and max(figures) < bound):
             return False
     return True
