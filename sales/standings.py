@@ -42,9 +42,13 @@ SELECT id FROM crossed WHERE position = 1
 """
 
 
-def mark_target_crossings(rows: list[Attainment]) -> None:
-    """For each met target, the moment (and the sale) whose running total reached it."""
+def mark_target_crossings(rows: list) -> None:
+    """For each met target, the moment (and the sale) whose running total reached it, set on
+    the scores about to be written (`sales.scoring.Score`)."""
     met = [row for row in rows if row.target > 0 and row.sales >= row.target]
+    # Month by month: a month's lines lie together in the table, so its person-months read the
+    # same pages one after the other.
+    met.sort(key=lambda row: (row.month, row.salesperson_id))
     crossings = {}
     for start in range(0, len(met), CROSSING_BATCH):
         crossings.update(_crossings(met[start : start + CROSSING_BATCH]))
@@ -54,7 +58,7 @@ def mark_target_crossings(rows: list[Attainment]) -> None:
         )
 
 
-def _crossings(met: list[Attainment]) -> dict[tuple[int, date], tuple]:
+def _crossings(met: list) -> dict[tuple[int, date], tuple]:
     if not met:
         return {}
     values = ", ".join(["(%s, %s, %s)"] * len(met))
