@@ -10,17 +10,22 @@ month is scored with the settings version in force on its first day (rules.md §
 rows depend on their own figures only, so one day's new sales re-score only the people they
 belong to; what depends on everyone in the month (ranks, who met the target first, bonuses) is
 computed set-based over the stored rows (`sales.standings`). Results are written by upsert keyed
-by (salesperson, month), so a rerun, or a retry after a crash, leaves exactly the same rows.
+by (salesperson, month), so a rerun, or a retry after a crash, leaves exactly the same rows; on
+PostgreSQL a row whose figures did not change is not written again (it keeps its `computed_at`).
 """
 
+import io
+import json
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from operator import attrgetter
 
-from django.db import transaction
-from django.db.models import Min, Sum
+from django.db import connection, models, transaction
+from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
 from sales import standings
@@ -33,6 +38,8 @@ from territories.models import Region
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
+TENTH = Decimal("0.1")
+EFFICIENCY_PLACES = Decimal("0.0001")
 # Written by the upsert; the ranks and the first-to-target flag depend on everyone's rows of the
 # month, so `standings` writes them afterwards over the stored rows.
 _SCORE_FIELDS = [
@@ -64,6 +71,38 @@ class MonthTotals:
     sales: Decimal = ZERO
     gross_profit: Decimal = ZERO
     travel_cost: Decimal = ZERO
+
+
+NO_TOTALS = MonthTotals()
+
+
+@dataclass(slots=True)
+class Score:
+    """One computed row of `Attainment`, as plain values (its attribute names are the model's
+    column attributes): the rows are many, and a model instance per row cost more than the
+    scoring itself."""
+
+    salesperson_id: int
+    month: date
+    region_id: int | None
+    quota: Decimal
+    carried_over: Decimal
+    target: Decimal
+    sales: Decimal
+    gross_profit: Decimal
+    attainment: Decimal | None
+    cumulative_quota: Decimal
+    cumulative_sales: Decimal
+    cumulative_attainment: Decimal | None
+    travel_cost: Decimal
+    travel_efficiency: Decimal | None
+    probation_flag: bool
+    dismissal_flag: bool
+    carry_restarted: bool
+    flag_basis: dict
+    computed_at: object
+    target_met_at: object = None
+    crossing_sale_id: int | None = None
 
 
 def periods_touching(first_month: date, last_month: date) -> list[date]:
@@ -139,15 +178,14 @@ def _remove_stale(
 ) -> set[date]:
     """A person whose quotas and sales of a half-year were all withdrawn keeps no stale score in
     it, in any of its months. Returns the months that lost a row (their standings move)."""
-    all_months = [month for in_period in months_by_period.values() for month in in_period]
-    stored = Attainment.objects.filter(month__in=all_months)
+    unscored = Q(pk__in=[])  # nothing, until a half-year adds its months
+    for period, in_period in months_by_period.items():
+        unscored |= Q(month__in=in_period) & ~Q(salesperson_id__in=scored.get(period, ()))
+    stored = Attainment.objects.filter(unscored)
     if people is not None:
         stored = stored.filter(salesperson_id__in=people)
-    stale = {
-        pk: month
-        for pk, person, month in stored.values_list("pk", "salesperson_id", "month")
-        if person not in scored.get(half_year_of(month), ())
-    }
+    # The database picks them out: usually none, where reading every stored row was 41,000.
+    stale = dict(stored.values_list("pk", "month"))
     if stale:
         Attainment.objects.filter(pk__in=stale).delete()
     return set(stale.values())
@@ -165,9 +203,7 @@ def _first_month_on_record(before: date) -> date:
     return min([month for month in firsts if month is not None], default=before)
 
 
-def _totals(
-    months: list[date], people: set[int] | None
-) -> dict[tuple[int, date], dict[str, Decimal]]:
+def _totals(months: list[date], people: set[int] | None) -> dict[tuple[int, date], MonthTotals]:
     first, last = months[0], months[-1]
     totals: dict[tuple[int, date], dict[str, Decimal]] = defaultdict(dict)
     quotas = Quota.objects.filter(month__gte=first, month__lte=last)
@@ -176,22 +212,23 @@ def _totals(
         quotas = quotas.filter(salesperson_id__in=people)
         sales = sales.filter(salesperson_id__in=people)
     quotas = quotas.values("salesperson_id", "month").annotate(total=Sum("amount"))
-    for row in quotas:
-        totals[row["salesperson_id"], row["month"]]["quota"] = row["total"]
+    for person, month, quota in quotas.values_list("salesperson_id", "month", "total"):
+        totals[person, month]["quota"] = quota
     sales = sales.values("salesperson_id", "month").annotate(
         total=Sum("amount"), profit=Sum("gross_profit")
     )
-    for row in sales:
-        key = (row["salesperson_id"], row["month"])
-        totals[key]["sales"] = row["total"]
-        totals[key]["gross_profit"] = row["profit"]
+    for person, month, sold, profit in sales.values_list(
+        "salesperson_id", "month", "total", "profit"
+    ):
+        figures = totals[person, month]
+        figures["sales"], figures["gross_profit"] = sold, profit
     # Travel cost comes from the expenses app above, which answers this signal.
     for _receiver, travel in travel_costs_wanted.send(None, first_month=first, last_month=last):
         for key, cost in travel.items():
             if people is not None and key[0] not in people:
                 continue
             totals[key]["travel_cost"] = totals[key].get("travel_cost", ZERO) + cost
-    return totals
+    return {key: MonthTotals(**figures) for key, figures in totals.items()}
 
 
 def _home_regions(people: set[int]) -> dict[int, int]:
@@ -209,12 +246,12 @@ def _home_regions(people: set[int]) -> dict[int, int]:
 def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
     if whole <= 0:
         return None
-    return (HUNDRED * part / whole).quantize(Decimal("0.1"))
+    return (HUNDRED * part / whole).quantize(TENTH)
 
 
 def _scores(
     months_by_period: dict[date, list[date]], people: set[int] | None, since: date | None
-) -> tuple[list[Attainment], dict[date, set[int]]]:
+) -> tuple[list[Score], dict[date, set[int]]]:
     """Every person's rows of each half-year in which they have a quota, sales or travel (from
     `since` on; the months before only carry the recurrence forward), and who those people are
     in each half-year."""
@@ -250,13 +287,16 @@ def _scores(
 
 def _person_scores(
     person, months, totals, versions, started_on, region_id, now, wanted
-) -> list[Attainment]:
+) -> list[Score]:
     rows, carried_over = [], ZERO
     cumulative_quota = cumulative_sales = ZERO
     first_months = _first_two_months(started_on)
-    for month in months:
+    figures = [totals.get((person, month), NO_TOTALS) for month in months]
+    quotas = [figure.quota for figure in figures]
+    sales = [figure.sales for figure in figures]
+    for index, month in enumerate(months):
         company = versions[month]
-        month_totals = MonthTotals(**totals.get((person, month), {}))
+        month_totals = figures[index]
         # rules.md §7.5: no reset, except in the restart months head office names.
         restarted = month.month in (company.carry_over_restart_months or [])
         if restarted:
@@ -269,30 +309,32 @@ def _person_scores(
         if month not in wanted:  # history only: it carries the recurrence, nobody reads its row
             carried_over = max(ZERO, target - month_totals.sales)
             continue
-        probation = (
-            _window(person, first_months, totals, company.probation_attainment_percent)
-            if month == first_months[-1]
-            else None
-        )
-        dismissal = _window(
-            person,
-            [add_months(month, -2), add_months(month, -1), month],
-            totals,
-            company.dismissal_attainment_percent,
-        )
+        # rules.md §7.8: a new salesperson below 80% over their first two months → extend
+        # probation one month; §7.9: anyone below 100% over three consecutive months →
+        # dismissal review. The figures behind each flag are kept with it.
         basis = {}
-        if probation and probation["below"]:
-            basis["probation"] = probation
-        if dismissal and dismissal["below"]:
-            basis["dismissal"] = dismissal
+        if month == first_months[-1]:
+            opening = [totals.get((person, first), NO_TOTALS) for first in first_months]
+            if below := _below_over(
+                first_months,
+                [figure.quota for figure in opening],
+                [figure.sales for figure in opening],
+                company.probation_attainment_percent,
+            ):
+                basis["probation"] = below
+        if index >= 2:  # the months before the history hold no quota: no window
+            window = slice(index - 2, index + 1)
+            if below := _below_over(
+                months[window], quotas[window], sales[window], company.dismissal_attainment_percent
+            ):
+                basis["dismissal"] = below
         rows.append(
-            Attainment(
+            Score(
                 salesperson_id=person,
                 month=month,
                 region_id=region_id,
                 quota=month_totals.quota,
                 carried_over=carried_over,
-                carry_restarted=restarted,
                 target=target,
                 sales=month_totals.sales,
                 gross_profit=month_totals.gross_profit,
@@ -302,11 +344,9 @@ def _person_scores(
                 cumulative_attainment=_percent(cumulative_sales, cumulative_quota),
                 travel_cost=month_totals.travel_cost,
                 travel_efficiency=_travel_efficiency(month_totals),
-                # rules.md §7.8: a new salesperson below 80% over their first two months →
-                # extend probation one month; §7.9: anyone below 100% over three consecutive
-                # months → dismissal review. The figures behind each flag are kept with it.
                 probation_flag="probation" in basis,
                 dismissal_flag="dismissal" in basis,
+                carry_restarted=restarted,
                 flag_basis=basis,
                 computed_at=now,
             )
@@ -324,22 +364,30 @@ def _first_two_months(started_on: date | None) -> list[date]:
     return [first, add_months(first, 1)]
 
 
-def _window(person, months, totals, percent) -> dict | None:
-    """Cumulative attainment over these months, when each of them had a quota."""
-    quotas = [totals.get((person, month), {}).get("quota", ZERO) for month in months]
-    if len(months) < 2 or not all(quota > 0 for quota in quotas):
+def _below_over(
+    months: list[date], quotas: list[Decimal], sales: list[Decimal], percent: int
+) -> dict | None:
+    """The basis of a flag (rules.md §7.8, §7.9): cumulative attainment over these months, when
+    each of them had a quota and it is below `percent`; else None."""
+    if len(months) < 2 or not min(quotas) > 0:
         return None
-    quota = sum(quotas, ZERO)
-    sales = sum((totals.get((person, month), {}).get("sales", ZERO) for month in months), ZERO)
+    quota, sold = sum(quotas, ZERO), sum(sales, ZERO)
+    if not _below(sold, quota, percent):
+        return None
     return {
-        "first_month": f"{months[0]:%Y-%m}",
-        "last_month": f"{months[-1]:%Y-%m}",
+        "first_month": _month_label(months[0]),
+        "last_month": _month_label(months[-1]),
         "quota": str(quota),
-        "sales": str(sales),
-        "percent": str(_percent(sales, quota)),
+        "sales": str(sold),
+        "percent": str(_percent(sold, quota)),
         "threshold": percent,
-        "below": _below(sales, quota, percent),
+        "below": True,
     }
+
+
+@cache
+def _month_label(month: date) -> str:
+    return f"{month:%Y-%m}"
 
 
 def _below(sales: Decimal, quota: Decimal, percent: int) -> bool:
@@ -351,42 +399,174 @@ def _travel_efficiency(totals: MonthTotals) -> Decimal | None:
     """rules.md §7.11: travel cost ÷ gross profit; None means "no gross profit", not a number."""
     if totals.gross_profit <= 0:
         return None
-    return (totals.travel_cost / totals.gross_profit).quantize(Decimal("0.0001"))
+    return (totals.travel_cost / totals.gross_profit).quantize(EFFICIENCY_PLACES)
 
 
 # --- 3. writing ------------------------------------------------------------------------------
 
+# Each row's values in this order; the names are `Attainment`'s column attributes.
+_COLUMNS = [field.name for field in fields(Score)]
+_KEY = ["salesperson_id", "month"]
+# Compared to tell a changed row from an unchanged one: every written value but the time it
+# was computed, so an unchanged row keeps its time and is not written again.
+_COMPARED = [column for column in _COLUMNS if column not in (*_KEY, "computed_at")]
+SCORED = "attainment_scored"
+# The standings (`standings`) write the rest of a row after the upsert; until then a new row
+# holds the model's defaults where its column takes no null.
+_NEW_ROW_DEFAULTS = {
+    field.column: field.get_default()
+    for field in Attainment._meta.concrete_fields
+    if not field.primary_key and not field.null and field.attname not in _COLUMNS
+}
 
-def _fits(row: Attainment) -> bool:
-    """Every figure of the row fits its column (a month's sales could in theory sum past what
-    a money column holds)."""
-    return all(
-        abs(value) < Decimal(10) ** (field.max_digits - field.decimal_places)
+# The scores' columns with the table's own types, so the copied values are read and rounded as
+# the table itself would.
+_SCORED_SQL = """
+CREATE TEMP TABLE {scored} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA
+"""
+# rules.md §7.5: the scores as one set, compared with the stored rows by hash join, and only the
+# new rows and those whose figures differ written, in one statement (as `salesops.cell_sync`
+# does for the rollups). Row triggers on the table fire for every row written, as for any
+# insert.
+_UPSERT_SQL = """
+INSERT INTO {table} ({columns}, {defaulted})
+SELECT {scored_columns}, {defaults} FROM {scored} scored
+LEFT JOIN {table} stored ON {stored_is_scored}
+WHERE stored.id IS NULL OR ({stored_figures}) IS DISTINCT FROM ({scored_figures})
+ON CONFLICT ({key}) DO UPDATE SET {update}
+"""
+
+
+@cache
+def _column_bounds() -> list[tuple[attrgetter, Decimal, bool]]:
+    """Each decimal column's bound (a value fits when its magnitude is below it), and whether
+    the column takes no value."""
+    return [
+        (
+            attrgetter(field.attname),
+            Decimal(10) ** (field.max_digits - field.decimal_places),
+            field.null,
+        )
         for field in Attainment._meta.concrete_fields
         if field.get_internal_type() == "DecimalField"
-        and isinstance(value := getattr(row, field.attname), Decimal)
-    )
+    ]
 
 
-def _writable(rows: list[Attainment]) -> list[Attainment]:
+def _fits(row: Score | Attainment) -> bool:
+    """Every figure of the row fits its column (a month's sales could in theory sum past what
+    a money column holds)."""
+    return _all_fit([row])
+
+
+def _all_fit(rows: list[Score | Attainment]) -> bool:
+    """Whether every figure of these rows fits its column, a column at a time."""
+    for value_of, bound, null in _column_bounds():
+        figures = list(map(value_of, rows))
+        if null:
+            figures = [value for value in figures if value is not None]
+        if figures and not (-bound < min(figures) and max(figures) < bound):
+            return False
+    return True
+
+
+def _writable(rows: list[Score]) -> list[Score]:
     """The rows that can be stored. A row that cannot is left out, its stale score removed and
     the reason logged, so one person's impossible month never blocks everyone else's scores."""
-    unfit = [row for row in rows if not _fits(row)]
-    for row in unfit:
+    if _all_fit(rows):  # the rule: checked at once, and row by row only when one does not fit
+        return rows
+    fit = []
+    for row in rows:
+        if _fits(row):
+            fit.append(row)
+            continue
         logger.error(
             "Score of salesperson %s for %s does not fit its columns; not stored.",
             row.salesperson_id,
             f"{row.month:%Y-%m}",
         )
         Attainment.objects.filter(salesperson_id=row.salesperson_id, month=row.month).delete()
-    return [row for row in rows if _fits(row)]
+    return fit
 
 
-def _upsert(rows: list[Attainment]) -> None:
+def _upsert(rows: list[Score]) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _copy_and_upsert(rows)
+        return
     Attainment.objects.bulk_create(
-        rows,
+        [Attainment(**{column: getattr(row, column) for column in _COLUMNS}) for row in rows],
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["salesperson", "month"],
         update_fields=_SCORE_FIELDS,
     )
+
+
+def _copy_and_upsert(rows: list[Score]) -> None:
+    """The rows copied (COPY) into a temporary table shaped like the scores' columns, then
+    upserted from it in one statement that writes only the new and the changed rows."""
+    quote = connection.ops.quote_name
+    table = quote(Attainment._meta.db_table)
+    columns = ", ".join(quote(column) for column in _COLUMNS)
+    upsert = _UPSERT_SQL.format(
+        table=table,
+        columns=columns,
+        scored=SCORED,
+        defaulted=", ".join(quote(column) for column in _NEW_ROW_DEFAULTS),
+        scored_columns=", ".join(f"scored.{quote(column)}" for column in _COLUMNS),
+        defaults=", ".join(["%s"] * len(_NEW_ROW_DEFAULTS)),
+        stored_is_scored=" AND ".join(
+            f"stored.{quote(column)} = scored.{quote(column)}" for column in _KEY
+        ),
+        stored_figures=", ".join(f"stored.{quote(column)}" for column in _COMPARED),
+        scored_figures=", ".join(f"scored.{quote(column)}" for column in _COMPARED),
+        key=", ".join(quote(column) for column in _KEY),
+        update=", ".join(
+            f"{quote(column)} = excluded.{quote(column)}"
+            for column in _COLUMNS
+            if column not in _KEY
+        ),
+    )
+    text = "".join(_copy_line(row) for row in rows)
+    with connection.cursor() as cursor:
+        cursor.execute(_SCORED_SQL.format(scored=SCORED, columns=columns, table=table))
+        cursor.cursor.copy_expert(f"COPY {SCORED} ({columns}) FROM STDIN", io.StringIO(text))
+        cursor.execute(upsert, list(_NEW_ROW_DEFAULTS.values()))
+        # Dropped now, not at the commit: a second run in the same transaction creates it again.
+        cursor.execute(f"DROP TABLE {SCORED}")
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_ROW_VALUES = attrgetter(*_COLUMNS)
+
+
+def _or_null(value) -> str:
+    return "\\N" if value is None else str(value)
+
+
+def _json(value: dict) -> str:
+    return json.dumps(value).translate(_ESCAPES) if value else "{}"
+
+
+def _encoders() -> list:
+    """How each column's value is written in COPY's text format: numbers, days and moments as
+    their text (which PostgreSQL reads back exactly), a flag as t or f, the basis as JSON."""
+    found = []
+    for column in _COLUMNS:
+        field = Attainment._meta.get_field(column)
+        if isinstance(field, models.JSONField):
+            found.append(_json)
+        elif isinstance(field, models.BooleanField):
+            found.append({True: "t", False: "f"}.__getitem__)
+        else:
+            found.append(_or_null if field.null else str)
+    return found
+
+
+_ENCODERS = _encoders()
+
+
+def _copy_line(row: Score) -> str:
+    values = zip(_ENCODERS, _ROW_VALUES(row), strict=True)
+    return "\t".join([encode(value) for encode, value in values]) + "\n"

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 
 from sales.models import Attainment, Bonus, Sale
 from salesops.models import CompanySettings
@@ -41,9 +42,13 @@ SELECT id FROM crossed WHERE position = 1
 """
 
 
-def mark_target_crossings(rows: list[Attainment]) -> None:
-    """For each met target, the moment (and the sale) whose running total reached it."""
+def mark_target_crossings(rows: list) -> None:
+    """For each met target, the moment (and the sale) whose running total reached it, set on
+    the scores about to be written (`sales.scoring.Score`)."""
     met = [row for row in rows if row.target > 0 and row.sales >= row.target]
+    # Month by month: a month's lines lie together in the table, so its person-months read the
+    # same pages one after the other.
+    met.sort(key=lambda row: (row.month, row.salesperson_id))
     crossings = {}
     for start in range(0, len(met), CROSSING_BATCH):
         crossings.update(_crossings(met[start : start + CROSSING_BATCH]))
@@ -53,18 +58,17 @@ def mark_target_crossings(rows: list[Attainment]) -> None:
         )
 
 
-def _crossings(met: list[Attainment]) -> dict[tuple[int, date], tuple]:
+def _crossings(met: list) -> dict[tuple[int, date], tuple]:
     if not met:
         return {}
     values = ", ".join(["(%s, %s, %s)"] * len(met))
     params = [value for row in met for value in (row.salesperson_id, row.month, row.target)]
     sql = _CROSSING_SQL.format(met=values, sale=Sale._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        sale_ids = [row[0] for row in cursor.fetchall()]
+    # The crossing sales are read by the statement itself, one query per batch.
+    crossing = Sale.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611
     return {
-        (sale["salesperson_id"], sale["month"]): (sale["sold_at"], sale["id"])
-        for sale in Sale.objects.filter(pk__in=sale_ids).values(
+        (person, month): (sold_at, sale)
+        for sale, person, month, sold_at in crossing.values_list(
             "id", "salesperson_id", "month", "sold_at"
         )
     }
