@@ -282,6 +282,7 @@ CELERY_TASK_ANNOTATIONS = {
         "sales.tasks.score_months",  # scoring a range of half-years
         "sales.tasks.score_recent_months",  # nightly rollup and scoring
         "rollups.tasks.rebuild_all",  # nightly region rollup rebuild
+        "rollups.tasks.refresh_customer_values",  # the 1st: every customer's twelve months
         "rollups.tasks.close_month_and_mail",  # the 1st: last month rebuilt and mailed
     )
 }
