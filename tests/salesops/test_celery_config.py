@@ -13,6 +13,7 @@ LONG_JOBS = [
     "sales.tasks.score_recent_months",
     "rollups.tasks.rebuild_all",
     "rollups.tasks.close_month_and_mail",
+    "rollups.tasks.refresh_customer_values",
 ]
 
 
