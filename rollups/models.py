@@ -144,7 +144,12 @@ class CustomerVisitCell(models.Model):
                 fields=["month", "salesperson", "customer"], name="one_rollup_customer_visit_cell"
             )
         ]
-        indexes = [models.Index(fields=["customer", "month"])]
+        # By salesperson too, customer included so the index alone answers: a changed cost per
+        # visit re-prices the customers the salesperson visited (rollups.values).
+        indexes = [
+            models.Index(fields=["customer", "month"]),
+            models.Index(fields=["salesperson", "month", "customer"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.salesperson_id} {self.customer_id}"

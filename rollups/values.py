@@ -59,6 +59,20 @@ FROM (
 ) AS part
 GROUP BY part.customer_id
 """
+# A changed rate re-prices the visits of every customer its salesperson visited: their visit
+# cost only, from their visit cells (their profit and latest order did not move).
+REPRICE = """
+UPDATE {value} SET visit_cost_12m = priced.cost
+FROM (
+    SELECT cell.customer_id, SUM(cell.visits * COALESCE(rate.cost_per_visit, 0)) AS cost
+    FROM {visit_cell} AS cell
+    LEFT JOIN {rate} AS rate ON rate.salesperson_id = cell.salesperson_id
+    WHERE cell.month >= %s AND cell.month < %s AND {cell_customers}
+    GROUP BY cell.customer_id
+) AS priced
+WHERE {value}.customer_id = priced.customer_id AND {value}.last_month = %s
+    AND {value}.visit_cost_12m <> priced.cost
+"""
 COLUMNS = [
     "customer_id",
     "last_month",
@@ -120,15 +134,6 @@ def _refresh_rates(last_month: date, salespeople: Collection[int] | None) -> set
     return _sync(VisitorRate, select, RATE_COLUMNS, scope, touched="salesperson_id")
 
 
-def _visited_by(salespeople: set[int], last_month: date) -> set[int]:
-    """The customers these salespeople visited in the window."""
-    first, end = _window(last_month)
-    cells = CustomerVisitCell.objects.filter(
-        salesperson_id__in=salespeople, month__gte=first, month__lt=end
-    )
-    return set(cells.values_list("customer_id", flat=True).distinct())
-
-
 def _write(last_month: date, customer_ids: Collection[int] | None) -> int:
     """Make the values of these customers (every customer with None) equal to their cells."""
     first, end = _window(last_month)
@@ -144,6 +149,35 @@ def _write(last_month: date, customer_ids: Collection[int] | None) -> int:
     params = [last_month, first, end, *sales_params, first, end, *visit_params]
     scope = Q() if customer_ids is None else Q(customer_id__in=customer_ids)
     return len(_sync(CustomerValue, (sql, params), COLUMNS, scope, touched="customer_id"))
+
+
+def _visited_by(salespeople: set[int], last_month: date) -> list[int]:
+    """The customers these salespeople visited in the window."""
+    first, end = _window(last_month)
+    cells = CustomerVisitCell.objects.filter(
+        salesperson_id__in=salespeople, month__gte=first, month__lt=end
+    )
+    return list(cells.values_list("customer_id", flat=True).distinct())
+
+
+def _reprice(salespeople: set[int], last_month: date) -> int:
+    """The visit cost of every customer these salespeople visited in the window; how many
+    changed. The customers are listed first, so the statement joins a list of known length
+    (one salesperson's customers), not an estimate of one."""
+    customers = _visited_by(salespeople, last_month)
+    if not customers:
+        return 0
+    first, end = _window(last_month)
+    cell_customers, customer_params = _among("cell.customer_id", customers)
+    sql = REPRICE.format(
+        value=_quoted(CustomerValue),
+        visit_cell=_quoted(CustomerVisitCell),
+        rate=_quoted(VisitorRate),
+        cell_customers=cell_customers,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [first, end, *customer_params, last_month])
+        return cursor.rowcount
 
 
 def refresh_all() -> int:
@@ -164,7 +198,8 @@ def refresh(customer_ids: Collection[int] = (), *, rates_of: Collection[int] | N
     month = current_month()
     if CustomerValue.objects.filter(last_month__lt=month).exists():
         return refresh_all()
-    customers = set(customer_ids)
+    repriced = set()
     if rates_of is None or rates_of:
-        customers |= _visited_by(_refresh_rates(month, rates_of), month)
-    return _write(month, customers) if customers else 0
+        repriced = _refresh_rates(month, rates_of)
+    written = _write(month, customer_ids) if customer_ids else 0
+    return written + (_reprice(repriced, month) if repriced else 0)
