@@ -92,6 +92,16 @@ def _quoted(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _tables() -> dict[str, str]:
+    """The tables the statements read and write, by the names they use."""
+    return {
+        "sales_cell": _quoted(SalesCell),
+        "visit_cell": _quoted(CustomerVisitCell),
+        "rate": _quoted(VisitorRate),
+        "value": _quoted(CustomerValue),
+    }
+
+
 def _among(column: str, ids: Collection[int] | None) -> tuple[str, list]:
     """The condition "`column` is one of these" (any value with None)."""
     if ids is None:
@@ -140,11 +150,7 @@ def _write(last_month: date, customer_ids: Collection[int] | None) -> int:
     sales_customers, sales_params = _among("customer_id", customer_ids)
     visit_customers, visit_params = _among("cell.customer_id", customer_ids)
     sql = VALUES.format(
-        sales_cell=_quoted(SalesCell),
-        visit_cell=_quoted(CustomerVisitCell),
-        rate=_quoted(VisitorRate),
-        sales_customers=sales_customers,
-        visit_customers=visit_customers,
+        **_tables(), sales_customers=sales_customers, visit_customers=visit_customers
     )
     params = [last_month, first, end, *sales_params, first, end, *visit_params]
     scope = Q() if customer_ids is None else Q(customer_id__in=customer_ids)
@@ -169,12 +175,7 @@ def _reprice(salespeople: set[int], last_month: date) -> int:
         return 0
     first, end = _window(last_month)
     cell_customers, customer_params = _among("cell.customer_id", customers)
-    sql = REPRICE.format(
-        value=_quoted(CustomerValue),
-        visit_cell=_quoted(CustomerVisitCell),
-        rate=_quoted(VisitorRate),
-        cell_customers=cell_customers,
-    )
+    sql = REPRICE.format(**_tables(), cell_customers=cell_customers)
     with connection.cursor() as cursor:
         cursor.execute(sql, [first, end, *customer_params, last_month])
         return cursor.rowcount
