@@ -22,7 +22,7 @@ from rollups.models import (
     CustomerVisitCell,
     SalesCell,
 )
-from rollups.selectors import children, monthly_figures
+from rollups.selectors import children, monthly_figures, ratio, value_split
 from sales.models import Sale
 from sales.services.sales import import_sales
 from salesops.months import add_months, current_month
@@ -100,6 +100,24 @@ def test_every_level_adds_up_to_the_raw_lines_to_the_cent(personas, lines):
             assert (monthly_figures(level)[month].sales or 0) == _raw(
                 month=month, salesperson=person
             )
+
+
+@pytest.mark.django_db
+def test_the_80_20_share_counts_the_first_fifth_of_customers_by_profit(personas):
+    """rules.md §11.1: of seven customers the first two (⌈20%⌉) by twelve months' gross
+    profit, ties in customer order, losses and nothing sold counted among the rest."""
+    world = personas
+    profits = ["500.00", "300.00", "300.00", "100.00", "0.00", "-50.25", "20.10"]
+    for profit in profits:
+        customer = factories.customer_in(world.xihu, world.salesperson)
+        factories.sale(customer, world.salesperson, MONTH, 1000, gross_profit=profit)
+    building.refresh_months(MONTH, MONTH)
+
+    split = value_split(Level("company", MONTH, [world.east, world.south]))
+
+    assert (split.customers, split.top_customers) == (7, 2)
+    assert (split.gross_profit, split.top_gross_profit) == (Decimal("1169.85"), Decimal("800.00"))
+    assert split.top_share == ratio(Decimal("800.00"), Decimal("1169.85"))
 
 
 def _code(pk: int) -> str:
