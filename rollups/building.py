@@ -41,7 +41,7 @@ from rollups.models import (
     ScoreShare,
 )
 from sales.models import Attainment, Sale
-from salesops.cell_sync import Synced, sync_cells
+from salesops.cell_sync import Synced, replace_cells, sync_cells
 from salesops.models import CompanySettings
 from salesops.months import (
     add_months,
@@ -122,23 +122,6 @@ def _cells_select(table, cells: QuerySet | tuple[str, list]) -> tuple[str, list,
     return CELLS.format(picked=", ".join(picked), source=source), list(params), columns
 
 
-INSERT = "INSERT INTO {table} ({columns}) {cells}"
-
-
-def _insert(table, cells: QuerySet | tuple[str, list]) -> int:
-    """Write the cells with one `INSERT … SELECT`, so they never pass through Python. Returns
-    the cells written."""
-    sql, params, columns = _cells_select(table, cells)
-    insert = INSERT.format(
-        table=_quoted(table._meta.db_table),
-        columns=", ".join(_quoted(column) for column in columns),
-        cells=sql,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(insert, params)
-        return cursor.rowcount
-
-
 # The large tables, by their key, and the columns the sync leaves alone (the new-customer mark
 # has a statement of its own).
 SYNCED = {
@@ -161,15 +144,10 @@ def _write(table, cells: QuerySet | tuple[str, list], scope: Q) -> int:
 def _sync(table, cells: QuerySet | tuple[str, list], scope: Q, touched: str = "id") -> Synced:
     """`_write`, also telling the values of the column `touched` among the cells it wrote or
     removed (on SQLite: among the cells of the scope before and after)."""
-    if connection.vendor != "postgresql" or table.__name__ not in SYNCED:
-        stored = table.objects.filter(scope)
-        before = set(stored.values_list(touched, flat=True)) if touched != "id" else set()
-        stored.delete()
-        written = _insert(table, cells)
-        after = set(stored.values_list(touched, flat=True)) if touched != "id" else set()
-        return Synced(written, frozenset(before | after))
-    key, kept = SYNCED[table.__name__]
     sql, params, columns = _cells_select(table, cells)
+    if connection.vendor != "postgresql" or table.__name__ not in SYNCED:
+        return replace_cells(table, (sql, params), columns=columns, scope=scope, touched=touched)
+    key, kept = SYNCED[table.__name__]
     figures = [column for column in columns if column not in key and column not in kept]
     return sync_cells(
         table,

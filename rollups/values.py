@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from rollups.models import ActivityCell, CustomerValue, CustomerVisitCell, SalesCell, VisitorRate
 from sales.models import Attainment
-from salesops.cell_sync import sync_cells
+from salesops.cell_sync import replace_cells, sync_cells
 from salesops.months import add_months, current_month
 
 # What a salesperson's visit costs (rules.md §11.2): approved travel cost ÷ all their visits
@@ -116,20 +116,15 @@ def _sync(table, select: tuple[str, list], columns: list[str], scope: Q, touched
     """Make the table's rows within `scope` equal to `select`, keyed by its first column; the
     values of `touched` among the rows that changed. On PostgreSQL only the differing rows are
     written; SQLite (a small database) replaces the scope."""
-    if connection.vendor == "postgresql":
-        key, figures = columns[:1], columns[1:]
-        synced = sync_cells(
-            table, select, columns=columns, key=key, figures=figures, scope=scope, touched=touched
+    if connection.vendor != "postgresql":
+        return set(
+            replace_cells(table, select, columns=columns, scope=scope, touched=touched).touched
         )
-        return set(synced.touched)
-    stored = table.objects.filter(scope)
-    before = set(stored.values_list(touched, flat=True))
-    stored.delete()
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    insert = f"INSERT INTO {_quoted(table)} ({names}) {select[0]}"
-    with connection.cursor() as cursor:
-        cursor.execute(insert, select[1])
-    return before | set(stored.values_list(touched, flat=True))
+    key, figures = columns[:1], columns[1:]
+    synced = sync_cells(
+        table, select, columns=columns, key=key, figures=figures, scope=scope, touched=touched
+    )
+    return set(synced.touched)
 
 
 def _refresh_rates(last_month: date, salespeople: Collection[int] | None) -> set[int]:
