@@ -413,19 +413,21 @@ def refresh_sales(first: date, last: date) -> int:
 
 
 @transaction.atomic
-def refresh_visits(salesperson_id: int, month: date) -> int:
-    """After one of this person's visits of this month was recorded or corrected: their visit
-    cells and customer visit cells of the month. The blank areas follow in a job of their own
-    (`refresh_blank_cities_after_visits`), once per month however many people logged visits."""
+def refresh_visits(month: date) -> int:
+    """After visits of this month were recorded, corrected or removed: the month's visit cells
+    and customer visit cells, for everyone at once. One job per month, joined in the ledger by
+    everyone's visits like the blank areas (`refresh_blank_cities_after_visits`): comparing the
+    month whole finds who changed, so a day of visits by a thousand people is one pass over
+    the month instead of a thousand. A salesperson whose visit count changed has a new cost per
+    visit, which re-prices their customers once, for all of them together (rollups.values)."""
     _one_writer_at_a_time()
-    person = {"salesperson_id": salesperson_id}
-    scope = Q(month=month, **person)
-    written = _write(ActivityCell, _activity_cells(month, month, **person), scope)
-    cells = _customer_visit_cells(month, month, **person)
+    scope = Q(month=month)
+    counted = _sync(ActivityCell, _activity_cells(month, month), scope, touched="salesperson_id")
+    cells = _customer_visit_cells(month, month)
     synced = _sync(CustomerVisitCell, cells, scope, touched="customer_id")
-    # The person's visits changed, so their cost per visit may have too.
-    repriced = values.refresh(synced.touched, rates_of=[salesperson_id])
-    return written + synced.written + repriced
+    # The cost per visit counts visits only, so only those whose count moved are re-priced.
+    repriced = values.refresh(synced.touched, rates_of=counted.touched)
+    return counted.written + synced.written + repriced
 
 
 @transaction.atomic

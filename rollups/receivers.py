@@ -54,13 +54,11 @@ def remember_where_the_visit_was(sender, instance: Visit, update_fields=None, **
 
 @receiver([post_save, post_delete], sender=Visit)
 def refresh_visit_month(sender, instance: Visit, **kwargs) -> None:
-    """The person's visit cells and customer visit cells of the visit's month, and of the month
-    (or person) it left: a visit moved to another customer is recounted with its month. The
-    blank areas are one job per month, joined in the ledger by everyone's visits."""
-    for salesperson_id, month in _visit_slices(instance):
-        queue.on_commit(
-            tasks.refresh_visits, salesperson_id=salesperson_id, month=month.isoformat()
-        )
+    """The visit cells and customer visit cells of the visit's month, and of the month it left,
+    and their blank areas: one job per month each, joined in the ledger by everyone's visits
+    (a visit moved to another person or customer is recounted with its month)."""
+    for month in sorted({month for _person, month in _visit_slices(instance)}):
+        queue.on_commit(tasks.refresh_visits, month=month.isoformat())
         queue.on_commit(tasks.refresh_blank_cities_after_visits, month=month.isoformat())
 
 

@@ -13,8 +13,10 @@ def refresh_sales(*, first_month: str, last_month: str) -> int:
 
 
 @shared_task(acks_late=True)
-def refresh_visits(*, salesperson_id: int, month: str) -> int:
-    return building.refresh_visits(salesperson_id, parse_month(month))
+def refresh_visits(*, month: str, salesperson_id: int | None = None) -> int:
+    """The month's visit cells. `salesperson_id` is what jobs queued before the month was
+    refreshed whole still carry; the month's refresh covers that person too."""
+    return building.refresh_visits(parse_month(month))
 
 
 @shared_task(acks_late=True)

@@ -439,14 +439,13 @@ def measure_incremental(daily_lines: int, daily_visits: int) -> dict:
         def incremental():
             # What the import queues: the day's rollup cells, its salespeople's scores from its
             # month on (the month's standings follow for everyone), its customers' classes,
-            # the region rollup's month; what the visits queue: each visitor's cells of the
-            # month, and the month's blank areas once.
+            # the region rollup's month; what the visits queue: the month's visit cells and
+            # its blank areas, each once (joined in the ledger by everyone's visits).
             refresh_sales_rollup(pairs)
             score_months(first_month=month, last_month=month, salespeople=sorted(people))
             reclassify(Customer.objects.filter(pk__in=touched))
             building.refresh_sales(month, month)
-            for person in sorted({row[0] for row in visits}):
-                building.refresh_visits(person, month)
+            building.refresh_visits(month)
             building.refresh_blank_cities_after_visits(month)
 
         def full():

@@ -15,11 +15,13 @@ from customers.models import ClassChange, Customer
 from customers.services import book, handover
 from expenses.models import ExpenseItem
 from rollups import building
+from rollups import tasks as rollup_tasks
 from rollups.models import ActivityCell, BlankCity, ClassCell, SalesCell
 from sales.models import Attainment
 from sales.services.sales import import_sales
 from sales.services.scoring import score_months
 from sales.signals import months_changed
+from salesops.models import JobRun
 from salesops.months import add_months, current_month
 from tests.expenses.factories import approved_claim
 from tests.rollups import factories
@@ -88,6 +90,18 @@ def test_a_visit_given_to_another_person_leaves_the_first_persons_cells(world, o
         visit.salesperson = world.colleague
         visit.save(update_fields=["salesperson"])
     assert (_visits(world.salesperson, MONTH), _visits(world.colleague, MONTH)) == (1, 3)
+    _assert_incremental_equals_rebuild()
+
+
+def test_visits_by_several_people_are_one_refresh_of_their_month(world, on_commit):
+    """A day of visits by many people is one pass over the month (rollups.building), not one
+    job per person: the ledger joins them, and every person's cells come out right."""
+    customers = list(Customer.objects.order_by("pk")[:2])
+    with on_commit():
+        factories.visit(customers[0], world.salesperson, MONTH, day=20)
+        factories.visit(customers[1], world.colleague, MONTH, day=21)
+    assert JobRun.objects.filter(kind=rollup_tasks.refresh_visits.name).count() == 1
+    assert (_visits(world.salesperson, MONTH), _visits(world.colleague, MONTH)) == (3, 3)
     _assert_incremental_equals_rebuild()
 
 

@@ -79,7 +79,7 @@ def test_a_refresh_of_some_months_brings_exactly_their_customers_up_to_date(pers
     factories.sale(newcomer, world.salesperson, add_months(MONTH, -1), "50", gross_profit="20")
     building.refresh_sales(add_months(MONTH, -1), MONTH)
     visit = factories.visit(newcomer, world.salesperson, MONTH)
-    building.refresh_visits(world.salesperson.pk, MONTH)
+    building.refresh_visits(MONTH)
 
     refreshed = _values()
     assert gone.pk not in refreshed  # no cell left: no row, read as nothing bought
@@ -87,7 +87,7 @@ def test_a_refresh_of_some_months_brings_exactly_their_customers_up_to_date(pers
     assert _rebuilt() == refreshed
 
     visit.delete()
-    building.refresh_visits(world.salesperson.pk, MONTH)
+    building.refresh_visits(MONTH)
     assert _values()[newcomer.pk][2] == 0
     assert _rebuilt() == _values()
 
@@ -116,7 +116,7 @@ def test_the_first_refresh_after_the_turn_moves_every_customer_on(personas):
     untouched = factories.customer_in(world.ningbo, world.salesperson, name="无关的客户")
     factories.visit(untouched, world.salesperson, MONTH)
 
-    building.refresh_visits(world.salesperson.pk, MONTH)  # touches one customer only
+    building.refresh_visits(MONTH)  # touches one customer only
 
     rows = _values()
     assert {row[0] for row in rows.values()} == {MONTH}

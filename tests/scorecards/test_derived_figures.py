@@ -132,7 +132,7 @@ def test_the_rollup_counts_complete_visits_by_the_scorecards_rule(personas):
     make_visit(person, customer, local(2025, 8, 6), next_step="", follow_up_on=AUGUST)
     make_visit(person, customer, local(2025, 8, 7), complete=False, person_met="王经理")
 
-    building.refresh_visits(person.pk, AUGUST)  # the incremental refresh a visit queues
+    building.refresh_visits(AUGUST)  # the incremental refresh a visit queues
 
     cell = ActivityCell.objects.get(salesperson=person, month=AUGUST)
     assert (cell.visits, cell.complete_visits) == (3, 2)
