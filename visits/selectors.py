@@ -277,7 +277,9 @@ def blank_areas(user: User, region: Region) -> list[Territory]:
         access.visible_territories(user)
         .filter(region=region, level=Territory.Level.CITY)
         .annotate(
-            customer_count=Coalesce(_scalar(customers, "COUNT", "pk", IntegerField()), 0),
+            # Counting the territory column, which its index holds, lets the count read the
+            # index alone (an index-only scan) rather than every customer row of the city.
+            customer_count=Coalesce(_scalar(customers, "COUNT", "territory", IntegerField()), 0),
             last_visit_at=_scalar(visits, "MAX", "visited_at", DateTimeField()),
         )
     )
