@@ -143,3 +143,26 @@ def test_an_approved_claim_reprices_the_visits_of_its_salesperson(personas):
     after = CustomerValue.objects.get(customer=visited).visit_cost_12m
     assert (before, after) == (Decimal("0"), 4 * rate)
     assert _rebuilt() == _values()
+
+
+@pytest.mark.parametrize("whole_pass_share", [0.0, 1.0], ids=["one-pass", "listed-customers"])
+def test_new_visits_reprice_the_same_however_the_customers_are_found(
+    personas, monkeypatch, whole_pass_share
+):
+    """Re-pricing a few salespeople's customers looks them up; many, one pass over every visit
+    cell of the window: either way the values equal a rebuild's."""
+    monkeypatch.setattr(values, "WHOLE_PASS_SHARE", whole_pass_share)
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    visited = factories.customer_in(world.ningbo, world.salesperson, name="常去的客户")
+    factories.visit(visited, world.salesperson, MONTH, day=2)
+    approved_claim(world.salesperson, MONTH, amounts=["300.00"])
+    score_period(half_year_of(MONTH))
+    building.rebuild_all()
+    before = CustomerValue.objects.get(customer=visited).visit_cost_12m
+
+    factories.visit(visited, world.salesperson, MONTH, day=3)  # one more visit: a lower rate
+    building.refresh_visits(MONTH)
+
+    after = CustomerValue.objects.get(customer=visited).visit_cost_12m
+    assert after != before
+    assert _rebuilt() == _values()
