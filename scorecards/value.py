@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     F,
     FilteredRelation,
@@ -48,6 +49,7 @@ MARKS = {FILTER_TOP: "top_mark", FILTER_HANDOFF: "handoff_mark", FILTER_ALERT: "
 class ValueAnalysis:
     ranking: Ranking
     customers: QuerySet[Customer]  # ranked, with visits, visit cost and the three marks
+    unranked: QuerySet[Customer]  # the same figures and `last_touch_at`, no rank nor marks
     settings: CompanySettings
     alert: Q  # the no-contact alert's condition on a row of `customers` (rules.md §11.4)
 
@@ -89,11 +91,10 @@ def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
     ranking = rank_customers(customers, valuer=rollup_values)
     now = now or timezone.now()
     quiet_since = now - timedelta(days=settings_row.no_contact_alert_days)
-    valued = ranking.customers.annotate(
-        last_touch_at=Greatest(
-            Coalesce("last_order_at", "created_at"), Coalesce("last_contacted_at", "created_at")
-        ),
+    last_touch_at = Greatest(
+        Coalesce("last_order_at", "created_at"), Coalesce("last_contacted_at", "created_at")
     )
+    valued = ranking.customers.annotate(last_touch_at=last_touch_at)
     top = ranking.top_q
     # rules.md §11.2: outside the top 20%, at least `handoff_min_visits` visits, and a visit
     # cost of at least `handoff_cost_percent` % of the gross profit (any cost when none).
@@ -111,7 +112,13 @@ def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
     marked = valued.annotate(
         top_mark=_row_flag(top), handoff_mark=_row_flag(handoff), alert_mark=_row_flag(alert)
     )
-    return ValueAnalysis(ranking=ranking, customers=marked, settings=settings_row, alert=alert)
+    return ValueAnalysis(
+        ranking=ranking,
+        customers=marked,
+        unranked=ranking.unranked.annotate(last_touch_at=last_touch_at),
+        settings=settings_row,
+        alert=alert,
+    )
 
 
 def only(analysis: ValueAnalysis, which: str) -> QuerySet[Customer]:
@@ -136,12 +143,20 @@ def first_alerts_with_count(
     customers: QuerySet[Customer], limit: int, *, now=None
 ) -> tuple[list[Customer], int]:
     """The first `limit` no-contact alerts in the ranking's order and how many there are in all,
-    in one query (a home panel): the count is a window over every ranked customer, taken
-    before the alerts are kept, so it counts the same rows as `no_contact_alerts`."""
+    in one query (a home panel). The alert is a condition on each row alone (the top 20% is a
+    threshold, read beforehand), and the panel shows no rank: so the alerts are picked out
+    before anything is counted or sorted, instead of ranking and marking every customer of
+    the scope first (the manager's home at tier L: 290 ms for this panel)."""
     analysis = analyse(customers, now=now)
-    flag = Case(When(analysis.alert, then=Value(1)), default=Value(0), output_field=IntegerField())
-    counted = analysis.customers.annotate(alerts_in_all=Window(Sum(flag)))
-    rows = list(counted.filter(**{MARKS[FILTER_ALERT]: 1})[:limit])
+    top = Case(
+        When(analysis.ranking.top_q, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    alerts = (
+        analysis.unranked.filter(analysis.alert)
+        .annotate(top_mark=top, alerts_in_all=Window(Count("pk")))
+        .order_by("-gross_profit_12m", "name", "pk")
+    )
+    rows = list(alerts[:limit])
     return rows, rows[0].alerts_in_all if rows else 0
 
 

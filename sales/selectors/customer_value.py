@@ -120,6 +120,7 @@ class Ranking:
 
     window: ValueWindow
     customers: QuerySet[Customer]
+    unranked: QuerySet[Customer]  # the same customers and figures, with no rank to compute
     population: int
     cutoff: int
     threshold: Decimal | None  # the lowest gross profit still in the top 20%
@@ -155,6 +156,7 @@ def rank_customers(
     ranking = Ranking(
         window=window,
         customers=valued,
+        unranked=valued,
         population=population,
         cutoff=top_count(population),
         threshold=threshold,

@@ -121,6 +121,29 @@ def test_a_quiet_class_c_customer_outside_the_top_does_not_alert(personas):
     assert quiet not in alerts
 
 
+def test_the_home_panel_lists_the_same_alerts_as_the_80_20_in_the_same_order(personas):
+    """The panel picks the alerts out without ranking everyone: its first rows, their top-20%
+    marks and its count are the 80/20 page's alert list."""
+    person = personas.salesperson
+    long_ago = timezone.now() - timedelta(days=400)
+    for profit in ("9000", "9000", "7000", "500", "400", "300", "200", "100"):
+        _bought(person, profit)
+    customer_of(person, customer_class=CustomerClass.A, name="甲类未下单")
+    customer_of(person, customer_class=CustomerClass.C, name="丙类未下单")
+    Customer.objects.filter(owner=person).update(created_at=long_ago)
+    refresh_derived_tables(current_month())
+    customers = Customer.objects.filter(owner=person)
+    later = timezone.now() + timedelta(days=60)
+
+    rows, count = value.first_alerts_with_count(customers, 2, now=later)
+
+    alerts = list(value.no_contact_alerts(customers, now=later))
+    assert count == len(alerts) == 3  # the top two (9,000 each, tied) and the class A
+    assert [(row.pk, row.top_mark) for row in rows] == [
+        (row.pk, row.top_mark) for row in alerts[:2]
+    ]
+
+
 def test_the_alert_shows_on_the_sellers_home_page(personas, login):
     person = personas.salesperson
     customer = customer_of(person, customer_class=CustomerClass.A, name="宁波大客户")
