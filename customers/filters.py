@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers import selectors
 from customers.models import Channel, Customer, CustomerClass
+from salesops.forms import LongSelect
 
 FOLLOW_UP_CHOICES = [
     ("overdue", _("Overdue")),
@@ -33,11 +34,11 @@ class CustomerFilter(django_filters.FilterSet):
         label=_("Class"), choices=CustomerClass.choices
     )
     territory = django_filters.ModelChoiceFilter(
-        label=_("Territory"), queryset=None, method="filter_territory"
+        label=_("Territory"), queryset=None, method="filter_territory", widget=LongSelect
     )
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Customer.Status.choices)
-    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=None)
+    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=None, widget=LongSelect)
     follow_up = django_filters.ChoiceFilter(
         label=_("Next follow-up"), choices=FOLLOW_UP_CHOICES, method="filter_follow_up"
     )

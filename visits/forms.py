@@ -16,6 +16,7 @@ from salesops.forms import (
     DateInput,
     DateTimeField,
     DateTimeInput,
+    LongSelect,
     RegionalNamedChoiceField,
 )
 from salesops.money import MoneyFormField
@@ -192,7 +193,9 @@ class VisitChangeForm(forms.Form):
 
 
 class VisitLogFilterForm(forms.Form):
-    salesperson = forms.ModelChoiceField(label=_("Salesperson"), queryset=None, required=False)
+    salesperson = forms.ModelChoiceField(
+        label=_("Salesperson"), queryset=None, required=False, widget=LongSelect
+    )
     customer = forms.ModelChoiceField(
         label=_("Customer"), queryset=None, required=False, widget=forms.HiddenInput
     )
