@@ -68,17 +68,28 @@ N_PLUS_ONE_ALLOWED: list[dict] = [
 ]
 
 
+def settings_under_test() -> dict:
+    """The settings every test runs under; data made once for several tests (outside any one
+    test's `settings`) is made under them too, or a password hashed then would not match."""
+    from django.conf import settings
+
+    return {
+        "LANGUAGE_CODE": "en",  # assertions read English; tests of Chinese ask for it
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "MIDDLEWARE": [*settings.MIDDLEWARE, "zeal.middleware.zeal_middleware"],
+        "ZEAL_ALLOWLIST": N_PLUS_ONE_ALLOWED,
+    }
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, _n_plus_one_detector):
-    settings.LANGUAGE_CODE = "en"  # assertions read English; tests of Chinese ask for it
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "zeal.middleware.zeal_middleware"]
-    settings.ZEAL_ALLOWLIST = N_PLUS_ONE_ALLOWED
+    for name, value in settings_under_test().items():
+        setattr(settings, name, value)
 
 
 @dataclass
