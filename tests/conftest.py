@@ -274,9 +274,10 @@ def _tasks_in_process():
     app.conf.task_always_eager = True
 
 
-@pytest.fixture
-def celery_worker(transactional_db):
-    """A real Celery worker (a thread of this process) consuming from Redis.
+@pytest.fixture(scope="module")
+def _worker_of_the_module():
+    """One real Celery worker (a thread of this process) for a module's worker tests: stopping
+    a worker takes about a second. Between tests it waits idle on the queue.
 
     Skipped on the embedded default (no REDIS_URL): there is no broker to talk to.
     """
@@ -288,9 +289,17 @@ def celery_worker(transactional_db):
 
     if not os.environ.get("REDIS_URL"):
         pytest.skip("needs REDIS_URL: a real broker for a real worker")
-    app.conf.task_always_eager = False
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
+
+
+@pytest.fixture
+def celery_worker(transactional_db, _worker_of_the_module):
+    """A real Celery worker consuming from Redis: this test's tasks go to the broker."""
+    from salesops.celery import app
+
+    app.conf.task_always_eager = False
+    yield _worker_of_the_module
     app.conf.task_always_eager = True
 
 
