@@ -32,6 +32,38 @@ def _plain_http():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(_no_transitions_on_historical_models, django_db_setup):
+    """pytest-django's test database, migrated with the fix below in force."""
+    return django_db_setup
+
+
+@pytest.fixture(scope="session")
+def _no_transitions_on_historical_models():
+    """django-fsm listens for every model class made after each state-machine field is made,
+    to collect that model's transitions, and keeps listening while the field lives. Migrations
+    make such fields over and over for their historical models, whose states a migration run
+    keeps, so each model rendered asks thousands of listeners: a fifth of creating the test
+    database, a third of the tests that migrate back and forth. Historical models have no methods,
+    hence no transitions: their fields stop listening once they are made."""
+    from unittest import mock
+
+    from django.db.models.signals import class_prepared
+    from django_fsm import FSMFieldMixin
+
+    contribute_to_class = FSMFieldMixin.contribute_to_class
+
+    def contribute_to_class_of_its_migrations(field, cls, name, *args, **kwargs):
+        contribute_to_class(field, cls, name, *args, **kwargs)
+        if cls.__module__ == "__fake__":  # the module of every migration's historical models
+            class_prepared.disconnect(field._collect_transitions)
+
+    with mock.patch.object(
+        FSMFieldMixin, "contribute_to_class", contribute_to_class_of_its_migrations
+    ):
+        yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _empty_tables_by_delete_on_postgresql(django_db_setup, django_db_blocker):
     """A test that commits (a browser journey, a real worker) leaves an empty database behind:
