@@ -32,6 +32,78 @@ def _plain_http():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(_no_transitions_on_historical_models, django_db_setup):
+    """pytest-django's test database, migrated with the fix below in force."""
+    return django_db_setup
+
+
+@pytest.fixture(scope="session")
+def _no_transitions_on_historical_models():
+    """django-fsm listens for every model class made after each state-machine field is made,
+    to collect that model's transitions, and keeps listening while the field lives. Migrations
+    make such fields over and over for their historical models, whose states a migration run
+    keeps, so each model rendered asks thousands of listeners: a fifth of creating the test
+    database, a third of the tests that migrate back and forth. Historical models have no methods,
+    hence no transitions: their fields stop listening once they are made."""
+    from unittest import mock
+
+    from django.db.models.signals import class_prepared
+    from django_fsm import FSMFieldMixin
+
+    contribute_to_class = FSMFieldMixin.contribute_to_class
+
+    def contribute_to_class_of_its_migrations(field, cls, name, *args, **kwargs):
+        contribute_to_class(field, cls, name, *args, **kwargs)
+        if cls.__module__ == "__fake__":  # the module of every migration's historical models
+            class_prepared.disconnect(field._collect_transitions)
+
+    with mock.patch.object(
+        FSMFieldMixin, "contribute_to_class", contribute_to_class_of_its_migrations
+    ):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_tables_by_delete_on_postgresql(django_db_setup, django_db_blocker):
+    """A test that commits (a browser journey, a real worker) leaves an empty database behind:
+    Django truncates every table after it. On PostgreSQL one TRUNCATE of every table takes
+    about 0.4 s, however few rows they hold; deleting the rows takes about 0.01 s. The rows go
+    with the triggers off (the row history's and the foreign keys' alike), as TRUNCATE does,
+    which needs a superuser, as CI's PostgreSQL user is; anyone else keeps Django's TRUNCATE."""
+    from unittest import mock
+
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        may_turn_triggers_off = connection.vendor == "postgresql" and _is_superuser(connection)
+    if not may_turn_triggers_off:
+        yield
+        return
+    operations = type(connection.ops)
+    truncate = operations.sql_flush
+
+    def sql_flush(ops, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if not tables or reset_sequences or allow_cascade:
+            return truncate(
+                ops, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        # Django runs these in one transaction: the setting ends with it.
+        return [
+            "SET LOCAL session_replication_role = replica",
+            *(f"DELETE FROM {ops.quote_name(table)}" for table in tables),  # noqa: S608 - our tables
+        ]
+
+    with mock.patch.object(operations, "sql_flush", sql_flush):
+        yield
+
+
+def _is_superuser(connection) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW is_superuser")
+        return cursor.fetchone()[0] == "on"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _n_plus_one_detector(django_db_setup):
     """django-zeal's ORM patch, applied once as its AppConfig would (production does not
@@ -68,17 +140,28 @@ N_PLUS_ONE_ALLOWED: list[dict] = [
 ]
 
 
+def settings_under_test() -> dict:
+    """The settings every test runs under; data made once for several tests (outside any one
+    test's `settings`) is made under them too, or a password hashed then would not match."""
+    from django.conf import settings
+
+    return {
+        "LANGUAGE_CODE": "en",  # assertions read English; tests of Chinese ask for it
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "MIDDLEWARE": [*settings.MIDDLEWARE, "zeal.middleware.zeal_middleware"],
+        "ZEAL_ALLOWLIST": N_PLUS_ONE_ALLOWED,
+    }
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, _n_plus_one_detector):
-    settings.LANGUAGE_CODE = "en"  # assertions read English; tests of Chinese ask for it
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "zeal.middleware.zeal_middleware"]
-    settings.ZEAL_ALLOWLIST = N_PLUS_ONE_ALLOWED
+    for name, value in settings_under_test().items():
+        setattr(settings, name, value)
 
 
 @dataclass
@@ -223,9 +306,10 @@ def _tasks_in_process():
     app.conf.task_always_eager = True
 
 
-@pytest.fixture
-def celery_worker(transactional_db):
-    """A real Celery worker (a thread of this process) consuming from Redis.
+@pytest.fixture(scope="module")
+def _worker_of_the_module():
+    """One real Celery worker (a thread of this process) for a module's worker tests: stopping
+    a worker takes about a second. Between tests it waits idle on the queue.
 
     Skipped on the embedded default (no REDIS_URL): there is no broker to talk to.
     """
@@ -237,9 +321,17 @@ def celery_worker(transactional_db):
 
     if not os.environ.get("REDIS_URL"):
         pytest.skip("needs REDIS_URL: a real broker for a real worker")
-    app.conf.task_always_eager = False
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
+
+
+@pytest.fixture
+def celery_worker(transactional_db, _worker_of_the_module):
+    """A real Celery worker consuming from Redis: this test's tasks go to the broker."""
+    from salesops.celery import app
+
+    app.conf.task_always_eager = False
+    yield _worker_of_the_module
     app.conf.task_always_eager = True
 
 

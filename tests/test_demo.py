@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import QuerySet
 from django.test import Client
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from customers.models import ClassChange, Customer
@@ -24,7 +26,7 @@ from salesops.models import AuditEntry, User
 from salesops.months import add_months, current_month, local_midnight
 from territories.demo import DEMO_PASSWORD
 from territories.models import CrossTerritoryRequest, Region
-from tests.conftest import sign_in
+from tests.conftest import settings_under_test, sign_in
 from visits.models import TripPlan, Visit
 
 pytestmark = pytest.mark.django_db
@@ -113,38 +115,49 @@ def _check_demo(client) -> None:
     ).exists()
 
 
-def test_the_demo_holds_this_months_figures_and_loads_once(client):
-    call_command("seed_demo", stdout=StringIO())
-    counts = [Customer.objects.count(), Sale.objects.count(), Visit.objects.count()]
-    _check_demo(client)
-
-    output = StringIO()
-    call_command("seed_demo", stdout=output)
-    assert [Customer.objects.count(), Sale.objects.count(), Visit.objects.count()] == counts
-    assert "already there" in output.getvalue()
-    assert "吴海涛" in output.getvalue()  # kept without a territory, and said so
-    assert DEMO_TOTP_SECRET in output.getvalue()
-
-
 def _demo_code() -> str:
     output = StringIO()
     call_command("demo_code", stdout=output)
     return output.getvalue().split()[0]
 
 
-def test_the_demo_approvers_sign_in_with_the_published_key():
-    call_command("seed_demo", stdout=StringIO())
-    client = Client()
-    client.post("/accounts/login/", {"username": "wang.jianguo", "password": DEMO_PASSWORD})
-    assert client.get("/")["Location"].startswith("/accounts/code/")
+@pytest.fixture(scope="class")
+def demo_loaded_today(django_db_setup, django_db_blocker):
+    """The demo organisation loaded once for a class's tests: loading it takes about ten
+    seconds. It stays in a transaction rolled back after the class, and each test runs in a
+    savepoint inside it, as every database test does, so no test sees another's changes."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(**settings_under_test()):
+            call_command("seed_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
 
-    response = client.post("/accounts/code/", {"code": _demo_code(), "next": "/"})
 
-    assert response.status_code == 302
-    assert client.get("/").status_code == 200
-    with_code = User.objects.filter(username__in=ROLES, totpdevice__confirmed=True)
-    sellers = {"li.ming", "lin.xiaoyan"}  # salespeople sign in with the password alone
-    assert set(with_code.values_list("username", flat=True)) == set(ROLES) - sellers
+@pytest.mark.usefixtures("demo_loaded_today")
+class TestTheDemoLoadedToday:
+    def test_the_demo_holds_this_months_figures_and_loads_once(self, client):
+        counts = [Customer.objects.count(), Sale.objects.count(), Visit.objects.count()]
+        _check_demo(client)
+
+        output = StringIO()
+        call_command("seed_demo", stdout=output)
+        assert [Customer.objects.count(), Sale.objects.count(), Visit.objects.count()] == counts
+        assert "already there" in output.getvalue()
+        assert "吴海涛" in output.getvalue()  # kept without a territory, and said so
+        assert DEMO_TOTP_SECRET in output.getvalue()
+
+    def test_the_demo_approvers_sign_in_with_the_published_key(self):
+        client = Client()
+        client.post("/accounts/login/", {"username": "wang.jianguo", "password": DEMO_PASSWORD})
+        assert client.get("/")["Location"].startswith("/accounts/code/")
+
+        response = client.post("/accounts/code/", {"code": _demo_code(), "next": "/"})
+
+        assert response.status_code == 302
+        assert client.get("/").status_code == 200
+        with_code = User.objects.filter(username__in=ROLES, totpdevice__confirmed=True)
+        sellers = {"li.ming", "lin.xiaoyan"}  # salespeople sign in with the password alone
+        assert set(with_code.values_list("username", flat=True)) == set(ROLES) - sellers
 
 
 def test_the_demo_loaded_years_later_is_about_that_day(client):

@@ -12,11 +12,14 @@ from tests.customers.factories import CustomerFactory
 from tests.visits.factories import TripPlanFactory, plan_visit
 from visits import services
 
+KINDS = ("trip_plan", "expense_claim", "cross_territory_request")
+
 
 def build(plans: int) -> None:
     """Print the ids of `plans` plans, expense claims and cross-territory requests waiting for
     the East China manager (plans and claims under the director's threshold and the cap, so
-    one approval settles each), the manager's username and two of their recovery codes."""
+    one approval settles each), the manager's username and, for each kind of request, two of
+    their recovery codes (a code signs in once, and each kind's race signs in twice)."""
     world = build_world()
     waiting = []
     for number in range(plans):
@@ -42,12 +45,20 @@ def build(plans: int) -> None:
             customer=customer, by=world.colleague, reason="回访"
         )
         requests_waiting.append(request.pk)
-    # The manager signs in with the second factor: two tabs, two of their recovery codes.
+    # The manager signs in with the second factor: two tabs, two of their recovery codes for
+    # each kind's race.
     give_authenticator(world.manager)
     recovery = world.manager.staticdevice_set.create(name="Recovery codes")
-    codes = [f"racecode{number}" for number in range(2)]
+    codes = {
+        kind: [f"racecode{2 * index + tab}" for tab in range(2)]  # a token holds 16 characters
+        for index, kind in enumerate(KINDS)
+    }
     recovery.token_set.bulk_create(
-        [recovery.token_set.model(device=recovery, token=code) for code in codes]
+        [
+            recovery.token_set.model(device=recovery, token=code)
+            for pair in codes.values()
+            for code in pair
+        ]
     )
     print(
         json.dumps(
