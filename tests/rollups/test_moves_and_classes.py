@@ -105,6 +105,17 @@ def test_visits_by_several_people_are_one_refresh_of_their_month(world, on_commi
     _assert_incremental_equals_rebuild()
 
 
+def test_a_job_queued_for_one_person_before_the_month_was_refreshed_whole_still_runs(world):
+    """Jobs queued by an earlier version name the salesperson; the month's refresh covers them."""
+    customer = Customer.objects.order_by("pk").first()
+    factories.visit(customer, world.colleague, MONTH, day=22)
+
+    rollup_tasks.refresh_visits(salesperson_id=world.colleague.pk, month=MONTH.isoformat())
+
+    assert _visits(world.colleague, MONTH) == 3
+    _assert_incremental_equals_rebuild()
+
+
 def _sale_row(world, customer, day: date) -> dict:
     return {
         "order_number": "MOVE-1",
