@@ -34,7 +34,14 @@ from django.utils import timezone
 
 from customers.models import Customer, CustomerClass
 from customers.selectors import customers_for
-from sales.selectors.customer_value import MONEY, ZERO, Ranking, ValueWindow, rank_customers
+from sales.selectors.customer_value import (
+    MONEY,
+    RANKING_ORDER,
+    ZERO,
+    Ranking,
+    ValueWindow,
+    rank_customers,
+)
 from salesops.models import CompanySettings, User
 from territories.models import Territory
 
@@ -75,12 +82,15 @@ def rollup_values(customers: QuerySet[Customer], window: ValueWindow) -> QuerySe
     )
 
 
+def _one_or_zero(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
 def _row_flag(condition: Q) -> Window:
     """A per-row mark written as a window over the row itself, so that a list filtered on it
     keeps the ranks computed over the whole population (a plain filter would rank only the
     filtered rows)."""
-    flag = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-    return Window(Max(flag), partition_by=[F("pk")])
+    return Window(Max(_one_or_zero(condition)), partition_by=[F("pk")])
 
 
 def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
@@ -148,13 +158,10 @@ def first_alerts_with_count(
     before anything is counted or sorted, instead of ranking and marking every customer of
     the scope first (the manager's home at tier L: 290 ms for this panel)."""
     analysis = analyse(customers, now=now)
-    top = Case(
-        When(analysis.ranking.top_q, then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
     alerts = (
         analysis.unranked.filter(analysis.alert)
-        .annotate(top_mark=top, alerts_in_all=Window(Count("pk")))
-        .order_by("-gross_profit_12m", "name", "pk")
+        .annotate(top_mark=_one_or_zero(analysis.ranking.top_q), alerts_in_all=Window(Count("pk")))
+        .order_by(*RANKING_ORDER)
     )
     rows = list(alerts[:limit])
     return rows, rows[0].alerts_in_all if rows else 0

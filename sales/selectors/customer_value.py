@@ -45,6 +45,8 @@ TOP_SHARE_PERCENT = 20  # rules.md §11.1: the first 20% of customers
 ZERO = Decimal("0.00")
 HALF_CENT = Decimal("0.005")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
+# The ranking's order: by gross profit, ties by name (and id, so every list reads the same).
+RANKING_ORDER = ("-gross_profit_12m", "name", "pk")
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ def rank_customers(
         is_top=Case(
             When(ranking.top_q, then=Value(True)), default=Value(False), output_field=BooleanField()
         ),
-    ).order_by("-gross_profit_12m", "name", "pk")
+    ).order_by(*RANKING_ORDER)
     return ranking
 
 
