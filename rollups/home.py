@@ -7,7 +7,7 @@ from django.db.models.functions import Least, RowNumber
 from django.http import HttpRequest
 
 from expenses.models import ExpenseClaim
-from rollups import selectors
+from rollups import kept, selectors
 from rollups.levels import COMPANY, Level
 from sales.models import Attainment
 from salesops import access
@@ -31,10 +31,13 @@ def home_panels(request: HttpRequest) -> list[Panel]:
         return []
     month = current_month()
     level = Level(COMPANY, month, regions)
-    scores = Attainment.objects.filter(month=month, region__in=regions).select_related(
-        "salesperson", "region"
+    scores = (
+        Attainment.objects.filter(month=month, region__in=regions)
+        .select_related("salesperson", "region")
+        .annotate(cells_version=kept.version_of_cells())  # for the regions' kept sales
     )
     ranked = _rankings_and_flags(scores)
+    level.knows_cells_version(ranked.pop("cells_version"))
     # The region comparison's "not placed" row needs the month's scores summed: the rankings'
     # query counted them over the same rows, so the comparison does not read them again.
     totals = ranked.pop("totals")
@@ -54,7 +57,8 @@ def _rankings_and_flags(scores) -> dict:
     without an attainment last both ways, so it never pushes a ranked row out), kept when
     either place is within RANKED or the row carries a flag. The same query sums the month's
     scores over every row ("totals": `rollups.selectors.PLACED`'s measures; empty without a
-    score), as windows taken before the rows are kept."""
+    score), as windows taken before the rows are kept, and carries the sales cells' version
+    for the regions' kept sales ("cells_version"; None without a score)."""
     top = Window(RowNumber(), order_by=[F("attainment").desc(nulls_last=True), F("pk").asc()])
     bottom = Window(RowNumber(), order_by=[F("attainment").asc(nulls_last=True), F("pk").desc()])
     by_region = Window(
@@ -69,6 +73,7 @@ def _rankings_and_flags(scores) -> dict:
     )
     # Every month's row is ranked from the top, so the first is kept whenever there are rows.
     totals = {name: getattr(rows[0], f"month_{name}") for name in selectors.PLACED} if rows else {}
+    version = rows[0].cells_version if rows else None
     ranked = [row for row in rows if row.attainment is not None]
     best = [row for row in ranked if row.from_top <= RANKED]
     worst = [row for row in ranked if row.from_bottom <= RANKED]
@@ -78,6 +83,7 @@ def _rankings_and_flags(scores) -> dict:
         "worst": sorted(worst, key=lambda row: row.from_bottom),
         "flags": sorted(flags, key=lambda row: row.flag_place),
         "totals": totals,
+        "cells_version": version,
     }
 
 

@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from rollups import kept
 from rollups.models import SalesCell
 from salesops import access
 from salesops.models import User
@@ -20,6 +21,8 @@ from salesops.months import current_month
 from territories.models import Region, Territory
 
 COMPANY, REGION, PROVINCE, CITY, PERSON = "company", "region", "province", "city", "person"
+NARROWING = ("region", "area", "person")
+CELLS_VERSION = "sales_cells_version"
 CHILD_KIND = {COMPANY: REGION, REGION: PROVINCE, PROVINCE: CITY, CITY: PERSON, PERSON: "customer"}
 
 
@@ -45,6 +48,24 @@ class Level:
         if name not in self.reads:
             self.reads[name] = read()
         return self.reads[name]
+
+    def read_kept(self, name: str, read):
+        """`read_once` for a read of the sales cells alone, kept between requests while the
+        cells do not change (`rollups.kept`); the cells' version is read once per level,
+        unless a query of the page brought it (`knows_cells_version`)."""
+        version = self.read_once(CELLS_VERSION, kept.sales_cells_version)
+        return self.read_once(name, lambda: kept.kept_read(self._key(name), version, read))
+
+    def knows_cells_version(self, version: int | None) -> None:
+        """The sales cells' version, as a query that the page runs anyway read it beside its
+        rows (`kept.version_of_cells`): no query of its own."""
+        self.reads[CELLS_VERSION] = version
+
+    def _key(self, name: str) -> str:
+        """What tells this level's read `name` from any other level's."""
+        regions = ",".join(str(pk) for pk in sorted(region.pk for region in self.regions))
+        narrowed = [getattr(self, part).pk if getattr(self, part) else "" for part in NARROWING]
+        return ":".join([name, self.kind, f"{self.month:%Y-%m}", regions, *map(str, narrowed)])
 
     @property
     def child_kind(self) -> str:
@@ -116,17 +137,20 @@ class Level:
 
 def latest_level(user: User) -> Level:
     """All the user's regions at the newest month with sales in them, where the rollup opens;
-    the regions and that month are read in one query."""
+    the regions, that month and the cells' version are read in one query."""
     newest = SalesCell.objects.filter(region=OuterRef("pk")).order_by("-month").values("month")
     regions = _regions(user, access.visible_regions(user).annotate(newest=Subquery(newest[:1])))
     months = [region.newest for region in regions if region.newest]
-    return Level(COMPANY, max(months, default=current_month()), regions)
+    level = Level(COMPANY, max(months, default=current_month()), regions)
+    level.knows_cells_version(regions[0].cells_version)
+    return level
 
 
 def _regions(user: User, regions) -> list[Region]:
+    """The user's regions, each with the sales cells' version (the same on every row)."""
     if not may_read_rollups(user):
         raise PermissionDenied
-    regions = list(regions.order_by("code"))
+    regions = list(regions.annotate(cells_version=kept.version_of_cells()).order_by("code"))
     if not regions:
         raise PermissionDenied
     return regions
@@ -135,6 +159,7 @@ def _regions(user: User, regions) -> list[Region]:
 def level_for(user: User, month: date, params) -> Level:
     regions = _regions(user, access.visible_regions(user))
     level = Level(COMPANY, month, regions)
+    level.knows_cells_version(regions[0].cells_version)
     if params.get("region"):
         level.region = get_object_or_404(access.visible_regions(user), code=params["region"])
         level.kind = REGION

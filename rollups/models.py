@@ -383,3 +383,21 @@ class VisitorRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_month:%Y-%m} {self.salesperson_id}"
+
+
+class CellsVersion(models.Model):
+    """A number that changes with every statement that writes a rollup table's rows, set by a
+    trigger on the table (migration 0009) in the writer's own transaction. What a page read
+    from those rows is kept between requests while the number stays the same
+    (`rollups.kept`). It is drawn, not counted on: a rolled-back change never hands its
+    number to a later one."""
+
+    cells = models.CharField(_("cells"), primary_key=True, max_length=20)
+    version = models.BigIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("version of the cells")
+        verbose_name_plural = _("versions of the cells")
+
+    def __str__(self) -> str:
+        return f"{self.cells} {self.version}"

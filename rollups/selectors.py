@@ -190,7 +190,7 @@ def _sales_by_month(level: Level) -> list[dict]:
         measures = {**_channel_measures(), **_sales_measures()}
         return list(cells.annotate(**measures).order_by())
 
-    return level.read_once("sales_by_month", read)
+    return level.read_kept("sales_by_month", read)
 
 
 def _channel_measures() -> dict:
@@ -317,9 +317,9 @@ def children(level: Level) -> list[ChildRow]:
     column = CHILD_FIELD[level.kind]
     months = [level.month, add_months(level.month, -1), add_months(level.month, -12)]
     by_child: dict = defaultdict(lambda: {month: Figures() for month in months})
-    sales = SalesCell.objects.filter(level.where(), month__in=months).values(column, "month")
-    for row in sales.annotate(**_sales_measures()).order_by():
-        _fill(by_child[row.pop(column)][row.pop("month")], row)
+    for row in _sales_by_child(level, column, months):  # kept rows: read, never changed
+        measures = {name: row[name] for name in _sales_measures()}
+        _fill(by_child[row[column]][row["month"]], measures)
     for row in _activity_by_child_and_month(level):
         if row["month"] == level.month:
             figures = by_child[row[column]][level.month]
@@ -346,6 +346,14 @@ def children(level: Level) -> list[ChildRow]:
     if level.kind == COMPANY:
         rows += _not_placed(level, rows)
     return sorted(rows, key=lambda row: (-(row.figures.sales or 0), row.name))
+
+
+def _sales_by_child(level: Level, column: str, months: list[date]) -> list[dict]:
+    def read():
+        sales = SalesCell.objects.filter(level.where(), month__in=months).values(column, "month")
+        return list(sales.annotate(**_sales_measures()).order_by())
+
+    return level.read_kept("sales_by_child", read)
 
 
 def _fill_child_shares(level: Level, column: str, by_child: dict) -> None:
@@ -494,10 +502,9 @@ FROM (
 def value_split(level: Level) -> ValueSplit:
     """rules.md §11.1, §11.3: the share of twelve months' gross profit that the first 20% of
     customers (rounded up) brought in. One query, returning one row."""
-    sql, params = customer_values(level).order_by().query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(VALUE_SPLIT.format(values=sql), [TOP_SHARE_PERCENT, *params])
-        customers, gross_profit, top_gross_profit = cursor.fetchone()
+    customers, gross_profit, top_gross_profit = level.read_kept(
+        "value_split", lambda: _split_sums(level)
+    )
     return ValueSplit(
         customers=customers,
         top_customers=ceil(customers * TOP_SHARE_PERCENT / 100),
@@ -505,6 +512,13 @@ def value_split(level: Level) -> ValueSplit:
         top_gross_profit=_money(top_gross_profit),
         first_month=add_months(level.month, -(VALUE_MONTHS - 1)),
     )
+
+
+def _split_sums(level: Level) -> tuple:
+    sql, params = customer_values(level).order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(VALUE_SPLIT.format(values=sql), [TOP_SHARE_PERCENT, *params])
+        return cursor.fetchone()
 
 
 def _money(total) -> Decimal:
