@@ -24,6 +24,7 @@ from django.db.models import (
     Max,
     Q,
     QuerySet,
+    RowRange,
     Sum,
     Value,
     When,
@@ -89,8 +90,14 @@ def _one_or_zero(condition: Q) -> Case:
 def _row_flag(condition: Q) -> Window:
     """A per-row mark written as a window over the row itself, so that a list filtered on it
     keeps the ranks computed over the whole population (a plain filter would rank only the
-    filtered rows)."""
-    return Window(Max(_one_or_zero(condition)), partition_by=[F("pk")])
+    filtered rows). The window runs in the rank's own order, each row's frame the row alone:
+    the database sorts the customers once for the rank and every mark (a partition by
+    customer sorted them a second time: head office's 80/20 at tier M, 490 → … ms)."""
+    return Window(
+        Max(_one_or_zero(condition)),
+        order_by=F("gross_profit_12m").desc(),
+        frame=RowRange(start=0, end=0),
+    )
 
 
 def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
