@@ -92,7 +92,8 @@ def _row_flag(condition: Q) -> Window:
     keeps the ranks computed over the whole population (a plain filter would rank only the
     filtered rows). The window runs in the rank's own order, each row's frame the row alone:
     the database sorts the customers once for the rank and every mark (a partition by
-    customer sorted them a second time: head office's 80/20 at tier M, 490 → … ms)."""
+    customer sorted them a second time: head office's 80/20 statement at tier M, 491 → 288
+    ms)."""
     return Window(
         Max(_one_or_zero(condition)),
         order_by=F("gross_profit_12m").desc(),
