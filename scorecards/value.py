@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -59,7 +60,9 @@ class ValueAnalysis:
     customers: QuerySet[Customer]  # ranked, with visits, visit cost and the three marks
     unranked: QuerySet[Customer]  # the same figures and `last_touch_at`, no rank nor marks
     settings: CompanySettings
-    alert: Q  # the no-contact alert's condition on a row of `customers` (rules.md §11.4)
+    # Each mark's condition on a row (FILTERS: top 20%, hand-off, no-contact alert), which
+    # `unranked` can be filtered or counted on: the top 20% is a threshold read beforehand.
+    conditions: dict[str, Q]
 
     @property
     def window(self) -> ValueWindow:
@@ -127,15 +130,16 @@ def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
     # rules.md §11.4: a top-20% or class-A customer with neither an order nor a contact for
     # `no_contact_alert_days` days (a customer never contacted counts from its creation).
     alert = (top | Q(customer_class=CustomerClass.A)) & Q(last_touch_at__lte=quiet_since)
+    conditions = {FILTER_TOP: top, FILTER_HANDOFF: handoff, FILTER_ALERT: alert}
     marked = valued.annotate(
-        top_mark=_row_flag(top), handoff_mark=_row_flag(handoff), alert_mark=_row_flag(alert)
+        **{MARKS[which]: _row_flag(condition) for which, condition in conditions.items()}
     )
     return ValueAnalysis(
         ranking=ranking,
         customers=marked,
         unranked=ranking.unranked.annotate(last_touch_at=last_touch_at),
         settings=settings_row,
-        alert=alert,
+        conditions=conditions,
     )
 
 
@@ -167,7 +171,7 @@ def first_alerts_with_count(
     the scope first (the manager's home at tier L: 290 ms for this panel)."""
     analysis = analyse(customers, now=now)
     alerts = (
-        analysis.unranked.filter(analysis.alert)
+        analysis.unranked.filter(analysis.conditions[FILTER_ALERT])
         .annotate(top_mark=_one_or_zero(analysis.ranking.top_q), alerts_in_all=Window(Count("pk")))
         .order_by(*RANKING_ORDER)
     )
@@ -175,10 +179,37 @@ def first_alerts_with_count(
     return rows, rows[0].alerts_in_all if rows else 0
 
 
+# Each row's place in the ranking: the ranked list is sorted carrying these and the customer's
+# id alone (`ranked_page`).
+RANKED = ("value_rank", *MARKS.values())
+
+
+def ranked_page(analysis: ValueAnalysis, customers: QuerySet[Customer], number, per_page: int):
+    """A page of `customers` (the analysis's ranked list, or the part of it one mark keeps):
+    the database ranks and sorts the whole list carrying each row's id, rank and marks alone,
+    then reads the page's customers whole, with their figures (`analysis.unranked`). The
+    sort of whole rows, with their territory and owner, spilled to disk: head office's 80/20
+    at tier M, 506 → 123 ms. One query more than reading the rows whole."""
+    page = Paginator(customers.values("pk", *RANKED), per_page).get_page(number)
+    places = {row["pk"]: row for row in page.object_list}
+    found = analysis.unranked.filter(pk__in=places).in_bulk()
+    page.object_list = [_placed(found[pk], place) for pk, place in places.items()]
+    return page
+
+
+def _placed(customer: Customer, place: dict) -> Customer:
+    for name in RANKED:
+        setattr(customer, name, place[name])
+    return customer
+
+
 def alert_counts(analysis: ValueAnalysis) -> dict[str, int]:
-    """How many customers carry each mark: the marks are 1 or 0, so their sums are the counts
-    (one query for the three)."""
-    sums = analysis.customers.aggregate(**{which: Sum(mark) for which, mark in MARKS.items()})
+    """How many customers carry each mark, in one query: each mark's condition summed as 1 or
+    0 over the customers, which needs no rank, so nothing is sorted (head office's 80/20 at
+    tier M: 159 → 93 ms)."""
+    sums = analysis.unranked.aggregate(
+        **{which: Sum(_one_or_zero(analysis.conditions[which])) for which in FILTERS}
+    )
     return {which: sums[which] or 0 for which in FILTERS}
 
 
@@ -189,5 +220,6 @@ __all__ = [
     "first_alerts_with_count",
     "no_contact_alerts",
     "only",
+    "ranked_page",
     "value_scope",
 ]

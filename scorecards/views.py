@@ -4,7 +4,6 @@ selectors; every person and customer is fetched through the user's scope (404 ou
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -215,7 +214,7 @@ def _value_list(request: HttpRequest):
 @require_GET
 def customer_value(request: HttpRequest) -> HttpResponse:
     territory, analysis, show, customers = _value_list(request)
-    page = Paginator(customers, VALUE_PAGE_ROWS).get_page(request.GET.get("page"))
+    page = value.ranked_page(analysis, customers, request.GET.get("page"), VALUE_PAGE_ROWS)
     context = {
         "analysis": analysis,
         "ranking": analysis.ranking,

@@ -194,3 +194,33 @@ def test_an_unknown_territory_is_a_404(personas, login):
     url = reverse("scorecards:customer_value") + f"?territory={personas.guangdong.code}"
     assert login(personas.salesperson).get(url).status_code == 404
     assert login(personas.other_manager).get(url).status_code == 200
+
+
+LISTED = ["pk", "value_rank", "top_mark", "handoff_mark", "alert_mark", "gross_profit_12m"]
+LISTED += ["visits_12m", "visit_cost_12m", "last_order_at", "territory", "owner"]
+
+
+def _as_listed(customers) -> list[tuple]:
+    return [tuple(str(getattr(customer, name)) for name in LISTED) for customer in customers]
+
+
+@pytest.mark.parametrize("show", ["", value.FILTER_HANDOFF])
+def test_a_page_of_the_ranked_list_is_the_rows_read_whole(personas, show):
+    """The page ranks narrow rows, then reads its customers whole: the same rows, ranks, marks
+    and figures, in the same order, as reading the whole list, on every page and filtered."""
+    person = personas.salesperson
+    for profit in ("900", "800", "800", "700", "600", "500", "400"):
+        _bought(person, profit)
+    costly = [_bought(person, "1"), _bought(person, "2")]
+    for customer in costly * 6:
+        make_visit(person, customer, _this_month(1))
+    approved_claim(person, current_month(), amounts=["1200"])
+    analysis = _analysis(person)
+    listed = value.only(analysis, show)
+
+    numbers = value.ranked_page(analysis, listed, 1, 3).paginator.page_range
+    pages = [value.ranked_page(analysis, listed, number, 3) for number in numbers]
+
+    whole = _as_listed(listed)
+    assert [row for page in pages for row in _as_listed(page)] == whole
+    assert len(whole) == (9 if not show else 2)
