@@ -214,7 +214,11 @@ def _value_list(request: HttpRequest):
 @require_GET
 def customer_value(request: HttpRequest) -> HttpResponse:
     territory, analysis, show, customers = _value_list(request)
-    page = value.ranked_page(analysis, customers, request.GET.get("page"), VALUE_PAGE_ROWS)
+    counts = value.alert_counts(analysis)
+    listed = counts.get(show, analysis.ranking.population)  # `only` lists everyone otherwise
+    page = value.ranked_page(
+        analysis, customers, request.GET.get("page"), VALUE_PAGE_ROWS, count=listed
+    )
     context = {
         "analysis": analysis,
         "ranking": analysis.ranking,
@@ -222,7 +226,7 @@ def customer_value(request: HttpRequest) -> HttpResponse:
         "show": show,
         "territory": territory,
         "territories": exports.value_territories(request.user),
-        "counts": value.alert_counts(analysis),
+        "counts": counts,
         # rules.md §3.6: the manager moves a customer to whoever will serve it.
         "can_reassign": access.managed_regions(request.user).exists(),
         "query": request.GET.copy(),

@@ -218,8 +218,9 @@ def test_a_page_of_the_ranked_list_is_the_rows_read_whole(personas, show):
     analysis = _analysis(person)
     listed = value.only(analysis, show)
 
-    numbers = value.ranked_page(analysis, listed, 1, 3).paginator.page_range
-    pages = [value.ranked_page(analysis, listed, number, 3) for number in numbers]
+    count = value.alert_counts(analysis).get(show, analysis.ranking.population)
+    numbers = value.ranked_page(analysis, listed, 1, 3, count=count).paginator.page_range
+    pages = [value.ranked_page(analysis, listed, number, 3, count=count) for number in numbers]
 
     whole = _as_listed(listed)
     assert [row for page in pages for row in _as_listed(page)] == whole
