@@ -4,7 +4,7 @@ rollup's jobs, a deleted customer's cascade, a data fix by hand.
 
 PostgreSQL: one trigger per statement, its number from a sequence (never handed out twice,
 even by a transaction that rolls back). SQLite has no statement triggers and no sequences: a
-trigger per written row draws a random 63-bit number. The cells as they stand get their
+trigger per written row draws a random 64-bit number. The cells as they stand get their
 first version here. A table that SQLite's migrations copy
 into a new one loses its triggers: tests/rollups/test_kept.py checks they are there."""
 
@@ -36,7 +36,7 @@ DROP SEQUENCE rollups_cellsversion_seq;
 SQLITE_EVENTS = ("insert", "update", "delete")
 SQLITE = """
 CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW BEGIN
-    INSERT INTO rollups_cellsversion (cells, version) VALUES ('{sales}', abs(random()))
+    INSERT INTO rollups_cellsversion (cells, version) VALUES ('{sales}', random())
     ON CONFLICT (cells) DO UPDATE SET version = excluded.version;
 END
 """
@@ -59,7 +59,7 @@ def add_triggers(apps, schema_editor):
         for _name, create in _sqlite_triggers():
             schema_editor.execute(create)
         schema_editor.execute(
-            f"INSERT INTO rollups_cellsversion (cells, version) VALUES ('{SALES}', abs(random()))"
+            f"INSERT INTO rollups_cellsversion (cells, version) VALUES ('{SALES}', random())"
         )
 
 
