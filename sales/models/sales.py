@@ -59,11 +59,13 @@ class Sale(models.Model):
         on_delete=models.PROTECT,
         related_name="sales",
     )
+    # Indexed below, led by it: the salesperson's lines newest first.
     salesperson = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("salesperson"),
         on_delete=models.PROTECT,
         related_name="sales",
+        db_index=False,
     )
     territory = models.ForeignKey(
         "territories.Territory",
@@ -96,6 +98,9 @@ class Sale(models.Model):
             # A customer's recent months (the classification's three-month average) read
             # only those months' lines, not the customer's whole history.
             models.Index(fields=["customer", "month"], name="sale_customer_month"),
+            # A salesperson's sales list, newest first, reads its page and stops, where the
+            # time index alone walked every line sold since (tier L: 138,000 for 52).
+            models.Index(fields=["salesperson", "sold_at", "id"], name="sale_salesperson_recent"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["order_number", "line"], name="sale_natural_key"),
