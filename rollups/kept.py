@@ -1,4 +1,5 @@
-"""Reads of the sales cells kept between requests, while the cells stay as they are.
+"""Reads of the sales cells, and of what ranks customers, kept between requests while what
+they read stays as it is.
 
 Head office's and a director's rollup pages add up a year of the whole company's sales cells:
 the months by channel, the regions side by side, the 80/20 split. At tier L that is nearly
@@ -14,27 +15,55 @@ is never handed out twice (migration 0009), so neither is a result kept inside a
 that rolled back. Without a version on record (a database whose cells were never written
 since it was emptied), nothing is kept.
 
+A ranking of customers (every customer's gross profit, from which the 80/20 reads its
+population, total, threshold and ranks: `kept_rows`) is kept
+the same way under the version "ranking", changed by every write that could move a ranking:
+a customer's gross profit or window, a customer's status, territory or name, a territory, a
+region or its members (migration 0010). Logging a visit rewrites the customer's value without
+moving its gross profit, so it does not change the version.
+
 Each process keeps its own copies (the default cache): the first open after a change in each
 pays for the read, as every open did before.
 """
 
-from collections.abc import Callable
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from functools import cache as once
 from typing import TypeVar
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery
 
 from rollups.models import CellsVersion
 
 SALES = "sales"  # the sales cells' row of CellsVersion, written by migration 0009's trigger
+# What a ranking of customers reads, whose every write that could move a ranking changes the
+# row "ranking" of CellsVersion (migration 0010's triggers).
+RANKING = "ranking"
+RANKING_TABLES = frozenset(
+    {
+        "customers_customer",
+        "rollups_customervalue",
+        "territories_territory",
+        "territories_region",
+        "territories_region_members",
+    }
+)
+QUOTED_NAME = re.compile(r'"([^"]+)"')
 KEPT_FOR_SECONDS = 24 * 60 * 60  # a bound on memory only: a stale copy is never used
 T = TypeVar("T")
 
 
 def sales_cells_version() -> int | None:
     """The sales cells' version now; None when it is not on record."""
-    return CellsVersion.objects.filter(cells=SALES).values_list("version", flat=True).first()
+    return _version(SALES)
+
+
+def _version(cells: str) -> int | None:
+    return CellsVersion.objects.filter(cells=cells).values_list("version", flat=True).first()
 
 
 def version_of_cells() -> Subquery:
@@ -54,3 +83,28 @@ def kept_read(key: str, version: int | None, read: Callable[[], T]) -> T:
     rows = read()
     cache.set(key, (version, rows), KEPT_FOR_SECONDS)
     return rows
+
+
+def kept_rows(queryset: QuerySet, make: Callable[[Iterable], T] = list) -> T:
+    """What `make` builds from the rows of `queryset`, a statement reading the ranking's tables
+    alone (RANKING_TABLES), kept while the ranking's version stays the same: one query for
+    the version instead of the statement. The key is the statement itself, its SQL and
+    parameters, which name the scope (a user's regions or territories), the window and
+    whatever else it asks; what the scope's territories and regions hold is read when it
+    runs, and is versioned with the rest. A statement that reads any other table is run
+    every time."""
+    sql, params = queryset.query.sql_with_params()
+    if not _tables_read(sql) <= RANKING_TABLES:
+        return make(queryset)
+    statement = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    return kept_read(f"statement:{statement}", _version(RANKING), lambda: make(queryset))
+
+
+def _tables_read(sql: str) -> set[str]:
+    # Django quotes every table it names; a column that shares a table's name is harmless.
+    return set(QUOTED_NAME.findall(sql)) & _tables()
+
+
+@once
+def _tables() -> frozenset[str]:
+    return frozenset(model._meta.db_table for model in apps.get_models(include_auto_created=True))

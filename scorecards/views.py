@@ -213,12 +213,10 @@ def _value_list(request: HttpRequest):
 @login_required
 @require_GET
 def customer_value(request: HttpRequest) -> HttpResponse:
-    territory, analysis, show, customers = _value_list(request)
+    territory, analysis, show, _customers = _value_list(request)
     counts = value.alert_counts(analysis)
     listed = counts.get(show, analysis.ranking.population)  # `only` lists everyone otherwise
-    page = value.ranked_page(
-        analysis, customers, request.GET.get("page"), VALUE_PAGE_ROWS, count=listed
-    )
+    page = value.ranked_page(analysis, show, request.GET.get("page"), VALUE_PAGE_ROWS, count=listed)
     context = {
         "analysis": analysis,
         "ranking": analysis.ranking,

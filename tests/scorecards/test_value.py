@@ -204,10 +204,14 @@ def _as_listed(customers) -> list[tuple]:
     return [tuple(str(getattr(customer, name)) for name in LISTED) for customer in customers]
 
 
-@pytest.mark.parametrize("show", ["", value.FILTER_HANDOFF])
-def test_a_page_of_the_ranked_list_is_the_rows_read_whole(personas, show):
-    """The page ranks narrow rows, then reads its customers whole: the same rows, ranks, marks
-    and figures, in the same order, as reading the whole list, on every page and filtered."""
+@pytest.mark.parametrize(
+    ("show", "listed_in_all"), [("", 9), (value.FILTER_TOP, 3), (value.FILTER_HANDOFF, 2)]
+)
+def test_a_page_of_the_ranked_list_is_the_rows_read_whole(personas, show, listed_in_all):
+    """The page sorts the customers' ids, then reads its customers whole with their marks and
+    takes their ranks from the ladder: the same rows, ranks (ties included), marks and
+    figures, in the same order, as ranking the whole list by windows, on every page and
+    filtered."""
     person = personas.salesperson
     for profit in ("900", "800", "800", "700", "600", "500", "400"):
         _bought(person, profit)
@@ -219,9 +223,9 @@ def test_a_page_of_the_ranked_list_is_the_rows_read_whole(personas, show):
     listed = value.only(analysis, show)
 
     count = value.alert_counts(analysis).get(show, analysis.ranking.population)
-    numbers = value.ranked_page(analysis, listed, 1, 3, count=count).paginator.page_range
-    pages = [value.ranked_page(analysis, listed, number, 3, count=count) for number in numbers]
+    numbers = value.ranked_page(analysis, show, 1, 3, count=count).paginator.page_range
+    pages = [value.ranked_page(analysis, show, number, 3, count=count) for number in numbers]
 
     whole = _as_listed(listed)
     assert [row for page in pages for row in _as_listed(page)] == whole
-    assert len(whole) == (9 if not show else 2)
+    assert len(whole) == listed_in_all
