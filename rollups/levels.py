@@ -141,9 +141,7 @@ def latest_level(user: User) -> Level:
     newest = SalesCell.objects.filter(region=OuterRef("pk")).order_by("-month").values("month")
     regions = _regions(user, access.visible_regions(user).annotate(newest=Subquery(newest[:1])))
     months = [region.newest for region in regions if region.newest]
-    level = Level(COMPANY, max(months, default=current_month()), regions)
-    level.knows_cells_version(regions[0].cells_version)
-    return level
+    return _company(max(months, default=current_month()), regions)
 
 
 def _regions(user: User, regions) -> list[Region]:
@@ -156,10 +154,15 @@ def _regions(user: User, regions) -> list[Region]:
     return regions
 
 
-def level_for(user: User, month: date, params) -> Level:
-    regions = _regions(user, access.visible_regions(user))
+def _company(month: date, regions: list[Region]) -> Level:
+    """The user's regions at a month, with the cells' version their query brought."""
     level = Level(COMPANY, month, regions)
     level.knows_cells_version(regions[0].cells_version)
+    return level
+
+
+def level_for(user: User, month: date, params) -> Level:
+    level = _company(month, _regions(user, access.visible_regions(user)))
     if params.get("region"):
         level.region = get_object_or_404(access.visible_regions(user), code=params["region"])
         level.kind = REGION

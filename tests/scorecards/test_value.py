@@ -205,16 +205,18 @@ def _as_listed(customers) -> list[tuple]:
 
 
 @pytest.mark.parametrize(
-    ("show", "listed_in_all"), [("", 9), (value.FILTER_TOP, 3), (value.FILTER_HANDOFF, 2)]
+    ("show", "listed_in_all"), [("", 10), (value.FILTER_TOP, 4), (value.FILTER_HANDOFF, 2)]
 )
 def test_a_page_of_the_ranked_list_is_the_rows_read_whole(personas, show, listed_in_all):
     """The page sorts the customers' ids, then reads its customers whole with their marks and
     takes their ranks from the ladder: the same rows, ranks (ties included), marks and
     figures, in the same order, as ranking the whole list by windows, on every page and
-    filtered."""
+    filtered. Pages of three: the first page ends inside a tie."""
     person = personas.salesperson
-    for profit in ("900", "800", "800", "700", "600", "500", "400"):
+    # Equal profits across the first pages' end, and a customer with no profit at all.
+    for profit in ("900", "800", "800", "800", "600", "500", "400"):
         _bought(person, profit)
+    customer_of(person)
     costly = [_bought(person, "1"), _bought(person, "2")]
     for customer in costly * 6:
         make_visit(person, customer, _this_month(1))
