@@ -20,7 +20,9 @@ population, total, threshold and ranks: `kept_rows`) is kept
 the same way under the version "ranking", changed by every write that could move a ranking:
 a customer's gross profit or window, a customer's status, territory or name, a territory, a
 region or its members (migration 0010). Logging a visit rewrites the customer's value without
-moving its gross profit, so it does not change the version.
+moving its gross profit, so it does not change the version. On PostgreSQL that version
+changes as the writing transaction commits, so that no writer of customers waits for a long
+one; until then, the writing transaction's own reads are not kept.
 
 Each process keeps its own copies (the default cache): the first open after a change in each
 pays for the read, as every open did before.
@@ -53,6 +55,14 @@ RANKING_TABLES = frozenset(
     }
 )
 QUOTED_NAME = re.compile(r'"([^"]+)"')
+# The ranking's version, and whether this transaction noted a write that could move a ranking
+# (migration 0010): a transaction that has written nothing has no id, and asking for one with
+# txid_current() would give it one.
+RANKING_VERSION = """
+SELECT version, EXISTS (
+    SELECT 1 FROM rollups_ranking_pending WHERE txid = txid_current_if_assigned()
+) FROM rollups_cellsversion WHERE cells = %s
+"""
 KEPT_FOR_SECONDS = 24 * 60 * 60  # a bound on memory only: a stale copy is never used
 T = TypeVar("T")
 
@@ -97,7 +107,19 @@ def kept_rows(queryset: QuerySet, make: Callable[[Iterable], T] = list) -> T:
     if not _tables_read(sql) <= RANKING_TABLES:
         return make(queryset)
     statement = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    return kept_read(f"statement:{statement}", _version(RANKING), lambda: make(queryset))
+    return kept_read(f"statement:{statement}", _ranking_version(), lambda: make(queryset))
+
+
+def _ranking_version() -> int | None:
+    """The ranking's version; None (nothing kept) inside a transaction that has written what
+    could move a ranking and not yet committed, whose reads see rows nobody else does: on
+    PostgreSQL the version changes only as that transaction commits (migration 0010)."""
+    if connection.vendor != "postgresql":
+        return _version(RANKING)
+    with connection.cursor() as cursor:
+        cursor.execute(RANKING_VERSION, [RANKING])
+        found = cursor.fetchone()
+    return found[0] if found and not found[1] else None
 
 
 def _tables_read(sql: str) -> set[str]:

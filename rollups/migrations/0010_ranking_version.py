@@ -1,45 +1,64 @@
 """A version of what a ranking of customers reads (`CellsVersion` "ranking", read by
 `rollups.kept.kept_rows`): each customer's twelve months' gross profit (the customer values),
 the customers' status, territory and name, and the territories and regions that scope them.
-Triggers change it in the same transaction as every write that could move a ranking, whoever
-writes.
+Triggers change it with every committed write that could move a ranking, whoever writes.
 
 The customer values are rewritten whenever a visit is logged (their visits and visit cost),
 which does not move a ranking: on PostgreSQL their trigger runs once per statement and looks
-at the rows the statement wrote (its transition tables), changing the version only when a
-gross profit, a window or a customer moved. On SQLite a trigger per row does the same. The
-customers' trigger fires on their status, territory and name alone (a contact logged writes
-their last contact). Migration 0009 says how the number is drawn; the same sequence serves.
-A table that SQLite's migrations copy into a new one loses its triggers:
-tests/rollups/test_kept.py checks they are there."""
+at the rows the statement wrote (its transition tables), and counts the write only when a
+gross profit, a window or a customer moved. The customers' trigger fires on their status,
+territory and name alone (a contact logged writes their last contact).
+
+PostgreSQL changes the version as the writing transaction commits, not as it writes: the
+version is one row, and a writer holds its lock until it commits, so a write early in a long
+transaction (a customer import, the nightly rebuild) would make every other writer of
+customers wait for that transaction. Each write notes its transaction in
+`rollups_ranking_pending` (no lock between transactions), and a deferred trigger on that note,
+run once per transaction at commit, draws the number (migration 0009's sequence) and removes
+the note. Until then the transaction's own reads are not kept (`rollups.kept`), as they see
+rows nobody else does. SQLite runs one writer at a time: a trigger per row draws a random
+number at once. A table that SQLite's migrations copy into a new one loses its triggers:
+tests/rollups/test_kept_ranking.py checks they are there."""
 
 from django.db import migrations
 
 RANKING = "ranking"
-BUMP = "rollups_ranking_changed"
-VALUES_BUMP = "rollups_ranked_values_changed"
+WRITTEN = "rollups_ranking_written"
+VALUES_WRITTEN = "rollups_ranked_values_written"
+COMMITTING = "rollups_ranking_committing"
+PENDING = "rollups_ranking_pending"
 VALUES = "rollups_customervalue"
 CUSTOMERS = "customers_customer"
-# Tables whose every write changes the version: they only scope a ranking, and change rarely.
+# Tables whose every write counts: they only scope a ranking, and change rarely.
 SCOPES = ("territories_territory", "territories_region", "territories_region_members")
 CUSTOMER_COLUMNS = ("status", "territory_id", "name")
 VALUE_COLUMNS = ("gross_profit_12m", "last_month", "customer_id")
 
-POSTGRESQL_NEW_VERSION = f"""
-INSERT INTO rollups_cellsversion (cells, version)
-VALUES ('{RANKING}', nextval('rollups_cellsversion_seq'))
-ON CONFLICT (cells) DO UPDATE SET version = excluded.version;
+NOTE_THE_WRITE = f"""
+INSERT INTO {PENDING} (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
 """
 VALUES_MOVED = " OR ".join(
     f"before_rows.{column} IS DISTINCT FROM after_rows.{column}" for column in VALUE_COLUMNS
 )
-POSTGRESQL = f"""
-CREATE FUNCTION {BUMP}() RETURNS trigger LANGUAGE plpgsql AS $$
+POSTGRESQL = (
+    f"""
+CREATE TABLE {PENDING} (txid bigint PRIMARY KEY);
+CREATE FUNCTION {COMMITTING}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    {POSTGRESQL_NEW_VERSION}
+    DELETE FROM {PENDING} WHERE txid = NEW.txid;
+    INSERT INTO rollups_cellsversion (cells, version)
+    VALUES ('{RANKING}', nextval('rollups_cellsversion_seq'))
+    ON CONFLICT (cells) DO UPDATE SET version = excluded.version;
     RETURN NULL;
 END $$;
-CREATE FUNCTION {VALUES_BUMP}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE CONSTRAINT TRIGGER {COMMITTING} AFTER INSERT ON {PENDING}
+DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {COMMITTING}();
+CREATE FUNCTION {WRITTEN}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    {NOTE_THE_WRITE}
+    RETURN NULL;
+END $$;
+CREATE FUNCTION {VALUES_WRITTEN}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     moved boolean;
 BEGIN
@@ -51,35 +70,42 @@ BEGIN
         moved := EXISTS (SELECT 1 FROM before_rows);
     END IF;
     IF moved THEN
-        {POSTGRESQL_NEW_VERSION}
+        {NOTE_THE_WRITE}
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER {VALUES_BUMP}_insert AFTER INSERT ON {VALUES}
-REFERENCING NEW TABLE AS after_rows FOR EACH STATEMENT EXECUTE FUNCTION {VALUES_BUMP}();
-CREATE TRIGGER {VALUES_BUMP}_update AFTER UPDATE ON {VALUES}
+CREATE TRIGGER {VALUES_WRITTEN}_insert AFTER INSERT ON {VALUES}
+REFERENCING NEW TABLE AS after_rows FOR EACH STATEMENT EXECUTE FUNCTION {VALUES_WRITTEN}();
+CREATE TRIGGER {VALUES_WRITTEN}_update AFTER UPDATE ON {VALUES}
 REFERENCING OLD TABLE AS before_rows NEW TABLE AS after_rows
-FOR EACH STATEMENT EXECUTE FUNCTION {VALUES_BUMP}();
-CREATE TRIGGER {VALUES_BUMP}_delete AFTER DELETE ON {VALUES}
-REFERENCING OLD TABLE AS before_rows FOR EACH STATEMENT EXECUTE FUNCTION {VALUES_BUMP}();
-CREATE TRIGGER {VALUES_BUMP}_truncate AFTER TRUNCATE ON {VALUES}
-FOR EACH STATEMENT EXECUTE FUNCTION {BUMP}();
-CREATE TRIGGER {BUMP} AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF {", ".join(CUSTOMER_COLUMNS)}
-ON {CUSTOMERS} FOR EACH STATEMENT EXECUTE FUNCTION {BUMP}();
-""" + "".join(
-    f"""CREATE TRIGGER {BUMP} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
-FOR EACH STATEMENT EXECUTE FUNCTION {BUMP}();
+FOR EACH STATEMENT EXECUTE FUNCTION {VALUES_WRITTEN}();
+CREATE TRIGGER {VALUES_WRITTEN}_delete AFTER DELETE ON {VALUES}
+REFERENCING OLD TABLE AS before_rows FOR EACH STATEMENT EXECUTE FUNCTION {VALUES_WRITTEN}();
+CREATE TRIGGER {VALUES_WRITTEN}_truncate AFTER TRUNCATE ON {VALUES}
+FOR EACH STATEMENT EXECUTE FUNCTION {WRITTEN}();
+CREATE TRIGGER {WRITTEN} AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF {", ".join(CUSTOMER_COLUMNS)}
+ON {CUSTOMERS} FOR EACH STATEMENT EXECUTE FUNCTION {WRITTEN}();
 """
-    for table in SCOPES
-) + POSTGRESQL_NEW_VERSION
+    + "".join(
+        f"""CREATE TRIGGER {WRITTEN} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
+FOR EACH STATEMENT EXECUTE FUNCTION {WRITTEN}();
+"""
+        for table in SCOPES
+    )
+    + f"""
+INSERT INTO rollups_cellsversion (cells, version)
+VALUES ('{RANKING}', nextval('rollups_cellsversion_seq'));
+"""
+)
 
 POSTGRESQL_REVERSE = (
     "".join(
-        f"DROP TRIGGER {VALUES_BUMP}_{event} ON {VALUES};\n"
+        f"DROP TRIGGER {VALUES_WRITTEN}_{event} ON {VALUES};\n"
         for event in ("insert", "update", "delete", "truncate")
     )
-    + "".join(f"DROP TRIGGER {BUMP} ON {table};\n" for table in (CUSTOMERS, *SCOPES))
-    + f"DROP FUNCTION {VALUES_BUMP}();\nDROP FUNCTION {BUMP}();\n"
+    + "".join(f"DROP TRIGGER {WRITTEN} ON {table};\n" for table in (CUSTOMERS, *SCOPES))
+    + f"DROP FUNCTION {VALUES_WRITTEN}();\nDROP FUNCTION {WRITTEN}();\n"
+    + f"DROP TABLE {PENDING};\nDROP FUNCTION {COMMITTING}();\n"
 )
 
 SQLITE = """
@@ -111,7 +137,7 @@ def sqlite_triggers() -> list[tuple[str, str]]:
     triggers = []
     for table in (VALUES, CUSTOMERS, *SCOPES):
         for event, when in _sqlite_events(table):
-            name = f"{BUMP}_{table}_{event.split()[0].lower()}"
+            name = f"{WRITTEN}_{table}_{event.split()[0].lower()}"
             create = SQLITE.format(name=name, event=event, table=table, when=when, ranking=RANKING)
             triggers.append((name, create))
     return triggers

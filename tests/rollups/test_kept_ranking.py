@@ -1,11 +1,14 @@
-"""A ranking's threshold, population and total kept between requests (rollups.kept.kept_rows):
-used while nothing that ranks customers changes, read again after any write that could move a
-ranking, and never after a write that cannot (a visit, a contact)."""
+"""A ranking's ladder kept between requests (rollups.kept.kept_rows): used while nothing that
+ranks customers changes, read again after any committed write that could move a ranking, and
+never after a write that cannot (a visit, a contact). On PostgreSQL the version changes as the
+writer commits: a writing transaction reads afresh until then, and holds no lock that another
+writer of customers would wait for."""
 
+import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -32,11 +35,23 @@ def _cutoff_reads(world) -> int:
     return sum('"rollups_customervalue"' in query["sql"] for query in captured)
 
 
+def _committed() -> None:
+    """What a commit does to the version, inside the test's transaction: PostgreSQL's deferred
+    triggers run (SET CONSTRAINTS ALL IMMEDIATE); nothing on SQLite, whose triggers ran."""
+    connection.check_constraints()
+
+
 def _three_customers(world) -> list[Customer]:
     person = world.salesperson
     customers = [_bought(person, profit) for profit in ("300.00", "200.00", "100.00")]
     refresh_derived_tables(current_month())
+    _committed()
     return customers
+
+
+POSTGRESQL_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the version changes at commit on PostgreSQL alone"
+)
 
 
 def test_a_kept_threshold_is_used_until_a_gross_profit_moves(personas):
@@ -45,8 +60,10 @@ def test_a_kept_threshold_is_used_until_a_gross_profit_moves(personas):
     assert _cutoff_reads(personas) == 0
 
     CustomerValue.objects.filter(customer=first).update(gross_profit_12m=Decimal("50.00"))
+    _committed()
     assert _cutoff_reads(personas) == 1
     assert _ranking(personas).threshold == Decimal("200.00")
+    assert _cutoff_reads(personas) == 0
 
 
 def test_a_logged_contact_leaves_the_ranking_kept(personas):
@@ -68,6 +85,7 @@ def test_a_logged_visit_leaves_the_ranking_kept(personas):
     before = _version(RANKING)
     make_visit(personas.salesperson, first, _this_month(2))
     refresh_derived_tables(current_month())  # the customer's visits and visit cost move
+    _committed()
 
     assert CustomerValue.objects.get(customer=first).visits_12m == 1
     assert _version(RANKING) == before
@@ -106,8 +124,10 @@ def test_a_logged_visit_leaves_the_ranking_kept(personas):
 def test_every_write_that_could_move_a_ranking_gives_a_new_version(personas, change):
     _three_customers(personas)
     unsold = customer_of(personas.salesperson)  # one that may be deleted
+    _committed()
     before = _version(RANKING)
     change(personas, unsold)
+    _committed()
     assert _version(RANKING) not in (before, None)
 
 
@@ -130,3 +150,44 @@ def test_a_statement_reading_another_table_is_read_every_time(personas):
         with CaptureQueriesContext(connection) as captured:
             assert len(kept_rows(owners)) == 3
         assert len(captured) == 1  # the statement itself, no version read
+
+
+@POSTGRESQL_ONLY
+def test_a_transaction_that_wrote_reads_afresh_until_it_commits(personas):
+    first, *_rest = _three_customers(personas)
+    _ranking(personas)
+    CustomerValue.objects.filter(customer=first).update(gross_profit_12m=Decimal("50.00"))
+    assert _ranking(personas).threshold == Decimal("200.00")  # its own write, seen
+    assert _cutoff_reads(personas) == 1  # and nothing kept from it
+    _committed()
+    assert _cutoff_reads(personas) == 1
+    assert _cutoff_reads(personas) == 0
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_a_long_writer_of_customers_holds_up_no_other(personas):
+    """An import still running has renamed customers; a salesperson renaming another in the
+    meantime is not made to wait for it (a second's lock timeout would fail the save)."""
+    imported, theirs = (customer_of(personas.salesperson) for _ in range(2))
+    renamed = []
+
+    def rename_theirs():
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '1s'")
+                renamed.append(Customer.objects.filter(pk=theirs.pk).update(name="Renamed"))
+        finally:
+            connections.close_all()
+
+    before = _version(RANKING)
+    with transaction.atomic():
+        Customer.objects.filter(pk=imported.pk).update(name="Imported")
+        other = threading.Thread(target=rename_theirs)
+        other.start()
+        other.join()
+        assert renamed == [1]
+        after_theirs = _version(RANKING)
+    after_both = _version(RANKING)
+    assert len({before, after_theirs, after_both}) == 3  # each commit, a new version
