@@ -37,8 +37,13 @@ VALUE_COLUMNS = ("gross_profit_12m", "last_month", "customer_id")
 NOTE_THE_WRITE = f"""
 INSERT INTO {PENDING} (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
 """
-VALUES_MOVED = " OR ".join(
-    f"before_rows.{column} IS DISTINCT FROM after_rows.{column}" for column in VALUE_COLUMNS
+# A row whose gross profit, window or customer moved is in the rows after and not in those
+# before. A set difference is hashed or sorted, never joined row by row: a join of the two
+# transition tables was planned as a nested loop, and a statement rewriting 200,000 values at
+# tier L had not finished after eleven minutes (the difference: 0.25-0.45 s).
+MOVED_COLUMNS = ", ".join(("id", *VALUE_COLUMNS))
+VALUES_MOVED = (
+    f"SELECT {MOVED_COLUMNS} FROM after_rows EXCEPT SELECT {MOVED_COLUMNS} FROM before_rows"
 )
 POSTGRESQL = (
     f"""
@@ -63,7 +68,7 @@ DECLARE
     moved boolean;
 BEGIN
     IF TG_OP = 'UPDATE' THEN
-        moved := EXISTS (SELECT 1 FROM before_rows JOIN after_rows USING (id) WHERE {VALUES_MOVED});
+        moved := EXISTS ({VALUES_MOVED});
     ELSIF TG_OP = 'INSERT' THEN
         moved := EXISTS (SELECT 1 FROM after_rows);
     ELSE
