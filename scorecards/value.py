@@ -208,7 +208,9 @@ def ranked_page(analysis: ValueAnalysis, show: str, number, per_page: int, *, co
     conditions = analysis.conditions.items()
     marks = {MARKS[which]: _one_or_zero(condition) for which, condition in conditions}
     found = analysis.unranked.filter(pk__in=ids).annotate(**marks).in_bulk()
-    page.object_list = [_ranked(found[pk], analysis.ranking.ladder) for pk in ids]
+    # A customer deleted between the two reads is left out rather than failing the page.
+    ladder = analysis.ranking.ladder
+    page.object_list = [_ranked(found[pk], ladder) for pk in ids if pk in found]
     return page
 
 
@@ -225,7 +227,9 @@ def _page_ids(analysis: ValueAnalysis, show: str, offset: int, per_page: int, *,
         listed = listed.filter(analysis.conditions[show])
     ids = listed.order_by(*RANKING_ORDER).values_list("pk", flat=True)
     ladder = analysis.ranking.ladder
-    last = min(offset + per_page, count)
+    # The ladder (perhaps kept) and the counts are read by different statements: a write
+    # committed between the two can make them differ, and no place beyond the ladder is read.
+    last = min(offset + per_page, count, ladder.population)
     if show in ("", FILTER_TOP) and last > offset and ladder.at(last) > 0:
         high, low = ladder.at(offset + 1), ladder.at(last)
         # Amounts have two decimals: the half-cent margin holds SQLite's floating point.

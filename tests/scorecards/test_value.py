@@ -231,3 +231,18 @@ def test_a_page_of_the_ranked_list_is_the_rows_read_whole(personas, show, listed
     whole = _as_listed(listed)
     assert [row for page in pages for row in _as_listed(page)] == whole
     assert len(whole) == listed_in_all
+
+
+def test_a_customer_won_between_the_ladder_and_the_counts_fails_no_page(personas):
+    """The list's count is read after the ladder: a customer committed in between makes it
+    one more than the ladder holds, and the page still reads, as the ladder stands (the next
+    request reads the new version)."""
+    person = personas.salesperson
+    for profit in ("900", "800", "700"):
+        _bought(person, profit)
+    analysis = _analysis(person)
+    _bought(person, "600")
+    refresh_derived_tables(current_month())
+    count = analysis.ranking.population + 1
+    page = value.ranked_page(analysis, "", 1, 10, count=count)
+    assert [customer.value_rank for customer in page] == [1, 2, 3]
