@@ -201,19 +201,18 @@ def _value_territory(request: HttpRequest):
     return get_object_or_404(access.visible_territories(request.user), code=code)
 
 
-def _value_list(request: HttpRequest):
+def _value_analysis(request: HttpRequest):
     if not reads_customer_value(request.user):
         raise PermissionDenied
     territory = _value_territory(request)
     analysis = value.analyse(value.value_scope(request.user, territory))
-    show = request.GET.get("show", "")
-    return territory, analysis, show, value.only(analysis, show)
+    return territory, analysis, request.GET.get("show", "")
 
 
 @login_required
 @require_GET
 def customer_value(request: HttpRequest) -> HttpResponse:
-    territory, analysis, show, _customers = _value_list(request)
+    territory, analysis, show = _value_analysis(request)
     counts = value.alert_counts(analysis)
     listed = counts.get(show, analysis.ranking.population)  # `only` lists everyone otherwise
     page = value.ranked_page(analysis, show, request.GET.get("page"), VALUE_PAGE_ROWS, count=listed)
@@ -237,6 +236,7 @@ def customer_value(request: HttpRequest) -> HttpResponse:
 def customer_value_export(request: HttpRequest, file_format: str) -> HttpResponse:
     if file_format not in exporting.CONTENT_TYPES:
         raise Http404
-    _territory, analysis, _show, customers = _value_list(request)
+    _territory, analysis, show = _value_analysis(request)
+    customers = value.only(analysis, show)
     data = exports.value_table(customers, analysis)
     return exporting.response(data, file_format=file_format, name="customer-value")

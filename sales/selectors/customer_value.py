@@ -183,12 +183,19 @@ class Ranking:
     customers: QuerySet[Customer]
     unranked: QuerySet[Customer]  # the same customers and figures, with no rank to compute
     ladder: Ladder
-    cutoff: int
-    threshold: Decimal | None  # the lowest gross profit still in the top 20%
 
     @property
     def population(self) -> int:
         return self.ladder.population
+
+    @property
+    def cutoff(self) -> int:
+        return top_count(self.population)
+
+    @property
+    def threshold(self) -> Decimal | None:
+        """The lowest gross profit still in the top 20%."""
+        return self.ladder.threshold(self.cutoff)
 
     @property
     def total_gross_profit(self) -> Decimal:
@@ -219,15 +226,7 @@ def rank_customers(
     window = value_window(last_month)
     valued = valuer(customers.filter(status=Customer.Status.CUSTOMER), window)
     ladder = keep(_profits_in_cents(valued), Ladder.of)
-    cutoff = top_count(ladder.population)
-    ranking = Ranking(
-        window=window,
-        customers=valued,
-        unranked=valued,
-        ladder=ladder,
-        cutoff=cutoff,
-        threshold=ladder.threshold(cutoff),
-    )
+    ranking = Ranking(window=window, customers=valued, unranked=valued, ladder=ladder)
     ranking.customers = valued.annotate(
         value_rank=Window(Rank(), order_by=by_gross_profit()),
         is_top=Case(
