@@ -207,27 +207,45 @@ class CompanySettings(models.Model):
         once and kept for the rest of that request, unless the request itself saves or deletes
         a version: from then on every call reads again. Outside (tasks, commands, the shell)
         every call reads."""
+        return cls.current_carrying()[0]
+
+    @classmethod
+    def current_carrying(
+        cls, **carried: models.Expression
+    ) -> tuple["CompanySettings", dict | None]:
+        """`current()`, and the values of the `carried` expressions, read in the same statement
+        when the row is read now: a query the request runs anyway carries what a caller would
+        otherwise ask the database for on its own. None in their place when the request
+        already held the row (the caller then reads them itself)."""
         memo = _current_memo.get()
         if memo is not None and memo.row is not None:
-            return memo.row
-        settings_row = cls.in_force_on(timezone.localdate())
+            return memo.row, None
+        row, values = cls._in_force_carrying(timezone.localdate(), carried)
         if memo is not None and memo.keep:
-            memo.row = settings_row
-        return settings_row
+            memo.row = row
+        return row, values
 
     @classmethod
     def in_force_on(cls, day: date) -> "CompanySettings":
         """The version in force on `day` (for a month: pass its first day). Kept for the rest
         of a request like `current()`; outside a request every call reads."""
+        return cls._in_force_carrying(day, {})[0]
+
+    @classmethod
+    def _in_force_carrying(
+        cls, day: date, carried: dict[str, models.Expression]
+    ) -> tuple["CompanySettings", dict | None]:
         memo = _current_memo.get()
         if memo is not None and day in memo.by_day:
-            return memo.by_day[day]
-        row = cls.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+            return memo.by_day[day], None
+        in_force = cls.objects.filter(effective_from__lte=day).order_by("-effective_from")
+        row = in_force.annotate(**carried).first()
+        values = None if row is None else {name: getattr(row, name) for name in carried}
         if row is None:
             row, _created = cls.objects.get_or_create(effective_from=SINCE_ALWAYS)
         if memo is not None and memo.keep:
             memo.by_day[day] = row
-        return row
+        return row, values
 
     @classmethod
     def setting_in_force_on(cls, day: date, name: str) -> models.Expression:

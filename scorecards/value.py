@@ -112,11 +112,11 @@ def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
     """Rank `customers` (already scoped) and add, per customer: `visits_12m`, `visit_cost_12m`
     (its visits × what a visit of that salesperson costs), `last_touch_at` and the marks
     `top_mark`, `handoff_mark` and `alert_mark` (1 or 0)."""
-    settings_row = CompanySettings.current()
     # Every customer's gross profit, which gives the population, total, threshold and ranks,
     # is kept while nothing that ranks customers changes (rollups.kept): at tier L, head
     # office's 80/20 read and sorted 200,000 customers for them on every open.
-    ranking = rank_customers(customers, valuer=rollup_values, keep=kept.kept_rows)
+    settings_row, keep = kept.settings_and_keeper()
+    ranking = rank_customers(customers, valuer=rollup_values, keep=keep)
     now = now or timezone.now()
     quiet_since = now - timedelta(days=settings_row.no_contact_alert_days)
     last_touch_at = Greatest(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from customers.models import Customer
 from rollups.kept import RANKING, _version, kept_rows
 from rollups.models import CustomerValue
+from salesops.models import CompanySettings
 from salesops.months import current_month
 from scorecards import value
 from territories.models import Region, Territory
@@ -64,6 +65,35 @@ def test_a_kept_threshold_is_used_until_a_gross_profit_moves(personas):
     assert _cutoff_reads(personas) == 1
     assert _ranking(personas).threshold == Decimal("200.00")
     assert _cutoff_reads(personas) == 0
+
+
+def _reads_of(captured, table: str) -> int:
+    return sum(f'"{table}"' in query["sql"] for query in captured)
+
+
+def test_the_ranking_version_rides_in_the_requests_settings_query(personas):
+    _three_customers(personas)
+    _ranking(personas)
+    with CompanySettings.per_request(), CaptureQueriesContext(connection) as captured:
+        assert _ranking(personas).threshold == Decimal("300.00")
+        CompanySettings.current()  # held by the request from then on
+    assert len(captured) == 1  # the settings with the version: the ladder was kept
+    assert _reads_of(captured, "salesops_companysettings") == 1
+    assert _reads_of(captured, "rollups_cellsversion") == 1
+
+
+def test_a_request_holding_its_settings_reads_the_version_alone(personas):
+    first, *_rest = _three_customers(personas)
+    _ranking(personas)
+    CustomerValue.objects.filter(customer=first).update(gross_profit_12m=Decimal("50.00"))
+    _committed()
+    with CompanySettings.per_request():
+        CompanySettings.current()
+        with CaptureQueriesContext(connection) as captured:
+            assert _ranking(personas).threshold == Decimal("200.00")
+    assert _reads_of(captured, "salesops_companysettings") == 0
+    assert _reads_of(captured, "rollups_cellsversion") == 1
+    assert _reads_of(captured, "rollups_customervalue") == 1  # the version moved: read again
 
 
 def test_a_logged_contact_leaves_the_ranking_kept(personas):
