@@ -2,9 +2,8 @@
 an approved claim's travel cost moves between months."""
 
 from datetime import date
-from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
@@ -15,11 +14,10 @@ from salesops.stored import stored_values
 
 
 @receiver(travel_costs_wanted)
-def approved_travel_costs(
-    sender, *, first_month: date, last_month: date, **kwargs
-) -> dict[tuple[int, date], Decimal]:
-    """Approved claims' items per salesperson and claim month, in one grouped query."""
-    rows = (
+def approved_travel_costs(sender, *, first_month: date, last_month: date, **kwargs) -> QuerySet:
+    """Approved claims' items per salesperson and claim month, as one grouped statement: rows
+    of (salesperson id, month, cost)."""
+    return (
         ExpenseItem.objects.filter(
             claim__status=ExpenseClaim.Status.APPROVED,
             claim__month__gte=first_month,
@@ -27,8 +25,9 @@ def approved_travel_costs(
         )
         .values("claim__salesperson_id", "claim__month")
         .annotate(total=Sum("amount"))
+        .values_list("claim__salesperson_id", "claim__month", "total")
+        .order_by()
     )
-    return {(row["claim__salesperson_id"], row["claim__month"]): row["total"] for row in rows}
 
 
 # rules.md §7.11: travel cost counts in the claim's month, so an approved claim whose month

@@ -14,13 +14,11 @@ by (salesperson, month), so a rerun, or a retry after a crash, leaves exactly th
 PostgreSQL a row whose figures did not change is not written again (it keeps its `computed_at`).
 """
 
-import io
-import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, fields
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from operator import attrgetter
 
@@ -28,7 +26,7 @@ from django.db import connection, models, transaction
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
-from sales import standings
+from sales import scoring_sql, standings
 from sales.models import Attainment, Quota, SalesRollup
 from sales.signals import scores_changed, travel_costs_wanted
 from salesops.models import CompanySettings, User
@@ -151,16 +149,106 @@ def score_periods(
     if not months:
         return 0
     with transaction.atomic():
-        scores, scored = _scores(months_by_period, people, since)
-        rows = _writable(scores)
-        standings.mark_target_crossings(rows)
-        _upsert(rows)
-        emptied = _remove_stale(scored, months_by_period, people)
+        score = _score_in_sql if _set_based() else _score_in_python
+        written, emptied = score(months_by_period, people, since)
         months = sorted(set(months) | emptied)
         standings.rank_and_flag(months)
         standings.record_bonuses(months)
         scores_changed.send(Attainment, first_month=months[0], last_month=months[-1])
-    return len(rows)
+    return written
+
+
+def _set_based() -> bool:
+    """PostgreSQL computes the scores in one statement (`sales.scoring_sql`); elsewhere they are
+    computed here, person by person, by the rules as written (`_person_scores`), which the
+    statement is tested against."""
+    return connection.vendor == "postgresql"
+
+
+def _score_in_python(
+    months_by_period: dict[date, list[date]], people: set[int] | None, since: date | None
+) -> tuple[int, set[date]]:
+    """Steps 1–4, row by row. Returns the rows written and the months that lost a row."""
+    scores, scored = _scores(months_by_period, people, since)
+    rows = _writable(scores)
+    standings.mark_target_crossings(rows)
+    Attainment.objects.bulk_create(
+        [Attainment(**{column: getattr(row, column) for column in _COLUMNS}) for row in rows],
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["salesperson", "month"],
+        update_fields=_SCORE_FIELDS,
+    )
+    return len(rows), _remove_stale(scored, months_by_period, people)
+
+
+def _score_in_sql(
+    months_by_period: dict[date, list[date]], people: set[int] | None, since: date | None
+) -> tuple[int, set[date]]:
+    """Steps 1–4 set-based: the scores computed into a temporary table by one statement
+    (`scoring_sql`), the rows that do not fit their columns left out (as `_writable` does), the
+    stale scores removed, the crossing sales set, and only the new and changed rows written.
+    Returns the rows written and the months that lost a row."""
+    months = [month for period in months_by_period.values() for month in period]
+    history = months_between(_first_month_on_record(months[0]), months[-1])
+    computed = scoring_sql.compute(
+        _calendar(history, months_by_period, since),
+        travel=_travel_costs(history[0], history[-1]),
+        people=people,
+        now=timezone.now(),
+        fits=" AND ".join(_fits_sql()),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_WRITTEN_SQL.format(computed=computed))
+        written, misfits = cursor.fetchone()
+        for person, month in misfits or ():
+            _leave_out(int(person), date.fromisoformat(month))
+        cursor.execute(*_stale_sql(computed, months, people))
+        emptied = {month for (month,) in cursor.fetchall()}
+        standings.mark_crossings_of(computed, among=WRITTEN)
+        _upsert_scored(cursor, computed)
+    return written, emptied
+
+
+def _stale_sql(computed: str, months: list[date], people: set[int] | None) -> tuple[str, list]:
+    """`_remove_stale` against the computed scores: a stored score with none computed for its
+    person and month belongs to a half-year in which the person has nothing left."""
+    only_people = "" if people is None else "AND stored.salesperson_id = ANY(%s)"
+    sql = _STALE_SQL.format(
+        table=connection.ops.quote_name(Attainment._meta.db_table),
+        computed=computed,
+        only_people=only_people,
+    )
+    return sql, [months] + ([] if people is None else [sorted(people)])
+
+
+def _calendar(
+    history: list[date], months_by_period: dict[date, list[date]], since: date | None
+) -> list[tuple]:
+    """Each month of the history with the settings in force that month (rules.md §0.3), as
+    `scoring_sql.compute` reads them."""
+    versions = CompanySettings.versions_for(history)
+    scored_months = {month for period in months_by_period.values() for month in period}
+    return [
+        (
+            month,
+            half_year_of(month),
+            month.month in (versions[month].carry_over_restart_months or []),
+            versions[month].probation_attainment_percent,
+            versions[month].dismissal_attainment_percent,
+            month in scored_months,
+            month in scored_months and (since is None or month >= since),
+        )
+        for month in history
+    ]
+
+
+def _travel_costs(first: date, last: date) -> list[models.QuerySet]:
+    # Travel cost comes from the expenses app above, which answers this signal.
+    return [
+        costs
+        for _receiver, costs in travel_costs_wanted.send(None, first_month=first, last_month=last)
+    ]
 
 
 def _months_by_period(periods: list[date]) -> dict[date, list[date]]:
@@ -222,12 +310,13 @@ def _totals(months: list[date], people: set[int] | None) -> dict[tuple[int, date
     ):
         figures = totals[person, month]
         figures["sales"], figures["gross_profit"] = sold, profit
-    # Travel cost comes from the expenses app above, which answers this signal.
-    for _receiver, travel in travel_costs_wanted.send(None, first_month=first, last_month=last):
-        for key, cost in travel.items():
-            if people is not None and key[0] not in people:
+    for costs in _travel_costs(first, last):
+        for person, month, cost in costs:
+            if people is not None and person not in people:
                 continue
-            totals[key]["travel_cost"] = totals[key].get("travel_cost", ZERO) + cost
+            totals[person, month]["travel_cost"] = (
+                totals[person, month].get("travel_cost", ZERO) + cost
+            )
     return {key: MonthTotals(**figures) for key, figures in totals.items()}
 
 
@@ -246,7 +335,7 @@ def _home_regions(people: set[int]) -> dict[int, int]:
 def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
     if whole <= 0:
         return None
-    return (HUNDRED * part / whole).quantize(TENTH)
+    return (HUNDRED * part / whole).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 def _scores(
@@ -399,7 +488,9 @@ def _travel_efficiency(totals: MonthTotals) -> Decimal | None:
     """rules.md §7.11: travel cost ÷ gross profit; None means "no gross profit", not a number."""
     if totals.gross_profit <= 0:
         return None
-    return (totals.travel_cost / totals.gross_profit).quantize(EFFICIENCY_PLACES)
+    return (totals.travel_cost / totals.gross_profit).quantize(
+        EFFICIENCY_PLACES, rounding=ROUND_HALF_UP
+    )
 
 
 # --- 3. writing ------------------------------------------------------------------------------
@@ -410,7 +501,6 @@ _KEY = ["salesperson_id", "month"]
 # Compared to tell a changed row from an unchanged one: every written value but the time it
 # was computed, so an unchanged row keeps its time and is not written again.
 _COMPARED = [column for column in _COLUMNS if column not in (*_KEY, "computed_at")]
-SCORED = "attainment_scored"
 # The standings (`standings`) write the rest of a row after the upsert; until then a new row
 # holds the model's defaults where its column takes no null.
 _NEW_ROW_DEFAULTS = {
@@ -419,10 +509,21 @@ _NEW_ROW_DEFAULTS = {
     if not field.primary_key and not field.null and field.attname not in _COLUMNS
 }
 
-# The scores' columns with the table's own types, so the copied values are read and rounded as
-# the table itself would.
-_SCORED_SQL = """
-CREATE TEMP TABLE {scored} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA
+# The computed scores to write: wanted, and every figure fitting its column (`_writable`).
+WRITTEN = "wanted AND fits"
+# How many rows are written, and the wanted ones that do not fit (person, month).
+_WRITTEN_SQL = """
+SELECT COUNT(*) FILTER (WHERE wanted AND fits),
+       ARRAY_AGG(ARRAY[salesperson_id::text, month::text]) FILTER (WHERE wanted AND NOT fits)
+FROM {computed}
+"""
+_STALE_SQL = """
+DELETE FROM {table} AS stored
+WHERE stored.month = ANY(%s) {only_people} AND NOT EXISTS (
+    SELECT 1 FROM {computed} AS computed
+    WHERE computed.salesperson_id = stored.salesperson_id AND computed.month = stored.month
+)
+RETURNING stored.month
 """
 # rules.md §7.5: the scores as one set, compared with the stored rows by hash join, and only the
 # new rows and those whose figures differ written, in one statement (as `salesops.cell_sync`
@@ -430,7 +531,7 @@ CREATE TEMP TABLE {scored} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH 
 # insert.
 _UPSERT_SQL = """
 INSERT INTO {table} ({columns}, {defaulted})
-SELECT {scored_columns}, {defaults} FROM {scored} scored
+SELECT {scored_columns}, {defaults} FROM (SELECT * FROM {scored} WHERE {written}) scored
 LEFT JOIN {table} stored ON {stored_is_scored}
 WHERE stored.id IS NULL OR ({stored_figures}) IS DISTINCT FROM ({scored_figures})
 ON CONFLICT ({key}) DO UPDATE SET {update}
@@ -438,15 +539,11 @@ ON CONFLICT ({key}) DO UPDATE SET {update}
 
 
 @cache
-def _column_bounds() -> list[tuple[attrgetter, Decimal, bool]]:
-    """Each decimal column's bound (a value fits when its magnitude is below it), and whether
-    the column takes no value."""
+def _column_bounds() -> list[tuple[str, Decimal, bool]]:
+    """Each decimal column, its bound (a value fits when its magnitude is below it), and
+    whether the column takes no value."""
     return [
-        (
-            attrgetter(field.attname),
-            Decimal(10) ** (field.max_digits - field.decimal_places),
-            field.null,
-        )
+        (field.attname, Decimal(10) ** (field.max_digits - field.decimal_places), field.null)
         for field in Attainment._meta.concrete_fields
         if field.get_internal_type() == "DecimalField"
     ]
@@ -460,8 +557,8 @@ def _fits(row: Score | Attainment) -> bool:
 
 def _all_fit(rows: list[Score | Attainment]) -> bool:
     """Whether every figure of these rows fits its column, a column at a time."""
-    for value_of, bound, null in _column_bounds():
-        figures = list(map(value_of, rows))
+    for column, bound, null in _column_bounds():
+        figures = list(map(attrgetter(column), rows))
         if null:
             figures = [value for value in figures if value is not None]
         if figures and not (-bound < min(figures) and max(figures) < bound):
@@ -479,40 +576,37 @@ def _writable(rows: list[Score]) -> list[Score]:
         if _fits(row):
             fit.append(row)
             continue
-        logger.error(
-            "Score of salesperson %s for %s does not fit its columns; not stored.",
-            row.salesperson_id,
-            f"{row.month:%Y-%m}",
-        )
-        Attainment.objects.filter(salesperson_id=row.salesperson_id, month=row.month).delete()
+        _leave_out(row.salesperson_id, row.month)
     return fit
 
 
-def _upsert(rows: list[Score]) -> None:
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        _copy_and_upsert(rows)
-        return
-    Attainment.objects.bulk_create(
-        [Attainment(**{column: getattr(row, column) for column in _COLUMNS}) for row in rows],
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["salesperson", "month"],
-        update_fields=_SCORE_FIELDS,
+def _leave_out(person: int, month: date) -> None:
+    logger.error(
+        "Score of salesperson %s for %s does not fit its columns; not stored.",
+        person,
+        f"{month:%Y-%m}",
     )
+    Attainment.objects.filter(salesperson_id=person, month=month).delete()
 
 
-def _copy_and_upsert(rows: list[Score]) -> None:
-    """The rows copied (COPY) into a temporary table shaped like the scores' columns, then
-    upserted from it in one statement that writes only the new and the changed rows."""
+def _fits_sql() -> list[str]:
+    """`_all_fit` as conditions on a row of the computed scores (`scoring_sql.COMPUTED`)."""
     quote = connection.ops.quote_name
-    table = quote(Attainment._meta.db_table)
-    columns = ", ".join(quote(column) for column in _COLUMNS)
+    return [
+        f"({quote(column)} IS NULL OR ABS({quote(column)}) < {bound})"
+        for column, bound, _null in _column_bounds()
+    ]
+
+
+def _upsert_scored(cursor, scored: str) -> None:
+    """The rows of the temporary table `scored` written in one statement, only the new ones
+    and those whose figures differ; the table is dropped."""
+    quote = connection.ops.quote_name
     upsert = _UPSERT_SQL.format(
-        table=table,
-        columns=columns,
-        scored=SCORED,
+        table=quote(Attainment._meta.db_table),
+        columns=", ".join(quote(column) for column in _COLUMNS),
+        scored=scored,
+        written=WRITTEN,
         defaulted=", ".join(quote(column) for column in _NEW_ROW_DEFAULTS),
         scored_columns=", ".join(f"scored.{quote(column)}" for column in _COLUMNS),
         defaults=", ".join(["%s"] * len(_NEW_ROW_DEFAULTS)),
@@ -528,45 +622,6 @@ def _copy_and_upsert(rows: list[Score]) -> None:
             if column not in _KEY
         ),
     )
-    text = "".join(_copy_line(row) for row in rows)
-    with connection.cursor() as cursor:
-        cursor.execute(_SCORED_SQL.format(scored=SCORED, columns=columns, table=table))
-        cursor.cursor.copy_expert(f"COPY {SCORED} ({columns}) FROM STDIN", io.StringIO(text))
-        cursor.execute(upsert, list(_NEW_ROW_DEFAULTS.values()))
-        # Dropped now, not at the commit: a second run in the same transaction creates it again.
-        cursor.execute(f"DROP TABLE {SCORED}")
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_ROW_VALUES = attrgetter(*_COLUMNS)
-
-
-def _or_null(value) -> str:
-    return "\\N" if value is None else str(value)
-
-
-def _json(value: dict) -> str:
-    return json.dumps(value).translate(_ESCAPES) if value else "{}"
-
-
-def _encoders() -> list:
-    """How each column's value is written in COPY's text format: numbers, days and moments as
-    their text (which PostgreSQL reads back exactly), a flag as t or f, the basis as JSON."""
-    found = []
-    for column in _COLUMNS:
-        field = Attainment._meta.get_field(column)
-        if isinstance(field, models.JSONField):
-            found.append(_json)
-        elif isinstance(field, models.BooleanField):
-            found.append({True: "t", False: "f"}.__getitem__)
-        else:
-            found.append(_or_null if field.null else str)
-    return found
-
-
-_ENCODERS = _encoders()
-
-
-def _copy_line(row: Score) -> str:
-    values = zip(_ENCODERS, _ROW_VALUES(row), strict=True)
-    return "\t".join([encode(value) for encode, value in values]) + "\n"
+    cursor.execute(upsert, list(_NEW_ROW_DEFAULTS.values()))
+    # Dropped now, not at the commit: a second run in the same transaction creates it again.
+    cursor.execute(f"DROP TABLE {scored}")

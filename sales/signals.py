@@ -3,8 +3,9 @@
 from django.dispatch import Signal
 
 # Sent by the scoring job with first_month and last_month (first days of months). A receiver
-# returns {(salesperson id, month): travel cost}: the expenses app answers with the approved
-# claims' items, which rules.md §7.11's travel efficiency divides by gross profit.
+# returns a queryset of rows (salesperson id, month, travel cost), which the job reads or, on
+# PostgreSQL, runs inside its own statement: the expenses app answers with the approved claims'
+# items, which rules.md §7.11's travel efficiency divides by gross profit.
 travel_costs_wanted = Signal()
 
 # Sent inside the writer's transaction when sales, quotas or approved travel costs of some

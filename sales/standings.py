@@ -22,7 +22,7 @@ STANDINGS_LOCK = "sales.standings"
 # rules.md §7.7: the running total of each met target's month, in the order the sales were made,
 # over the lines of those person-months only (not a window over every sale of the months).
 _CROSSING_SQL = """
-WITH met (salesperson_id, month, target) AS (VALUES {met}),
+WITH met (salesperson_id, month, target) AS ({met}),
 running AS (
     SELECT s.id, s.salesperson_id, s.month, s.sold_at, CAST(met.target AS NUMERIC) AS target,
            SUM(s.amount) OVER (
@@ -61,7 +61,7 @@ def mark_target_crossings(rows: list) -> None:
 def _crossings(met: list) -> dict[tuple[int, date], tuple]:
     if not met:
         return {}
-    values = ", ".join(["(%s, %s, %s)"] * len(met))
+    values = "VALUES " + ", ".join(["(%s, %s, %s)"] * len(met))
     params = [value for row in met for value in (row.salesperson_id, row.month, row.target)]
     sql = _CROSSING_SQL.format(met=values, sale=Sale._meta.db_table)
     # The crossing sales are read by the statement itself, one query per batch.
@@ -72,6 +72,30 @@ def _crossings(met: list) -> dict[tuple[int, date], tuple]:
             "id", "salesperson_id", "month", "sold_at"
         )
     }
+
+
+_MET_SQL = """
+SELECT salesperson_id, month, target FROM {scored}
+WHERE ({among}) AND target > 0 AND sales >= target
+"""
+_MARK_CROSSINGS_SQL = """
+UPDATE {scored} AS scored SET target_met_at = sale.sold_at, crossing_sale_id = sale.id
+FROM {sale} AS sale
+WHERE ({among}) AND sale.id IN ({crossing})
+  AND sale.salesperson_id = scored.salesperson_id AND sale.month = scored.month
+"""
+
+
+def mark_crossings_of(scored: str, *, among: str) -> None:
+    """`mark_target_crossings` for the scores in a table (the scoring job's temporary one,
+    sales.scoring) that meet the condition `among`, in one statement."""
+    sale = Sale._meta.db_table
+    met = _MET_SQL.format(scored=scored, among=among)
+    crossing = _CROSSING_SQL.format(met=met, sale=sale)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MARK_CROSSINGS_SQL.format(scored=scored, sale=sale, crossing=crossing, among=among)
+        )
 
 
 # rules.md §7.10: equal attainment shares a rank, no target no rank. §7.7: first in the region by

@@ -1,0 +1,203 @@
+"""The scores of `sales.scoring` computed by PostgreSQL in one statement, over the same monthly
+totals and with the same rules (rules.md §7.5–§7.11), into a temporary table that the job then
+checks, completes with the crossing sales and upserts.
+
+Carry-over without recursion. The unmet part of a target carries into the next month, a surplus
+does not (rules.md §7.5): carried(n+1) = max(0, carried(n) + quota(n) − sales(n)), starting at 0
+with the history and again in each restart month. That is the recurrence of a queue's waiting
+time (Lindley's), whose closed form is a running sum less its running minimum: with owed(n) the
+sum of quota − sales over the months of the stretch before n, carried(n) = owed(n) − the least
+owed(k) for k up to n (owed at the stretch's first month is 0). Two windows give it for every
+person and month at once, where a recursive statement steps month by month (the benchmark's
+floor, docs/performance.md, P4).
+
+Rounding. Percentages and travel efficiency are rounded half away from zero, as the Python
+reference does (`sales.scoring._percent`), after dividing with twenty decimals.
+"""
+
+from django.db import connection
+from django.db.models import QuerySet
+
+COMPUTED = "attainment_computed"
+_WITH_FITS = """
+CREATE TEMP TABLE {computed} ON COMMIT DROP AS SELECT *, {fits} AS fits FROM ({scores}) AS scores
+"""
+
+# Each month of the history, with what the settings version in force that month says, and
+# whether its scores are wanted. `{calendar}` is a VALUES list; `{travel}` the union of the
+# travel costs' statements (person, month, cost); `{people}` a condition on `person`. The
+# parameters, in order: the calendar's, the history's first and last month twice, the travel
+# statements', the people (when named), the time of the computation.
+_SCORES_SQL = """
+WITH
+calendar (month, period, restarted, probation_percent, dismissal_percent, in_period, wanted) AS (
+    VALUES {calendar}
+),
+figures (person, month, quota, sales, gross_profit, travel_cost) AS (
+    SELECT salesperson_id, month, amount, NULL::numeric, NULL::numeric, NULL::numeric
+    FROM territories_quota WHERE month BETWEEN %s AND %s
+    UNION ALL
+    SELECT salesperson_id, month, NULL, amount, gross_profit, NULL
+    FROM reports_salesrollup WHERE month BETWEEN %s AND %s
+    UNION ALL
+    SELECT person, month, NULL, NULL, NULL, cost FROM ({travel}) AS travel (person, month, cost)
+),
+totals AS (
+    SELECT person, month,
+           COALESCE(SUM(quota), 0.00) AS quota, COALESCE(SUM(sales), 0.00) AS sales,
+           COALESCE(SUM(gross_profit), 0.00) AS gross_profit,
+           COALESCE(SUM(travel_cost), 0.00) AS travel_cost
+    FROM figures WHERE {people} GROUP BY person, month
+),
+-- Who is scored in each half-year: whoever has a quota, sales or travel in one of its months.
+scored AS (
+    SELECT DISTINCT totals.person, calendar.period
+    FROM totals JOIN calendar ON calendar.month = totals.month
+    WHERE calendar.in_period
+),
+grid AS (
+    SELECT people.person, calendar.*,
+           COALESCE(totals.quota, 0.00) AS quota, COALESCE(totals.sales, 0.00) AS sales,
+           COALESCE(totals.gross_profit, 0.00) AS gross_profit,
+           COALESCE(totals.travel_cost, 0.00) AS travel_cost,
+           COUNT(*) FILTER (WHERE calendar.restarted) OVER (
+               PARTITION BY people.person ORDER BY calendar.month
+           ) AS stretch
+    FROM (SELECT DISTINCT person FROM scored) AS people
+    CROSS JOIN calendar
+    LEFT JOIN totals ON totals.person = people.person AND totals.month = calendar.month
+),
+owed AS (
+    SELECT *, SUM(quota - sales) OVER stretch_so_far - (quota - sales) AS owed_before
+    FROM grid
+    WINDOW stretch_so_far AS (PARTITION BY person, stretch ORDER BY month ROWS UNBOUNDED PRECEDING)
+),
+carried AS (
+    SELECT *, owed_before - MIN(owed_before) OVER stretch_so_far AS carried_over
+    FROM owed
+    WINDOW stretch_so_far AS (PARTITION BY person, stretch ORDER BY month ROWS UNBOUNDED PRECEDING)
+),
+windows AS (
+    SELECT *, quota + carried_over AS target,
+           SUM(quota) OVER half_so_far AS cumulative_quota,
+           SUM(sales) OVER half_so_far AS cumulative_sales,
+           COUNT(*) OVER last_three AS months_of_three,
+           MIN(quota) OVER last_three AS least_quota_of_three,
+           SUM(quota) OVER last_three AS quota_of_three,
+           SUM(sales) OVER last_three AS sales_of_three,
+           FIRST_VALUE(month) OVER last_three AS first_of_three,
+           LAG(month) OVER by_month AS month_before,
+           LAG(quota) OVER by_month AS quota_before,
+           LAG(sales) OVER by_month AS sales_before
+    FROM carried
+    WINDOW half_so_far AS (PARTITION BY person, period ORDER BY month ROWS UNBOUNDED PRECEDING),
+           last_three AS (PARTITION BY person ORDER BY month ROWS 2 PRECEDING),
+           by_month AS (PARTITION BY person ORDER BY month)
+),
+-- rules.md §7.8: a new salesperson below the probation percentage over the month they started
+-- and the next, each with a quota; §7.9: anyone below the dismissal percentage over any three
+-- consecutive months, each with a quota. Compared exactly, not on the rounded percentage.
+flagged AS (
+    SELECT windows.*,
+           windows.month = (date_trunc('month', people.started_on) + interval '1 month')::date
+           AND windows.month_before = date_trunc('month', people.started_on)::date
+           AND LEAST(windows.quota_before, windows.quota) > 0
+           AND (windows.sales_before + windows.sales) * 100
+               < (windows.quota_before + windows.quota) * windows.probation_percent
+           AS probation,
+           windows.months_of_three = 3 AND windows.least_quota_of_three > 0
+           AND windows.sales_of_three * 100 < windows.quota_of_three * windows.dismissal_percent
+           AS dismissal
+    FROM windows JOIN salesops_user AS people ON people.id = windows.person
+)
+SELECT flagged.person AS salesperson_id, flagged.month, flagged.period, flagged.wanted,
+       home.region_id, flagged.quota, flagged.carried_over, flagged.target, flagged.sales,
+       flagged.gross_profit, {percent_of_target} AS attainment,
+       flagged.cumulative_quota, flagged.cumulative_sales,
+       {cumulative_percent} AS cumulative_attainment,
+       flagged.travel_cost,
+       CASE WHEN flagged.gross_profit > 0 THEN
+           ROUND(CAST(flagged.travel_cost AS NUMERIC(40, 20)) / flagged.gross_profit, 4)
+       END AS travel_efficiency,
+       COALESCE(flagged.probation, FALSE) AS probation_flag,
+       flagged.dismissal AS dismissal_flag,
+       flagged.restarted AS carry_restarted,
+       jsonb_strip_nulls(jsonb_build_object(
+           'probation', CASE WHEN flagged.probation THEN {probation_basis} END,
+           'dismissal', CASE WHEN flagged.dismissal THEN {dismissal_basis} END
+       )) AS flag_basis,
+       CAST(%s AS timestamptz) AS computed_at,
+       CAST(NULL AS timestamptz) AS target_met_at,
+       CAST(NULL AS bigint) AS crossing_sale_id
+FROM flagged
+JOIN scored ON scored.person = flagged.person AND scored.period = flagged.period
+LEFT JOIN (
+    SELECT user_id, MIN(region_id) AS region_id FROM territories_region_members GROUP BY user_id
+) AS home ON home.user_id = flagged.person
+WHERE flagged.in_period
+"""
+
+
+def _percent(part: str, whole: str) -> str:
+    """rules.md §7.6: part ÷ whole in percent to one decimal; none when there is no whole."""
+    return (
+        f"CASE WHEN {whole} > 0 THEN ROUND(CAST(100 * {part} AS NUMERIC(40, 20)) / {whole}, 1) END"
+    )
+
+
+def _basis(first_month: str, quota: str, sales: str, threshold: str) -> str:
+    """The figures behind a flag, as `sales.scoring._below_over` keeps them."""
+    return (
+        f"jsonb_build_object('first_month', to_char({first_month}, 'YYYY-MM'), "
+        "'last_month', to_char(flagged.month, 'YYYY-MM'), "
+        f"'quota', CAST({quota} AS text), 'sales', CAST({sales} AS text), "
+        f"'percent', CAST({_percent(sales, quota)} AS text), "
+        f"'threshold', {threshold}, 'below', TRUE)"
+    )
+
+
+def _statement(calendar: list[tuple], travel: list[QuerySet], people: set[int] | None, now):
+    travel_sql, travel_params = [], []
+    for costs in travel:
+        sql, params = costs.query.sql_with_params()
+        travel_sql.append(f"SELECT * FROM ({sql}) AS costs")
+        travel_params += params
+    if not travel_sql:
+        travel_sql = ["SELECT NULL::bigint, NULL::date, NULL::numeric WHERE FALSE"]
+    sql = _SCORES_SQL.format(
+        calendar=", ".join(["(%s::date, %s::date, %s, %s, %s, %s, %s)"] * len(calendar)),
+        travel=" UNION ALL ".join(travel_sql),
+        people="TRUE" if people is None else "person = ANY(%s)",
+        percent_of_target=_percent("flagged.sales", "flagged.target"),
+        cumulative_percent=_percent("flagged.cumulative_sales", "flagged.cumulative_quota"),
+        probation_basis=_basis(
+            "flagged.month_before",
+            "(flagged.quota_before + flagged.quota)",
+            "(flagged.sales_before + flagged.sales)",
+            "flagged.probation_percent",
+        ),
+        dismissal_basis=_basis(
+            "flagged.first_of_three",
+            "flagged.quota_of_three",
+            "flagged.sales_of_three",
+            "flagged.dismissal_percent",
+        ),
+    )
+    history = [calendar[0][0], calendar[-1][0]]
+    params = [value for row in calendar for value in row] + history + history + travel_params
+    params += [] if people is None else [sorted(people)]
+    return sql, [*params, now]
+
+
+def compute(
+    calendar: list[tuple], *, travel: list[QuerySet], people: set[int] | None, now, fits: str
+) -> str:
+    """Fill a temporary table with every score of the calendar's months in a scored half-year,
+    with its half-year (`period`), whether it is `wanted` (the others carry the history only)
+    and whether it `fits` (the condition `fits` on its figures). Returns the table's name.
+    `calendar` rows: (month, half-year, carry restarted, probation percent, dismissal
+    percent, in a scored half-year, wanted), the history's months in order."""
+    sql, params = _statement(calendar, travel, people, now)
+    with connection.cursor() as cursor:
+        cursor.execute(_WITH_FITS.format(computed=COMPUTED, scores=sql, fits=fits), params)
+    return COMPUTED

@@ -1,0 +1,124 @@
+"""PostgreSQL scores in one statement (sales.scoring_sql): every column of every row is what the
+rules as written person by person (sales.scoring._person_scores) give, on irregular data: quotas
+missing in some months, months without sales, travel without either, a restart month, two
+settings versions, new starters, ties at half a tenth of a percent."""
+
+import random
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+
+from sales import scoring
+from sales.models import Attainment, QuotaChannel
+from sales.scoring import periods_touching, score_periods
+from salesops.models import CompanySettings
+from salesops.months import add_months, months_between
+from tests.expenses.factories import approved_claim
+from tests.sales.factories import local, make_sale, set_quota
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement is PostgreSQL's"),
+]
+
+FIRST, LAST = date(2025, 1, 1), date(2026, 3, 1)
+COMPARED = [
+    field.attname
+    for field in Attainment._meta.concrete_fields
+    if field.attname not in ("id", "computed_at")
+]
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def _scores_by(set_based: bool, monkeypatch, **options) -> dict:
+    """Every stored score after scoring the history one way; the writes are rolled back."""
+    monkeypatch.setattr(scoring, "_set_based", lambda: set_based)
+    found = {}
+    try:
+        with transaction.atomic():
+            score_periods(periods_touching(FIRST, LAST), **options)
+            found.update(
+                {
+                    (row["salesperson_id"], row["month"]): row
+                    for row in Attainment.objects.values(*COMPARED)
+                }
+            )
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return found
+
+
+@pytest.fixture
+def irregular_history(personas):
+    """Four sellers over fifteen months, drawn from a fixed seed."""
+    draw = random.Random(20261129)
+    CompanySettings.objects.create(
+        effective_from=date(2025, 6, 1),
+        carry_over_restart_months=[7],
+        probation_attainment_percent=90,
+        dismissal_attainment_percent=95,
+    )
+    people = [
+        personas.salesperson,
+        personas.colleague,
+        personas.manager,
+        personas.other_salesperson,
+    ]
+    for person, started in zip(
+        people, [date(2025, 7, 3), date(2025, 1, 20), None, None], strict=True
+    ):
+        person.started_on = started
+        person.save(update_fields=["started_on"])
+    for person in people:
+        for month in months_between(FIRST, LAST):
+            _a_month_of(person, month, draw)
+    return people
+
+
+def _a_month_of(person, month: date, draw: random.Random) -> None:
+    if draw.random() < 0.8:
+        set_quota(person, month, str(draw.choice([400, 1000, 2500, 5000])), QuotaChannel.TERMINAL)
+    for day in draw.sample(range(1, 28), draw.choice([0, 1, 2, 3])):
+        amount = draw.choice(["49", "100", "333.33", "1250", "2000", "4999.99"])
+        profit = draw.choice([None, Decimal("-20.00"), Decimal("10.00")])
+        make_sale(person, amount, local(month.year, month.month, day), gross_profit=profit)
+    if draw.random() < 0.3:
+        approved_claim(person, month, amounts=[str(draw.choice([35, 120, 777]))])
+
+
+def test_the_statement_scores_as_the_rules_do_person_by_person(irregular_history, monkeypatch):
+    in_python = _scores_by(False, monkeypatch)
+    in_sql = _scores_by(True, monkeypatch)
+
+    assert in_sql == in_python
+    rows = list(in_python.values())
+    # The history holds what the rules act on, so the comparison is not of empty cases.
+    assert any(row["probation_flag"] for row in rows)
+    assert any(row["dismissal_flag"] for row in rows)
+    assert any(row["carry_restarted"] for row in rows)
+    assert any(row["crossing_sale_id"] for row in rows)
+    assert any(row["travel_efficiency"] for row in rows)
+    assert any(row["carried_over"] > 0 for row in rows)
+
+
+def test_a_re_score_of_some_people_from_a_month_is_the_same_either_way(
+    irregular_history, monkeypatch
+):
+    salesperson = irregular_history[0]
+    score_periods(periods_touching(FIRST, LAST))
+    make_sale(salesperson, "90000", local(2025, 9, 12))
+    options = {"people": {salesperson.pk}, "since": date(2025, 9, 1)}
+
+    in_python = _scores_by(False, monkeypatch, **options)
+    in_sql = _scores_by(True, monkeypatch, **options)
+
+    assert in_sql == in_python
+    september = in_sql[salesperson.pk, date(2025, 9, 1)]
+    assert september["sales"] >= Decimal("90000")
+    assert in_sql[salesperson.pk, add_months(date(2025, 9, 1), 1)]["carried_over"] == 0
