@@ -229,18 +229,24 @@ def _calendar(
     `scoring_sql.compute` reads them."""
     versions = CompanySettings.versions_for(history)
     scored_months = {month for period in months_by_period.values() for month in period}
-    return [
-        (
-            month,
-            half_year_of(month),
-            month.month in (versions[month].carry_over_restart_months or []),
-            versions[month].probation_attainment_percent,
-            versions[month].dismissal_attainment_percent,
-            month in scored_months,
-            month in scored_months and (since is None or month >= since),
+    calendar, stretch = [], 0
+    for month in history:
+        restarted = month.month in (versions[month].carry_over_restart_months or [])
+        stretch += restarted
+        calendar.append(
+            (
+                month,
+                half_year_of(month),
+                (month.month - 1) % 6,
+                restarted,
+                stretch,
+                versions[month].probation_attainment_percent,
+                versions[month].dismissal_attainment_percent,
+                month in scored_months,
+                month in scored_months and (since is None or month >= since),
+            )
         )
-        for month in history
-    ]
+    return calendar
 
 
 def _travel_costs(first: date, last: date) -> list[models.QuerySet]:

@@ -30,7 +30,10 @@ CREATE TEMP TABLE {computed} ON COMMIT DROP AS SELECT *, {fits} AS fits FROM ({s
 # statements', the people (when named), the time of the computation.
 _SCORES_SQL = """
 WITH
-calendar (month, period, restarted, probation_percent, dismissal_percent, in_period, wanted) AS (
+calendar (
+    month, period, into_period, restarted, stretch,
+    probation_percent, dismissal_percent, in_period, wanted
+) AS (
     VALUES {calendar}
 ),
 figures (person, month, quota, sales, gross_profit, travel_cost) AS (
@@ -59,56 +62,66 @@ grid AS (
     SELECT people.person, calendar.*,
            COALESCE(totals.quota, 0.00) AS quota, COALESCE(totals.sales, 0.00) AS sales,
            COALESCE(totals.gross_profit, 0.00) AS gross_profit,
-           COALESCE(totals.travel_cost, 0.00) AS travel_cost,
-           COUNT(*) FILTER (WHERE calendar.restarted) OVER (
-               PARTITION BY people.person ORDER BY calendar.month
-           ) AS stretch
+           COALESCE(totals.travel_cost, 0.00) AS travel_cost
     FROM (SELECT DISTINCT person FROM scored) AS people
     CROSS JOIN calendar
     LEFT JOIN totals ON totals.person = people.person AND totals.month = calendar.month
 ),
+-- Each window runs in the person's month order, so the rows are sorted once; a running sum
+-- is the default frame (a person has one row a month). `{in_stretch}` is `by_month` when no
+-- month of the history restarts carry-over, which makes a level's windows one pass.
 owed AS (
-    SELECT *, SUM(quota - sales) OVER stretch_so_far - (quota - sales) AS owed_before
+    SELECT *, SUM(quota - sales) OVER {in_stretch} - (quota - sales) AS owed_before,
+           SUM(quota) OVER by_month AS quota_so_far, SUM(sales) OVER by_month AS sales_so_far
     FROM grid
-    WINDOW stretch_so_far AS (PARTITION BY person, stretch ORDER BY month ROWS UNBOUNDED PRECEDING)
+    WINDOW by_month AS (PARTITION BY person ORDER BY month),
+           in_stretch AS (PARTITION BY person, stretch ORDER BY month)
 ),
 carried AS (
-    SELECT *, owed_before - MIN(owed_before) OVER stretch_so_far AS carried_over
+    SELECT *, owed_before - MIN(owed_before) OVER {in_stretch} AS carried_over
     FROM owed
-    WINDOW stretch_so_far AS (PARTITION BY person, stretch ORDER BY month ROWS UNBOUNDED PRECEDING)
+    WINDOW by_month AS (PARTITION BY person ORDER BY month),
+           in_stretch AS (PARTITION BY person, stretch ORDER BY month)
 ),
+-- The half-year's cumulative figures are the running sums less what they were before its first
+-- month (rules.md §7.6; from the history's first month when the half-year began before it);
+-- the months before are read back by LAG.
 windows AS (
     SELECT *, quota + carried_over AS target,
-           SUM(quota) OVER half_so_far AS cumulative_quota,
-           SUM(sales) OVER half_so_far AS cumulative_sales,
-           COUNT(*) OVER last_three AS months_of_three,
-           MIN(quota) OVER last_three AS least_quota_of_three,
-           SUM(quota) OVER last_three AS quota_of_three,
-           SUM(sales) OVER last_three AS sales_of_three,
-           FIRST_VALUE(month) OVER last_three AS first_of_three,
+           quota_so_far - COALESCE(LAG(quota_so_far, into_period + 1) OVER by_month, 0.00)
+           AS cumulative_quota,
+           sales_so_far - COALESCE(LAG(sales_so_far, into_period + 1) OVER by_month, 0.00)
+           AS cumulative_sales,
            LAG(month) OVER by_month AS month_before,
            LAG(quota) OVER by_month AS quota_before,
-           LAG(sales) OVER by_month AS sales_before
+           LAG(sales) OVER by_month AS sales_before,
+           LAG(month, 2) OVER by_month AS first_of_three,
+           LAG(quota, 2) OVER by_month AS quota_two_before,
+           LAG(sales, 2) OVER by_month AS sales_two_before
     FROM carried
-    WINDOW half_so_far AS (PARTITION BY person, period ORDER BY month ROWS UNBOUNDED PRECEDING),
-           last_three AS (PARTITION BY person ORDER BY month ROWS 2 PRECEDING),
-           by_month AS (PARTITION BY person ORDER BY month)
+    WINDOW by_month AS (PARTITION BY person ORDER BY month)
+),
+three AS (
+    SELECT *, quota_two_before + quota_before + quota AS quota_of_three,
+           sales_two_before + sales_before + sales AS sales_of_three,
+           LEAST(quota_two_before, quota_before, quota) AS least_quota_of_three
+    FROM windows
 ),
 -- rules.md §7.8: a new salesperson below the probation percentage over the month they started
 -- and the next, each with a quota; §7.9: anyone below the dismissal percentage over any three
 -- consecutive months, each with a quota. Compared exactly, not on the rounded percentage.
 flagged AS (
-    SELECT windows.*,
-           windows.month = (date_trunc('month', people.started_on) + interval '1 month')::date
-           AND windows.month_before = date_trunc('month', people.started_on)::date
-           AND LEAST(windows.quota_before, windows.quota) > 0
-           AND (windows.sales_before + windows.sales) * 100
-               < (windows.quota_before + windows.quota) * windows.probation_percent
+    SELECT three.*,
+           three.month = (date_trunc('month', people.started_on) + interval '1 month')::date
+           AND three.month_before = date_trunc('month', people.started_on)::date
+           AND LEAST(three.quota_before, three.quota) > 0
+           AND (three.sales_before + three.sales) * 100
+               < (three.quota_before + three.quota) * three.probation_percent
            AS probation,
-           windows.months_of_three = 3 AND windows.least_quota_of_three > 0
-           AND windows.sales_of_three * 100 < windows.quota_of_three * windows.dismissal_percent
+           three.first_of_three IS NOT NULL AND three.least_quota_of_three > 0
+           AND three.sales_of_three * 100 < three.quota_of_three * three.dismissal_percent
            AS dismissal
-    FROM windows JOIN salesops_user AS people ON people.id = windows.person
+    FROM three JOIN salesops_user AS people ON people.id = three.person
 )
 SELECT flagged.person AS salesperson_id, flagged.month, flagged.period, flagged.wanted,
        home.region_id, flagged.quota, flagged.carried_over, flagged.target, flagged.sales,
@@ -165,7 +178,8 @@ def _statement(calendar: list[tuple], travel: list[QuerySet], people: set[int] |
     if not travel_sql:
         travel_sql = ["SELECT NULL::bigint, NULL::date, NULL::numeric WHERE FALSE"]
     sql = _SCORES_SQL.format(
-        calendar=", ".join(["(%s::date, %s::date, %s, %s, %s, %s, %s)"] * len(calendar)),
+        calendar=", ".join(["(%s::date, %s::date, %s, %s, %s, %s, %s, %s, %s)"] * len(calendar)),
+        in_stretch="in_stretch" if any(row[3] for row in calendar) else "by_month",
         travel=" UNION ALL ".join(travel_sql),
         people="TRUE" if people is None else "person = ANY(%s)",
         percent_of_target=_percent("flagged.sales", "flagged.target"),
@@ -195,8 +209,9 @@ def compute(
     """Fill a temporary table with every score of the calendar's months in a scored half-year,
     with its half-year (`period`), whether it is `wanted` (the others carry the history only)
     and whether it `fits` (the condition `fits` on its figures). Returns the table's name.
-    `calendar` rows: (month, half-year, carry restarted, probation percent, dismissal
-    percent, in a scored half-year, wanted), the history's months in order."""
+    `calendar` rows: (month, half-year, months into the half-year, carry restarted, restart
+    months up to it, probation percent, dismissal percent, in a scored half-year, wanted), the
+    history's months in order."""
     sql, params = _statement(calendar, travel, people, now)
     with connection.cursor() as cursor:
         cursor.execute(_WITH_FITS.format(computed=COMPUTED, scores=sql, fits=fits), params)

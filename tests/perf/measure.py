@@ -247,36 +247,49 @@ WHERE c.customer_class <> f.customer_class
 """
 
 # Carry-over (rules.md §7.5) as a recursive statement: target = quota + the unmet part of last
-# month's target; attainment = sales ÷ target; company rank by attainment each month.
+# month's target; attainment = sales ÷ target; company rank by attainment each month; travel
+# efficiency, which the job computes in the same pass (rules.md §7.11): the approved claims'
+# items ÷ gross profit.
 ATTAINMENT_FLOOR = """
 CREATE TEMP TABLE floor_attainment ON COMMIT DROP AS
 WITH RECURSIVE
 quotas AS (SELECT salesperson_id AS person, month, SUM(amount) AS quota
            FROM territories_quota GROUP BY 1, 2),
-sales AS (SELECT salesperson_id AS person, month, SUM(amount) AS sales
+sales AS (SELECT salesperson_id AS person, month, SUM(amount) AS sales,
+                 SUM(gross_profit) AS gross_profit
           FROM reports_salesrollup GROUP BY 1, 2),
-people AS (SELECT person FROM quotas UNION SELECT person FROM sales),
+travel AS (SELECT claim.salesperson_id AS person, claim.month, SUM(item.amount) AS cost
+           FROM visits_expenseitem item JOIN visits_expenseclaim claim ON claim.id = item.claim_id
+           WHERE claim.status = 'approved' AND claim.month BETWEEN %(first)s AND %(last)s
+           GROUP BY 1, 2),
+people AS (SELECT person FROM quotas UNION SELECT person FROM sales
+           UNION SELECT person FROM travel),
 months AS (SELECT generate_series(%(first)s::date, %(last)s::date, interval '1 month')::date
            AS month),
 grid AS (
   SELECT p.person, m.month, COALESCE(q.quota, 0) AS quota, COALESCE(s.sales, 0) AS sales,
+         COALESCE(s.gross_profit, 0) AS gross_profit, COALESCE(t.cost, 0) AS travel_cost,
          ROW_NUMBER() OVER (PARTITION BY p.person ORDER BY m.month) AS n
   FROM people p CROSS JOIN months m
   LEFT JOIN quotas q ON q.person = p.person AND q.month = m.month
   LEFT JOIN sales s ON s.person = p.person AND s.month = m.month
+  LEFT JOIN travel t ON t.person = p.person AND t.month = m.month
 ),
-carried (person, n, month, target, sales) AS (
-  SELECT person, n, month, quota, sales FROM grid WHERE n = 1
+carried (person, n, month, target, sales, gross_profit, travel_cost) AS (
+  SELECT person, n, month, quota, sales, gross_profit, travel_cost FROM grid WHERE n = 1
   UNION ALL
-  SELECT g.person, g.n, g.month, g.quota + GREATEST(0, c.target - c.sales), g.sales
+  SELECT g.person, g.n, g.month, g.quota + GREATEST(0, c.target - c.sales), g.sales,
+         g.gross_profit, g.travel_cost
   FROM carried c JOIN grid g ON g.person = c.person AND g.n = c.n + 1
 ),
 scored AS (
   SELECT person, month, target,
-         CASE WHEN target > 0 THEN ROUND(100 * sales / target, 1) END AS attainment
+         CASE WHEN target > 0 THEN ROUND(100 * sales / target, 1) END AS attainment,
+         CASE WHEN gross_profit > 0 THEN ROUND(travel_cost / gross_profit, 4) END
+           AS travel_efficiency
   FROM carried
 )
-SELECT person, month, target, attainment,
+SELECT person, month, target, attainment, travel_efficiency,
        CASE WHEN attainment IS NOT NULL THEN
          RANK() OVER (PARTITION BY month ORDER BY attainment DESC NULLS LAST) END AS company_rank
 FROM scored
@@ -286,6 +299,7 @@ SELECT COUNT(*) FROM reports_attainment a
 LEFT JOIN floor_attainment f ON f.person = a.salesperson_id AND f.month = a.month
 WHERE f.person IS NULL OR f.target <> a.target
    OR f.attainment IS DISTINCT FROM a.attainment OR f.company_rank IS DISTINCT FROM a.company_rank
+   OR f.travel_efficiency IS DISTINCT FROM a.travel_efficiency
 """
 
 

@@ -54,13 +54,14 @@ def _scores_by(set_based: bool, monkeypatch, **options) -> dict:
     return found
 
 
-@pytest.fixture
-def irregular_history(personas):
-    """Four sellers over fifteen months, drawn from a fixed seed."""
+@pytest.fixture(params=[[7], []], ids=["restart in July", "no restart"])
+def irregular_history(personas, request):
+    """Four sellers over fifteen months, drawn from a fixed seed; carry-over restarting in July
+    from the second settings version, or never (the statement's windows differ)."""
     draw = random.Random(20261129)
     CompanySettings.objects.create(
         effective_from=date(2025, 6, 1),
-        carry_over_restart_months=[7],
+        carry_over_restart_months=request.param,
         probation_attainment_percent=90,
         dismissal_attainment_percent=95,
     )
@@ -101,7 +102,8 @@ def test_the_statement_scores_as_the_rules_do_person_by_person(irregular_history
     # The history holds what the rules act on, so the comparison is not of empty cases.
     assert any(row["probation_flag"] for row in rows)
     assert any(row["dismissal_flag"] for row in rows)
-    assert any(row["carry_restarted"] for row in rows)
+    restarts = CompanySettings.in_force_on(date(2025, 7, 1)).carry_over_restart_months
+    assert any(row["carry_restarted"] for row in rows) == bool(restarts)
     assert any(row["crossing_sale_id"] for row in rows)
     assert any(row["travel_efficiency"] for row in rows)
     assert any(row["carried_over"] > 0 for row in rows)
