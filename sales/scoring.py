@@ -5,7 +5,9 @@ probation and dismissal-review flags and travel efficiency.
 Inputs are read as aggregates (one GROUP BY query each) from the first month on record, because
 carry-over runs from month to month without a reset (rules.md §7.5) and the probation and
 dismissal windows may reach back before the half-year; the recurrence runs over those monthly
-totals (a handful of rows per person, never per sale), once for every half-year scored. Each
+totals (a handful of rows per person, never per sale), once for every half-year scored: here,
+person by person, on SQLite; on PostgreSQL in closed form for everyone at once, inside one
+statement that never brings a row into Python (`sales.scoring_sql`). Each
 month is scored with the settings version in force on its first day (rules.md §0.3). A person's
 rows depend on their own figures only, so one day's new sales re-score only the people they
 belong to; what depends on everyone in the month (ranks, who met the target first, bonuses) is
@@ -137,7 +139,8 @@ def score_periods(
     Returns the rows written.
 
     1. read each monthly total once, from the first month on record (carry-over has no reset);
-    2. run the carry-over recurrence per person over those totals, once for all half-years;
+    2. run the carry-over recurrence per person over those totals, once for all half-years
+       (on PostgreSQL steps 1–4 are one statement and a few set-based ones: `_score_in_sql`);
     3. find the sale that crossed each met target (one query over those person-months' lines);
     4. upsert the rows, and remove the scores of people with nothing left in a half-year;
     5. ranks and the first-to-target flag, set-based over the months (`standings`);
