@@ -121,6 +121,23 @@ def follow_ups_overdue(customers: QuerySet[Customer]) -> QuerySet[Customer]:
     return customers.filter(next_follow_up_at__lt=start).order_by("next_follow_up_at")
 
 
+# What a follow-up row shows (customers/_partials/follow_up_row.html), alone: the windows that
+# number and count the rows sort every due customer of the scope, and whole rows with their
+# territory and owner made those sorts wide (the manager's home at tier L: 3,400 customers).
+FOLLOW_UP_COLUMNS = (
+    "name",
+    "customer_class",
+    "last_contacted_at",
+    "next_follow_up_at",
+    "territory__name_zh",
+    "territory__name_en",
+    "owner__display_name",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+)
+
+
 def follow_up_queues(user: User, scopes: list[str], limit: int) -> dict[str, dict]:
     """The home's follow-up panels, one per scope ("mine": the user's own customers, "region":
     the customers of the regions they manage), in two queries whatever the number of scopes:
@@ -134,7 +151,7 @@ def follow_up_queues(user: User, scopes: list[str], limit: int) -> dict[str, dic
         output_field=CharField(),
     )
     queues = first_rows_by_scope(
-        customers_for(user).filter(next_follow_up_at__lt=end),
+        customers_for(user).filter(next_follow_up_at__lt=end).only(*FOLLOW_UP_COLUMNS),
         conditions,
         group=bucket,
         order_by=[F("next_follow_up_at").asc(), F("pk").asc()],

@@ -115,6 +115,9 @@ def test_home_page_queries_do_not_grow_with_the_follow_ups(make_customer, person
     with_one = home_queries()
     for _index in range(24):
         make_customer(next_follow_up_at=timezone.now() - timedelta(days=1))
+    # New customers move the 80/20 ranking: the first open after them reads its ladder again,
+    # one query more (tests/salesops/test_home_queries.py holds that count).
+    home_queries()
 
     assert home_queries() == with_one
 
