@@ -147,7 +147,7 @@ def score_periods(
     6. bonuses from the flags.
     """
     months_by_period = _months_by_period(periods)
-    months = sorted(month for period in months_by_period.values() for month in period)
+    months = sorted(_scored_months(months_by_period))
     months = [month for month in months if since is None or month >= since]
     if not months:
         return 0
@@ -192,8 +192,8 @@ def _score_in_sql(
     (`scoring_sql`), the rows that do not fit their columns left out (as `_writable` does), the
     stale scores removed, the crossing sales set, and only the new and changed rows written.
     Returns the rows written and the months that lost a row."""
-    months = [month for period in months_by_period.values() for month in period]
-    history = months_between(_first_month_on_record(months[0]), months[-1])
+    months = _scored_months(months_by_period)
+    history = _history(months)
     computed = scoring_sql.compute(
         _calendar(history, months_by_period, since),
         travel=_travel_costs(history[0], history[-1]),
@@ -227,26 +227,26 @@ def _stale_sql(computed: str, months: list[date], people: set[int] | None) -> tu
 
 def _calendar(
     history: list[date], months_by_period: dict[date, list[date]], since: date | None
-) -> list[tuple]:
+) -> list[scoring_sql.CalendarMonth]:
     """Each month of the history with the settings in force that month (rules.md §0.3), as
     `scoring_sql.compute` reads them."""
     versions = CompanySettings.versions_for(history)
-    scored_months = {month for period in months_by_period.values() for month in period}
+    scored_months = set(_scored_months(months_by_period))
     calendar, stretch = [], 0
     for month in history:
         restarted = month.month in (versions[month].carry_over_restart_months or [])
         stretch += restarted
         calendar.append(
-            (
-                month,
-                half_year_of(month),
-                (month.month - 1) % 6,
-                restarted,
-                stretch,
-                versions[month].probation_attainment_percent,
-                versions[month].dismissal_attainment_percent,
-                month in scored_months,
-                month in scored_months and (since is None or month >= since),
+            scoring_sql.CalendarMonth(
+                month=month,
+                period=half_year_of(month),
+                into_period=(month.month - 1) % 6,
+                restarted=restarted,
+                stretch=stretch,
+                probation_percent=versions[month].probation_attainment_percent,
+                dismissal_percent=versions[month].dismissal_attainment_percent,
+                in_period=month in scored_months,
+                wanted=month in scored_months and (since is None or month >= since),
             )
         )
     return calendar
@@ -289,6 +289,15 @@ def _remove_stale(
 
 
 # --- 1. monthly totals -----------------------------------------------------------------------
+
+
+def _scored_months(months_by_period: dict[date, list[date]]) -> list[date]:
+    return [month for period in months_by_period.values() for month in period]
+
+
+def _history(months: list[date]) -> list[date]:
+    """The months from the first on record to the last scored: carry-over has no reset."""
+    return months_between(_first_month_on_record(months[0]), months[-1])
 
 
 def _first_month_on_record(before: date) -> date:
@@ -353,8 +362,7 @@ def _scores(
     """Every person's rows of each half-year in which they have a quota, sales or travel (from
     `since` on; the months before only carry the recurrence forward), and who those people are
     in each half-year."""
-    months = [month for period in months_by_period.values() for month in period]
-    history = months_between(_first_month_on_record(months[0]), months[-1])
+    history = _history(_scored_months(months_by_period))
     totals = _totals(history, people)
     period_of = {
         month: period for period, in_period in months_by_period.items() for month in in_period

@@ -15,10 +15,29 @@ Rounding. Percentages and travel efficiency are rounded half away from zero, as 
 reference does (`sales.scoring._percent`), after dividing with twenty decimals.
 """
 
+from datetime import date
+from typing import NamedTuple
+
 from django.db import connection
 from django.db.models import QuerySet
 
 COMPUTED = "attainment_computed"
+
+
+class CalendarMonth(NamedTuple):
+    """One month of the history, as the statement's `calendar` reads it (in this order)."""
+
+    month: date
+    period: date  # the half-year holding it
+    into_period: int  # months since the half-year's first (0–5)
+    restarted: bool  # carry-over starts afresh this month (rules.md §7.5)
+    stretch: int  # restart months up to and including this one
+    probation_percent: int
+    dismissal_percent: int
+    in_period: bool  # in a half-year being scored
+    wanted: bool  # its scores are written (the others carry the history only)
+
+
 _WITH_FITS = """
 CREATE TEMP TABLE {computed} ON COMMIT DROP AS SELECT *, {fits} AS fits FROM ({scores}) AS scores
 """
@@ -169,7 +188,7 @@ def _basis(first_month: str, quota: str, sales: str, threshold: str) -> str:
     )
 
 
-def _statement(calendar: list[tuple], travel: list[QuerySet], people: set[int] | None, now):
+def _statement(calendar: list[CalendarMonth], travel: list[QuerySet], people: set[int] | None, now):
     travel_sql, travel_params = [], []
     for costs in travel:
         sql, params = costs.query.sql_with_params()
@@ -179,7 +198,7 @@ def _statement(calendar: list[tuple], travel: list[QuerySet], people: set[int] |
         travel_sql = ["SELECT NULL::bigint, NULL::date, NULL::numeric WHERE FALSE"]
     sql = _SCORES_SQL.format(
         calendar=", ".join(["(%s::date, %s::date, %s, %s, %s, %s, %s, %s, %s)"] * len(calendar)),
-        in_stretch="in_stretch" if any(row[3] for row in calendar) else "by_month",
+        in_stretch="in_stretch" if any(row.restarted for row in calendar) else "by_month",
         travel=" UNION ALL ".join(travel_sql),
         people="TRUE" if people is None else "person = ANY(%s)",
         percent_of_target=_percent("flagged.sales", "flagged.target"),
@@ -197,21 +216,24 @@ def _statement(calendar: list[tuple], travel: list[QuerySet], people: set[int] |
             "flagged.dismissal_percent",
         ),
     )
-    history = [calendar[0][0], calendar[-1][0]]
+    history = [calendar[0].month, calendar[-1].month]
     params = [value for row in calendar for value in row] + history + history + travel_params
     params += [] if people is None else [sorted(people)]
     return sql, [*params, now]
 
 
 def compute(
-    calendar: list[tuple], *, travel: list[QuerySet], people: set[int] | None, now, fits: str
+    calendar: list[CalendarMonth],
+    *,
+    travel: list[QuerySet],
+    people: set[int] | None,
+    now,
+    fits: str,
 ) -> str:
     """Fill a temporary table with every score of the calendar's months in a scored half-year,
     with its half-year (`period`), whether it is `wanted` (the others carry the history only)
     and whether it `fits` (the condition `fits` on its figures). Returns the table's name.
-    `calendar` rows: (month, half-year, months into the half-year, carry restarted, restart
-    months up to it, probation percent, dismissal percent, in a scored half-year, wanted), the
-    history's months in order."""
+    `calendar` holds the history's months in order."""
     sql, params = _statement(calendar, travel, people, now)
     with connection.cursor() as cursor:
         cursor.execute(_WITH_FITS.format(computed=COMPUTED, scores=sql, fits=fits), params)
