@@ -9,6 +9,7 @@ rebuild run the same code over different slices, which is why the rebuild must l
 incremental state unchanged.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -41,7 +42,7 @@ from rollups.models import (
     ScoreShare,
 )
 from sales.models import Attainment, Sale
-from salesops.cell_sync import Synced, replace_cells, sync_cells
+from salesops.cell_sync import Synced, among, replace_cells, sync_cells
 from salesops.models import CompanySettings
 from salesops.months import (
     add_months,
@@ -169,9 +170,9 @@ def _local_month(field: str) -> Trunc:
     return Trunc(field, "month", output_field=DateField())
 
 
-def _sales_cells(first: date, last: date) -> QuerySet:
+def _sales_cells(first: date, last: date, **only) -> QuerySet:
     return (
-        Sale.objects.filter(month__gte=first, month__lte=last)
+        Sale.objects.filter(month__gte=first, month__lte=last, **only)
         .values("month", "salesperson_id", "territory_id", "channel", "customer_id")
         .annotate(
             amount=Sum("amount"),
@@ -317,11 +318,12 @@ def _blank_cities(month: date) -> list[BlankCity]:
 # sale (rules.md §10.2): only the cell holding the first sale itself is marked (a colleague's
 # later order that month, or one in another channel, won nobody). The first sale is the
 # earliest, by time then entry, of the customer's first month. Only the marks that change are
-# written.
+# written, of the customers `{customers}` lets through (a customer's marks depend on its own
+# sales alone).
 NEW_CUSTOMER_MARKS = """
 WITH newcomers AS MATERIALIZED (
     SELECT customer_id, MIN(month) AS month FROM {cell} AS recent
-    WHERE month >= %s AND NOT EXISTS (
+    WHERE month >= %s AND {recent_customers} AND NOT EXISTS (
         SELECT 1 FROM {cell} AS earlier
         WHERE earlier.customer_id = recent.customer_id AND earlier.month < %s
     )
@@ -347,23 +349,28 @@ FROM (
         ON cell.customer_id = first_sale.customer_id AND cell.month = first_sale.month
         AND cell.salesperson_id = first_sale.salesperson_id
         AND cell.territory_id = first_sale.territory_id AND cell.channel = first_sale.channel
-    WHERE cell.month >= %s
+    WHERE cell.month >= %s AND {cell_customers}
         AND (cell.new_customer OR cell.customer_id IN (SELECT customer_id FROM newcomers))
 ) AS marked
 WHERE {cell}.id = marked.id AND {cell}.new_customer <> marked.is_first
 """
 
 
-def _mark_new_customers(since: date) -> None:
-    """Mark the new customers' cells from `since` on: sales changed in those months only, so a
-    first sale before them stays where it was, and only a customer with no cell before them
-    (a newcomer of those months) can have its first sale there. A mark found on anyone else
-    is cleared."""
+def _mark_new_customers(since: date, customer_ids: Collection[int] | None = None) -> None:
+    """Mark the new customers' cells from `since` on (of these customers only, when named):
+    sales changed in those months only, so a first sale before them stays where it was, and
+    only a customer with no cell before them (a newcomer of those months) can have its first
+    sale there. A mark found on anyone else is cleared."""
+    recent_customers, recent_params = among("recent.customer_id", customer_ids)
+    cell_customers, cell_params = among("cell.customer_id", customer_ids)
     sql = NEW_CUSTOMER_MARKS.format(
-        cell=_quoted(SalesCell._meta.db_table), sale=_quoted(Sale._meta.db_table)
+        cell=_quoted(SalesCell._meta.db_table),
+        sale=_quoted(Sale._meta.db_table),
+        recent_customers=recent_customers,
+        cell_customers=cell_customers,
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since, since, since])
+        cursor.execute(sql, [since, *recent_params, since, since, *cell_params])
 
 
 def _one_writer_at_a_time() -> None:
@@ -399,14 +406,21 @@ def refresh_months(first: date, last: date) -> int:
 
 
 @transaction.atomic
-def refresh_sales(first: date, last: date) -> int:
+def refresh_sales(first: date, last: date, customer_ids: Collection[int] | None = None) -> int:
     """After sale lines of these months changed (sales.signals.months_changed): their cells,
-    the new-customer marks, and the blank areas from the first of them on."""
+    the new-customer marks, and the blank areas from the first of them on. With `customer_ids`
+    (the customers whose lines changed), only their cells and marks: a cell holds the lines of
+    one customer, so nobody else's moved, and a day's import costs what it holds instead of
+    its months' every line (docs/performance.md, P5)."""
     _one_writer_at_a_time()
     first, last = month_start(first), month_start(last)
-    months = Q(month__gte=first, month__lte=last)
-    synced = _sync(SalesCell, _sales_cells(first, last), months, touched="customer_id")
-    _mark_new_customers(first)
+    scope, only = Q(month__gte=first, month__lte=last), {}
+    if customer_ids is not None:
+        only = {"customer_id__in": list(customer_ids)}
+        scope &= Q(**only)
+    cells = _sales_cells(first, last, **only)
+    synced = _sync(SalesCell, cells, scope, touched="customer_id")
+    _mark_new_customers(first, customer_ids)
     written = synced.written + values.refresh(synced.touched)
     # A first sale puts a customer on the map from its month on (blank areas).
     return written + refresh_blank_cities(first, max(last, current_month()))

@@ -1,13 +1,13 @@
 """Keeping the region rollup current when a month's records change (queued on commit).
 
-Sale lines announce their months with `sales.signals.months_changed` (quotas and approved
-claims send it too; their figures are read from the scores, so the refresh is merely
-redundant for them). Visits and competitor notes are saved one at a time through their
-services, so their own `post_save` names the person or territory and the month, and only that
-slice is recomputed. A visit or a new customer also recomputes the blank areas
-of the months it touches. Class changes are written in bulk by the classification, which names
-the customers (`customers.signals.classes_changed`): the class counts are recounted from that
-month on.
+Sale lines announce their months with `sales.signals.months_changed`, and an import names the
+customers whose lines changed (quotas and approved claims send it too; their figures are read
+from the scores, so the refresh is merely redundant for them). Visits and competitor notes are
+saved one at a time through their services, so their own `post_save` names the person or
+territory and the month, and only that slice is recomputed. A visit or a new customer also
+recomputes the blank areas of the months it touches. Class changes are written in bulk by the
+classification, which names the customers (`customers.signals.classes_changed`): the class
+counts are recounted from that month on.
 
 A record that moves (a visit to another month or person, a customer to another territory or
 owner, by a handover too) leaves one slice for another: both are refreshed. The values before
@@ -35,11 +35,22 @@ from salesops.stored import stored_values
 from territories.models import Assignment
 from visits.models import Visit
 
+# An import names the customers whose lines changed, and only their cells are recounted. Past
+# this many, recounting the months whole costs about the same, and the job's arguments stay
+# small (they travel with it and are kept in the job ledger).
+CUSTOMERS_NAMED_AT_MOST = 20_000
+
 
 @receiver(months_changed)
-def refresh_changed_months(sender, *, first_month, last_month, **kwargs) -> None:
+def refresh_changed_months(sender, *, first_month, last_month, customers=None, **kwargs) -> None:
+    named = {}
+    if customers is not None and len(customers) <= CUSTOMERS_NAMED_AT_MOST:
+        named = {"customer_ids": sorted(customers)}
     queue.on_commit(
-        tasks.refresh_sales, first_month=first_month.isoformat(), last_month=last_month.isoformat()
+        tasks.refresh_sales,
+        first_month=first_month.isoformat(),
+        last_month=last_month.isoformat(),
+        **named,
     )
 
 

@@ -7,9 +7,12 @@ from salesops.months import add_months, current_month, parse_month
 
 
 @shared_task(acks_late=True)
-def refresh_sales(*, first_month: str, last_month: str) -> int:
-    """The incremental refresh after sale lines of these months changed."""
-    return building.refresh_sales(parse_month(first_month), parse_month(last_month))
+def refresh_sales(
+    *, first_month: str, last_month: str, customer_ids: list[int] | None = None
+) -> int:
+    """The incremental refresh after sale lines of these months changed (of these customers,
+    when named)."""
+    return building.refresh_sales(parse_month(first_month), parse_month(last_month), customer_ids)
 
 
 @shared_task(acks_late=True)

@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from rollups.models import ActivityCell, CustomerValue, CustomerVisitCell, SalesCell, VisitorRate
 from sales.models import Attainment
-from salesops.cell_sync import replace_cells, sync_cells
+from salesops.cell_sync import among, replace_cells, sync_cells
 from salesops.months import add_months, current_month
 
 # What a salesperson's visit costs (rules.md §11.2): approved travel cost ÷ all their visits
@@ -102,16 +102,6 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _among(column: str, ids: Collection[int] | None) -> tuple[str, list]:
-    """The condition "`column` is one of these" (any value with None)."""
-    if ids is None:
-        return "TRUE", []
-    if connection.vendor == "postgresql":
-        # A join to the list, not a test of each row against it.
-        return f"{column} IN (SELECT unnest(%s::bigint[]))", [list(ids)]
-    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
-
-
 def _sync(table, select: tuple[str, list], columns: list[str], scope: Q, touched: str) -> set:
     """Make the table's rows within `scope` equal to `select`, keyed by its first column; the
     values of `touched` among the rows that changed. On PostgreSQL only the differing rows are
@@ -130,7 +120,7 @@ def _sync(table, select: tuple[str, list], columns: list[str], scope: Q, touched
 def _refresh_rates(last_month: date, salespeople: Collection[int] | None) -> set[int]:
     """The cost per visit of these salespeople (everyone with None); those whose rate changed."""
     first, end = _window(last_month)
-    people, people_params = _among("salesperson_id", salespeople)
+    people, people_params = among("salesperson_id", salespeople)
     sql = RATES.format(
         activity_cell=_quoted(ActivityCell), attainment=_quoted(Attainment), people=people
     )
@@ -142,8 +132,8 @@ def _refresh_rates(last_month: date, salespeople: Collection[int] | None) -> set
 def _write(last_month: date, customer_ids: Collection[int] | None) -> int:
     """Make the values of these customers (every customer with None) equal to their cells."""
     first, end = _window(last_month)
-    sales_customers, sales_params = _among("customer_id", customer_ids)
-    visit_customers, visit_params = _among("cell.customer_id", customer_ids)
+    sales_customers, sales_params = among("customer_id", customer_ids)
+    visit_customers, visit_params = among("cell.customer_id", customer_ids)
     sql = VALUES.format(
         **_tables(), sales_customers=sales_customers, visit_customers=visit_customers
     )
@@ -181,7 +171,7 @@ def _reprice(salespeople: set[int], last_month: date) -> int:
 def _reprice_customers(customers: Collection[int] | None, last_month: date) -> int:
     """The visit cost of these customers (every customer with None); how many changed."""
     first, end = _window(last_month)
-    cell_customers, customer_params = _among("cell.customer_id", customers)
+    cell_customers, customer_params = among("cell.customer_id", customers)
     sql = REPRICE.format(**_tables(), cell_customers=cell_customers)
     with connection.cursor() as cursor:
         cursor.execute(sql, [first, end, *customer_params, last_month])

@@ -10,9 +10,10 @@ travel_costs_wanted = Signal()
 
 # Sent inside the writer's transaction when sales, quotas or approved travel costs of some
 # months changed, with first_month and last_month (first days of months) and, when the writer
-# knows them, the ids of the `salespeople` whose figures changed: the scoring job recomputes
-# those months on (of those people only, when named) once the transaction commits
-# (sales.receivers).
+# knows them, the ids of the `salespeople` whose figures changed and of the `customers` whose
+# lines changed: the scoring job recomputes those months on (of those people only, when named)
+# once the transaction commits (sales.receivers), and the region rollup recounts the months'
+# cells (of those customers only, when named: rollups.receivers).
 months_changed = Signal()
 
 # Sent by the scoring job inside its transaction once the scores of the months first_month to

@@ -9,6 +9,7 @@ statement that writes in parallel, where `CREATE TABLE … AS` may: the sales ro
 tier L aggregated ten million lines on one core of two (job ÷ floor 1.90, P4).
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import FullResultSet
@@ -38,6 +39,16 @@ removed AS (
 SELECT (SELECT COUNT(*) FROM written) + (SELECT COUNT(*) FROM removed),
        ARRAY(SELECT {touched} FROM written UNION SELECT {touched} FROM removed)
 """
+
+
+def among(column: str, ids: Collection[int] | None) -> tuple[str, list]:
+    """The SQL condition "`column` is one of these ids" and its parameters (true for None)."""
+    if ids is None:
+        return "TRUE", []
+    if connection.vendor == "postgresql":
+        # A join to the list, not a test of each row against it.
+        return f"{column} IN (SELECT unnest(%s::bigint[]))", [list(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
 def _where(table: type[Model], scope: Q) -> tuple[str, list]:

@@ -22,12 +22,14 @@ MONEY_FIELDS = ["amount", "gross_profit"]
 @dataclass
 class Changes:
     """What writing the checked lines changes: new and corrected lines (the rest unchanged),
-    the (salesperson, month) rollup cells a line enters or leaves, and the months touched."""
+    the (salesperson, month) rollup cells a line enters or leaves, the customers whose lines
+    they are (now and, for a corrected line, before), and the months touched."""
 
     total: int
     created: int
     updated: int
     rollup_pairs: set[tuple[int, date]] = field(default_factory=set)
+    customers: set[int] = field(default_factory=set)
     first_month: date | None = None
     last_month: date | None = None
 
@@ -88,6 +90,7 @@ class ListedSales:
             created=sum((sale.order_number, sale.line) not in existing for sale in self.changed),
             updated=sum((sale.order_number, sale.line) in existing for sale in self.changed),
             rollup_pairs=self._rollup_pairs(existing),
+            customers=self._customers(existing),
             first_month=months[0] if months else None,
             last_month=months[-1] if months else None,
         )
@@ -107,6 +110,15 @@ class ListedSales:
             if before is not None:
                 pairs.add((before[VALUE_FIELDS.index("salesperson_id")], before[1]))
         return pairs
+
+    def _customers(self, existing: dict[tuple, tuple]) -> set[int]:
+        """The customers a changed line belongs to, and belonged to before a correction."""
+        customers = {sale.customer_id for sale in self.changed}
+        for sale in self.changed:
+            before = existing.get((sale.order_number, sale.line))
+            if before is not None:
+                customers.add(before[VALUE_FIELDS.index("customer_id")])
+        return customers
 
     def upsert(self, sales_import: SalesImport) -> None:
         """The new and corrected lines, in one keyed upsert."""

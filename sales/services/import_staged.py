@@ -157,7 +157,8 @@ COMPARE = f"""
 CREATE TEMP TABLE {CHANGED} AS
 SELECT c.number, c.order_number, c.line, c.sold_at, c.month, c.customer_id, c.salesperson_id,
        c.territory_id, c.sale_channel AS channel, c.amount, c.gross_profit,
-       e.id IS NULL AS is_new, e.salesperson_id AS was_salesperson_id, e.month AS was_month
+       e.id IS NULL AS is_new, e.salesperson_id AS was_salesperson_id, e.month AS was_month,
+       e.customer_id AS was_customer_id
 FROM {CHECKED} c
 LEFT JOIN customers_sale e ON e.order_number = c.order_number AND e.line = c.line
 WHERE e.id IS NULL
@@ -177,6 +178,11 @@ FROM {CHANGED}
 ROLLUP_PAIRS = f"""
 SELECT salesperson_id, month FROM {CHANGED}
 UNION SELECT was_salesperson_id, was_month FROM {CHANGED} WHERE NOT is_new
+"""
+
+CHANGED_CUSTOMERS = f"""
+SELECT customer_id FROM {CHANGED}
+UNION SELECT was_customer_id FROM {CHANGED} WHERE NOT is_new
 """
 
 WRITTEN_COLUMNS = [
@@ -276,6 +282,7 @@ class StagedSales:
             created=created,
             updated=changed - created,
             rollup_pairs=set(self._execute(ROLLUP_PAIRS)),
+            customers={customer for (customer,) in self._execute(CHANGED_CUSTOMERS)},
             first_month=first_month,
             last_month=last_month,
         )

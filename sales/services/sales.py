@@ -187,7 +187,8 @@ def _write_checked(
 def _queue_scoring(changes: Changes) -> None:
     """Only the people whose lines changed are re-scored, from the first month touched on:
     the months the changed lines are in now and, for a corrected line that moved, the month and
-    person it left (both lose or gain the line)."""
+    person it left (both lose or gain the line). The customers of those lines are named too:
+    the region rollup recounts only their cells."""
     if not changes.rollup_pairs:
         return
     months = sorted({month for _person, month in changes.rollup_pairs})
@@ -196,6 +197,7 @@ def _queue_scoring(changes: Changes) -> None:
         first_month=months[0],
         last_month=months[-1],
         salespeople={person for person, _month in changes.rollup_pairs},
+        customers=changes.customers,
     )
 
 

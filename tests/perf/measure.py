@@ -458,7 +458,7 @@ def measure_incremental(daily_lines: int, daily_visits: int) -> dict:
             refresh_sales_rollup(pairs)
             score_months(first_month=month, last_month=month, salespeople=sorted(people))
             reclassify(Customer.objects.filter(pk__in=touched))
-            building.refresh_sales(month, month)
+            building.refresh_sales(month, month, customer_ids=touched)
             building.refresh_visits(month)
             building.refresh_blank_cities_after_visits(month)
 

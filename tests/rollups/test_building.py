@@ -284,6 +284,39 @@ def test_a_refresh_marks_only_the_customers_first_seen_in_its_months(personas):
 
 
 @pytest.mark.django_db
+def test_a_refresh_of_named_customers_recounts_their_cells_and_nobody_elses(personas):
+    """An import names the customers whose lines changed: their cells and new-customer marks
+    come out as the rebuild's, and no other customer's cell is read or written (one is left
+    wrong here to show it)."""
+    world = personas
+    changed = factories.customer_in(world.hangzhou, world.salesperson, name="改单客户")
+    left_alone = factories.customer_in(world.hangzhou, world.salesperson, name="旁观客户")
+    factories.sale(changed, world.salesperson, MONTH, 100)
+    factories.sale(left_alone, world.salesperson, MONTH, 100)
+    building.refresh_months(MONTH, MONTH)
+    SalesCell.objects.filter(customer=left_alone).update(amount=1)
+    factories.sale(changed, world.salesperson, add_months(MONTH, -1), 40)
+    factories.sale(changed, world.salesperson, MONTH, 60, day=12)
+
+    building.refresh_sales(add_months(MONTH, -1), MONTH, customer_ids=[changed.pk])
+
+    def cells(customer):
+        rows = SalesCell.objects.filter(customer=customer).order_by("month")
+        return list(rows.values_list("month", "amount", "lines", "new_customer"))
+
+    assert cells(changed) == [
+        (add_months(MONTH, -1), Decimal("40.00"), 1, True),
+        (MONTH, Decimal("160.00"), 2, False),
+    ]
+    assert cells(left_alone) == [(MONTH, Decimal("1.00"), 1, True)]
+    assert CustomerValue.objects.get(customer=changed).gross_profit_12m == Decimal("50.00")
+    narrowed = cells(changed)
+    building.refresh_months(add_months(MONTH, -1), MONTH)
+    assert cells(changed) == narrowed
+    assert cells(left_alone) == [(MONTH, Decimal("100.00"), 1, True)]
+
+
+@pytest.mark.django_db
 def test_visits_count_in_the_local_month(personas):
     world = personas
     customer = factories.customer_in(world.hangzhou, world.salesperson)

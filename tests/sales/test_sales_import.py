@@ -220,6 +220,28 @@ def test_import_rescores_only_the_salesperson_whose_lines_changed(
     assert (mine.region_rank, theirs.region_rank) == (1, 2)
 
 
+def test_a_corrected_line_names_its_customers_before_and_after_to_the_region_rollup(
+    personas, prospect
+):
+    from rollups.tasks import refresh_sales
+    from salesops.models import JobRun
+
+    other = CustomerFactory(
+        name="宁波海曙五金", territory=personas.hangzhou, owner=personas.salesperson
+    )
+    import_sales(rows=[_row()], by=personas.head_office, file_name="july.csv")
+    JobRun.objects.all().delete()
+
+    import_sales(rows=[_row(customer="宁波海曙五金")], by=personas.head_office, file_name="fix.csv")
+
+    job = JobRun.objects.get(kind=refresh_sales.name)
+    assert job.arguments == {
+        "first_month": "2025-07-01",
+        "last_month": "2025-07-01",
+        "customer_ids": sorted([prospect.pk, other.pk]),
+    }
+
+
 def test_import_writes_in_a_constant_number_of_queries(personas, prospect):
     def queries_for(lines: int, batch: str) -> int:
         rows = [_row(order_number=f"{batch}-{n}") for n in range(lines)]
