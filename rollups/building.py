@@ -27,12 +27,14 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Substr, Trunc
+from django.utils import timezone
 
 from customers.models import ClassChange, CompetitorObservation, Customer
 from rollups import shares, values
 from rollups.models import (
     ActivityCell,
     BlankCity,
+    ChangedVisit,
     ChannelQuotaShare,
     ClassCell,
     CompetitorCell,
@@ -42,7 +44,7 @@ from rollups.models import (
     ScoreShare,
 )
 from sales.models import Attainment, Sale
-from salesops.cell_sync import Synced, among, replace_cells, sync_cells
+from salesops.cell_sync import Synced, among, one_of, replace_cells, sync_cells
 from salesops.models import CompanySettings
 from salesops.months import (
     add_months,
@@ -391,6 +393,7 @@ def refresh_months(first: date, last: date) -> int:
     written. Idempotent: the same data gives the same rows however often it runs."""
     _one_writer_at_a_time()
     first, last = month_start(first), month_start(last)
+    _forget_changed_visits(first, last)
     months = Q(month__gte=first, month__lte=last)
     written = _write(SalesCell, _sales_cells(first, last), months)
     written += _write(ActivityCell, _activity_cells(first, last), months)
@@ -416,14 +419,26 @@ def refresh_sales(first: date, last: date, customer_ids: Collection[int] | None 
     first, last = month_start(first), month_start(last)
     scope, only = Q(month__gte=first, month__lte=last), {}
     if customer_ids is not None:
-        only = {"customer_id__in": list(customer_ids)}
+        only = {"customer_id__in": one_of(customer_ids)}
         scope &= Q(**only)
     cells = _sales_cells(first, last, **only)
     synced = _sync(SalesCell, cells, scope, touched="customer_id")
     _mark_new_customers(first, customer_ids)
     written = synced.written + values.refresh(synced.touched)
+    if customer_ids is not None and not _recorded_after(customer_ids, first):
+        return written
     # A first sale puts a customer on the map from its month on (blank areas).
     return written + refresh_blank_cities(first, max(last, current_month()))
+
+
+def _recorded_after(customer_ids: Collection[int], month: date) -> bool:
+    """Whether any of these customers was recorded after the month ended. A customer is on the
+    map at a month's end once recorded, or once it bought or was visited (`_blank_cities`), so
+    sales of this month or later can change the blank areas only through such a customer."""
+    after = local_midnight(add_months(month, 1))
+    if after > timezone.now():  # this month: nobody is recorded after it yet
+        return False
+    return Customer.objects.filter(pk__in=one_of(customer_ids), created_at__gte=after).exists()
 
 
 @transaction.atomic
@@ -432,16 +447,53 @@ def refresh_visits(month: date) -> int:
     and customer visit cells, for everyone at once. One job per month, joined in the ledger by
     everyone's visits like the blank areas (`refresh_blank_cities_after_visits`): comparing the
     month whole finds who changed, so a day of visits by a thousand people is one pass over
-    the month instead of a thousand. A salesperson whose visit count changed has a new cost per
-    visit, which re-prices their customers once, for all of them together (rollups.values)."""
+    the month instead of a thousand. The customer visit cells are recounted for the customers
+    whose visits changed (`ChangedVisit`), the month whole where no notes are kept. A
+    salesperson whose visit count changed has a new cost per visit, which re-prices their
+    customers once, for all of them together (rollups.values)."""
     _one_writer_at_a_time()
+    changed = _take_changed_visits(month)
     scope = Q(month=month)
     counted = _sync(ActivityCell, _activity_cells(month, month), scope, touched="salesperson_id")
-    cells = _customer_visit_cells(month, month)
-    synced = _sync(CustomerVisitCell, cells, scope, touched="customer_id")
+    synced = _sync_customer_visits(month, changed)
     # The cost per visit counts visits only, so only those whose count moved are re-priced.
     repriced = values.refresh(synced.touched, rates_of=counted.touched)
     return counted.written + synced.written + repriced
+
+
+TAKE_CHANGED_VISITS = (
+    "DELETE FROM {notes} WHERE visited_at >= %s AND visited_at < %s RETURNING customer_id"
+)
+
+
+def _take_changed_visits(month: date) -> list[int] | None:
+    """The customers whose visits of the month changed since they were last counted, their
+    notes taken; None where no notes are kept (SQLite), which recounts the month whole. Taken
+    before the visits are read: a visit written meanwhile leaves a note for the next refresh,
+    which its save queued."""
+    if connection.vendor != "postgresql":
+        return None
+    start, end = _month_bounds(month, month)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            TAKE_CHANGED_VISITS.format(notes=_quoted(ChangedVisit._meta.db_table)), [start, end]
+        )
+        return sorted({customer for (customer,) in cursor.fetchall()})
+
+
+def _sync_customer_visits(month: date, customer_ids: list[int] | None) -> Synced:
+    """The month's customer visit cells of these customers (every customer with None)."""
+    if customer_ids == []:
+        return Synced(0, frozenset())
+    only = {} if customer_ids is None else {"customer_id__in": one_of(customer_ids)}
+    cells = _customer_visit_cells(month, month, **only)
+    return _sync(CustomerVisitCell, cells, Q(month=month, **only), touched="customer_id")
+
+
+def _forget_changed_visits(first: date, last: date) -> None:
+    """A recount of whole months leaves nothing for their notes to recount."""
+    start, end = _month_bounds(first, last)
+    ChangedVisit.objects.filter(visited_at__gte=start, visited_at__lt=end).delete()
 
 
 @transaction.atomic

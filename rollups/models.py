@@ -178,6 +178,26 @@ class CustomerVisitCell(models.Model):
         return f"{self.month:%Y-%m} {self.salesperson_id} {self.customer_id}"
 
 
+class ChangedVisit(models.Model):
+    """A visit written since the region rollup last counted its customer's visit cells: noted
+    for every insert, update and delete of a visit (before and after) by a trigger on the
+    visits (PostgreSQL, migration 0012), whoever writes. The month's refresh takes the notes of
+    its month and recounts only those customers' cells, instead of comparing the month whole
+    (docs/performance.md, P5). No foreign key: a note outlives a deleted customer, whose
+    cells the recount then removes."""
+
+    customer_id = models.BigIntegerField()
+    visited_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("changed visit")
+        verbose_name_plural = _("changed visits")
+        indexes = [models.Index(fields=["visited_at"], name="changed_visit_time")]
+
+    def __str__(self) -> str:
+        return f"{self.visited_at:%Y-%m-%d} {self.customer_id}"
+
+
 class ClassCell(Placed):
     """How many customers held each class at the month's end (the last change before it)."""
 

@@ -61,18 +61,25 @@ GROUP BY part.customer_id
 """
 # A changed rate re-prices the visits of every customer its salesperson visited: their visit
 # cost only, from their visit cells (their profit and latest order did not move).
+PRICED = """
+SELECT cell.customer_id, SUM(cell.visits * COALESCE(rate.cost_per_visit, 0)) AS cost
+FROM {visit_cell} AS cell
+LEFT JOIN {rate} AS rate ON rate.salesperson_id = cell.salesperson_id
+WHERE cell.month >= %s AND cell.month < %s AND {cell_customers}
+GROUP BY cell.customer_id
+"""
 REPRICE = """
 UPDATE {value} SET visit_cost_12m = priced.cost
-FROM (
-    SELECT cell.customer_id, SUM(cell.visits * COALESCE(rate.cost_per_visit, 0)) AS cost
-    FROM {visit_cell} AS cell
-    LEFT JOIN {rate} AS rate ON rate.salesperson_id = cell.salesperson_id
-    WHERE cell.month >= %s AND cell.month < %s AND {cell_customers}
-    GROUP BY cell.customer_id
-) AS priced
+FROM {priced} AS priced
 WHERE {value}.customer_id = priced.customer_id AND {value}.last_month = %s
     AND {value}.visit_cost_12m <> priced.cost
 """
+# On PostgreSQL the costs are summed into a table of their own first: no part of a statement
+# that writes runs in parallel, and a day's visits re-price every customer from the twelve
+# months' visit cells (1.3 million at tier L: 1.4 s summed inside the update, 0.95 s apart).
+PRICED_TABLE = "repriced_values"
+PRICED_INTO = "CREATE TEMP TABLE {priced} ON COMMIT DROP AS {select}"
+
 COLUMNS = [
     "customer_id",
     "last_month",
@@ -172,10 +179,18 @@ def _reprice_customers(customers: Collection[int] | None, last_month: date) -> i
     """The visit cost of these customers (every customer with None); how many changed."""
     first, end = _window(last_month)
     cell_customers, customer_params = among("cell.customer_id", customers)
-    sql = REPRICE.format(**_tables(), cell_customers=cell_customers)
+    priced = PRICED.format(**_tables(), cell_customers=cell_customers)
+    priced_params = [first, end, *customer_params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [first, end, *customer_params, last_month])
-        return cursor.rowcount
+        if connection.vendor != "postgresql":
+            reprice = REPRICE.format(**_tables(), priced=f"({priced})")
+            cursor.execute(reprice, [*priced_params, last_month])
+            return cursor.rowcount
+        cursor.execute(PRICED_INTO.format(priced=PRICED_TABLE, select=priced), priced_params)
+        cursor.execute(REPRICE.format(**_tables(), priced=PRICED_TABLE), [last_month])
+        repriced = cursor.rowcount
+        cursor.execute(f"DROP TABLE {PRICED_TABLE}")  # the next re-pricing creates it again
+        return repriced
 
 
 def refresh_all() -> int:

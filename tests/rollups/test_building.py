@@ -10,12 +10,13 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from customers.models import Channel
+from customers.models import Channel, Customer
 from rollups import building, tasks
 from rollups.levels import Level
 from rollups.models import (
     ActivityCell,
     BlankCity,
+    ChangedVisit,
     ClassCell,
     CompetitorCell,
     CustomerValue,
@@ -314,6 +315,69 @@ def test_a_refresh_of_named_customers_recounts_their_cells_and_nobody_elses(pers
     building.refresh_months(add_months(MONTH, -1), MONTH)
     assert cells(changed) == narrowed
     assert cells(left_alone) == [(MONTH, Decimal("100.00"), 1, True)]
+
+
+@pytest.mark.django_db
+def test_a_sale_recorded_late_for_a_newer_customer_puts_it_on_the_map(personas):
+    """The blank areas count a customer at a month's end once it was recorded, bought or
+    visited: a refresh of named customers recounts them only when one of them was recorded
+    after the month, whose sale of the month puts it on the map that month."""
+    world = personas
+    known = factories.customer_in(world.hangzhou, world.salesperson, name="老客户")
+    Customer.objects.filter(pk=known.pk).update(created_at=local(2020, 1, 1))
+    factories.sale(known, world.salesperson, MONTH, 100)
+    building.refresh_months(MONTH, MONTH)
+    BlankCity.objects.filter(month=MONTH, city=world.ningbo).update(customers=7)  # left alone
+    building.refresh_sales(MONTH, MONTH, customer_ids=[known.pk])
+    assert BlankCity.objects.get(month=MONTH, city=world.ningbo).customers == 7
+
+    late = factories.customer_in(world.ningbo, world.salesperson, name="补录客户")  # recorded now
+    factories.sale(late, world.salesperson, MONTH, 100)
+    building.refresh_sales(MONTH, MONTH, customer_ids=[late.pk])
+
+    ningbo = BlankCity.objects.filter(month=MONTH, city=world.ningbo)
+    assert list(ningbo.values_list("customers", "last_visit_at")) == [(1, None)]
+
+
+def _visit(customer, person, day: int):
+    return factories.Visit.objects.create(
+        salesperson=person,
+        customer=customer,
+        territory=customer.territory,
+        visited_at=local(MONTH.year, MONTH.month, day, 10),
+        kind="phone",
+    )
+
+
+@pytest.mark.django_db
+def test_a_visits_refresh_recounts_the_customers_whose_visits_were_written(personas):
+    """On PostgreSQL every write to the visits leaves a note of its customers and times, bulk
+    writes included, and the month's refresh recounts only the customer visit cells of the
+    customers noted (a cell left wrong here shows it); SQLite recounts the month whole."""
+    world = personas
+    first = factories.customer_in(world.hangzhou, world.salesperson, name="甲客户")
+    second = factories.customer_in(world.hangzhou, world.salesperson, name="乙客户")
+    moved = _visit(first, world.salesperson, 3)
+    gone = _visit(second, world.salesperson, 4)
+    _visit(second, world.salesperson, 5)
+    building.refresh_months(MONTH, MONTH)
+    assert not ChangedVisit.objects.exists()
+    untouched = factories.customer_in(world.hangzhou, world.salesperson, name="丙客户")
+    _visit(untouched, world.salesperson, 6)
+    building.refresh_months(MONTH, MONTH)
+    CustomerVisitCell.objects.filter(customer=untouched).update(visits=9)
+
+    factories.Visit.objects.filter(pk=moved.pk).update(customer=second)  # no signal, a note
+    factories.Visit.objects.filter(pk=gone.pk).delete()
+    _visit(first, world.salesperson, 7)
+    building.refresh_visits(MONTH)
+
+    assert _customer_visits(first) == {(MONTH, world.salesperson.pk): 1}
+    assert _customer_visits(second) == {(MONTH, world.salesperson.pk): 2}
+    left = 9 if connection.vendor == "postgresql" else 1
+    assert _customer_visits(untouched) == {(MONTH, world.salesperson.pk): left}
+    assert not ChangedVisit.objects.exists()
+    assert ActivityCell.objects.get().visits == 4
 
 
 @pytest.mark.django_db
