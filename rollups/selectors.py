@@ -601,8 +601,13 @@ def channel_quotas(level: Level, months: list[date]):
     if level.reads_shares:
         shares = ChannelQuotaShare.objects.filter(level.where(), month__in=months)
         return shares.values("month", "channel").annotate(quota=Sum("quota")).order_by()
+    # The months are repeated in the scores' filter: the database then reads the scores of
+    # those months alone (by month), not every score of the level to match them against.
     scored = Attainment.objects.filter(
-        level.score_where(), salesperson=OuterRef("salesperson"), month=OuterRef("month")
+        level.score_where(),
+        salesperson=OuterRef("salesperson"),
+        month=OuterRef("month"),
+        month__in=months,
     )
     quotas = Quota.objects.filter(Exists(scored), month__in=months)
     return quotas.values("month", "channel").annotate(quota=Sum("amount")).order_by()

@@ -42,6 +42,13 @@ class Quota(models.Model):
         verbose_name = _("quota")
         verbose_name_plural = _("quotas")
         ordering = ["month", "salesperson_id", "channel"]
+        # A month's quotas of everyone (the rollup's channel table reads three months): found
+        # by month, not by reading every person's months (tier L: 108,000 quotas).
+        indexes = [
+            models.Index(
+                fields=["month", "salesperson"], include=["channel", "amount"], name="quota_month"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["salesperson", "month", "channel"], name="one_quota_per_person_month"
