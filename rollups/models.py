@@ -380,6 +380,17 @@ class CustomerValue(models.Model):
     visits_12m = models.PositiveIntegerField(_("visits"))
     # Each visit priced at its salesperson's cost per visit (`VisitorRate`, rules.md §11.2).
     visit_cost_12m = models.DecimalField(_("visit cost"), max_digits=20, decimal_places=6)
+    # The one salesperson who visited the customer in the window, when only one did (nearly
+    # always): the visit cost is then the visits times that person's rate, re-priced from this
+    # row alone when the rate changes, not summed again from the visit cells (rollups.values).
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("visitor"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     last_order_at = models.DateTimeField(_("last order"), null=True)
 
     class Meta:

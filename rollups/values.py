@@ -41,18 +41,21 @@ JOIN (
 """
 RATE_COLUMNS = ["salesperson_id", "last_month", "cost_per_visit"]
 
-# Profit, visits and their cost inside the window, the latest order of every month on record.
+# Profit, visits and their cost inside the window, the latest order of every month on record,
+# and the visitor when one salesperson alone visited.
 VALUES = """
 SELECT part.customer_id, %s AS last_month, SUM(part.gross_profit) AS gross_profit_12m,
        SUM(part.visits) AS visits_12m, SUM(part.visit_cost) AS visit_cost_12m,
-       MAX(part.last_sold_at) AS last_order_at
+       MAX(part.last_sold_at) AS last_order_at,
+       CASE WHEN COUNT(DISTINCT part.visitor_id) = 1 THEN MIN(part.visitor_id) END AS visitor_id
 FROM (
     SELECT customer_id,
            CASE WHEN month >= %s AND month < %s THEN gross_profit ELSE 0 END AS gross_profit,
-           0 AS visits, 0 AS visit_cost, last_sold_at
+           0 AS visits, 0 AS visit_cost, last_sold_at, NULL AS visitor_id
     FROM {sales_cell} WHERE {sales_customers}
     UNION ALL
-    SELECT cell.customer_id, 0, cell.visits, cell.visits * COALESCE(rate.cost_per_visit, 0), NULL
+    SELECT cell.customer_id, 0, cell.visits, cell.visits * COALESCE(rate.cost_per_visit, 0), NULL,
+           cell.salesperson_id
     FROM {visit_cell} AS cell
     LEFT JOIN {rate} AS rate ON rate.salesperson_id = cell.salesperson_id
     WHERE cell.month >= %s AND cell.month < %s AND {visit_customers}
@@ -60,12 +63,22 @@ FROM (
 GROUP BY part.customer_id
 """
 # A changed rate re-prices the visits of every customer its salesperson visited: their visit
-# cost only, from their visit cells (their profit and latest order did not move).
+# cost only (their profit and latest order did not move). A customer with one visitor costs
+# its visits times that visitor's rate, read from its own row; one visited by several is
+# summed again from its visit cells. Both give what the values' statement gives: the sum of
+# each cell's visits times its rate, exact in decimals.
 PRICED = """
-SELECT cell.customer_id, SUM(cell.visits * COALESCE(rate.cost_per_visit, 0)) AS cost
+SELECT value.customer_id, value.visits_12m * COALESCE(rate.cost_per_visit, 0) AS cost
+FROM {value} AS value
+LEFT JOIN {rate} AS rate ON rate.salesperson_id = value.visitor_id
+WHERE value.last_month = %s AND value.visitor_id IS NOT NULL AND {value_customers}
+UNION ALL
+SELECT cell.customer_id, SUM(cell.visits * COALESCE(rate.cost_per_visit, 0))
 FROM {visit_cell} AS cell
 LEFT JOIN {rate} AS rate ON rate.salesperson_id = cell.salesperson_id
-WHERE cell.month >= %s AND cell.month < %s AND {cell_customers}
+WHERE cell.month >= %s AND cell.month < %s AND {cell_customers} AND cell.customer_id IN (
+    SELECT customer_id FROM {value} WHERE last_month = %s AND visitor_id IS NULL
+)
 GROUP BY cell.customer_id
 """
 REPRICE = """
@@ -74,9 +87,8 @@ FROM {priced} AS priced
 WHERE {value}.customer_id = priced.customer_id AND {value}.last_month = %s
     AND {value}.visit_cost_12m <> priced.cost
 """
-# On PostgreSQL the costs are summed into a table of their own first: no part of a statement
-# that writes runs in parallel, and a day's visits re-price every customer from the twelve
-# months' visit cells (1.3 million at tier L: 1.4 s summed inside the update, 0.95 s apart).
+# On PostgreSQL the costs go into a table of their own first: no part of a statement that
+# writes runs in parallel.
 PRICED_TABLE = "repriced_values"
 PRICED_INTO = "CREATE TEMP TABLE {priced} ON COMMIT DROP AS {select}"
 
@@ -87,6 +99,7 @@ COLUMNS = [
     "visits_12m",
     "visit_cost_12m",
     "last_order_at",
+    "visitor_id",
 ]
 
 
@@ -178,9 +191,12 @@ def _reprice(salespeople: set[int], last_month: date) -> int:
 def _reprice_customers(customers: Collection[int] | None, last_month: date) -> int:
     """The visit cost of these customers (every customer with None); how many changed."""
     first, end = _window(last_month)
-    cell_customers, customer_params = among("cell.customer_id", customers)
-    priced = PRICED.format(**_tables(), cell_customers=cell_customers)
-    priced_params = [first, end, *customer_params]
+    value_customers, value_params = among("value.customer_id", customers)
+    cell_customers, cell_params = among("cell.customer_id", customers)
+    priced = PRICED.format(
+        **_tables(), value_customers=value_customers, cell_customers=cell_customers
+    )
+    priced_params = [last_month, *value_params, first, end, *cell_params, last_month]
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             reprice = REPRICE.format(**_tables(), priced=f"({priced})")

@@ -30,6 +30,7 @@ def _values() -> dict[int, tuple]:
             row.visits_12m,
             row.last_order_at,
             row.visit_cost_12m,
+            row.visitor_id,
         )
         for row in CustomerValue.objects.all()
     }
@@ -165,4 +166,38 @@ def test_new_visits_reprice_the_same_however_the_customers_are_found(
 
     after = CustomerValue.objects.get(customer=visited).visit_cost_12m
     assert after != before
+    assert _rebuilt() == _values()
+
+
+@pytest.mark.parametrize("whole_pass_share", [0.0, 1.0], ids=["one-pass", "listed-customers"])
+def test_a_customer_visited_by_two_salespeople_is_priced_at_each_ones_rate(
+    personas, monkeypatch, whole_pass_share
+):
+    """A customer with one visitor is re-priced from its own row (its visits times the rate);
+    one visited by two is summed from its visit cells, each at its visitor's rate."""
+    monkeypatch.setattr(values, "WHOLE_PASS_SHARE", whole_pass_share)
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    shared = factories.customer_in(world.ningbo, world.salesperson, name="两人都去的客户")
+    own = factories.customer_in(world.ningbo, world.salesperson, name="一人去的客户")
+    for person, visits in ((world.salesperson, 3), (world.colleague, 1)):
+        approved_claim(person, MONTH, amounts=["300.00"])
+        for day in range(2, 2 + visits):
+            factories.visit(shared, person, MONTH, day=day)
+    factories.visit(own, world.salesperson, MONTH, day=9)
+    score_period(half_year_of(MONTH))
+    building.rebuild_all()
+
+    factories.visit(own, world.salesperson, MONTH, day=10)  # both rates of the seller move
+    factories.visit(shared, world.colleague, MONTH, day=11)
+    building.refresh_visits(MONTH)
+
+    rates = dict(VisitorRate.objects.values_list("salesperson", "cost_per_visit"))
+    seller, colleague = rates[world.salesperson.pk], rates[world.colleague.pk]
+    rows = CustomerValue.objects.filter(customer__in=[shared, own])
+    assert {
+        row.customer_id: (row.visitor_id, row.visits_12m, row.visit_cost_12m) for row in rows
+    } == {
+        own.pk: (world.salesperson.pk, 2, 2 * seller),
+        shared.pk: (None, 5, 3 * seller + 2 * colleague),
+    }
     assert _rebuilt() == _values()
