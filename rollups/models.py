@@ -383,6 +383,9 @@ class CustomerValue(models.Model):
     # The one salesperson who visited the customer in the window, when only one did (nearly
     # always): the visit cost is then the visits times that person's rate, re-priced from this
     # row alone when the rate changes, not summed again from the visit cells (rollups.values).
+    # No constraint in the database: the row is derived and rewritten by the rollup's jobs, and
+    # SQLite drops a constrained column by copying the table, which loses the table's triggers
+    # (migration 0010).
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("visitor"),
@@ -390,6 +393,7 @@ class CustomerValue(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     last_order_at = models.DateTimeField(_("last order"), null=True)
 
