@@ -2,7 +2,7 @@
 salespeople ranked by attainment, and the flags raised this month — first-to-target bonuses,
 probation, dismissal review and expense claims over the monthly cap."""
 
-from django.db.models import F, Q, Sum, Window
+from django.db.models import Case, Count, F, Q, Sum, Value, When, Window
 from django.db.models.functions import Least, RowNumber
 from django.http import HttpRequest
 
@@ -16,6 +16,10 @@ from salesops.months import current_month
 from salesops.navigation import Panel
 
 RANKED = 5
+# The flags listed by name, in region order; the rest are counted, and the team attainment
+# page shows every person's flags by region. At tier L a month raises 219 of them (the
+# dismissal reviews of 1,000 people), which the home page listed one by one.
+FLAGS_LISTED = 20
 
 
 def reads_the_company(user) -> bool:
@@ -52,24 +56,33 @@ def home_panels(request: HttpRequest) -> list[Panel]:
 
 
 def _rankings_and_flags(scores) -> dict:
-    """The RANKED highest and lowest attainments of the month and the month's flagged scores,
-    all from one query: each row's place counted from the top and from the bottom (a row
-    without an attainment last both ways, so it never pushes a ranked row out), kept when
-    either place is within RANKED or the row carries a flag. The same query sums the month's
+    """The RANKED highest and lowest attainments of the month, its first FLAGS_LISTED flagged
+    scores in region order and how many are flagged in all, from one query: each row's place
+    counted from the top and from the bottom (a row without an attainment last both ways, so
+    it never pushes a ranked row out), kept when either place is within RANKED or the row is
+    among the flags listed. The same query sums the month's
     scores over every row ("totals": `rollups.selectors.PLACED`'s measures; empty without a
     score), as windows taken before the rows are kept, and carries the sales cells' version
     for the regions' kept sales ("cells_version"; None without a score)."""
     top = Window(RowNumber(), order_by=[F("attainment").desc(nulls_last=True), F("pk").asc()])
     bottom = Window(RowNumber(), order_by=[F("attainment").asc(nulls_last=True), F("pk").desc()])
-    by_region = Window(
-        RowNumber(), order_by=[F("region__code"), F("salesperson__display_name"), F("pk")]
-    )
     flagged = Q(bonus_flag=True) | Q(probation_flag=True) | Q(dismissal_flag=True)
+    is_flagged = Case(When(flagged, then=Value(True)), default=Value(False))
+    by_region = Window(
+        RowNumber(),
+        partition_by=[is_flagged],
+        order_by=[F("region__code"), F("salesperson__display_name"), F("pk")],
+    )
     sums = {f"month_{name}": Window(Sum(name)) for name in selectors.PLACED}
     rows = list(
         scores.annotate(
-            from_top=top, from_bottom=bottom, place=Least(top, bottom), flag_place=by_region, **sums
-        ).filter(Q(place__lte=RANKED) | flagged)
+            from_top=top,
+            from_bottom=bottom,
+            place=Least(top, bottom),
+            flag_place=by_region,
+            flags_in_all=Window(Count("pk", filter=flagged)),
+            **sums,
+        ).filter(Q(place__lte=RANKED) | (flagged & Q(flag_place__lte=FLAGS_LISTED)))
     )
     # Every month's row is ranked from the top, so the first is kept whenever there are rows.
     totals = {name: getattr(rows[0], f"month_{name}") for name in selectors.PLACED} if rows else {}
@@ -77,11 +90,17 @@ def _rankings_and_flags(scores) -> dict:
     ranked = [row for row in rows if row.attainment is not None]
     best = [row for row in ranked if row.from_top <= RANKED]
     worst = [row for row in ranked if row.from_bottom <= RANKED]
-    flags = [row for row in rows if row.bonus_flag or row.probation_flag or row.dismissal_flag]
+    flags = [
+        row
+        for row in rows
+        if (row.bonus_flag or row.probation_flag or row.dismissal_flag)
+        and row.flag_place <= FLAGS_LISTED
+    ]
     return {
         "best": sorted(best, key=lambda row: row.from_top),
         "worst": sorted(worst, key=lambda row: row.from_bottom),
         "flags": sorted(flags, key=lambda row: row.flag_place),
+        "flags_not_listed": rows[0].flags_in_all - len(flags) if rows else 0,
         "totals": totals,
         "cells_version": version,
     }

@@ -8,6 +8,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from rollups import home
+from sales.models import Attainment
 from salesops.months import current_month
 from tests.conftest import follow_menu, log_in_through_browser
 from tests.rollups import factories
@@ -21,6 +23,7 @@ WORDS = {
         "zhejiang": "浙江省",
         "hangzhou": "杭州市",
         "sales": "销售额",
+        "more_flags": "另有 2 项标记",
     },
     "en": {
         "menu": "Region rollup",
@@ -28,6 +31,7 @@ WORDS = {
         "zhejiang": "Zhejiang",
         "hangzhou": "Hangzhou",
         "sales": "Sales",
+        "more_flags": "2 more flags",
     },
 }
 
@@ -74,3 +78,20 @@ def test_head_office_drills_to_a_customer_explains_a_figure_and_downloads(lang_p
     expect(lang_page.locator("#rollup-breadcrumbs")).to_contain_text(words["zhejiang"])
     customers.first.locator("a").first.click()
     lang_page.wait_for_url("**/customers/*/")
+
+
+def test_head_office_follows_the_flags_not_listed_to_team_attainment(
+    lang_page, personas, monkeypatch
+):
+    """A month that flags more people than the home lists: the home names the first and links
+    the rest to the team attainment page, where each person's flags show."""
+    monkeypatch.setattr(home, "FLAGS_LISTED", 1)
+    world = factories.east_and_south(personas, current_month())
+    Attainment.objects.filter(month=current_month()).update(dismissal_flag=True)
+    log_in_through_browser(lang_page, world.head_office)
+
+    expect(lang_page.locator("#home-flags li")).to_have_count(1)
+    more = lang_page.locator("#home-flags-more a")
+    expect(more).to_contain_text(WORDS[lang_page.language]["more_flags"])
+    more.click()
+    expect(lang_page.locator("#team-attainment .badge.text-bg-danger").first).to_be_visible()

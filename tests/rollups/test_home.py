@@ -68,3 +68,27 @@ def test_the_five_best_and_lowest_attainments_come_in_their_order(personas, logi
     assert [score.pk for score in panel.context["best"]] == [score.pk for score in expected]
     lowest = list(scores.order_by("attainment", "-pk")[:5])
     assert [score.pk for score in panel.context["worst"]] == [score.pk for score in lowest]
+
+
+def test_the_home_lists_the_first_flags_and_counts_the_rest(personas, login, monkeypatch):
+    """A month may flag hundreds of people (tier L: 219 dismissal reviews): the home lists the
+    first in region order and links the rest to the team attainment page, which shows each
+    person's flags."""
+    from rollups import home
+
+    monkeypatch.setattr(home, "FLAGS_LISTED", 1)
+    world = factories.east_and_south(personas, current_month())
+    scores = Attainment.objects.filter(month=current_month())
+    scores.filter(salesperson__in=[world.salesperson, world.colleague]).update(dismissal_flag=True)
+    scores.filter(salesperson=world.other_salesperson).update(probation_flag=True)
+
+    response = login(world.head_office).get(reverse("home"))
+
+    panel = next(p for p in response.context["panels"] if p.template.startswith("rollups/"))
+    first = scores.filter(dismissal_flag=True) | scores.filter(probation_flag=True)
+    first = first.order_by("region__code", "salesperson__display_name", "pk").first()
+    assert [score.pk for score in panel.context["flags"]] == [first.pk]
+    assert panel.context["flags_not_listed"] == 2
+    html = response.content.decode()
+    assert "2 more flags: see team attainment" in html
+    assert reverse("sales:team_attainment") in html
