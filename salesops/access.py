@@ -355,7 +355,7 @@ def scope(
     if user.role in (Role.MANAGER, Role.DIRECTOR):
         regions = visible_regions(user)
         if region:
-            return queryset.filter(seen | Q(**{f"{region}__in": regions}))
+            return queryset.filter(seen | _in_regions(queryset, region, regions))
         if territory:
             return queryset.filter(seen | Q(**{f"{territory}__region__in": regions}))
         return queryset.filter(seen | Q(**{f"{owner}__regions__in": regions})).distinct()
@@ -364,6 +364,19 @@ def scope(
             seen |= Q(**{f"{territory}__in": held_territories(user)})
         return queryset.filter(seen)
     return queryset.none()
+
+
+def _in_regions(queryset: QuerySet, path: str, regions) -> Q:
+    """The records whose region, at `path` (a field, or a foreign key's path to one), is among
+    `regions`. Through a foreign key the key's own column is tested against a subquery, so the
+    database can rule a record out before joining what the page shows of it: a director's
+    visit log at tier L walked the company's visits newest first and joined each one's
+    customer before its territory ruled it out (29 → 1.9 ms, docs/performance.md)."""
+    key, _, rest = path.partition("__")
+    if not rest:
+        return Q(**{f"{path}__in": regions})
+    related = queryset.model._meta.get_field(key).related_model
+    return Q(**{f"{key}__in": related.objects.filter(**{f"{rest}__in": regions}).values("pk")})
 
 
 # --- who decides (rules.md §1.5, §1.8) ---------------------------------------------------------
