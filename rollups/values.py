@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from rollups.models import ActivityCell, CustomerValue, CustomerVisitCell, SalesCell, VisitorRate
 from sales.models import Attainment
-from salesops.cell_sync import among, replace_cells, sync_cells
+from salesops.cell_sync import among, computed_apart, replace_cells, sync_cells
 from salesops.months import add_months, current_month
 
 # What a salesperson's visit costs (rules.md §11.2): approved travel cost ÷ all their visits
@@ -87,10 +87,8 @@ FROM {priced} AS priced
 WHERE {value}.customer_id = priced.customer_id AND {value}.last_month = %s
     AND {value}.visit_cost_12m <> priced.cost
 """
-# On PostgreSQL the costs go into a table of their own first: no part of a statement that
-# writes runs in parallel.
+# On PostgreSQL the costs go into a table of their own first (`computed_apart`).
 PRICED_TABLE = "repriced_values"
-PRICED_INTO = "CREATE TEMP TABLE {priced} ON COMMIT DROP AS {select}"
 
 COLUMNS = [
     "customer_id",
@@ -202,11 +200,9 @@ def _reprice_customers(customers: Collection[int] | None, last_month: date) -> i
             reprice = REPRICE.format(**_tables(), priced=f"({priced})")
             cursor.execute(reprice, [*priced_params, last_month])
             return cursor.rowcount
-        cursor.execute(PRICED_INTO.format(priced=PRICED_TABLE, select=priced), priced_params)
-        cursor.execute(REPRICE.format(**_tables(), priced=PRICED_TABLE), [last_month])
-        repriced = cursor.rowcount
-        cursor.execute(f"DROP TABLE {PRICED_TABLE}")  # the next re-pricing creates it again
-        return repriced
+        with computed_apart(cursor, PRICED_TABLE, priced, priced_params):
+            cursor.execute(REPRICE.format(**_tables(), priced=PRICED_TABLE), [last_month])
+            return cursor.rowcount
 
 
 def refresh_all() -> int:

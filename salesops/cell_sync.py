@@ -9,7 +9,8 @@ statement that writes in parallel, where `CREATE TABLE … AS` may: the sales ro
 tier L aggregated ten million lines on one core of two (job ÷ floor 1.90, P4).
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import FullResultSet
@@ -18,7 +19,7 @@ from django.db.models import Model, Q
 from django.db.models.expressions import RawSQL
 
 CELLS_TABLE = "synced_cells"
-CELLS = "CREATE TEMP TABLE {cells} ON COMMIT DROP AS {aggregate}"
+COMPUTED_APART = "CREATE TEMP TABLE {name} ON COMMIT DROP AS {select}"
 SYNC = """
 WITH cells AS NOT MATERIALIZED (SELECT * FROM {cells}),
 stored AS MATERIALIZED (SELECT id, {columns} FROM {table} WHERE {scope}),
@@ -107,13 +108,21 @@ def sync_cells(
         update=", ".join(f"{column} = excluded.{column}" for column in figures),
         touched=quoted(touched),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(CELLS.format(cells=CELLS_TABLE, aggregate=sql), params)
+    with connection.cursor() as cursor, computed_apart(cursor, CELLS_TABLE, sql, params):
         cursor.execute(statement, where_params)
         written, touched_values = cursor.fetchone()
-        # Dropped now, not at the commit: the next sync of the transaction creates it again.
-        cursor.execute(f"DROP TABLE {CELLS_TABLE}")
-        return Synced(written, frozenset(touched_values))
+    return Synced(written, frozenset(touched_values))
+
+
+@contextmanager
+def computed_apart(cursor, name: str, select: str, params: list) -> Iterator[str]:
+    """`select` computed into the temporary table `name` for the statements inside (PostgreSQL):
+    no part of a statement that writes runs in parallel, where `CREATE TABLE … AS` may. Dropped
+    on leaving, not at the commit, so the transaction may compute it again; a transaction that
+    fails drops it with its rollback."""
+    cursor.execute(COMPUTED_APART.format(name=name, select=select), params)
+    yield name
+    cursor.execute(f"DROP TABLE {name}")
 
 
 def replace_cells(

@@ -105,20 +105,19 @@ class ListedSales:
     def _rollup_pairs(self, existing: dict[tuple, tuple]) -> set[tuple[int, date]]:
         """The cells of every (salesperson, month) a changed line enters or leaves."""
         pairs = {(sale.salesperson_id, sale.month) for sale in self.changed}
-        for sale in self.changed:
-            before = existing.get((sale.order_number, sale.line))
-            if before is not None:
-                pairs.add((before[VALUE_FIELDS.index("salesperson_id")], before[1]))
-        return pairs
+        return pairs | {(was["salesperson_id"], was["month"]) for was in self._replaced(existing)}
 
     def _customers(self, existing: dict[tuple, tuple]) -> set[int]:
         """The customers a changed line belongs to, and belonged to before a correction."""
         customers = {sale.customer_id for sale in self.changed}
+        return customers | {was["customer_id"] for was in self._replaced(existing)}
+
+    def _replaced(self, existing: dict[tuple, tuple]) -> Iterator[dict]:
+        """The stored values (by field) of the lines the changed ones correct."""
         for sale in self.changed:
             before = existing.get((sale.order_number, sale.line))
             if before is not None:
-                customers.add(before[VALUE_FIELDS.index("customer_id")])
-        return customers
+                yield dict(zip(VALUE_FIELDS, before, strict=False))
 
     def upsert(self, sales_import: SalesImport) -> None:
         """The new and corrected lines, in one keyed upsert."""
