@@ -63,6 +63,11 @@ class Contact(models.Model):
         return f"{self.name} ({self.position})" if self.position else self.name
 
 
+# A change that is news (rules.md §4.5): a C or D customer turning A or B. A first
+# classification (from no class) is not.
+UPGRADE = Q(from_class__in=["C", "D"], to_class__in=["A", "B"])
+
+
 class ClassChange(models.Model):
     """Every change of a customer's class, with its date (rules.md §4.5: a C turning A is news)."""
 
@@ -82,7 +87,13 @@ class ClassChange(models.Model):
         verbose_name = _("class change")
         verbose_name_plural = _("class changes")
         ordering = ["-changed_at", "-id"]
-        indexes = [models.Index(fields=["customer", "-changed_at"])]
+        indexes = [
+            models.Index(fields=["customer", "-changed_at"]),
+            # The homes' recent upgrades (customers.selectors.recent_upgrades) read the upgrades
+            # alone: every customer's first classification is a change too, and at tier L the
+            # week's changes were the whole table (docs/performance.md).
+            models.Index(fields=["-changed_at"], condition=UPGRADE, name="class_change_upgrades"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer_id}: {self.from_class or '-'} → {self.to_class}"
@@ -375,6 +386,11 @@ class Customer(models.Model):
             models.Index(fields=["name", "id"], name="customer_name_keyset"),
             models.Index(fields=["owner"]),
             models.Index(fields=["owner", "next_follow_up_at"], name="customer_owner_follow_up"),
+            # A region's follow-ups due (the manager's and director's homes) are read by
+            # territory: at tier L, 3,400 due among a region's 29,000 customers.
+            models.Index(
+                fields=["territory", "next_follow_up_at"], name="customer_territory_follow_up"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

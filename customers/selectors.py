@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from customers.models import (
+    UPGRADE,
     ClassChange,
     Competitor,
     CompetitorObservation,
@@ -184,10 +185,9 @@ def recent_upgrades(customers: QuerySet[Customer], days: int = 7) -> QuerySet[Cl
     since = timezone.now() - timedelta(days=days)
     return (
         ClassChange.objects.filter(
+            UPGRADE,  # a first classification is not news
             customer__in=customers.values("pk"),
             changed_at__gte=since,
-            from_class__in=["C", "D"],  # a first classification is not news
-            to_class__in=["A", "B"],
         )
         .select_related("customer", "customer__owner")
         .order_by("-changed_at")

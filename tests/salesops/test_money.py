@@ -5,9 +5,13 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.apps import apps
+from django.test import override_settings
 from django.utils import translation
+from django.utils.formats import number_format
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from salesops.money import DECIMAL_PLACES, MAX_AMOUNT, MAX_DIGITS, MoneyFormField
+from salesops.money import DECIMAL_PLACES, MAX_AMOUNT, MAX_DIGITS, MoneyFormField, format_number
 
 
 @pytest.mark.parametrize(
@@ -82,3 +86,42 @@ def test_every_money_column_has_one_precision():
         for name in names:
             field = apps.get_model(app, model)._meta.get_field(name)
             assert (field.max_digits, field.decimal_places) == (MAX_DIGITS, DECIMAL_PLACES), name
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    number=st.decimals(
+        min_value=-MAX_AMOUNT * 1000, max_value=MAX_AMOUNT * 1000, allow_nan=False, places=6
+    ),
+    places=st.sampled_from([1, 2, 3]),
+    language=st.sampled_from(["zh-hans", "en"]),
+)
+def test_amounts_are_written_as_djangos_number_format_writes_them(number, places, language):
+    # The fast path (Python's grouping) against Django's own: same separators, same cut-off
+    # decimals, no "-0.00".
+    with translation.override(language):
+        expected = number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+        assert format_number(number, decimal_places=places) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (Decimal("1234567.891"), "1,234,567.89"),
+        (Decimal("-0.004"), "0.00"),
+        (Decimal("-0.015"), "-0.01"),
+        (Decimal("1E+3"), "1,000.00"),
+        (12, "12.00"),
+        (None, ""),
+        ("n/a", "n/a"),
+    ],
+)
+def test_amounts_in_both_languages(value, written):
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert format_number(value) == written
+
+
+def test_a_language_grouped_otherwise_is_written_by_django():
+    with override_settings(NUMBER_GROUPING=4, FORMAT_MODULE_PATH=None), translation.override("xx"):
+        assert format_number(Decimal("12345678.5")) == "1234,5678.50"
