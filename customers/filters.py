@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers import selectors
 from customers.models import Channel, Customer, CustomerClass
-from salesops.forms import LongSelect
+from salesops.forms import LongSelect, offers_a_choice
 
 FOLLOW_UP_CHOICES = [
     ("overdue", _("Overdue")),
@@ -56,7 +56,7 @@ class CustomerFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["territory"].queryset = selectors.territory_choices(user)
         owners = selectors.owner_choices(user)
-        if len(owners) > 1:
+        if offers_a_choice(owners):
             self.filters["owner"].queryset = owners
         else:  # a salesperson would only be offered themself
             del self.filters["owner"]

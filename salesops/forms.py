@@ -8,6 +8,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import PasswordResetForm
+from django.db.models import QuerySet
 from django.template import loader
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
@@ -110,6 +111,13 @@ class MonthInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m")
+
+
+def offers_a_choice(choices: QuerySet) -> bool:
+    """Whether a filter has two or more choices to offer (a salesperson would only be offered
+    themself). Reads two rows: the field reads its choices itself, and reading them all here
+    too built a thousand people twice at head office of tier L (docs/performance.md, P1)."""
+    return len(choices[:2]) > 1
 
 
 class LongSelect(forms.Select):

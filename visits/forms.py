@@ -18,6 +18,7 @@ from salesops.forms import (
     DateTimeInput,
     LongSelect,
     RegionalNamedChoiceField,
+    offers_a_choice,
 )
 from salesops.money import MoneyFormField
 from territories.models import Territory
@@ -204,7 +205,7 @@ class VisitLogFilterForm(forms.Form):
 
     def __init__(self, *args, people, customers, **kwargs):
         super().__init__(*args, **kwargs)
-        if len(people) > 1:
+        if offers_a_choice(people):
             self.fields["salesperson"].queryset = people
             self.fields["salesperson"].widget.attrs["class"] = "form-select"
         else:  # a salesperson would only be offered themself

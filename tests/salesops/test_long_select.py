@@ -5,7 +5,7 @@ import re
 import pytest
 from django import forms
 
-from salesops.forms import LongSelect
+from salesops.forms import LongSelect, offers_a_choice
 from salesops.models import User
 from tests.factories import UserFactory
 
@@ -43,3 +43,16 @@ def test_grouped_choices_keep_their_groups():
     ours = LongSelect(choices=choices).render("city", "hz")
     django = forms.Select(choices=choices).render("city", "hz")
     assert _without_layout_space(ours) == _without_layout_space(django)
+
+
+def test_a_filter_offers_a_choice_from_two_people_reading_two_rows_at_most(
+    django_assert_num_queries,
+):
+    people = User.objects.order_by("username")
+    UserFactory(username="li")
+    with django_assert_num_queries(1) as queries:
+        assert not offers_a_choice(people)
+    UserFactory(username="wang")
+    UserFactory(username="zhang")
+    assert offers_a_choice(people)
+    assert "LIMIT 2" in queries.captured_queries[0]["sql"]
