@@ -156,7 +156,15 @@ def _option_group(label, options: list[dict]) -> str:
     rendered = format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
-        ((option["value"], _attributes(option["attrs"]), option["label"]) for option in options),
+        # Most options carry no attributes: one format_html for them, not two.
+        (
+            (
+                option["value"],
+                _attributes(option["attrs"]) if option["attrs"] else "",
+                option["label"],
+            )
+            for option in options
+        ),
     )
     return format_html('<optgroup label="{}">{}</optgroup>', label, rendered) if label else rendered
 
