@@ -107,20 +107,25 @@ def _grouped(number: Decimal, decimal_places: int) -> str:
     """What Django's `number_format` gives with forced grouping, the extra decimals cut off
     rather than rounded, as it does: but written by Python's own grouping where the language
     groups by threes. A page of a team or a ranking writes a thousand and more amounts, and
-    Django's digit-by-digit formatting took a third of its rendering (docs/performance.md)."""
+    Django's digit-by-digit formatting took about a quarter of its rendering (team attainment
+    at tier L, docs/performance.md)."""
     decimal_separator, thousand_separator, grouping = _separators(get_language())
     if grouping != 3 or decimal_places < 1 or not number.is_finite():
-        return number_format(number, decimal_pos=decimal_places, use_l10n=True, force_grouping=True)
+        return _as_django_writes(number, decimal_places)
     unit = Decimal(1).scaleb(-decimal_places)
     if abs(number) < unit:
         number = Decimal(0)  # too small to show: no "-0.00"
     try:
         text = f"{number.quantize(unit, rounding=ROUND_DOWN):,f}"
     except InvalidOperation:  # more digits than a decimal context holds
-        return number_format(number, decimal_pos=decimal_places, use_l10n=True, force_grouping=True)
+        return _as_django_writes(number, decimal_places)
     if (decimal_separator, thousand_separator) == (".", ","):
         return text
     return text.translate({ord("."): decimal_separator, ord(","): thousand_separator})
+
+
+def _as_django_writes(number: Decimal, decimal_places: int) -> str:
+    return number_format(number, decimal_pos=decimal_places, use_l10n=True, force_grouping=True)
 
 
 @cache
