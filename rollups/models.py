@@ -11,9 +11,13 @@ cities of each month.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Expression, ExpressionWrapper, F, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from salesops.money import MoneyField
+
+VISIT_COST = models.DecimalField(max_digits=20, decimal_places=6)
 
 
 class Placed(models.Model):
@@ -378,14 +382,16 @@ class CustomerValue(models.Model):
     last_month = models.DateField(_("month"))
     gross_profit_12m = MoneyField(signed=True, verbose_name=_("gross profit"))
     visits_12m = models.PositiveIntegerField(_("visits"))
-    # Each visit priced at its salesperson's cost per visit (`VisitorRate`, rules.md §11.2).
-    visit_cost_12m = models.DecimalField(_("visit cost"), max_digits=20, decimal_places=6)
+    # The visit cost (each visit priced at its salesperson's cost per visit, `VisitorRate`,
+    # rules.md §11.2) of a customer visited by several salespeople, summed from its visit
+    # cells; 0 for a customer with one visitor, whose cost is its visits times that visitor's
+    # rate, applied when read (`visit_cost`): a day's visits move nearly every salesperson's
+    # rate, and kept costs made the day rewrite nearly every customer's row.
+    shared_visit_cost_12m = models.DecimalField(_("visit cost"), max_digits=20, decimal_places=6)
     # The one salesperson who visited the customer in the window, when only one did (nearly
-    # always): the visit cost is then the visits times that person's rate, re-priced from this
-    # row alone when the rate changes, not summed again from the visit cells (rollups.values).
-    # No constraint in the database: the row is derived and rewritten by the rollup's jobs, and
-    # SQLite drops a constrained column by copying the table, which loses the table's triggers
-    # (migration 0010).
+    # always). No constraint in the database: the row is derived and rewritten by the rollup's
+    # jobs, and SQLite drops a constrained column by copying the table, which loses the table's
+    # triggers (migration 0010).
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("visitor"),
@@ -396,6 +402,15 @@ class CustomerValue(models.Model):
         db_constraint=False,
     )
     last_order_at = models.DateTimeField(_("last order"), null=True)
+    # The visitor's rate for the same window: a join on two columns, no column of its own.
+    visitor_rate = models.ForeignObject(
+        "rollups.VisitorRate",
+        from_fields=["visitor", "last_month"],
+        to_fields=["salesperson", "last_month"],
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("customer value")
@@ -408,6 +423,14 @@ class CustomerValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_month:%Y-%m} {self.customer_id}"
+
+
+def visit_cost(value: str = "") -> Expression:
+    """The visit cost of a customer value, reached through the relation `value` (none: the
+    value itself): its shared cost, plus its visits times its one visitor's rate."""
+    rate = Coalesce(F(f"{value}visitor_rate__cost_per_visit"), Value(0), output_field=VISIT_COST)
+    own = ExpressionWrapper(F(f"{value}visits_12m") * rate, output_field=VISIT_COST)
+    return ExpressionWrapper(F(f"{value}shared_visit_cost_12m") + own, output_field=VISIT_COST)
 
 
 class VisitorRate(models.Model):

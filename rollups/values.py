@@ -7,7 +7,8 @@ profit and prices its visits. Summed from the cells on each open, that is one ag
 customer: 15–110 s a page at tier L (docs/performance.md, P1). Here the sums are kept, one row
 per customer, by the same jobs that write the cells: a refresh of some months' cells brings up
 to date the customers whose cells it changed and, when a salesperson's cost per visit changed,
-every customer they visited in the window; the nightly rebuild brings every customer up to
+the customers they visited together with another salesperson (a customer with one visitor is
+priced when read: its visits times the rate); the nightly rebuild brings every customer up to
 date. The window is the current month and the eleven before it, so when the month turns every
 row is stale: the first refresh of the new month (at the latest the one scheduled just after
 midnight on the 1st) rebuilds them all, and until then the reader treats stale rows as missing.
@@ -21,7 +22,7 @@ from django.db.models import Q
 
 from rollups.models import ActivityCell, CustomerValue, CustomerVisitCell, SalesCell, VisitorRate
 from sales.models import Attainment
-from salesops.cell_sync import among, computed_apart, replace_cells, sync_cells
+from salesops.cell_sync import among, computed_apart, one_of, replace_cells, sync_cells
 from salesops.months import add_months, current_month
 
 # What a salesperson's visit costs (rules.md §11.2): approved travel cost ÷ all their visits
@@ -41,11 +42,14 @@ JOIN (
 """
 RATE_COLUMNS = ["salesperson_id", "last_month", "cost_per_visit"]
 
-# Profit, visits and their cost inside the window, the latest order of every month on record,
-# and the visitor when one salesperson alone visited.
+# Profit and visits inside the window, the latest order of every month on record, the visitor
+# when one salesperson alone visited, and otherwise the visits' cost (`shared_visit_cost_12m`:
+# a customer with one visitor is priced when read, rollups.models.visit_cost).
 VALUES = """
 SELECT part.customer_id, %s AS last_month, SUM(part.gross_profit) AS gross_profit_12m,
-       SUM(part.visits) AS visits_12m, SUM(part.visit_cost) AS visit_cost_12m,
+       SUM(part.visits) AS visits_12m,
+       CASE WHEN COUNT(DISTINCT part.visitor_id) = 1 THEN 0 ELSE SUM(part.visit_cost) END
+           AS shared_visit_cost_12m,
        MAX(part.last_sold_at) AS last_order_at,
        CASE WHEN COUNT(DISTINCT part.visitor_id) = 1 THEN MIN(part.visitor_id) END AS visitor_id
 FROM (
@@ -62,30 +66,21 @@ FROM (
 ) AS part
 GROUP BY part.customer_id
 """
-# A changed rate re-prices the visits of every customer its salesperson visited: their visit
-# cost only (their profit and latest order did not move). A customer with one visitor costs
-# its visits times that visitor's rate, read from its own row; one visited by several is
-# summed again from its visit cells. Both give what the values' statement gives: the sum of
-# each cell's visits times its rate, exact in decimals.
+# A changed rate re-prices the customers visited by several salespeople, one of them its own:
+# their visit cost only (their profit and latest order did not move), summed again from their
+# visit cells, each cell's visits times its salesperson's rate, exact in decimals.
 PRICED = """
-SELECT value.customer_id, value.visits_12m * COALESCE(rate.cost_per_visit, 0) AS cost
-FROM {value} AS value
-LEFT JOIN {rate} AS rate ON rate.salesperson_id = value.visitor_id
-WHERE value.last_month = %s AND value.visitor_id IS NOT NULL AND {value_customers}
-UNION ALL
-SELECT cell.customer_id, SUM(cell.visits * COALESCE(rate.cost_per_visit, 0))
+SELECT cell.customer_id, SUM(cell.visits * COALESCE(rate.cost_per_visit, 0)) AS cost
 FROM {visit_cell} AS cell
 LEFT JOIN {rate} AS rate ON rate.salesperson_id = cell.salesperson_id
-WHERE cell.month >= %s AND cell.month < %s AND {cell_customers} AND cell.customer_id IN (
-    SELECT customer_id FROM {value} WHERE last_month = %s AND visitor_id IS NULL
-)
+WHERE cell.month >= %s AND cell.month < %s AND {cell_customers}
 GROUP BY cell.customer_id
 """
 REPRICE = """
-UPDATE {value} SET visit_cost_12m = priced.cost
+UPDATE {value} SET shared_visit_cost_12m = priced.cost
 FROM {priced} AS priced
 WHERE {value}.customer_id = priced.customer_id AND {value}.last_month = %s
-    AND {value}.visit_cost_12m <> priced.cost
+    AND {value}.visitor_id IS NULL AND {value}.shared_visit_cost_12m <> priced.cost
 """
 # On PostgreSQL the costs go into a table of their own first (`computed_apart`).
 PRICED_TABLE = "repriced_values"
@@ -95,7 +90,7 @@ COLUMNS = [
     "last_month",
     "gross_profit_12m",
     "visits_12m",
-    "visit_cost_12m",
+    "shared_visit_cost_12m",
     "last_order_at",
     "visitor_id",
 ]
@@ -160,41 +155,37 @@ def _write(last_month: date, customer_ids: Collection[int] | None) -> int:
     return len(_sync(CustomerValue, (sql, params), COLUMNS, scope, touched="customer_id"))
 
 
-def _visited_by(salespeople: set[int], last_month: date) -> list[int]:
-    """The customers these salespeople visited in the window."""
-    first, end = _window(last_month)
-    cells = CustomerVisitCell.objects.filter(
-        salesperson_id__in=salespeople, month__gte=first, month__lt=end
-    )
-    return list(cells.values_list("customer_id", flat=True).distinct())
-
-
 # When more than this share of the salespeople with a rate changed theirs (a day's visits touch
-# nearly everyone), their customers are most customers: one pass over the window's visit cells
-# beats looking up each listed customer's cells (at tier L, 197,000 index lookups took 4.3 s).
+# nearly everyone), the customers to re-price are every customer with several visitors: looking
+# up which of them these salespeople visited would read most of the window's visit cells.
 WHOLE_PASS_SHARE = 0.2
 
 
 def _reprice(salespeople: set[int], last_month: date) -> int:
-    """The visit cost of every customer these salespeople visited in the window; how many
-    changed. For a few salespeople the customers are listed first, so the statement joins a
-    list of known length (one salesperson's customers), not an estimate of one."""
+    """The visit cost of the customers with several visitors, one of them among these
+    salespeople, in the window; how many changed. A customer with one visitor has nothing to
+    re-price: its cost is its visits times the visitor's rate, applied when read."""
+    shared = CustomerValue.objects.filter(
+        last_month=last_month, visitor__isnull=True, visits_12m__gt=0
+    )
     everyone = VisitorRate.objects.filter(last_month=last_month).count()
-    if len(salespeople) > everyone * WHOLE_PASS_SHARE:
-        return _reprice_customers(None, last_month)
-    customers = _visited_by(salespeople, last_month)
+    if len(salespeople) <= everyone * WHOLE_PASS_SHARE:
+        first, end = _window(last_month)
+        visited = CustomerVisitCell.objects.filter(
+            salesperson_id__in=one_of(salespeople), month__gte=first, month__lt=end
+        )
+        shared = shared.filter(customer_id__in=visited.values("customer_id"))
+    customers = list(shared.values_list("customer_id", flat=True))
     return _reprice_customers(customers, last_month) if customers else 0
 
 
-def _reprice_customers(customers: Collection[int] | None, last_month: date) -> int:
-    """The visit cost of these customers (every customer with None); how many changed."""
+def _reprice_customers(customers: Collection[int], last_month: date) -> int:
+    """The visit cost of these customers, each visited by several salespeople; how many
+    changed."""
     first, end = _window(last_month)
-    value_customers, value_params = among("value.customer_id", customers)
     cell_customers, cell_params = among("cell.customer_id", customers)
-    priced = PRICED.format(
-        **_tables(), value_customers=value_customers, cell_customers=cell_customers
-    )
-    priced_params = [last_month, *value_params, first, end, *cell_params, last_month]
+    priced = PRICED.format(**_tables(), cell_customers=cell_customers)
+    priced_params = [first, end, *cell_params]
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             reprice = REPRICE.format(**_tables(), priced=f"({priced})")

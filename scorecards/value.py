@@ -7,7 +7,8 @@ Every figure is read from the derived tables, never from raw lines: each custome
 months' gross profit, visits, visit cost and latest order from its row of the region rollup's
 customer values, kept by the rollup jobs from the sales cells, the customer visit cells and each
 salesperson's cost per visit (their visit cells and the travel cost of their monthly scores,
-`rollups.values`).
+`rollups.values`); a customer with one visitor is priced as it is read, its visits times that
+rate.
 """
 
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from django.utils import timezone
 from customers.models import Customer, CustomerClass
 from customers.selectors import customers_for
 from rollups import kept
+from rollups.models import visit_cost
 from sales.selectors.customer_value import (
     HALF_CENT,
     MONEY,
@@ -75,11 +77,10 @@ class ValueAnalysis:
 
 
 def rollup_values(customers: QuerySet[Customer], window: ValueWindow) -> QuerySet[Customer]:
-    """Each customer with `gross_profit_12m`, `last_order_at`, `visits_12m` and
-    `visit_cost_12m` read from its row of the rollup's customer values (`rollups.values`): one
-    join, where summing and pricing each customer's cells cost one aggregate per customer. A
-    row of another window is stale (the month has turned and the job has not yet run) and
-    reads as none."""
+    """Each customer with `gross_profit_12m`, `last_order_at` and `visits_12m` read from its
+    row of the rollup's customer values (`rollups.values`): one join, where summing each
+    customer's cells cost one aggregate per customer. A row of another window is stale (the
+    month has turned and the job has not yet run) and reads as none."""
     kept = FilteredRelation("rollup_value", condition=Q(rollup_value__last_month=window.last_month))
     return customers.annotate(kept_value=kept).annotate(
         gross_profit_12m=Coalesce(
@@ -87,7 +88,15 @@ def rollup_values(customers: QuerySet[Customer], window: ValueWindow) -> QuerySe
         ),
         last_order_at=F("kept_value__last_order_at"),
         visits_12m=Coalesce(F("kept_value__visits_12m"), Value(0)),
-        visit_cost_12m=Coalesce(F("kept_value__visit_cost_12m"), Value(ZERO), output_field=RATE),
+    )
+
+
+def with_visit_cost(valued: QuerySet[Customer]) -> QuerySet[Customer]:
+    """`rollup_values` with `visit_cost_12m`, the visits priced at their salespeople's rates.
+    Added after the ranking's ladder is read: the ladder reads the ranking's tables alone, and
+    is kept between requests (rollups.kept), where the rates change with every visit."""
+    return valued.annotate(
+        visit_cost_12m=Coalesce(visit_cost("kept_value__"), Value(ZERO), output_field=RATE)
     )
 
 
@@ -123,7 +132,7 @@ def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
     last_touch_at = Greatest(
         Coalesce("last_order_at", "created_at"), Coalesce("last_contacted_at", "created_at")
     )
-    valued = ranking.customers.annotate(last_touch_at=last_touch_at)
+    valued = with_visit_cost(ranking.customers).annotate(last_touch_at=last_touch_at)
     top = ranking.top_q
     # rules.md §11.2: outside the top 20%, at least `handoff_min_visits` visits, and a visit
     # cost of at least `handoff_cost_percent` % of the gross profit (any cost when none).
@@ -149,7 +158,7 @@ def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
     return ValueAnalysis(
         ranking=ranking,
         customers=marked,
-        unranked=ranking.unranked.annotate(last_touch_at=last_touch_at),
+        unranked=with_visit_cost(ranking.unranked).annotate(last_touch_at=last_touch_at),
         settings=settings_row,
         conditions=conditions,
     )

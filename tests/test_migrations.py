@@ -11,8 +11,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from rollups import building
-from rollups.models import CustomerValue
-from salesops.months import add_months, current_month
+from rollups.models import CustomerValue, visit_cost
+from sales.scoring import score_period
+from salesops.months import add_months, current_month, half_year_of
+from tests.expenses.factories import approved_claim
 from tests.sales.factories import local, make_sale
 from tests.scorecards.factories import customer_of, make_visit
 
@@ -216,3 +218,37 @@ def _values_of(rows) -> list[tuple]:
             "customer_id", "last_month", "gross_profit_12m", "visits_12m", "last_order_at"
         )
     )
+
+
+BEFORE_PRICED_WHEN_READ = [("rollups", "0014_customer_values_keep_their_one_visitor")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_customer_with_one_visitor_is_priced_when_read_after_the_migration(personas):
+    """Back before the migration, a customer's kept visit cost is its visits times its one
+    visitor's rate, as the job wrote it then; forward again, the row keeps no cost of its own
+    and reads the same cost."""
+    person = personas.salesperson
+    customer = customer_of(person)
+    month = current_month()
+    for day in (1, 2, 3):
+        make_visit(person, customer, local(month.year, month.month, day, 9))
+    approved_claim(person, month, amounts=["300.00"])
+    score_period(half_year_of(month))
+    building.rebuild_all()
+    priced = CustomerValue.objects.annotate(cost=visit_cost()).get(customer=customer).cost
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_PRICED_WHEN_READ)
+    try:
+        old = executor.loader.project_state(BEFORE_PRICED_WHEN_READ).apps
+        kept_before = old.get_model("rollups", "CustomerValue").objects.get(customer_id=customer.pk)
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    after = CustomerValue.objects.annotate(cost=visit_cost()).get(customer=customer)
+    assert priced == Decimal("300.00")  # three visits at 100.00 each
+    assert kept_before.visit_cost_12m == priced
+    assert (after.shared_visit_cost_12m, after.cost) == (0, priced)

@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from customers.models import Customer
 from rollups import building, tasks, values
-from rollups.models import ActivityCell, CustomerValue, VisitorRate
+from rollups.models import ActivityCell, CustomerValue, VisitorRate, visit_cost
 from sales.models import Sale
 from sales.scoring import score_period
 from salesops.months import add_months, current_month, half_year_of
@@ -29,11 +29,16 @@ def _values() -> dict[int, tuple]:
             row.gross_profit_12m,
             row.visits_12m,
             row.last_order_at,
+            row.shared_visit_cost_12m,
             row.visit_cost_12m,
             row.visitor_id,
         )
-        for row in CustomerValue.objects.all()
+        for row in _priced()
     }
+
+
+def _priced():
+    return CustomerValue.objects.annotate(visit_cost_12m=visit_cost())
 
 
 def _rebuilt() -> dict[int, tuple]:
@@ -132,7 +137,7 @@ def test_an_approved_claim_reprices_the_visits_of_its_salesperson(personas):
     for day in (2, 3, 4, 5):
         factories.visit(visited, world.salesperson, MONTH, day=day)
     building.rebuild_all()
-    before = CustomerValue.objects.get(customer=visited).visit_cost_12m
+    before = _priced().get(customer=visited).visit_cost_12m
 
     approved_claim(world.salesperson, MONTH, amounts=["400.00"])
     score_period(half_year_of(MONTH))
@@ -141,7 +146,7 @@ def test_an_approved_claim_reprices_the_visits_of_its_salesperson(personas):
     rate = VisitorRate.objects.get(salesperson=world.salesperson).cost_per_visit
     visits = ActivityCell.objects.filter(salesperson=world.salesperson).aggregate(n=Sum("visits"))
     assert rate == round(Decimal("400.00") / visits["n"], 6)
-    after = CustomerValue.objects.get(customer=visited).visit_cost_12m
+    after = _priced().get(customer=visited).visit_cost_12m
     assert (before, after) == (Decimal("0"), 4 * rate)
     assert _rebuilt() == _values()
 
@@ -159,12 +164,12 @@ def test_new_visits_reprice_the_same_however_the_customers_are_found(
     approved_claim(world.salesperson, MONTH, amounts=["300.00"])
     score_period(half_year_of(MONTH))
     building.rebuild_all()
-    before = CustomerValue.objects.get(customer=visited).visit_cost_12m
+    before = _priced().get(customer=visited).visit_cost_12m
 
     factories.visit(visited, world.salesperson, MONTH, day=3)  # one more visit: a lower rate
     building.refresh_visits(MONTH)
 
-    after = CustomerValue.objects.get(customer=visited).visit_cost_12m
+    after = _priced().get(customer=visited).visit_cost_12m
     assert after != before
     assert _rebuilt() == _values()
 
@@ -193,7 +198,7 @@ def test_a_customer_visited_by_two_salespeople_is_priced_at_each_ones_rate(
 
     rates = dict(VisitorRate.objects.values_list("salesperson", "cost_per_visit"))
     seller, colleague = rates[world.salesperson.pk], rates[world.colleague.pk]
-    rows = CustomerValue.objects.filter(customer__in=[shared, own])
+    rows = _priced().filter(customer__in=[shared, own])
     assert {
         row.customer_id: (row.visitor_id, row.visits_12m, row.visit_cost_12m) for row in rows
     } == {
