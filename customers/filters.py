@@ -3,12 +3,14 @@ indexed equality or range, the territory one a path prefix (a province includes 
 
 import django_filters
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from customers import selectors
 from customers.models import Channel, Customer, CustomerClass
-from salesops.forms import LongSelect, offers_a_choice
+from salesops.forms import LongSelect, PersonChoiceField, offers_a_choice
 
+OWNER_OPTIONS = "owner-options"  # the <datalist> of the owner filter's suggestions
 FOLLOW_UP_CHOICES = [
     ("overdue", _("Overdue")),
     ("today", _("Due today")),
@@ -28,6 +30,12 @@ ORDERING_LABELS = {field: labels[0] for field, labels in ORDERINGS.items()} | {
 }
 
 
+class PersonFilter(django_filters.Filter):
+    """A person typed by name, with suggestions (`PersonChoiceField`)."""
+
+    field_class = PersonChoiceField
+
+
 class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Customer name or phone"), method="filter_name")
     customer_class = django_filters.MultipleChoiceFilter(
@@ -38,7 +46,9 @@ class CustomerFilter(django_filters.FilterSet):
     )
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Customer.Status.choices)
-    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=None, widget=LongSelect)
+    # Typed, with suggestions: a drop-down listed every salesperson in scope on every open,
+    # a thousand at head office of tier L (docs/performance.md, P1).
+    owner = PersonFilter(label=_("Owner"))
     follow_up = django_filters.ChoiceFilter(
         label=_("Next follow-up"), choices=FOLLOW_UP_CHOICES, method="filter_follow_up"
     )
@@ -57,7 +67,9 @@ class CustomerFilter(django_filters.FilterSet):
         self.filters["territory"].queryset = selectors.territory_choices(user)
         owners = selectors.owner_choices(user)
         if offers_a_choice(owners):
-            self.filters["owner"].queryset = owners
+            owner = self.form.fields["owner"]
+            owner.queryset = owners
+            owner.suggest(url=reverse("customers:owners"), list_id=OWNER_OPTIONS, on_focus=True)
         else:  # a salesperson would only be offered themself
             del self.filters["owner"]
         for form_field in self.form.fields.values():
@@ -66,6 +78,13 @@ class CustomerFilter(django_filters.FilterSet):
             form_field.widget.attrs["class"] = (
                 "form-select form-select-sm" if is_select else "form-control form-control-sm"
             )
+
+    def filter_queryset(self, queryset):
+        # A filter the user got wrong (a name that is nobody's) lists nothing, with its
+        # message beside it, rather than every customer as if it had not been asked for.
+        if self.form.errors:
+            return queryset.none()
+        return super().filter_queryset(queryset)
 
     def filter_name(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(phone__icontains=value))

@@ -7,6 +7,7 @@ app_name = "customers"
 urlpatterns = [
     path("", book.customer_list, name="list"),
     path("export.<str:file_format>", book.customer_export, name="export"),
+    path("owners/", book.owner_options, name="owners"),
     path("new/", book.customer_new, name="new"),
     path("<int:pk>/", book.customer_detail, name="detail"),
     path("<int:pk>/edit/", book.customer_edit, name="edit"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from salesops import accounts, ledger, tasks
 from salesops.company_settings import EDITABLE_FIELDS
 from salesops.decisions import COMMENT_MAX_LENGTH, DECISION_LABELS
-from salesops.models import CompanySettings
+from salesops.models import CompanySettings, people_named
 from salesops.months import EARLIEST_DATE, LATEST_DATE, in_date_window, parse_month
 
 
@@ -235,13 +235,15 @@ class NamedChoiceField(forms.CharField):
         super().__init__(*args, **kwargs)
         self.queryset = None
 
-    def suggest(self, *, url: str, list_id: str) -> None:
+    def suggest(self, *, url: str, list_id: str, on_focus: bool = False) -> None:
+        """`on_focus`: suggest before anything is typed too (the endpoint's first records)."""
+        typed = "input changed delay:200ms"
         self.widget.attrs.update(
             {
                 "list": list_id,
                 "autocomplete": "off",
                 "hx-get": url,
-                "hx-trigger": "input changed delay:200ms",
+                "hx-trigger": f"focus, {typed}" if on_focus else typed,
                 "hx-target": f"#{list_id}",
                 # Fill the list, never replace it: the form around the input swaps its
                 # outerHTML, which would remove the <datalist> after the first keystroke.
@@ -263,9 +265,9 @@ class NamedChoiceField(forms.CharField):
         if match:
             found = self.queryset.filter(pk=int(match.group(1)))
         else:
-            found = self.queryset.filter(name__iexact=text)
+            found = self.named(text, "iexact")
             if not found.exists():
-                found = self.queryset.filter(name__icontains=text)
+                found = self.named(text, "icontains")
         records = list(found[:2])
         if not records:
             self.explain_missing(text, match)
@@ -273,9 +275,23 @@ class NamedChoiceField(forms.CharField):
             raise forms.ValidationError(self.error_messages["choose"], code="choose")
         return records[0]
 
+    def named(self, text: str, lookup: str) -> QuerySet:
+        """The records whose name matches `text` by `lookup` ("iexact", "icontains")."""
+        return self.queryset.filter(**{f"name__{lookup}": text})
+
     def explain_missing(self, text: str, match) -> None:
         """Hook for a field that can say why nothing matched (raise a ValidationError); by
         default the user is asked to choose from the list."""
+
+
+class PersonChoiceField(NamedChoiceField):
+    """A person typed by name, with suggestions: for a filter over every salesperson in scope,
+    a thousand at head office, where a drop-down would list them all on every open."""
+
+    default_error_messages = {"choose": _("Choose one person from the list.")}
+
+    def named(self, text: str, lookup: str) -> QuerySet:
+        return people_named(self.queryset, text, lookup)
 
 
 class RegionalNamedChoiceField(NamedChoiceField):

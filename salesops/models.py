@@ -3,6 +3,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 import pghistory
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +67,13 @@ class User(AbstractUser):
     def sells(self) -> bool:
         # rules.md §1.2: a regional manager also sells in their own territory.
         return self.role in (Role.SALESPERSON, Role.MANAGER)
+
+
+def people_named(people: QuerySet, text: str, lookup: str = "icontains") -> QuerySet:
+    """The people whose display name, username, first or last name matches `text` by
+    `lookup`: whatever a person is shown as (`User.__str__`) finds them."""
+    names = ("display_name", "username", "first_name", "last_name")
+    return people.filter(reduce(or_, (Q(**{f"{name}__{lookup}": text}) for name in names)))
 
 
 class AuditEntry(models.Model):

@@ -16,7 +16,7 @@ from salesops.forms import (
     DateInput,
     DateTimeField,
     DateTimeInput,
-    LongSelect,
+    PersonChoiceField,
     RegionalNamedChoiceField,
     offers_a_choice,
 )
@@ -194,9 +194,11 @@ class VisitChangeForm(forms.Form):
 
 
 class VisitLogFilterForm(forms.Form):
-    salesperson = forms.ModelChoiceField(
-        label=_("Salesperson"), queryset=None, required=False, widget=LongSelect
-    )
+    PEOPLE = "salesperson-options"  # the <datalist> of the salesperson's suggestions
+
+    # Typed, with suggestions: a drop-down listed every salesperson in scope on every open,
+    # a thousand at head office of tier L (docs/performance.md, P1).
+    salesperson = PersonChoiceField(label=_("Salesperson"), required=False)
     customer = forms.ModelChoiceField(
         label=_("Customer"), queryset=None, required=False, widget=forms.HiddenInput
     )
@@ -206,8 +208,11 @@ class VisitLogFilterForm(forms.Form):
     def __init__(self, *args, people, customers, **kwargs):
         super().__init__(*args, **kwargs)
         if offers_a_choice(people):
-            self.fields["salesperson"].queryset = people
-            self.fields["salesperson"].widget.attrs["class"] = "form-select"
+            salesperson = self.fields["salesperson"]
+            salesperson.queryset = people
+            salesperson.widget.attrs["class"] = "form-control"
+            suggestions = reverse("visits:salespeople")
+            salesperson.suggest(url=suggestions, list_id=self.PEOPLE, on_focus=True)
         else:  # a salesperson would only be offered themself
             del self.fields["salesperson"]
         self.fields["week"].widget.attrs["class"] = "form-control"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", views.visit_log, name="log"),
     path("new/", views.visit_new, name="visit_new"),
     path("customers/", views.customer_options, name="customer_options"),
+    path("salespeople/", views.salesperson_options, name="salespeople"),
     path("<int:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("territories/<int:pk>/market/", views.market, name="market"),
 ]

@@ -12,6 +12,7 @@ from salesops import access, approvals
 from salesops.errors import DomainError, OutsideTerritory
 from salesops.forms import add_domain_error, clean_search_text
 from salesops.navigation import page_panels
+from salesops.suggestions import person_options
 from visits import diagram, selectors, services
 from visits.forms import (
     PlannedVisitForm,
@@ -236,14 +237,25 @@ def customer_options(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def salesperson_options(request: HttpRequest) -> HttpResponse:
+    """The visit log's salesperson suggestions."""
+    return person_options(request, selectors.people_in_log(request.user), "salesperson")
+
+
+@login_required
+@require_GET
 def visit_log(request: HttpRequest) -> HttpResponse:
     form = VisitLogFilterForm(
         request.GET or None,
         people=selectors.people_in_log(request.user),
         customers=selectors.customers_in_view(request.user),
     )
-    filters = form.cleaned_data if form.is_valid() else {}
-    visits = selectors.mark_locked(list(selectors.visit_log(request.user, **filters)[:200]))
+    # A filter the user got wrong is said beside it, and lists nothing rather than every visit.
+    if form.is_bound and not form.is_valid():
+        visits = []
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        visits = selectors.mark_locked(list(selectors.visit_log(request.user, **filters)[:200]))
     can_correct = access.is_manager(request.user) or request.user.is_admin
     context = {"form": form, "visits": visits, "can_correct": can_correct}
     return render(request, "visits/visit_log.html", context)

@@ -24,6 +24,7 @@ from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.keyset import bounded_count, keyset_page
 from salesops.models import CompanySettings
+from salesops.suggestions import person_options
 
 PAGE_SIZE = 50
 
@@ -57,6 +58,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "can_add": access.changeable_territories(request.user).exists(),
     }
     return render(request, "customers/customer_list.html", context)
+
+
+@login_required
+@require_GET
+def owner_options(request: HttpRequest) -> HttpResponse:
+    """The owner filter's suggestions."""
+    return person_options(request, selectors.owner_choices(request.user), "owner")
 
 
 def _query_without_page(request: HttpRequest) -> str:

@@ -48,6 +48,7 @@ def cases(world):
         Case(reverse("customers:list"), expect(OK)),
         Case(reverse("customers:list") + "?customer_class=A&follow_up=overdue", expect(OK)),
         Case(reverse("customers:export", args=["csv"]), expect(OK)),
+        Case(reverse("customers:owners") + "?owner=王", expect(OK)),
         Case(reverse("customers:new"), expect(FORBIDDEN, **SELLERS_AND_MANAGERS)),
         Case(reverse("customers:detail", args=[customer.pk]), expect(NOT_FOUND, **SEE)),
         Case(reverse("customers:edit", args=[customer.pk]), expect(NOT_FOUND, **CHANGE)),

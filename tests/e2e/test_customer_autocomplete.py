@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from territories.models import CrossTerritoryRequest
 from tests.conftest import log_in_through_browser, pick_suggestion
 from tests.customers.factories import CustomerFactory
-from tests.visits.factories import TripPlanFactory
+from tests.visits.factories import TripPlanFactory, VisitFactory
 from visits.models import PlannedVisit, Visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -59,3 +59,50 @@ def test_a_cross_territory_request_finds_the_customer_by_part_of_its_name(lang_p
     lang_page.locator("form input[type=submit]").click()
     lang_page.wait_for_url("**/territories/requests/")
     assert CrossTerritoryRequest.objects.get().customer.name == "南京华泰包装"
+
+
+def test_a_manager_finds_a_salesperson_s_customers_by_part_of_their_name(lang_page, personas):
+    CustomerFactory(name="宁波永固胶业", territory=personas.ningbo, owner=personas.salesperson)
+    CustomerFactory(name="宁波华达包装", territory=personas.ningbo, owner=personas.colleague)
+    log_in_through_browser(lang_page, personas.manager)
+    lang_page.goto("/customers/")
+    owner = lang_page.locator("#customer-filters [name=owner]")
+
+    owner.click()  # before anything is typed: the region's owners
+    expect(lang_page.locator("#owner-options option")).to_have_count(3)
+    pick_suggestion(lang_page, owner, "张", "张伟")
+    lang_page.locator("#customer-filters button[type=submit]").click()
+
+    rows = lang_page.locator("table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("宁波华达包装")
+    expect(owner).to_have_value(f"张伟 #{personas.colleague.pk}")
+
+
+def test_an_owner_nobody_is_called_is_said_beside_the_filter(lang_page, personas):
+    CustomerFactory(name="宁波永固胶业", territory=personas.ningbo, owner=personas.salesperson)
+    log_in_through_browser(lang_page, personas.manager)
+    lang_page.goto("/customers/")
+
+    lang_page.locator("#customer-filters [name=owner]").fill("不存在的人")
+    lang_page.locator("#customer-filters button[type=submit]").click()
+
+    message = {"zh-hans": "请从列表中选择一位人员。", "en": "Choose one person from the list."}
+    expect(lang_page.locator("#id_owner-error")).to_have_text(message[lang_page.language])
+    expect(lang_page.locator("table tbody")).not_to_contain_text("宁波永固胶业")
+
+
+def test_the_visit_log_finds_a_salesperson_by_part_of_their_name(lang_page, personas):
+    books = ((personas.salesperson, "宁波永固胶业"), (personas.colleague, "宁波华达包装"))
+    for owner, name in books:
+        customer = CustomerFactory(name=name, territory=personas.ningbo, owner=owner)
+        VisitFactory(customer=customer, salesperson=owner)
+    log_in_through_browser(lang_page, personas.manager)
+    lang_page.goto("/visits/")
+
+    pick_suggestion(lang_page, lang_page.locator("[name=salesperson]"), "张", "张伟")
+    lang_page.locator("#visit-log-filters button[type=submit]").click()
+
+    rows = lang_page.locator("#visit-log tbody tr[id^=visit-]")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("宁波华达包装")

@@ -108,6 +108,7 @@ def cases(world):
             htmx=True,
         ),
         Case(reverse("visits:customer_options") + "?customer=胶", expect(OK)),
+        Case(reverse("visits:salespeople") + "?salesperson=李", expect(OK)),
         Case(
             reverse("visits:visit_edit", args=[visit.pk]),
             expect(

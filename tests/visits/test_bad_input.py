@@ -82,3 +82,5 @@ def test_a_week_outside_the_window_in_the_visit_log_is_named_next_to_the_field(
 
     assert response.status_code == 200
     assert response.context["form"].errors["week"]
+    assert 'id="id_week-error"' in response.content.decode()
+    assert response.context["visits"] == []

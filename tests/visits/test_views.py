@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from salesops.models import AuditEntry
+from tests.visits.factories import VisitFactory
 from visits import services
 from visits.models import PlannedVisit, TripPlan, Visit
 
@@ -252,12 +253,38 @@ def test_visit_log_shows_late_entries_to_the_manager(
         )
     client = login(personas.manager)
     with django_assert_max_num_queries(15):
-        response = client.get(reverse("visits:log"), {"salesperson": personas.salesperson.pk})
+        response = client.get(
+            reverse("visits:log"), {"salesperson": f"李明 #{personas.salesperson.pk}"}
+        )
     body = response.content.decode()
     assert body.count("late entry</span>") == 2
     assert len(re.findall(r'id="visit-\d+"', body)) == 3
     late_only = client.get(reverse("visits:log"), {"late_only": "on"}).content.decode()
     assert len(re.findall(r'id="visit-\d+"', late_only)) == 2
+
+
+def test_visit_log_finds_a_salesperson_by_part_of_their_name(personas, login, hangzhou_customer):
+    VisitFactory(customer=hangzhou_customer, salesperson=personas.salesperson)
+    client = login(personas.head_office)
+    client.cookies["django_language"] = "zh-hans"
+
+    suggested = client.get(reverse("visits:salespeople"), {"salesperson": "李"}).content.decode()
+    typed = client.get(reverse("visits:log"), {"salesperson": "李"})
+    nobody = client.get(reverse("visits:log"), {"salesperson": "不存在的人"})
+
+    assert suggested.strip() == f'<option value="李明 #{personas.salesperson.pk}">li</option>'
+    assert len(typed.context["visits"]) == 1
+    assert nobody.context["visits"] == []
+    assert 'id="id_salesperson-error">请从列表中选择一位人员。</div>' in nobody.content.decode()
+
+
+def test_a_manager_is_suggested_the_salespeople_of_their_own_region_only(personas, login):
+    client = login(personas.manager)
+
+    body = client.get(reverse("visits:salespeople"), {"salesperson": ""}).content.decode()
+
+    assert "李明" in body and "张伟" in body
+    assert "林晓燕" not in body  # South China
 
 
 def test_log_this_visit_link_prefills_the_customer(personas, login, hangzhou_customer):
