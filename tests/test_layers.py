@@ -39,6 +39,7 @@ PLACES = {
     "salesops.mfa_views": SHELL,
     "salesops.middleware": SHELL,
     "salesops.settings": SHELL,
+    "salesops.startup": SHELL,
     "salesops.urls": SHELL,
     "salesops.views": SHELL,
     "salesops.wsgi": SHELL,

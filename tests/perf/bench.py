@@ -71,6 +71,11 @@ def child(kind: str, runs: int, tier: str) -> None:
     django.setup()
     from tests.perf import measure
 
+    if kind == "pages":  # as the web process starts (salesops.wsgi)
+        from salesops.startup import settle
+
+        settle()
+
     if kind == "manifest":
         result = measure.manifest()
     elif kind == "pages":
