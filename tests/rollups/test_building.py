@@ -381,6 +381,29 @@ def test_a_visits_refresh_recounts_the_customers_whose_visits_were_written(perso
 
 
 @pytest.mark.django_db
+def test_a_customer_visited_twice_counts_once_among_the_customers_visited(personas):
+    """A cell counts every visit, each customer once, and the complete visit records
+    (visits.models.COMPLETE_VISIT), the same rebuilt whole or refreshed for its month."""
+    world = personas
+    often = factories.customer_in(world.hangzhou, world.salesperson, name="常去的客户")
+    once = factories.customer_in(world.hangzhou, world.salesperson, name="去过一次的客户")
+    for day in (3, 4):
+        _visit(often, world.salesperson, day)
+    complete = _visit(once, world.salesperson, 5)
+    factories.Visit.objects.filter(pk=complete.pk).update(
+        person_met="王经理", discussion="样品", result="下单", next_step="送货"
+    )
+    figures = ("visits", "customers_visited", "complete_visits")
+
+    building.rebuild_all()
+    rebuilt = list(ActivityCell.objects.values_list(*figures))
+    building.refresh_visits(MONTH)
+
+    assert rebuilt == [(3, 2, 1)]
+    assert list(ActivityCell.objects.values_list(*figures)) == rebuilt
+
+
+@pytest.mark.django_db
 def test_visits_count_in_the_local_month(personas):
     world = personas
     customer = factories.customer_in(world.hangzhou, world.salesperson)
