@@ -3,7 +3,7 @@
 Everything a process loads stays alive for its whole life: Django, the apps' modules, the URL
 patterns and the compiled templates, some 165,000 objects that Python's cyclic garbage
 collector walks on every full collection. A request leaves a few thousand objects in reference
-cycles, so every twenty or so requests a full collection runs, and at tier L it took 75–90 ms
+cycles, so about every tenth request a full collection runs, and at tier L it took 75–90 ms
 of the request that triggered it: the p95 of the visit log at L was 165 ms against a median of
 59 (docs/performance.md, P1). Loading what the first requests would load anyway, then moving
 every object alive to the collector's permanent generation (`gc.freeze`), leaves a full
