@@ -7,7 +7,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, Func, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,10 +68,19 @@ class ComplianceRow:
         return self.submitted_at is not None
 
 
-def state_of(kind: str, period: date, submitted_at: datetime | None, late: bool, now) -> str:
+def state_of(
+    kind: str,
+    period: date,
+    submitted_at: datetime | None,
+    late: bool,
+    now,
+    *,
+    missing_from: datetime | None = None,
+) -> str:
+    """`missing_from`, when a caller judging many reports of one period has worked it out."""
     if submitted_at is not None:
         return Compliance.LATE if late else Compliance.ON_TIME
-    if now >= deadlines.missing_from(kind, period):
+    if now >= (missing_from or deadlines.missing_from(kind, period)):
         return Compliance.MISSING
     return Compliance.OPEN
 
@@ -129,18 +153,14 @@ def compliance(
     return rows
 
 
-def week_compliance(
-    people: QuerySet[User], monday: date, *, now: datetime | None = None
-) -> list[ComplianceRow]:
-    """`compliance(people, monday)` for one week of weekly reports, in one query instead of
-    two: each person is read with their report's fields as one-value subqueries (a person has
-    at most one report a week). Same rows, same order as the people."""
-    now = now or timezone.now()
+def _with_week_report(people: QuerySet[User], monday: date) -> QuerySet[User]:
+    """Each person with their report of the week's fields, as one-value subqueries (a person
+    has at most one report a week)."""
     report = WeeklyReport.objects.filter(salesperson=OuterRef("pk"), week_start=monday)
     comments = ReportComment.objects.filter(
         report__salesperson=OuterRef("pk"), report__week_start=monday
     )
-    people = people.annotate(
+    return people.annotate(
         report_pk=Subquery(report.values("pk")[:1]),
         report_submitted_at=Subquery(report.values("submitted_at")[:1]),
         report_is_late=Subquery(report.values("is_late")[:1]),
@@ -149,24 +169,62 @@ def week_compliance(
             output_field=IntegerField(),
         ),
     )
+
+
+def _week_row(person: User, monday: date, missing_from: datetime, now: datetime) -> ComplianceRow:
+    submitted_at = person.report_submitted_at
+    late = bool(person.report_is_late)
+    return ComplianceRow(
+        salesperson=person,
+        period=monday,
+        state=state_of(
+            deadlines.WEEKLY, monday, submitted_at, late, now, missing_from=missing_from
+        ),
+        report_pk=person.report_pk,
+        submitted_at=submitted_at,
+        comment_count=person.report_comments or 0,
+        kind=deadlines.WEEKLY,
+    )
+
+
+def week_compliance(
+    people: QuerySet[User], monday: date, *, now: datetime | None = None
+) -> list[ComplianceRow]:
+    """`compliance(people, monday)` for one week of weekly reports, in one query instead of
+    two: each person is read with their report's fields. Same rows, same order as the
+    people; the states are those of `state_of`, the week's deadline worked out once."""
+    now = now or timezone.now()
+    missing_from = deadlines.missing_from(deadlines.WEEKLY, monday)
     return [
-        ComplianceRow(
-            salesperson=person,
-            period=monday,
-            state=state_of(
-                deadlines.WEEKLY,
-                monday,
-                person.report_submitted_at,
-                bool(person.report_is_late),
-                now,
-            ),
-            report_pk=person.report_pk,
-            submitted_at=person.report_submitted_at,
-            comment_count=person.report_comments or 0,
-            kind=deadlines.WEEKLY,
-        )
-        for person in people
+        _week_row(person, monday, missing_from, now) for person in _with_week_report(people, monday)
     ]
+
+
+# A report of the week in on time: submitted, and not late (`state_of`).
+IN_ON_TIME = Q(report_submitted_at__isnull=False, report_is_late=False)
+
+
+def first_not_on_time(
+    people: QuerySet[User], monday: date, limit: int, *, now: datetime | None = None
+) -> tuple[list[ComplianceRow], int, int]:
+    """The first `limit` people, in the people's order, whose report of the week is not in on
+    time (late, missing or not yet due), how many such people there are and how many people
+    in all, in one query: a home panel's rows and counts, without reading the whole team
+    (head office's home at tier L read and judged 1,000 people for ten rows)."""
+    now = now or timezone.now()
+    missing_from = deadlines.missing_from(deadlines.WEEKLY, monday)
+    behind = Case(When(IN_ON_TIME, then=Value(0)), default=Value(1))
+    people = _with_week_report(people, monday).annotate(
+        behind=behind,
+        people_in_all=Window(Count("pk")),
+        behind_in_all=Window(Sum(behind)),
+    )
+    order = [OrderBy(F("behind"), descending=True), *people.query.order_by]
+    first = list(people.order_by(*order)[:limit])
+    if not first:
+        return [], 0, 0
+    rows = [_week_row(person, monday, missing_from, now) for person in first if person.behind]
+    return rows, first[0].behind_in_all, first[0].people_in_all
 
 
 def on_time_rate(rows: Iterable[ComplianceRow]) -> Decimal | None:

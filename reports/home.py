@@ -47,15 +47,9 @@ def home_panels(request: HttpRequest) -> list[Panel]:
         panels.append(Panel("reports/_partials/my_month_panel.html", context, order=22))
     if selectors.sees_team(user):
         monday = this_week - timedelta(days=7)
-        rows = selectors.team_compliance(user, monday)
-        overdue = [row for row in rows if row.state != selectors.Compliance.ON_TIME]
         # The first few by name, and how many in all: the team week page lists them all.
-        context = {
-            "week_start": monday,
-            "rows": overdue[:PANEL_ROWS],
-            "late_count": len(overdue),
-            "count": len(rows),
-        }
+        rows, late_count, count = selectors.team_week_behind(user, monday, PANEL_ROWS)
+        context = {"week_start": monday, "rows": rows, "late_count": late_count, "count": count}
         if summary_region is not None:
             context |= {
                 "summary_week": this_week,

@@ -18,6 +18,7 @@ from reports.compliance import (
     ComplianceRow,
     compliance,
     counts_by_state,
+    first_not_on_time,
     on_time_rate,
     week_compliance,
 )
@@ -132,6 +133,17 @@ def team_compliance(
     """The week's compliance of the user's team, or of one region of it (the team week shows
     one region a page, so it stays bounded by a region's team)."""
     return week_compliance(_team(user, region), monday, now=now)  # one query: many panels
+
+
+def team_week_behind(
+    user: User, monday: date, limit: int, *, now: datetime | None = None
+) -> tuple[list[ComplianceRow], int, int]:
+    """The first `limit` of the user's team, by name, whose report of the week is not in on
+    time, how many such people and the team's size (`first_not_on_time`)."""
+    # Each person once: the team's own query joins the regions, and a person in two of them
+    # would be counted twice by the windows before its DISTINCT.
+    team = User.objects.filter(pk__in=team_people(user).values("pk")).order_by("username")
+    return first_not_on_time(team, monday, limit, now=now)
 
 
 def _team(user: User, region: Region | None):

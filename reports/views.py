@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from reports.forms import (
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
 from salesops.months import add_months, current_month, parse_day
+from salesops.paging import people_page
 from salesops.pdf import pdf_response, render_pdf
 from territories.selectors import chosen_region, regions_for
 
@@ -198,17 +200,25 @@ def weekly_team(request: HttpRequest) -> HttpResponse:
     region = chosen_region(regions, request.GET.get("region"))
     # One region a page (the first in scope by default): bounded by a region's team.
     rows = selectors.team_compliance(request.user, monday, region=region) if region else []
+    page = people_page(rows, request.GET.get("page"))  # the totals count the whole team
     context = {
         "week_start": monday,
         "deadline": weeks.deadline(monday),
         "previous_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7) if monday < weeks.current_week() else None,
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
+        "page_query": _page_query(week=f"{monday:%Y-%m-%d}", region=region),
         "totals": _state_totals(rows),
         "regions": regions,
         "region": region,
     }
     return render(request, "reports/weekly_team.html", context)
+
+
+def _page_query(region, **period) -> str:
+    """What a team page's page links keep: the period shown and the region."""
+    return urlencode(period | {"region": region.code if region else ""})
 
 
 def _state_totals(rows) -> list[dict]:
@@ -529,12 +539,15 @@ def monthly_team(request: HttpRequest) -> HttpResponse:
     region = chosen_region(regions, request.GET.get("region"))
     # One region a page (the first in scope by default): bounded by a region's team.
     rows = selectors.team_monthly_compliance(request.user, month, region=region) if region else []
+    page = people_page(rows, request.GET.get("page"))
     context = {
         "month": month,
         "deadline": deadlines.monthly_deadline(month),
         "previous_month": add_months(month, -1),
         "next_month": add_months(month, 1) if month < current_month() else None,
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
+        "page_query": _page_query(month=f"{month:%Y-%m}", region=region),
         "regions": regions,
         "region": region,
     }

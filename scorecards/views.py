@@ -1,6 +1,8 @@
 """Scorecards (rules.md §10) and customer value, 80/20 (rules.md §11): thin views over the
 selectors; every person and customer is fetched through the user's scope (404 outside)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +16,7 @@ from customers import exporting
 from salesops import access
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
+from salesops.paging import people_page
 from scorecards import charts, exports, measures, selectors, services, value
 from scorecards.forms import ComplaintForm, RatingForm
 from scorecards.nav import reads_customer_value
@@ -67,8 +70,12 @@ def team(request: HttpRequest) -> HttpResponse:
         if region
         else []
     )
+    # The total row is summed over the whole team; the table shows a page of it.
+    page = people_page(cards, request.GET.get("page"))
     context |= {
-        "cards": cards,
+        "cards": page.object_list,
+        "page": page,
+        "page_query": urlencode({"period": context["period"].key, "region": region_code}),
         "regions": regions,
         "region_code": region_code,
         "total": measures.team_total(cards, context["period"]),

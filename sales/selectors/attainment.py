@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from sales.models import Attainment, Bonus, ScoringRun
@@ -52,8 +52,10 @@ def team_attainment(user: User, month: date, region_code: str = "") -> QuerySet[
 
 def team_total(rows: QuerySet[Attainment]) -> dict:
     """The team's row in one aggregate query (rules.md §10.7): the sums of its people's
-    figures, and attainment as the sum of sales ÷ the sum of targets, never a mean of ratios."""
+    figures, and attainment as the sum of sales ÷ the sum of targets, never a mean of ratios;
+    `people`, the rows summed, is the count the page's paginator needs."""
     total = rows.order_by().aggregate(
+        people=Count("pk"),
         quota=Sum("quota"),
         carried_over=Sum("carried_over"),
         target=Sum("target"),

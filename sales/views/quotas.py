@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from sales.services import quotas as quota_services
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error, month_parameter
 from salesops.months import add_months, current_month, half_year_of, months_between
+from salesops.paging import people_page
 from territories.selectors import chosen_region, regions_for, sellers_in
 
 
@@ -46,15 +46,12 @@ def _region_and_regions(request: HttpRequest, region_code: str) -> tuple:
     return chosen_region(regions, region_code), regions
 
 
-# 150 rows a page at three quota channels, within the 200 rows a table shows at any size (a
-# region of 125 salespeople is 375 rows). The totals and the check cover the whole region.
-PEOPLE_PER_PAGE = 50
-
-
 def _grid_context(request, region_code, months) -> dict:
     region, regions = _region_and_regions(request, region_code)
     grid = quota_selectors.quota_grid_for(region, months)
-    people = Paginator(list(grid.people), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    # 75 rows a page at three quota channels (a region of 125 salespeople is 375); the totals
+    # and the check cover the whole region.
+    people = people_page(list(grid.people), request.GET.get("page"))
     rows = quota_selectors.grid_rows(grid, people.object_list)
     total_cells = quota_selectors.region_total_cells(grid)
     cells = [cell for row in rows for cell in row["cells"]] + total_cells

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,7 @@ from sales.services import scoring_runs
 from salesops.errors import DomainError
 from salesops.forms import month_parameter
 from salesops.months import current_month, half_year_of
+from salesops.paging import people_page
 from territories.selectors import chosen_region, regions_for
 
 
@@ -43,12 +46,17 @@ def team_attainment(request: HttpRequest) -> HttpResponse:
     regions = list(regions_for(request.user))
     region = chosen_region(regions, request.GET.get("region"))
     # One region a page (the first in scope by default), so the page is bounded by a team.
-    rows = selectors.team_attainment(request.user, month, region.code if region else "")
+    region_code = region.code if region else ""
+    rows = selectors.team_attainment(request.user, month, region_code)
     if region is None:
         rows = rows.none()
+    total = selectors.team_total(rows) if region else None
+    page = people_page(rows, request.GET.get("page"), count=total["people"] if total else 0)
     context = {
-        "rows": rows,
-        "total": selectors.team_total(rows) if region else None,
+        "rows": page.object_list,
+        "page": page,
+        "page_query": urlencode({"month": f"{month:%Y-%m}", "region": region_code}),
+        "total": total,
         "month": month,
         "form": ScoringRunForm(
             initial={"first_month": f"{month:%Y-%m}", "last_month": f"{month:%Y-%m}"}

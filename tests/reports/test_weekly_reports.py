@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from reports import selectors, services
 from reports.models import ReportComment, WeeklyReport
+from salesops import paging
 from salesops.errors import DomainError
 from salesops.models import AuditEntry, Role
 from tests.customers.factories import CustomerFactory
@@ -275,6 +276,29 @@ def test_home_panels_show_the_week_and_the_teams_late_or_missing(personas, login
     assert "张伟" in manager_home and "李明" in manager_home  # late, missing
 
 
+@pytest.mark.parametrize("moment", [local(2026, 11, 23, 9), local(2026, 11, 21, 9)])
+@pytest.mark.parametrize("limit", [1, 2, 10])
+def test_the_home_panels_first_behind_are_the_team_weeks_not_on_time(personas, moment, limit):
+    """The panel's rows and counts from one query are what the team week's full list gives:
+    late, missing or not yet due, by name; a person in two regions counted once."""
+    _submit(personas.salesperson, local(2026, 11, 20, 17))  # on time
+    _submit(personas.colleague, local(2026, 11, 21, 12, 30))  # late
+    both = UserFactory(
+        username="aaa", role=Role.SALESPERSON, regions=[personas.east, personas.south]
+    )
+
+    with at(moment):
+        rows, behind, people = selectors.team_week_behind(personas.director, MONDAY, limit)
+        every = selectors.team_compliance(personas.director, MONDAY)
+
+    not_on_time = [row for row in every if row.state != "on_time"]
+    assert [(row.salesperson, row.state) for row in rows] == [
+        (row.salesperson, row.state) for row in not_on_time[:limit]
+    ]
+    assert (behind, people) == (len(not_on_time), len(every))
+    assert [row.salesperson for row in every].count(both) == 1
+
+
 def test_money_in_the_snapshot_is_exact(week, personas):
     report = _submit(personas.salesperson, local(2026, 11, 20, 17))
     assert Decimal(report.snapshot["sales"]["week_total"]) == Decimal("12000.00")
@@ -293,6 +317,30 @@ def test_the_team_week_shows_one_region_a_page_with_its_total(personas, login):
     totals = {total["state"]: total["count"] for total in first.context["totals"]}
     assert totals == {"on_time": 1, "late": 0, "missing": 2, "open": 0}
     assert 'id="team-reports-total"' in first.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "period"), [("reports:weekly_team", "week"), ("reports:monthly_team", "month")]
+)
+def test_the_team_report_pages_show_a_page_of_people_with_the_whole_teams_total(
+    personas, login, monkeypatch, url_name, period
+):
+    """25 people a page (docs/performance.md, P1); the total row counts the whole region."""
+    _submit(personas.salesperson, local(2026, 11, 20, 17))
+    monkeypatch.setattr(paging, "PEOPLE_PER_PAGE", 2)
+    value = "2026-11-16" if period == "week" else "2026-11"
+    client = login(personas.manager)
+    with at(local(2026, 11, 23, 9)):
+        first = client.get(reverse(url_name), {period: value})
+        second = client.get(reverse(url_name), {period: value, "page": 2})
+
+    pages = [{row.salesperson.username for row in page.context["rows"]} for page in (first, second)]
+    assert len(pages[0]) == 2 and pages[0] | pages[1] == {"li", "zhang", "wang"}
+    if period == "week":
+        totals = {total["state"]: total["count"] for total in second.context["totals"]}
+        assert totals == {"on_time": 1, "late": 0, "missing": 2, "open": 0}
+    link = f"?{period}={value}&amp;region=east-china&page=2"
+    assert f'href="{link}"' in first.content.decode()
 
 
 def test_a_region_outside_the_scope_of_the_team_week_is_not_found(personas, login):

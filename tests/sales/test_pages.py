@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from sales.models import Attainment, Quota, Sale, ScoringRun
 from sales.scoring import score_period
-from sales.views import quotas as quota_views
+from salesops import paging
 from salesops.months import add_months, current_month, half_year_of
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import local, make_sale, set_quota
@@ -99,7 +99,7 @@ def test_the_grid_shows_a_page_of_people_and_saving_it_keeps_the_others(
 ):
     """A region's team in pages, so the table stays within 200 rows at any size
     (docs/performance.md, P3); the region's totals and check still cover everyone."""
-    monkeypatch.setattr(quota_views, "PEOPLE_PER_PAGE", 2)
+    monkeypatch.setattr(paging, "PEOPLE_PER_PAGE", 2)
     month = current_month()
     url = reverse("sales:quota_grid", args=["east-china"])
     client = login(personas.director)
@@ -301,6 +301,25 @@ def test_my_attainment_shows_the_figures_behind_a_flag_and_a_restart(personas, l
     assert "Extend probation one month" in content
     assert "2025-07 to 2025-08: sales 300,000.00 of quota 750,000.00 = 40.0% (below 80%)" in content
     assert "carry-over restarted" in content
+
+
+def test_team_attainment_shows_a_page_of_the_team_and_totals_all_of_it(
+    personas, login, monkeypatch
+):
+    """25 people a page (docs/performance.md, P1): the total row and the paginator's count come
+    from one aggregate over the whole team, and the page links keep the month and region."""
+    _scored(personas)
+    monkeypatch.setattr(paging, "PEOPLE_PER_PAGE", 1)
+    url = reverse("sales:team_attainment") + "?month=2025-07&region=east-china"
+    client = login(personas.manager)
+
+    first, second = client.get(url), client.get(url + "&page=2")
+
+    people = [[row.salesperson for row in page.context["rows"]] for page in (first, second)]
+    assert people == [[personas.colleague], [personas.salesperson]]  # by rank: 400,000 first
+    assert first.context["page"].paginator.num_pages == 2
+    assert second.context["total"]["sales"] == 700000
+    assert 'href="?month=2025-07&amp;region=east-china&page=2"' in first.content.decode()
 
 
 def test_team_attainment_totals_the_region_from_its_sums(personas, login):

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sales.services.scoring import score_months
+from salesops import paging
 from salesops.months import current_month, months_between
 from tests.sales.factories import set_quota
 from tests.scorecards.factories import busy_month
@@ -91,6 +92,26 @@ def test_the_team_page_has_a_total_row(personas, login):
     assert 'id="team-total"' in response.content.decode()
     people = [card.person for card in response.context["cards"]]
     assert personas.other_salesperson not in people
+
+
+def test_the_team_page_shows_a_page_of_people_with_the_whole_teams_total(
+    personas, login, monkeypatch
+):
+    """25 people a page (docs/performance.md, P1); the total row still sums everyone."""
+    busy_month(personas.salesperson, MONTH, customers=2, manager=personas.manager)
+    busy_month(personas.colleague, MONTH, customers=3, manager=personas.manager)
+    monkeypatch.setattr(paging, "PEOPLE_PER_PAGE", 1)
+    url = reverse("scorecards:team") + PERIOD + "&region=east-china"
+    client = login(personas.manager)
+
+    first, last = client.get(url), client.get(url + "&page=99")
+
+    pages = first.context["page"].paginator.num_pages
+    assert pages >= 2 and last.context["page"].number == pages
+    assert len(first.context["cards"]) == 1
+    assert first.context["cards"][0].person != last.context["cards"][0].person
+    assert last.context["total"].new_customer_total == 5
+    assert 'href="?period=2025-08&amp;region=east-china&page=2"' in first.content.decode()
 
 
 def test_an_explanation_is_a_fragment_for_htmx_and_a_page_without_it(personas, login):

@@ -33,12 +33,28 @@ def test_blank_areas_are_cities_without_customers_or_recent_visits(personas, log
 
     blank = selectors.blank_areas(personas.manager, personas.east)
 
-    reasons = {
-        city.name_en: (city.customer_count, city.last_visit_at is not None) for city in blank
-    }
+    reasons = {city.name_en: (city.customer_count, city.visited) for city in blank}
     assert "Hangzhou" not in reasons  # a customer in Xihu District, visited three days ago
     assert reasons["Ningbo"] == (1, False)
     assert reasons["Shanghai"] == (1, False)  # the only visit is 61 days old
+
+
+def test_a_city_visited_but_with_no_customer_left_is_blank_for_that(personas):
+    """A visit keeps the territory it was made in; the customer may have moved since."""
+    moved = CustomerFactory(territory=personas.xihu, owner=personas.salesperson)
+    Visit.objects.create(
+        salesperson=personas.salesperson,
+        customer=moved,
+        territory=personas.ningbo,
+        visited_at=timezone.now() - timedelta(days=1),
+        kind="on_site",
+    )
+
+    blank = selectors.blank_areas(personas.manager, personas.east)
+
+    reasons = {city.name_en: (city.customer_count, city.visited) for city in blank}
+    assert reasons["Ningbo"] == (0, True)  # no customers
+    assert reasons["Hangzhou"] == (1, False)  # a customer, no recent visit
 
 
 def test_blank_areas_cost_the_same_queries_however_many_customers(
