@@ -6,7 +6,7 @@ registers it): the row locked, the region's sales director only, the move logged
 and "already decided" for a second decider.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from sales.models import Bonus
@@ -28,7 +28,9 @@ def bonuses_for(user: User) -> QuerySet[Bonus]:
         bonuses = bonuses.filter(region__in=access.managed_regions(user))
     else:
         return bonuses.none()
-    return bonuses.order_by("-status", "-month", "region__code", "salesperson__username")
+    # Pending first, whatever the other statuses are called ("-status" put "rejected" first).
+    pending_first = Case(When(status=Bonus.Status.PENDING, then=Value(0)), default=Value(1))
+    return bonuses.order_by(pending_first, "-month", "region__code", "salesperson__username")
 
 
 def decide_bonus(*, bonus: Bonus, by: User, decision: str, comment: str = "") -> Bonus:

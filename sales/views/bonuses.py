@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,13 +15,21 @@ from salesops import approvals
 from salesops.errors import DomainError
 from salesops.forms import DecisionForm
 
+# Pending ones first, then the newest months: a table within 200 rows however many years of
+# bonuses a company holds (docs/performance.md, P3). The bonuses are one a region and month at
+# most, so counting them for the pages is a small read.
+BONUSES_PER_PAGE = 50
+
 
 @login_required
 @require_GET
 def bonus_list(request: HttpRequest) -> HttpResponse:
     if not services.sees_bonuses(request.user):
         raise PermissionDenied
-    context = {"bonuses": services.bonuses_for(request.user)[:500], "form": _decision_form()}
+    page = Paginator(services.bonuses_for(request.user), BONUSES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {"bonuses": page.object_list, "page": page, "form": _decision_form()}
     return render(request, "sales/bonuses.html", context)
 
 

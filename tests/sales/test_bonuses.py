@@ -12,6 +12,7 @@ from django.urls import reverse
 from sales.models import Bonus, BonusTransition
 from sales.scoring import score_period
 from sales.services.bonuses import decide_bonus
+from sales.views import bonuses as bonus_views
 from salesops.errors import AlreadyDecided, DomainError
 from salesops.models import SINCE_ALWAYS, AuditEntry, CompanySettings
 from tests.sales.factories import local, make_sale, set_quota
@@ -144,3 +145,26 @@ def test_two_deciders_at_once_one_is_told_already_decided(personas):
 
     assert sorted(outcomes) == ["already", "decided"]
     assert BonusTransition.objects.count() == 1
+
+
+def test_the_bonus_page_shows_pending_ones_first_a_page_at_a_time(personas, login, monkeypatch):
+    """A table within 200 rows however many years of bonuses (docs/performance.md, P3)."""
+    monkeypatch.setattr(bonus_views, "BONUSES_PER_PAGE", 2)
+    for month, status in ((1, "approved"), (2, "pending"), (3, "rejected")):
+        Bonus.objects.create(
+            salesperson=personas.salesperson,
+            region=personas.east,
+            month=date(2025, month, 1),
+            amount=Decimal("1000.00"),
+            status=status,
+        )
+    client = login(personas.director)
+
+    first, second = (
+        client.get(reverse("sales:bonuses")),
+        client.get(reverse("sales:bonuses"), {"page": 2}),
+    )
+
+    months = [[bonus.month.month for bonus in page.context["bonuses"]] for page in (first, second)]
+    assert months == [[2, 3], [1]]  # pending first, then the newest months
+    assert 'href="?page=2"' in first.content.decode()
