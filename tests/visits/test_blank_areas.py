@@ -12,28 +12,30 @@ from visits.models import Visit
 pytestmark = pytest.mark.django_db
 
 
+def _visit(salesperson, customer, territory, *, days_ago: int) -> Visit:
+    return Visit.objects.create(
+        salesperson=salesperson,
+        customer=customer,
+        territory=territory,
+        visited_at=timezone.now() - timedelta(days=days_ago),
+        kind="on_site",
+    )
+
+
+def _reasons(personas) -> dict:
+    """Each blank city of East China by name: (its customers, whether it had a recent visit)."""
+    blank = selectors.blank_areas(personas.manager, personas.east)
+    return {city.name_en: (city.customer_count, city.visited) for city in blank}
+
+
 def test_blank_areas_are_cities_without_customers_or_recent_visits(personas, login):
     visited = CustomerFactory(territory=personas.xihu, owner=personas.salesperson)
     CustomerFactory(territory=personas.ningbo, owner=personas.salesperson)
-    Visit.objects.create(
-        salesperson=personas.salesperson,
-        customer=visited,
-        territory=personas.xihu,
-        visited_at=timezone.now() - timedelta(days=3),
-        kind="on_site",
-    )
+    _visit(personas.salesperson, visited, personas.xihu, days_ago=3)
     CustomerFactory(territory=personas.shanghai_city, owner=personas.manager)
-    Visit.objects.create(
-        salesperson=personas.manager,
-        customer=visited,
-        territory=personas.shanghai_city,
-        visited_at=timezone.now() - timedelta(days=61),
-        kind="phone",
-    )
+    _visit(personas.manager, visited, personas.shanghai_city, days_ago=61)
 
-    blank = selectors.blank_areas(personas.manager, personas.east)
-
-    reasons = {city.name_en: (city.customer_count, city.visited) for city in blank}
+    reasons = _reasons(personas)
     assert "Hangzhou" not in reasons  # a customer in Xihu District, visited three days ago
     assert reasons["Ningbo"] == (1, False)
     assert reasons["Shanghai"] == (1, False)  # the only visit is 61 days old
@@ -42,17 +44,9 @@ def test_blank_areas_are_cities_without_customers_or_recent_visits(personas, log
 def test_a_city_visited_but_with_no_customer_left_is_blank_for_that(personas):
     """A visit keeps the territory it was made in; the customer may have moved since."""
     moved = CustomerFactory(territory=personas.xihu, owner=personas.salesperson)
-    Visit.objects.create(
-        salesperson=personas.salesperson,
-        customer=moved,
-        territory=personas.ningbo,
-        visited_at=timezone.now() - timedelta(days=1),
-        kind="on_site",
-    )
+    _visit(personas.salesperson, moved, personas.ningbo, days_ago=1)
 
-    blank = selectors.blank_areas(personas.manager, personas.east)
-
-    reasons = {city.name_en: (city.customer_count, city.visited) for city in blank}
+    reasons = _reasons(personas)
     assert reasons["Ningbo"] == (0, True)  # no customers
     assert reasons["Hangzhou"] == (1, False)  # a customer, no recent visit
 
