@@ -425,6 +425,10 @@ def pick_suggestion(page, field, typed: str, name: str) -> None:
     option = page.locator(f"#{list_id} option[value^='{name} #']")
     option.wait_for(state="attached")
     field.fill(option.get_attribute("value"))
+    # Taking the suggestion is typing too: its own request for suggestions goes out after the
+    # field's delay. A person reads the choice before submitting; a test that submitted at once
+    # would navigate away from that request, which htmx logs as an error (htmx:sendAbort).
+    page.wait_for_load_state("networkidle")
 
 
 def current_code(device) -> str:
