@@ -277,7 +277,7 @@ def blank_areas(user: User, region: Region) -> list[Territory]:
         .filter(region=region, level=Territory.Level.CITY)
         # Whether a city has customers and a recent visit stops at the first of each; only a
         # blank city's customers are counted (a region's regions page at tier L: every city's
-        # customers counted and recent visits read, 1,281 and 2,426 a city, 14 ms → 2 ms).
+        # customers counted and recent visits read, 1,281 and 2,426 a city: 24 → 4 ms).
         .annotate(has_customers=Exists(customers), visited=Exists(visits))
         .filter(Q(has_customers=False) | Q(visited=False))
         .annotate(
