@@ -8,6 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from customers.models import Customer, CustomerClass
+from sales.services.scoring import score_months
+from salesops import paging
 from salesops.months import current_month
 from scorecards.models import ManagerRating
 from tests.conftest import follow_menu, log_in_through_browser
@@ -17,8 +19,22 @@ from tests.scorecards.factories import customer_of
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 MENU = {
-    "zh-hans": {"team": "团队考核", "saved": "评分已保存", "formula": "完成率 ="},
-    "en": {"team": "Team scorecards", "saved": "Rating saved", "formula": "attainment ="},
+    "zh-hans": {
+        "team": "团队考核",
+        "saved": "评分已保存",
+        "formula": "完成率 =",
+        "next": "下一页",
+        "first_page": "第 1 页，共 2 页",
+        "second_page": "第 2 页，共 2 页",
+    },
+    "en": {
+        "team": "Team scorecards",
+        "saved": "Rating saved",
+        "formula": "attainment =",
+        "next": "Next",
+        "first_page": "Page 1 of 2",
+        "second_page": "Page 2 of 2",
+    },
 }
 
 
@@ -46,6 +62,35 @@ def test_a_manager_rates_a_salesperson_and_opens_a_figures_explanation(lang_page
     expect(explanation.locator("#formula")).to_contain_text(words["formula"])
     expect(explanation.locator("#explain-lines")).to_contain_text("123,456.00")
     assert lang_page.url.split("?")[0].endswith(f"/people/{personas.salesperson.pk}/")
+
+
+def test_a_manager_pages_through_the_team_and_the_total_stays_the_teams(
+    lang_page, personas, monkeypatch
+):
+    """A region's people a page at a time (docs/performance.md, P1); the total row is the whole
+    team's on every page."""
+    words = MENU[lang_page.language]
+    month = current_month()
+    for person, amount in ((personas.salesperson, "100000"), (personas.colleague, "50000")):
+        set_quota(person, month, "375000")
+        make_sale(person, amount, local(month.year, month.month, 1, 9))
+    score_months(first_month=month, last_month=month)
+    # Two pages at two people a page: the manager's team is the two sellers and the manager.
+    monkeypatch.setattr(paging, "PEOPLE_PER_PAGE", 2)
+    log_in_through_browser(lang_page, personas.manager)
+
+    follow_menu(lang_page, words["team"])
+    pages = lang_page.locator("nav .pagination")
+    expect(pages).to_contain_text(words["first_page"])
+    total = lang_page.locator("#team-total").inner_text()
+    first = lang_page.locator("#team-scorecards tbody th").all_inner_texts()
+    pages.get_by_role("link", name=words["next"]).click()
+
+    expect(pages).to_contain_text(words["second_page"])
+    second = lang_page.locator("#team-scorecards tbody th").all_inner_texts()
+    assert len(first) == 2 and len(second) == 1 and not set(first) & set(second)
+    assert lang_page.locator("#team-total").inner_text() == total
+    assert "150,000.00" in total
 
 
 def test_a_salesperson_sees_a_quiet_important_customer_on_home(lang_page, personas):
