@@ -47,9 +47,17 @@ def _plans_panel(user) -> Panel:
 
 
 def _team_attainment_panel(request: HttpRequest) -> Panel:
+    """The team's first PANEL_ROWS by rank and the whole team's total: a region of 125
+    salespeople wrote 125 rows on every open of the home (docs/performance.md, P1); the team
+    attainment page lists them all."""
     managed = {region.pk for region in access.regions_managed(request.user)}
     rows = [row for row in month_attainments(request) if row.region_id in managed]
-    context = {"month": current_month(), "rows": rows, "total": _total_row(rows)}
+    context = {
+        "month": current_month(),
+        "rows": rows[:PANEL_ROWS],
+        "team_size": len(rows),
+        "total": _total_row(rows),
+    }
     return Panel("scorecards/_partials/team_attainment_panel.html", context, order=22)
 
 

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer, CustomerClass
+from sales.services.scoring import score_months
 from salesops.months import current_month
-from scorecards import value
+from scorecards import home, value
 from tests.expenses.factories import approved_claim
-from tests.sales.factories import local, make_sale
+from tests.sales.factories import local, make_sale, set_quota
 from tests.scorecards.factories import customer_of, make_visit, refresh_derived_tables
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +165,26 @@ def test_the_manager_home_shows_the_regions_quiet_customers_and_team_attainment(
     assert "杭州大客户" in content
     assert 'id="team-attainment-panel"' in content
     assert 'id="home-blank-areas"' in content
+
+
+def test_the_manager_home_shows_the_first_of_the_team_and_the_whole_teams_total(
+    personas, login, monkeypatch
+):
+    month = current_month()
+    for person, amount in ((personas.salesperson, "300000"), (personas.colleague, "100000")):
+        set_quota(person, month, "375000")
+        make_sale(person, amount, local(month.year, month.month, 1, 9))
+    score_months(first_month=month, last_month=month)
+    monkeypatch.setattr(home, "PANEL_ROWS", 1)
+
+    response = login(personas.manager).get(reverse("home"))
+
+    panel = next(
+        p for p in response.context["panels"] if p.template.endswith("team_attainment_panel.html")
+    )
+    assert [row.salesperson for row in panel.context["rows"]] == [personas.salesperson]
+    assert panel.context["total"]["sales"] == Decimal("400000")
+    assert 'id="team-attainment-more"' in response.content.decode()
 
 
 def test_the_value_page_is_scoped_to_the_viewer(personas, login):
