@@ -8,12 +8,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from customers.models import Customer, CustomerClass
-from sales.services.scoring import score_months
 from salesops import paging
 from salesops.months import current_month
 from scorecards.models import ManagerRating
 from tests.conftest import follow_menu, log_in_through_browser
-from tests.sales.factories import local, make_sale, set_quota
+from tests.sales.factories import local, make_sale, scored_this_month, set_quota
 from tests.scorecards.factories import customer_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -70,11 +69,7 @@ def test_a_manager_pages_through_the_team_and_the_total_stays_the_teams(
     """A region's people a page at a time (docs/performance.md, P1); the total row is the whole
     team's on every page."""
     words = MENU[lang_page.language]
-    month = current_month()
-    for person, amount in ((personas.salesperson, "100000"), (personas.colleague, "50000")):
-        set_quota(person, month, "375000")
-        make_sale(person, amount, local(month.year, month.month, 1, 9))
-    score_months(first_month=month, last_month=month)
+    scored_this_month({personas.salesperson: "100000", personas.colleague: "50000"})
     # Two pages at two people a page: the manager's team is the two sellers and the manager.
     monkeypatch.setattr(paging, "PEOPLE_PER_PAGE", 2)
     log_in_through_browser(lang_page, personas.manager)

@@ -9,7 +9,8 @@ from django.utils import timezone
 from customers.models import Channel, Customer
 from sales.models import Quota, QuotaChannel, Sale
 from sales.sales_rollup import refresh_sales_rollup
-from salesops.months import month_of
+from sales.services.scoring import score_months
+from salesops.months import current_month, month_of
 from tests.customers.factories import CustomerFactory
 
 _order_numbers = count(1)
@@ -47,3 +48,12 @@ def set_quota(salesperson, month: date, amount, channel=QuotaChannel.TERMINAL) -
         salesperson=salesperson, month=month, channel=channel, defaults={"amount": Decimal(amount)}
     )
     return quota
+
+
+def scored_this_month(sales: dict) -> None:
+    """Each salesperson's sale of this month (an amount), against a quota of 375,000, scored."""
+    month = current_month()
+    for person, amount in sales.items():
+        set_quota(person, month, "375000")
+        make_sale(person, amount, local(month.year, month.month, 1, 9))
+    score_months(first_month=month, last_month=month)

@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer, CustomerClass
-from sales.services.scoring import score_months
 from salesops.months import current_month
 from scorecards import home, value
 from tests.expenses.factories import approved_claim
-from tests.sales.factories import local, make_sale, set_quota
+from tests.sales.factories import local, make_sale, scored_this_month
 from tests.scorecards.factories import customer_of, make_visit, refresh_derived_tables
 
 pytestmark = pytest.mark.django_db
@@ -170,11 +169,7 @@ def test_the_manager_home_shows_the_regions_quiet_customers_and_team_attainment(
 def test_the_manager_home_shows_the_first_of_the_team_and_the_whole_teams_total(
     personas, login, monkeypatch
 ):
-    month = current_month()
-    for person, amount in ((personas.salesperson, "300000"), (personas.colleague, "100000")):
-        set_quota(person, month, "375000")
-        make_sale(person, amount, local(month.year, month.month, 1, 9))
-    score_months(first_month=month, last_month=month)
+    scored_this_month({personas.salesperson: "300000", personas.colleague: "100000"})
     monkeypatch.setattr(home, "PANEL_ROWS", 1)
 
     response = login(personas.manager).get(reverse("home"))
