@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from salesops import access, approvals
 from salesops.errors import DomainError, OutsideTerritory
 from salesops.forms import add_domain_error, clean_search_text
+from salesops.keyset import keyset_page
 from salesops.navigation import page_panels
 from salesops.suggestions import person_options
 from visits import diagram, selectors, services
@@ -22,6 +23,8 @@ from visits.forms import (
     VisitLogFilterForm,
 )
 from visits.services import COST_FIELDS, VISIT_FIELDS
+
+PLANS_PER_PAGE = 25  # a page of one salesperson's trips, the latest first
 
 
 def _require_seller(user) -> None:
@@ -35,7 +38,16 @@ def _require_seller(user) -> None:
 @login_required
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
-    context = {"plans": selectors.my_trip_plans(request.user)[:100], "can_plan": request.user.sells}
+    """Keyset pages, latest trip first: the list stopped at 100 plans, and showed three years
+    of a salesperson's trips where one was asked for."""
+    page = keyset_page(
+        selectors.my_trip_plans(request.user),
+        ordering="-starts_on",
+        size=PLANS_PER_PAGE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
+    context = {"page": page, "query": "", "can_plan": request.user.sells}
     return render(request, "visits/plan_list.html", context)
 
 

@@ -8,6 +8,9 @@ from django.urls import reverse
 
 from expenses import services
 from expenses.models import ExpenseClaim
+from expenses.views import CLAIMS_PER_PAGE
+from salesops.months import add_months
+from tests.expenses.factories import approved_claim
 from visits.models import TripPlan
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +106,51 @@ def test_queue_marks_a_decision_past_its_three_working_days(personas, login):
     page = login(personas.manager).get(reverse("waiting")).content.decode()
 
     assert "overdue" in page
+
+
+def _monthly_claims(person, months: int) -> list[ExpenseClaim]:
+    """`months` claims of `person`, one a month back from July 2025, newest first."""
+    return [
+        approved_claim(person, add_months(date(2025, 7, 1), -back), amounts=["100"])
+        for back in range(months)
+    ]
+
+
+def _claim_ids(page) -> list[int]:
+    return [claim.pk for claim in page.context["page"]]
+
+
+def test_the_claims_list_reaches_every_claim_a_page_at_a_time(personas, login):
+    """It used to stop at its first 100 claims; now every claim is one "Next" away, newest
+    month first, none shown twice."""
+    claims = _monthly_claims(personas.salesperson, CLAIMS_PER_PAGE + 5)
+    client = login(personas.salesperson)
+
+    first = client.get(reverse("expenses:claims"))
+    second = client.get(reverse("expenses:claims"), {"after": first.context["page"].next_cursor})
+
+    assert _claim_ids(first) == [claim.pk for claim in claims[:CLAIMS_PER_PAGE]]
+    assert _claim_ids(second) == [claim.pk for claim in claims[CLAIMS_PER_PAGE:]]
+    assert 'rel="next"' in first.content.decode()
+    assert 'rel="next"' not in second.content.decode()
+    back = client.get(
+        reverse("expenses:claims"), {"before": second.context["page"].previous_cursor}
+    )
+    assert _claim_ids(back) == _claim_ids(first)
+
+
+def test_the_claims_list_pages_a_managers_region_and_keeps_others_out(personas, login):
+    mine = _monthly_claims(personas.salesperson, 20) + _monthly_claims(personas.colleague, 20)
+    _monthly_claims(personas.other_salesperson, 3)  # another region's
+    client = login(personas.manager)
+
+    seen, cursor = [], ""
+    while True:
+        page = client.get(reverse("expenses:claims"), {"after": cursor} if cursor else {})
+        seen += _claim_ids(page)
+        if not page.context["page"].has_next:
+            break
+        cursor = page.context["page"].next_cursor
+
+    assert sorted(seen) == sorted(claim.pk for claim in mine)
+    assert len(seen) == len(set(seen))

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from salesops.models import AuditEntry
-from tests.visits.factories import VisitFactory
+from tests.visits.factories import TripPlanFactory, VisitFactory
 from visits import services
 from visits.models import PlannedVisit, TripPlan, Visit
+from visits.views import PLANS_PER_PAGE
 
 S = TripPlan.Status
 pytestmark = pytest.mark.django_db
@@ -458,3 +459,26 @@ def test_entered_today_lists_the_newest_first(personas, login, hangzhou_customer
     today = page[page.index('id="entered-today"') :]
 
     assert today.index(ningbo_customer.name) < today.index(hangzhou_customer.name)
+
+
+def test_my_trip_plans_reach_every_plan_a_page_at_a_time(personas, login):
+    """The list stopped at 100 plans; its pages now reach each one, latest trip first, a trip
+    sharing its first day with another kept in its place by id."""
+    monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
+    plans = [
+        TripPlanFactory(
+            salesperson=personas.salesperson, starts_on=monday - timedelta(weeks=n // 2)
+        )
+        for n in range(PLANS_PER_PAGE + 4)
+    ]
+    TripPlanFactory(salesperson=personas.colleague)  # a colleague's, never listed
+    latest_first = sorted(plans, key=lambda plan: (plan.starts_on, plan.pk), reverse=True)
+    client = login(personas.salesperson)
+
+    first = client.get(reverse("visits:plans"))
+    second = client.get(reverse("visits:plans"), {"after": first.context["page"].next_cursor})
+
+    shown = [plan.pk for plan in first.context["page"]] + [p.pk for p in second.context["page"]]
+    assert shown == [plan.pk for plan in latest_first]
+    assert len(first.context["page"]) == PLANS_PER_PAGE
+    assert not second.context["page"].has_next
