@@ -34,7 +34,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     if not regions:
         return []
     month = current_month()
-    level = Level(COMPANY, month, regions)
+    level = Level(COMPANY, month, regions, series=False)
     scores = (
         Attainment.objects.filter(month=month, region__in=regions)
         .select_related("salesperson", "region")

@@ -40,6 +40,10 @@ class Level:
     region: Region | None = None
     area: Territory | None = None  # a province or a city
     person: User | None = None
+    # Whether the page draws the twelve months before the month (the rollup page's charts):
+    # a page of the month alone (the director's and head office's home) reads the visits and
+    # classes of that month, not of thirteen.
+    series: bool = True
     # Rows that several parts of a page read (the series, the children, the channels), kept
     # for the level's one request so each is queried once.
     reads: dict = field(default_factory=dict, repr=False, compare=False)

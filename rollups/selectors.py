@@ -154,6 +154,12 @@ def _span(level: Level) -> Q:
     return Q(month__gte=months[0], month__lte=months[-1])
 
 
+def _months_read(level: Level) -> Q:
+    """The span of a read that serves both the series and the children table: the month alone
+    where the page draws no series."""
+    return _span(level) if level.series else Q(month=level.month)
+
+
 def monthly_figures(level: Level) -> dict[date, Figures]:
     """The level's figures for the month and each of the twelve before it (four queries, read
     once per level: the children and the channels take their part of the same rows)."""
@@ -226,7 +232,7 @@ def _activity_by_child_and_month(level: Level) -> list[dict]:
     column = CHILD_FIELD.get(level.kind)
 
     def read():
-        cells = ActivityCell.objects.filter(_span(level) & level.where())
+        cells = ActivityCell.objects.filter(_months_read(level) & level.where())
         cells = cells.values(*filter(None, [column, "month"]))
         sums = {"visits": Sum("visits"), "customers_visited": Sum("customers_visited")}
         return list(cells.annotate(**sums).order_by())
@@ -240,7 +246,7 @@ def _classes_by_child_and_month(level: Level) -> list[dict]:
     class_column = "owner" if column == "salesperson" else column
 
     def read():
-        cells = ClassCell.objects.filter(_span(level) & level.where(person="owner"))
+        cells = ClassCell.objects.filter(_months_read(level) & level.where(person="owner"))
         cells = cells.values(*filter(None, [class_column, "month", "customer_class"]))
         return list(cells.annotate(n=Sum("customers")).order_by())
 

@@ -4,8 +4,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from customers.models import Customer
+from rollups import building
 from sales.models import Attainment
-from salesops.months import current_month
+from salesops.months import add_months, current_month
 from tests.rollups import factories
 
 
@@ -92,3 +94,30 @@ def test_the_home_lists_the_first_flags_and_counts_the_rest(personas, login, mon
     html = response.content.decode()
     assert "2 more flags: see team attainment" in html
     assert reverse("sales:team_attainment") in html
+
+
+def _region_rows(rows) -> dict:
+    return {
+        row.name: (row.figures.visits, row.figures.customers_visited, row.figures.class_counts())
+        for row in rows
+    }
+
+
+def test_the_home_compares_the_regions_as_the_rollup_page_does_for_the_month(personas, login):
+    """The home reads the regions' visits and classes of the month alone (the rollup page,
+    thirteen months for its charts): a visit of last month counts on neither's month."""
+    month = current_month()
+    world = factories.east_and_south(personas, month)
+    customer = Customer.objects.filter(owner=world.salesperson).first()
+    factories.visit(customer, world.salesperson, add_months(month, -1))
+    factories.classify(customer, "C", month)
+    building.rebuild_all()
+    client = login(world.head_office)
+
+    home = client.get(reverse("home"))
+    rollup = client.get(reverse("rollups:rollup", kwargs={"month": f"{month:%Y-%m}"}))
+
+    panel = next(p for p in home.context["panels"] if p.template.startswith("rollups/"))
+    assert _region_rows(panel.context["regions"]) == _region_rows(rollup.context["children"])
+    east = _region_rows(panel.context["regions"])["East China"]
+    assert east[0] == 4  # this month's visits, two customers each of two salespeople
