@@ -3,12 +3,15 @@ attainment update; file an expense claim and approve it from the queue."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
+from expenses import views as expense_views
 from expenses.models import ExpenseClaim
 from sales.models import Sale
-from salesops.months import current_month
+from salesops.months import add_months, current_month
 from tests.conftest import follow_menu, log_in_through_browser
 from tests.customers.factories import CustomerFactory
+from tests.expenses.factories import approved_claim
 from tests.sales.factories import set_quota
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -75,3 +78,34 @@ def test_salesperson_files_a_claim_and_the_manager_approves_it(open_tab, page, p
     assert claim.status == ExpenseClaim.Status.APPROVED
     assert claim.decided_by == personas.manager
     manager.context.close()
+
+
+CLAIM_PAGES = {
+    "zh-hans": {"menu": "费用报销", "next": "下一页", "previous": "上一页"},
+    "en": {"menu": "Expenses", "next": "Next", "previous": "Previous"},
+}
+
+
+def test_a_salesperson_pages_back_to_an_old_claim(lang_page, personas, monkeypatch):
+    """The claims list a page at a time, newest month first: the oldest claim is a "Next"
+    away, and "Previous" comes back to the first page."""
+    words = CLAIM_PAGES[lang_page.language]
+    months = [add_months(current_month(), -back) for back in range(5)]
+    claims = [approved_claim(personas.salesperson, month, amounts=["120"]) for month in months]
+    monkeypatch.setattr(expense_views, "CLAIMS_PER_PAGE", 3)
+    log_in_through_browser(lang_page, personas.salesperson)
+
+    follow_menu(lang_page, words["menu"], exact=True)
+    table = lang_page.locator("#claims tbody")
+    first = table.locator("tr").all_inner_texts()
+    lang_page.get_by_role("link", name=words["next"]).click()
+    expect(table.locator("tr")).to_have_count(2)
+    oldest = table.get_by_role("link", name=f"{months[-1]:%Y-%m}")
+    oldest.click()
+
+    lang_page.wait_for_url(f"**/expenses/{claims[-1].pk}/")
+    lang_page.go_back()
+    lang_page.get_by_role("link", name=words["previous"]).click()
+    expect(table.locator("tr")).to_have_count(3)
+    assert table.locator("tr").all_inner_texts() == first
+    assert f"{months[0]:%Y-%m}" in first[0]
