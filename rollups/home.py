@@ -38,10 +38,10 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     scores = (
         Attainment.objects.filter(month=month, region__in=regions)
         .select_related("salesperson", "region")
-        .annotate(cells_version=kept.version_of_cells())  # for the regions' kept sales
+        .annotate(**kept.versions_carried())  # for the regions' kept figures
     )
     ranked = _rankings_and_flags(scores)
-    level.knows_cells_version(ranked.pop("cells_version"))
+    level.knows_versions(ranked.pop("versions"))
     # The region comparison's "not placed" row needs the month's scores summed: the rankings'
     # query counted them over the same rows, so the comparison does not read them again.
     totals = ranked.pop("totals")
@@ -62,8 +62,8 @@ def _rankings_and_flags(scores) -> dict:
     it never pushes a ranked row out), kept when either place is within RANKED or the row is
     among the flags listed. The same query sums the month's
     scores over every row ("totals": `rollups.selectors.PLACED`'s measures; empty without a
-    score), as windows taken before the rows are kept, and carries the sales cells' version
-    for the regions' kept sales ("cells_version"; None without a score)."""
+    score), as windows taken before the rows are kept, and carries the versions the regions'
+    figures are kept under ("versions"; none without a score, and nothing is kept then)."""
     top = Window(RowNumber(), order_by=[F("attainment").desc(nulls_last=True), F("pk").asc()])
     bottom = Window(RowNumber(), order_by=[F("attainment").asc(nulls_last=True), F("pk").desc()])
     flagged = Q(bonus_flag=True) | Q(probation_flag=True) | Q(dismissal_flag=True)
@@ -86,7 +86,7 @@ def _rankings_and_flags(scores) -> dict:
     )
     # Every month's row is ranked from the top, so the first is kept whenever there are rows.
     totals = {name: getattr(rows[0], f"month_{name}") for name in selectors.PLACED} if rows else {}
-    version = rows[0].cells_version if rows else None
+    versions = kept.carried_versions(rows[0]) if rows else dict.fromkeys(kept.FIGURES)
     ranked = [row for row in rows if row.attainment is not None]
     best = [row for row in ranked if row.from_top <= RANKED]
     worst = [row for row in ranked if row.from_bottom <= RANKED]
@@ -102,7 +102,7 @@ def _rankings_and_flags(scores) -> dict:
         "flags": sorted(flags, key=lambda row: row.flag_place),
         "flags_not_listed": rows[0].flags_in_all - len(flags) if rows else 0,
         "totals": totals,
-        "cells_version": version,
+        "versions": versions,
     }
 
 

@@ -15,6 +15,14 @@ is never handed out twice (migration 0009), so neither is a result kept inside a
 that rolled back. Without a version on record (a database whose cells were never written
 since it was emptied), nothing is kept.
 
+The rollup pages of several regions add up more than sales: the monthly scores of everyone
+in them, their visits and their customers' classes, thirteen months of each for the charts
+(at tier L, 13,000 scores and 31,000 activity cells). These reads are kept the same way, each
+under the versions of the tables it reads ("scores", "activity", "classes", migration 0016),
+which only the jobs change. The scores and the classes change with an import or at night;
+the activity cells with each visit's job, so during a working day that read is kept for
+minutes, not hours.
+
 A ranking of customers (every customer's gross profit, from which the 80/20 reads its
 population, total, threshold and ranks: `kept_rows`) is kept
 the same way under the version "ranking", changed by every write that could move a ranking:
@@ -45,6 +53,9 @@ from rollups.models import CellsVersion
 from salesops.models import CompanySettings
 
 SALES = "sales"  # the sales cells' row of CellsVersion, written by migration 0009's trigger
+# The monthly scores', the activity cells' and the class cells' rows (migration 0016's triggers).
+SCORES, ACTIVITY, CLASSES = "scores", "activity", "classes"
+FIGURES = (SALES, SCORES, ACTIVITY, CLASSES)
 # What a ranking of customers reads, whose every write that could move a ranking changes the
 # row "ranking" of CellsVersion (migration 0010's triggers).
 RANKING = "ranking"
@@ -77,15 +88,34 @@ def _version(cells: str) -> int | None:
     return CellsVersion.objects.filter(cells=cells).values_list("version", flat=True).first()
 
 
-def version_of_cells() -> Subquery:
-    """The version as an expression, for a query that the page runs anyway to carry."""
-    return Subquery(CellsVersion.objects.filter(cells=SALES).values("version")[:1])
+def figures_versions() -> dict[str, int | None]:
+    """The versions of every table the rollup pages keep reads of (FIGURES), in one query;
+    None for a table whose version is not on record."""
+    found = dict(CellsVersion.objects.filter(cells__in=FIGURES).values_list("cells", "version"))
+    return {cells: found.get(cells) for cells in FIGURES}
 
 
-def kept_read(key: str, version: int | None, read: Callable[[], T]) -> T:
-    """`read()` of the sales cells, or what it returned for the same key at the same version.
-    `read` must read the sales cells alone, and return rows, not a lazy queryset."""
-    if version is None:
+def version_of_cells(cells: str = SALES) -> Subquery:
+    """A version as an expression, for a query that the page runs anyway to carry."""
+    return Subquery(CellsVersion.objects.filter(cells=cells).values("version")[:1])
+
+
+def versions_carried() -> dict[str, Subquery]:
+    """Every version of FIGURES as an expression (`version_<cells>`): a query the page runs
+    anyway carries them, and `carried_versions` reads them off one of its rows."""
+    return {f"version_{cells}": version_of_cells(cells) for cells in FIGURES}
+
+
+def carried_versions(row) -> dict[str, int | None]:
+    return {cells: getattr(row, f"version_{cells}") for cells in FIGURES}
+
+
+def kept_read(key: str, version: int | tuple | None, read: Callable[[], T]) -> T:
+    """`read()`, or what it returned for the same key at the same version. `read` must read
+    only tables whose version this is, and return rows, not a lazy queryset. A read of several
+    versioned tables passes their versions as a tuple; it is kept only when all are on
+    record."""
+    if version is None or (isinstance(version, tuple) and None in version):
         return read()
     key = f"rollups:{connection.settings_dict['NAME']}:{key}"
     found = cache.get(key)

@@ -22,7 +22,7 @@ from territories.models import Region, Territory
 
 COMPANY, REGION, PROVINCE, CITY, PERSON = "company", "region", "province", "city", "person"
 NARROWING = ("region", "area", "person")
-CELLS_VERSION = "sales_cells_version"
+VERSIONS = "versions"  # the versions of the tables a level's reads are kept under
 CHILD_KIND = {COMPANY: REGION, REGION: PROVINCE, PROVINCE: CITY, CITY: PERSON, PERSON: "customer"}
 
 
@@ -53,23 +53,27 @@ class Level:
             self.reads[name] = read()
         return self.reads[name]
 
-    def read_kept(self, name: str, read):
-        """`read_once` for a read of the sales cells alone, kept between requests while the
-        cells do not change (`rollups.kept`); the cells' version is read once per level,
-        unless a query of the page brought it (`knows_cells_version`)."""
-        version = self.read_once(CELLS_VERSION, kept.sales_cells_version)
+    def read_kept(self, name: str, read, cells: tuple[str, ...] = (kept.SALES,)):
+        """`read_once` for a read of the tables `cells` names alone (the sales cells unless
+        told), kept between requests while they do not change (`rollups.kept`). The versions
+        are read once per level, in one query, unless a query of the page brought them
+        (`knows_versions`)."""
+        versions = self.read_once(VERSIONS, kept.figures_versions)
+        version = tuple(versions[table] for table in cells)
         return self.read_once(name, lambda: kept.kept_read(self._key(name), version, read))
 
-    def knows_cells_version(self, version: int | None) -> None:
-        """The sales cells' version, as a query that the page runs anyway read it beside its
-        rows (`kept.version_of_cells`): no query of its own."""
-        self.reads[CELLS_VERSION] = version
+    def knows_versions(self, versions: dict[str, int | None]) -> None:
+        """The versions, as a query that the page runs anyway read them beside its rows
+        (`kept.versions_carried`): no query of their own."""
+        self.reads[VERSIONS] = versions
 
     def _key(self, name: str) -> str:
         """What tells this level's read `name` from any other level's."""
         regions = ",".join(str(pk) for pk in sorted(region.pk for region in self.regions))
         narrowed = [getattr(self, part).pk if getattr(self, part) else "" for part in NARROWING]
-        return ":".join([name, self.kind, f"{self.month:%Y-%m}", regions, *map(str, narrowed)])
+        span = "series" if self.series else "month"
+        parts = [name, self.kind, f"{self.month:%Y-%m}", span, regions, *map(str, narrowed)]
+        return ":".join(parts)
 
     @property
     def child_kind(self) -> str:
@@ -149,19 +153,20 @@ def latest_level(user: User) -> Level:
 
 
 def _regions(user: User, regions) -> list[Region]:
-    """The user's regions, each with the sales cells' version (the same on every row)."""
+    """The user's regions, each with the versions of the tables the rollup keeps reads of
+    (the same on every row)."""
     if not may_read_rollups(user):
         raise PermissionDenied
-    regions = list(regions.annotate(cells_version=kept.version_of_cells()).order_by("code"))
+    regions = list(regions.annotate(**kept.versions_carried()).order_by("code"))
     if not regions:
         raise PermissionDenied
     return regions
 
 
 def _company(month: date, regions: list[Region]) -> Level:
-    """The user's regions at a month, with the cells' version their query brought."""
+    """The user's regions at a month, with the versions their query brought."""
     level = Level(COMPANY, month, regions)
-    level.knows_cells_version(regions[0].cells_version)
+    level.knows_versions(kept.carried_versions(regions[0]))
     return level
 
 

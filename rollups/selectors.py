@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Channel, Customer, CustomerClass
 from reports.drafts import QUOTA_CHANNEL_OF
+from rollups import kept
 from rollups.levels import CITY, COMPANY, PERSON, PROVINCE, REGION, Level
 from rollups.models import (
     ActivityCell,
@@ -223,7 +224,7 @@ def _scores_by_month(level: Level) -> dict[date, dict]:
         scores = Attainment.objects.filter(_span(level) & level.score_where()).values("month")
         return {row.pop("month"): row for row in scores.annotate(**SCORE_MEASURES).order_by()}
 
-    return level.read_once("scores_by_month", read)
+    return level.read_kept("scores_by_month", read, cells=(kept.SCORES,))
 
 
 def _activity_by_child_and_month(level: Level) -> list[dict]:
@@ -237,7 +238,7 @@ def _activity_by_child_and_month(level: Level) -> list[dict]:
         sums = {"visits": Sum("visits"), "customers_visited": Sum("customers_visited")}
         return list(cells.annotate(**sums).order_by())
 
-    return level.read_once("activity", read)
+    return level.read_kept("activity", read, cells=(kept.ACTIVITY,))
 
 
 def _classes_by_child_and_month(level: Level) -> list[dict]:
@@ -250,7 +251,7 @@ def _classes_by_child_and_month(level: Level) -> list[dict]:
         cells = cells.values(*filter(None, [class_column, "month", "customer_class"]))
         return list(cells.annotate(n=Sum("customers")).order_by())
 
-    return level.read_once("classes", read)
+    return level.read_kept("classes", read, cells=(kept.CLASSES,))
 
 
 def _score_the_area_sales(figures: Figures) -> None:

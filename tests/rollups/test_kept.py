@@ -6,14 +6,20 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from rollups import building
+from customers.models import Customer
+from rollups import building, kept
 from rollups.kept import sales_cells_version
 from rollups.levels import Level
-from rollups.models import SalesCell
-from rollups.selectors import monthly_figures, value_split
+from rollups.models import ActivityCell, ClassCell, SalesCell
+from rollups.selectors import children, monthly_figures, value_split
+from sales.models import Attainment
+from sales.services.scoring import score_months
+from salesops.months import add_months
 from tests.rollups import factories
+from tests.sales.factories import set_quota
 
 pytestmark = pytest.mark.django_db
 MONTH = date(2026, 3, 1)
@@ -99,3 +105,86 @@ def test_each_level_keeps_its_own_reads(personas):
     assert (both.customers, both.gross_profit) == (2, Decimal("500.00"))
     assert (east.customers, east.gross_profit) == (1, Decimal("400.00"))
     assert value_split(_company(world)) == both
+
+
+# --- the scores, the activity cells and the class cells (migration 0016) ------------------------
+
+
+def _version(cells: str) -> int | None:
+    return kept.figures_versions()[cells]
+
+
+def _each_kind_of_write(model, row) -> list[int | None]:
+    """The table's version before and after an update, a delete and an insert of `row`."""
+    versions = [_version(TABLE_OF[model])]
+    fields = {field.attname: getattr(row, field.attname) for field in model._meta.concrete_fields}
+    model.objects.filter(pk=row.pk).update(**{FIGURE_OF[model]: F(FIGURE_OF[model]) + 1})
+    versions.append(_version(TABLE_OF[model]))
+    model.objects.filter(pk=row.pk).delete()
+    versions.append(_version(TABLE_OF[model]))
+    model.objects.create(**fields)
+    versions.append(_version(TABLE_OF[model]))
+    return versions
+
+
+TABLE_OF = {Attainment: kept.SCORES, ActivityCell: kept.ACTIVITY, ClassCell: kept.CLASSES}
+FIGURE_OF = {Attainment: "sales", ActivityCell: "visits", ClassCell: "customers"}
+
+
+@pytest.mark.parametrize("model", [Attainment, ActivityCell, ClassCell], ids=lambda m: m.__name__)
+def test_every_kind_of_write_to_the_figures_gives_them_a_new_version(personas, model):
+    """Whoever writes: a trigger on the table (and one SQLite's table copies would lose)."""
+    factories.east_and_south(personas, MONTH, customers_each=1)
+    versions = _each_kind_of_write(model, model.objects.order_by("pk").first())
+    assert None not in versions
+    assert len(set(versions)) == 4
+
+
+def _reads_of(table: str, read) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        read()
+    return sum(f'"{table}"' in query["sql"] for query in captured)
+
+
+def _visits(world) -> int:
+    return monthly_figures(_company(world))[MONTH].visits
+
+
+def test_the_visits_are_kept_until_a_visit_changes_their_cells(personas):
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    before = _visits(world)
+    assert _reads_of("rollups_activitycell", lambda: _visits(world)) == 0
+
+    customer = Customer.objects.filter(owner=world.salesperson).first()
+    factories.visit(customer, world.salesperson, MONTH, day=12)
+    building.refresh_visits(MONTH)
+
+    assert _reads_of("rollups_activitycell", lambda: _visits(world)) == 1
+    assert _visits(world) == before + 1
+
+
+def test_the_scores_are_kept_until_the_scoring_writes_them(personas):
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    quota = monthly_figures(_company(world))[MONTH].quota
+    assert _reads_of("reports_attainment", lambda: monthly_figures(_company(world))) == 0
+
+    set_quota(world.salesperson, MONTH, 5000)  # 2,000 before
+    score_months(first_month=MONTH, last_month=MONTH)
+
+    assert monthly_figures(_company(world))[MONTH].quota == quota + Decimal("3000.00")
+
+
+def test_a_page_of_the_month_alone_keeps_its_own_visits(personas):
+    """The home reads one month of visits, the rollup page thirteen: neither is served the
+    other's kept rows."""
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    customer = Customer.objects.filter(owner=world.salesperson).first()
+    factories.visit(customer, world.salesperson, add_months(MONTH, -1))
+    building.rebuild_all()
+
+    series = monthly_figures(_company(world))
+    month_alone = Level("company", MONTH, [world.east, world.south], series=False)
+    children_of_the_month = {row.name: row.figures.visits for row in children(month_alone)}
+
+    assert series[add_months(MONTH, -1)].visits == 1
+    assert sum(children_of_the_month.values()) == series[MONTH].visits
