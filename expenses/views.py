@@ -12,7 +12,7 @@ from expenses.forms import AdvanceForm, ExpenseItemForm
 from salesops import approvals
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error, month_parameter
-from salesops.keyset import keyset_page
+from salesops.keyset import page_of_request
 from salesops.models import CompanySettings
 from salesops.months import current_month
 
@@ -27,12 +27,11 @@ CLAIMS_PER_PAGE = 25
 def claim_list(request: HttpRequest) -> HttpResponse:
     """Keyset pages, newest month first: every claim in scope can be reached, and no page
     counts them all."""
-    page = keyset_page(
+    page = page_of_request(
+        request,
         selectors.claims_for(request.user),
         ordering="-month",
         size=CLAIMS_PER_PAGE,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
     )
     context = {"page": page, "query": "", "this_month": current_month()}
     return render(request, "expenses/claim_list.html", context)

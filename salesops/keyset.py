@@ -130,3 +130,14 @@ def keyset_page(
         page.next_cursor = _encode([getattr(last, name), last.pk])
         page.previous_cursor = _encode([getattr(first, name), first.pk])
     return page
+
+
+def page_of_request(request, queryset: QuerySet, *, ordering: str, size: int) -> KeysetPage:
+    """`keyset_page` at the cursor the request's page link carries (`after` or `before`)."""
+    return keyset_page(
+        queryset,
+        ordering=ordering,
+        size=size,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )

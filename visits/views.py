@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from salesops import access, approvals
 from salesops.errors import DomainError, OutsideTerritory
 from salesops.forms import add_domain_error, clean_search_text
-from salesops.keyset import keyset_page
+from salesops.keyset import page_of_request
 from salesops.navigation import page_panels
 from salesops.suggestions import person_options
 from visits import diagram, selectors, services
@@ -40,12 +40,11 @@ def _require_seller(user) -> None:
 def plan_list(request: HttpRequest) -> HttpResponse:
     """Keyset pages, latest trip first: the list stopped at 100 plans, and showed three years
     of a salesperson's trips where one was asked for."""
-    page = keyset_page(
+    page = page_of_request(
+        request,
         selectors.my_trip_plans(request.user),
         ordering="-starts_on",
         size=PLANS_PER_PAGE,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
     )
     context = {"page": page, "query": "", "can_plan": request.user.sells}
     return render(request, "visits/plan_list.html", context)

@@ -22,7 +22,7 @@ from salesops import access
 from salesops import exporting as streamed_exports
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error
-from salesops.keyset import bounded_count, keyset_page
+from salesops.keyset import bounded_count, page_of_request
 from salesops.models import CompanySettings
 from salesops.suggestions import person_options
 
@@ -44,12 +44,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     count, more = bounded_count(customers.qs)
     context = {
         "filter": customers,
-        "page": keyset_page(
+        "page": page_of_request(
+            request,
             customers.qs,
             ordering=ordering,
             size=PAGE_SIZE,
-            after=request.GET.get("after", ""),
-            before=request.GET.get("before", ""),
         ),
         "count": count,
         "more": more,

@@ -14,7 +14,7 @@ from sales.services import sales as services
 from sales.services.sales_import_runs import start_sales_import
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error, month_parameter
-from salesops.keyset import keyset_page
+from salesops.keyset import page_of_request
 
 PAGE_SIZE = 50
 
@@ -24,12 +24,11 @@ PAGE_SIZE = 50
 def sale_list(request: HttpRequest) -> HttpResponse:
     month = month_parameter(request, request.GET.get("month"))
     # Keyset pages on the sale time (its index): no count over millions of lines.
-    page = keyset_page(
+    page = page_of_request(
+        request,
         selectors.sales_in_month(request.user, month),
         ordering="-sold_at",
         size=PAGE_SIZE,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
     )
     context = {
         "page": page,
