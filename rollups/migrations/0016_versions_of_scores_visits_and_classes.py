@@ -6,12 +6,12 @@ tables between requests while their versions stay the same (`rollups.kept`).
 
 Only jobs write these tables: the rollup's writers, one at a time under its advisory lock,
 and the scoring. The version's row is locked from the writer's first statement until it
-commits, so no web request ever waits for it. On PostgreSQL the trigger runs before the
+commits, so only those jobs ever wait for it. On PostgreSQL the trigger runs before the
 statement: a second scoring waits there before it has locked any score, instead of locking
-its people's scores and then waiting for the first one's standings, which rank every score of
-the month. The numbers come from migration 0009's sequence on PostgreSQL; SQLite draws a
-random 64-bit number per written row. A table that SQLite's migrations copy into a new one loses its triggers:
-tests/rollups/test_kept.py checks they are there."""
+its people's scores and then waiting for the first one's standings, which rank every score
+of the month. The numbers come from migration 0009's sequence on PostgreSQL; SQLite draws a
+random 64-bit number per written row. A table that SQLite's migrations copy into a new one
+loses its triggers: tests/rollups/test_kept.py checks they are there."""
 
 from django.db import migrations
 
