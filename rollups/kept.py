@@ -79,15 +79,6 @@ KEPT_FOR_SECONDS = 24 * 60 * 60  # a bound on memory only: a stale copy is never
 T = TypeVar("T")
 
 
-def sales_cells_version() -> int | None:
-    """The sales cells' version now; None when it is not on record."""
-    return _version(SALES)
-
-
-def _version(cells: str) -> int | None:
-    return CellsVersion.objects.filter(cells=cells).values_list("version", flat=True).first()
-
-
 def figures_versions() -> dict[str, int | None]:
     """The versions of every table the rollup pages keep reads of (FIGURES), in one query;
     None for a table whose version is not on record."""
@@ -95,7 +86,7 @@ def figures_versions() -> dict[str, int | None]:
     return {cells: found.get(cells) for cells in FIGURES}
 
 
-def version_of_cells(cells: str = SALES) -> Subquery:
+def version_of_cells(cells: str) -> Subquery:
     """A version as an expression, for a query that the page runs anyway to carry."""
     return Subquery(CellsVersion.objects.filter(cells=cells).values("version")[:1])
 

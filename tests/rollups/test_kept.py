@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 
 from customers.models import Customer
 from rollups import building, kept
-from rollups.kept import sales_cells_version
 from rollups.levels import Level
 from rollups.models import ActivityCell, ClassCell, SalesCell
 from rollups.selectors import children, monthly_figures, value_split
@@ -40,6 +39,10 @@ def _sales(world) -> Decimal:
     return monthly_figures(_company(world))[MONTH].sales
 
 
+def _version(cells: str) -> int | None:
+    return kept.figures_versions()[cells]
+
+
 def _cell_reads(read) -> int:
     with CaptureQueriesContext(connection) as captured:
         read()
@@ -48,11 +51,11 @@ def _cell_reads(read) -> int:
 
 def test_every_kind_of_write_to_the_sales_cells_gives_them_a_new_version(personas):
     customer = _sold(personas, 1000)
-    versions = [sales_cells_version()]
+    versions = [_version(kept.SALES)]
     SalesCell.objects.filter(customer=customer).update(amount=Decimal("900.00"))
-    versions.append(sales_cells_version())
+    versions.append(_version(kept.SALES))
     SalesCell.objects.filter(customer=customer).delete()
-    versions.append(sales_cells_version())
+    versions.append(_version(kept.SALES))
     assert None not in versions
     assert len(set(versions)) == 3
 
@@ -108,10 +111,6 @@ def test_each_level_keeps_its_own_reads(personas):
 
 
 # --- the scores, the activity cells and the class cells (migration 0016) ------------------------
-
-
-def _version(cells: str) -> int | None:
-    return kept.figures_versions()[cells]
 
 
 def _each_kind_of_write(model, row) -> list[int | None]:

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customers.models import Customer
-from rollups.kept import RANKING, _version, kept_rows
-from rollups.models import CustomerValue
+from rollups.kept import RANKING, kept_rows
+from rollups.models import CellsVersion, CustomerValue
 from salesops.models import CompanySettings
 from salesops.months import current_month
 from scorecards import value
@@ -23,6 +23,10 @@ from tests.scorecards.factories import customer_of, make_visit, refresh_derived_
 from tests.scorecards.test_value import _bought, _this_month
 
 pytestmark = pytest.mark.django_db
+
+
+def _version(cells: str) -> int | None:
+    return CellsVersion.objects.filter(cells=cells).values_list("version", flat=True).first()
 
 
 def _ranking(world):
