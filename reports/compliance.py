@@ -133,17 +133,22 @@ def compliance(
         (row["person"], row["period"]): row
         for row in _reports(kind, [person.pk for person in people], periods)
     }
+    # Once a period, not once a row: a team's half-year is 125 people × 26 weeks at tier L.
+    missing_from = {period: deadlines.missing_from(kind, period) for period in periods}
     rows = []
     for person in people:
         for period in periods:
             report = found.get((person.pk, period))
             submitted_at = report["submitted_at"] if report else None
             late = bool(report and report["is_late"])
+            state = state_of(
+                kind, period, submitted_at, late, now, missing_from=missing_from[period]
+            )
             rows.append(
                 ComplianceRow(
                     salesperson=person,
                     period=period,
-                    state=state_of(kind, period, submitted_at, late, now),
+                    state=state,
                     report_pk=report["pk"] if report else None,
                     submitted_at=submitted_at,
                     comment_count=report["comment_count"] if report else 0,

@@ -20,6 +20,22 @@ RANKED = 5
 # page shows every person's flags by region. At tier L a month raises 219 of them (the
 # dismissal reviews of 1,000 people), which the home page listed one by one.
 FLAGS_LISTED = 20
+# What the rankings and flags show of a score, alone: the query numbers every score of the
+# month by four windows, and whole rows (each with its salesperson's and region's) made each
+# of those sorts wide (head office's home at tier L: 1,000 rows of 444 bytes, sorted 4 times).
+RANKING_COLUMNS = (
+    "attainment",
+    "bonus_flag",
+    "probation_flag",
+    "dismissal_flag",
+    "salesperson__display_name",
+    "salesperson__first_name",
+    "salesperson__last_name",
+    "salesperson__username",
+    "region__code",
+    "region__name_zh",
+    "region__name_en",
+)
 
 
 def reads_the_company(user) -> bool:
@@ -38,6 +54,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     scores = (
         Attainment.objects.filter(month=month, region__in=regions)
         .select_related("salesperson", "region")
+        .only(*RANKING_COLUMNS)
         .annotate(**kept.versions_carried())  # for the regions' kept figures
     )
     ranked = _rankings_and_flags(scores)
