@@ -97,7 +97,10 @@ def pages(people: dict[str, User]) -> list[tuple[str, str, str]]:
     seller = people["salesperson"]
     customer = Customer.objects.filter(owner=seller).order_by("pk").first()
     plan = TripPlan.objects.filter(salesperson=seller).order_by("-starts_on").first()
-    claim = ExpenseClaim.objects.filter(salesperson=seller).order_by("-month").first()
+    # The latest approved claim: the latest of all is a draft at one tier and submitted at
+    # another, and a draft's page offers its trip plans (one query more), a different page.
+    claims = ExpenseClaim.objects.filter(salesperson=seller, status=ExpenseClaim.Status.APPROVED)
+    claim = claims.order_by("-month").first()
     found.append(("customer page", "salesperson", reverse("customers:detail", args=[customer.pk])))
     found.append(("plan page", "salesperson", reverse("visits:plan", args=[plan.pk])))
     found.append(("claim page", "salesperson", reverse("expenses:claim", args=[claim.pk])))
