@@ -21,7 +21,9 @@ in them, their visits and their customers' classes, thirteen months of each for 
 under the versions of the tables it reads ("scores", "activity", "classes", migration 0016),
 which only the jobs change. The scores and the classes change with an import or at night;
 the activity cells with each visit's job, so during a working day that read is kept for
-minutes, not hours.
+minutes, not hours. The quotas of each channel, and the scores and quotas a province or a city
+holds (the shares), are kept the same way ("quotas", "shares", migration 0017): the quotas
+change when someone sets them, the shares with the rollup's jobs.
 
 A ranking of customers (every customer's gross profit, from which the 80/20 reads its
 population, total, threshold and ranks: `kept_rows`) is kept
@@ -55,7 +57,10 @@ from salesops.models import CompanySettings
 SALES = "sales"  # the sales cells' row of CellsVersion, written by migration 0009's trigger
 # The monthly scores', the activity cells' and the class cells' rows (migration 0016's triggers).
 SCORES, ACTIVITY, CLASSES = "scores", "activity", "classes"
-FIGURES = (SALES, SCORES, ACTIVITY, CLASSES)
+# The quotas' row, and the shares' (the scores and channel quotas placed in the territory tree,
+# written by the rollup's jobs): migration 0017's triggers.
+QUOTAS, SHARES = "quotas", "shares"
+FIGURES = (SALES, SCORES, ACTIVITY, CLASSES, QUOTAS, SHARES)
 # What a ranking of customers reads, whose every write that could move a ranking changes the
 # row "ranking" of CellsVersion (migration 0010's triggers).
 RANKING = "ranking"

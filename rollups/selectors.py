@@ -168,8 +168,7 @@ def monthly_figures(level: Level) -> dict[date, Figures]:
     for row in _sales_by_month(level):
         _fill(figures[row["month"]], {name: row[name] for name in _sales_measures()})
     if level.reads_shares:
-        shares = ScoreShare.objects.filter(_span(level) & level.where()).values("month")
-        for row in shares.annotate(**SHARE_MEASURES).order_by():
+        for row in _shares_by_month(level):
             _fill(figures[row.pop("month")], row)
         for month_figures in figures.values():
             _score_the_area_sales(month_figures)
@@ -215,6 +214,17 @@ def _in_quota_channel(quota_channel: str) -> Q:
         return Q(channel__in=[c for c, q in QUOTA_CHANNEL_OF.items() if q == quota_channel])
     others = [c for c, q in QUOTA_CHANNEL_OF.items() if q != QuotaChannel.TERMINAL]
     return ~Q(channel__in=others)
+
+
+def _shares_by_month(level: Level) -> list[dict]:
+    """The scores placed in the province or city, summed per month."""
+
+    def read():
+        shares = ScoreShare.objects.filter(_span(level) & level.where()).values("month")
+        return list(shares.annotate(**SHARE_MEASURES).order_by())
+
+    # Copies: the caller takes the month out of each row.
+    return [dict(row) for row in level.read_kept("shares_by_month", read, cells=(kept.SHARES,))]
 
 
 def _scores_by_month(level: Level) -> dict[date, dict]:
@@ -366,8 +376,13 @@ def _sales_by_child(level: Level, column: str, months: list[date]) -> list[dict]
 def _fill_child_shares(level: Level, column: str, by_child: dict) -> None:
     """Each region's, province's, city's or person's part of the scores placed in the level
     (one query)."""
-    shares = ScoreShare.objects.filter(level.where(), month=level.month).values(column)
-    for row in shares.annotate(**SHARE_MEASURES).order_by():
+
+    def read():
+        shares = ScoreShare.objects.filter(level.where(), month=level.month).values(column)
+        return list(shares.annotate(**SHARE_MEASURES).order_by())
+
+    for kept_row in level.read_kept("shares_by_child", read, cells=(kept.SHARES,)):
+        row = dict(kept_row)  # a copy: the kept row stays whole for the next request
         _fill(by_child[row.pop(column)][level.month], row)
     for months_of_child in by_child.values():
         _score_the_area_sales(months_of_child[level.month])
@@ -577,7 +592,7 @@ def sales_by_channel(level: Level) -> list[dict]:
             if cell[f"channel_sales_{channel}"] is not None:
                 row.sales[cell["month"]] = cents(cell[f"channel_sales_{channel}"])
                 row.gross_profit[cell["month"]] = cents(cell[f"channel_gp_{channel}"])
-    for quota in channel_quotas(level, months):
+    for quota in _kept_channel_quotas(level, months):
         rows[quota["channel"]].quota[quota["month"]] = cents(quota["quota"])
     return [_channel_figures(row, months) for row in rows.values() if _has_figures(row, months)]
 
@@ -600,6 +615,16 @@ def _channel_figures(row: ChannelRow, months: list[date]) -> dict:
         "sales_vs_last_month": change(row.sales.get(month), row.sales.get(last_month)),
         "sales_vs_last_year": change(row.sales.get(month), row.sales.get(last_year)),
     }
+
+
+def _kept_channel_quotas(level: Level, months: list[date]) -> list[dict]:
+    """`channel_quotas`, kept between requests: head office's rollup at tier L summed 9,000
+    quotas of the people scored in three months on every open. The months are the level's
+    month, the one before and the same month last year, so the level's key names them."""
+    cells = (kept.SHARES,) if level.reads_shares else (kept.SCORES, kept.QUOTAS)
+    return level.read_kept(
+        "channel_quotas", lambda: list(channel_quotas(level, months)), cells=cells
+    )
 
 
 def channel_quotas(level: Level, months: list[date]):

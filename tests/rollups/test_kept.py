@@ -12,9 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from customers.models import Customer
 from rollups import building, kept
 from rollups.levels import Level
-from rollups.models import ActivityCell, ClassCell, SalesCell
-from rollups.selectors import children, monthly_figures, value_split
-from sales.models import Attainment
+from rollups.models import (
+    ActivityCell,
+    ChannelQuotaShare,
+    ClassCell,
+    SalesCell,
+    ScoreShare,
+)
+from rollups.selectors import children, monthly_figures, sales_by_channel, value_split
+from sales.models import Attainment, Quota, QuotaChannel
 from sales.services.scoring import score_months
 from salesops.months import add_months
 from tests.rollups import factories
@@ -126,11 +132,25 @@ def _each_kind_of_write(model, row) -> list[int | None]:
     return versions
 
 
-TABLE_OF = {Attainment: kept.SCORES, ActivityCell: kept.ACTIVITY, ClassCell: kept.CLASSES}
-FIGURE_OF = {Attainment: "sales", ActivityCell: "visits", ClassCell: "customers"}
+TABLE_OF = {
+    Attainment: kept.SCORES,
+    ActivityCell: kept.ACTIVITY,
+    ClassCell: kept.CLASSES,
+    Quota: kept.QUOTAS,  # migration 0017
+    ScoreShare: kept.SHARES,
+    ChannelQuotaShare: kept.SHARES,
+}
+FIGURE_OF = {
+    Attainment: "sales",
+    ActivityCell: "visits",
+    ClassCell: "customers",
+    Quota: "amount",
+    ScoreShare: "quota",
+    ChannelQuotaShare: "quota",
+}
 
 
-@pytest.mark.parametrize("model", [Attainment, ActivityCell, ClassCell], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", list(TABLE_OF), ids=lambda m: m.__name__)
 def test_every_kind_of_write_to_the_figures_gives_them_a_new_version(personas, model):
     """Whoever writes: a trigger on the table (and one SQLite's table copies would lose)."""
     factories.east_and_south(personas, MONTH, customers_each=1)
@@ -187,3 +207,41 @@ def test_a_page_of_the_month_alone_keeps_its_own_visits(personas):
 
     assert series[add_months(MONTH, -1)].visits == 1
     assert sum(children_of_the_month.values()) == series[MONTH].visits
+
+
+def _channel_quota(world, channel: str) -> Decimal | None:
+    rows = sales_by_channel(_company(world))
+    return next((row["quota"] for row in rows if row["channel"] == channel), None)
+
+
+def test_the_channel_quotas_are_kept_until_a_quota_changes(personas):
+    """Head office's channel table sums the quotas of everyone scored: kept while the quotas
+    and the scores stay as they are, read again as soon as a quota is set."""
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    label = str(QuotaChannel.TERMINAL.label)
+    before = _channel_quota(world, label)
+    assert _reads_of("territories_quota", lambda: sales_by_channel(_company(world))) == 0
+
+    set_quota(world.salesperson, MONTH, 5000)  # 2,000 before: no scoring yet
+
+    assert _reads_of("territories_quota", lambda: sales_by_channel(_company(world))) == 1
+    assert _channel_quota(world, label) == before + Decimal("3000.00")
+
+
+def test_the_shares_are_kept_until_the_rollup_writes_them(personas):
+    """A region's provinces read the scores placed on their territories (the shares)."""
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+
+    def provinces():
+        level = Level("region", MONTH, [world.east, world.south], region=world.east)
+        return {row.name: row.figures.quota for row in children(level)}
+
+    before = provinces()
+    assert _reads_of("rollups_scoreshare", provinces) == 0
+
+    set_quota(world.salesperson, MONTH, 5000)
+    score_months(first_month=MONTH, last_month=MONTH)
+    building.refresh_score_shares(MONTH, MONTH)
+
+    assert _reads_of("rollups_scoreshare", provinces) == 1
+    assert sum(provinces().values()) == sum(before.values()) + Decimal("3000.00")
