@@ -168,8 +168,8 @@ def monthly_figures(level: Level) -> dict[date, Figures]:
     for row in _sales_by_month(level):
         _fill(figures[row["month"]], {name: row[name] for name in _sales_measures()})
     if level.reads_shares:
-        for row in _shares_by_month(level):
-            _fill(figures[row.pop("month")], row)
+        for month, row in _shares_by_month(level).items():
+            _fill(figures[month], row)
         for month_figures in figures.values():
             _score_the_area_sales(month_figures)
     else:
@@ -216,15 +216,14 @@ def _in_quota_channel(quota_channel: str) -> Q:
     return ~Q(channel__in=others)
 
 
-def _shares_by_month(level: Level) -> list[dict]:
+def _shares_by_month(level: Level) -> dict[date, dict]:
     """The scores placed in the province or city, summed per month."""
 
     def read():
         shares = ScoreShare.objects.filter(_span(level) & level.where()).values("month")
-        return list(shares.annotate(**SHARE_MEASURES).order_by())
+        return {row.pop("month"): row for row in shares.annotate(**SHARE_MEASURES).order_by()}
 
-    # Copies: the caller takes the month out of each row.
-    return [dict(row) for row in level.read_kept("shares_by_month", read, cells=(kept.SHARES,))]
+    return level.read_kept("shares_by_month", read, cells=(kept.SHARES,))
 
 
 def _scores_by_month(level: Level) -> dict[date, dict]:
@@ -379,11 +378,10 @@ def _fill_child_shares(level: Level, column: str, by_child: dict) -> None:
 
     def read():
         shares = ScoreShare.objects.filter(level.where(), month=level.month).values(column)
-        return list(shares.annotate(**SHARE_MEASURES).order_by())
+        return {row.pop(column): row for row in shares.annotate(**SHARE_MEASURES).order_by()}
 
-    for kept_row in level.read_kept("shares_by_child", read, cells=(kept.SHARES,)):
-        row = dict(kept_row)  # a copy: the kept row stays whole for the next request
-        _fill(by_child[row.pop(column)][level.month], row)
+    for child, row in level.read_kept("shares_by_child", read, cells=(kept.SHARES,)).items():
+        _fill(by_child[child][level.month], row)
     for months_of_child in by_child.values():
         _score_the_area_sales(months_of_child[level.month])
 
