@@ -98,6 +98,31 @@ def test_a_refresh_of_some_months_brings_exactly_their_customers_up_to_date(pers
     assert _rebuilt() == _values()
 
 
+def test_a_correction_of_the_only_recent_order_moves_the_latest_order_back_years(personas):
+    """A customer's latest order is read from its cells since the window began; when a
+    correction leaves none there, from its older cells, as a full rebuild reads it."""
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    lapsing = factories.customer_in(world.ningbo, world.salesperson, name="宁波三年老客户")
+    years_ago = factories.sale(lapsing, world.salesperson, add_months(MONTH, -30), "60", day=2)
+    factories.sale(lapsing, world.salesperson, add_months(MONTH, -14), "70", day=5)
+    recent = factories.sale(lapsing, world.salesperson, MONTH, "500", gross_profit="90", day=1)
+    only_visited = factories.customer_in(world.ningbo, world.salesperson, name="只拜访过")
+    factories.visit(only_visited, world.salesperson, MONTH)
+    building.rebuild_all()
+    assert _values()[lapsing.pk][1] == Decimal("90")
+    assert _values()[lapsing.pk][3] == recent.sold_at
+
+    Sale.objects.filter(pk=recent.pk).delete()
+    building.refresh_sales(MONTH, MONTH, customer_ids=[lapsing.pk, only_visited.pk])
+
+    refreshed = _values()
+    latest = Sale.objects.filter(customer=lapsing).order_by("-sold_at").first()
+    assert latest.sold_at > years_ago.sold_at
+    assert refreshed[lapsing.pk][1:4] == (Decimal("0"), 0, latest.sold_at)
+    assert refreshed[only_visited.pk][1:4] == (Decimal("0"), 1, None)
+    assert _rebuilt() == refreshed
+
+
 def test_rows_of_an_earlier_window_are_read_as_none_until_the_month_job_runs(personas):
     world = factories.east_and_south(personas, MONTH, customers_each=1)
     customer = factories.customer_in(world.ningbo, world.salesperson, name="月初的客户")
