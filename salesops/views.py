@@ -20,6 +20,7 @@ from salesops.forms import BulkDecisionForm, CompanySettingsForm, DecisionForm, 
 from salesops.models import CompanySettings
 from salesops.months import add_months, current_month
 from salesops.navigation import Panel, entry_count, home_panels, request_menu
+from salesops.paging import counted_page
 
 
 @login_required
@@ -58,41 +59,57 @@ def favicon(request: HttpRequest) -> HttpResponse:
 # --- "Waiting for me": every request waiting for the user's decision (salesops.approvals) ----
 
 
+# A manager of 125 people has some forty plans and forty claims waiting at once; each row is a
+# form. All of them on one page cost in proportion (docs/performance.md, P1): the page shows
+# the first of each kind, soonest first, and one kind alone pages through the rest.
+WAITING_PER_PAGE = 20
+
+
 @login_required
 @require_GET
 def waiting(request: HttpRequest) -> HttpResponse:
     """Trip plans, expense claims and cross-territory requests waiting for this user, each
-    decidable in place; `?type=trip_plan` (etc.) shows one kind only (the old queues' links)."""
-    today = timezone.localdate()
+    decidable in place, the first WAITING_PER_PAGE of each kind; `?type=trip_plan` (etc.) shows
+    one kind only (the old queues' links), a page at a time (`page`)."""
     only = request.GET.get("type")
+    number = request.GET.get("page") if only else 1
+    today = timezone.localdate()
     sections = []
     for wf in approvals.workflows():
         if only and wf.key != only:
             continue
-        rows = []
-        for record in wf.waiting(request.user)[:200]:
-            starts_on = getattr(record, wf.starts_on) if wf.starts_on else None
-            due_on = getattr(record, wf.due_on) if wf.due_on else None
-            rows.append(
-                {
-                    "record": record,
-                    "url": wf.detail_url(record) if wf.detail_url else None,
-                    "since": getattr(record, wf.waiting_since),
-                    "amount": getattr(record, wf.amount) if wf.amount else None,
-                    "starts_in": (starts_on - today).days if starts_on else None,
-                    "overdue": due_on is not None and due_on < today,
-                    "decision": approvals.buttons(record, request.user, waiting=True),
-                }
-            )
+        page = counted_page(wf.waiting(request.user), number, WAITING_PER_PAGE)
         sections.append(
-            {"key": wf.key, "label": wf.label, "rows": rows, "choices": approvals.choices(wf)}
+            {
+                "key": wf.key,
+                "label": wf.label,
+                "rows": [_waiting_row(wf, record, request.user, today) for record in page],
+                "page": page,
+                "in_all": page.paginator.count,
+                "choices": approvals.choices(wf),
+            }
         )
     context = {
         "sections": sections,
-        "count": sum(len(section["rows"]) for section in sections),
+        "only": only,
+        "count": sum(section["in_all"] for section in sections),
         "comment_max_length": approvals.COMMENT_MAX_LENGTH,
     }
     return render(request, "waiting.html", context)
+
+
+def _waiting_row(wf: approvals.Workflow, record, user, today) -> dict:
+    starts_on = getattr(record, wf.starts_on) if wf.starts_on else None
+    due_on = getattr(record, wf.due_on) if wf.due_on else None
+    return {
+        "record": record,
+        "url": wf.detail_url(record) if wf.detail_url else None,
+        "since": getattr(record, wf.waiting_since),
+        "amount": getattr(record, wf.amount) if wf.amount else None,
+        "starts_in": (starts_on - today).days if starts_on else None,
+        "overdue": due_on is not None and due_on < today,
+        "decision": approvals.buttons(record, user, waiting=True),
+    }
 
 
 @login_required

@@ -1,15 +1,18 @@
 """One way to decide (salesops.approvals, rules.md §1.5, §1.6, §1.7, §1.8, §1.9)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from expenses import services as claim_services
 from expenses.models import ExpenseClaim, ExpenseClaimTransition
 from salesops import access, approvals
 from salesops.errors import AlreadyDecided, DomainError
+from salesops.views import WAITING_PER_PAGE
 from territories import services as request_services
 from territories.models import CrossTerritoryRequest
 from tests.customers.factories import CustomerFactory
@@ -208,6 +211,55 @@ def test_waiting_for_me_lists_plans_claims_and_requests(personas, login, draft_p
 
     assert page.count('class="decision-buttons"') == 3
     assert "Trip starts in" in page and "Waiting for" in page
+
+
+def _submitted_plans(personas, count: int, *, first_day: int = 0) -> list[TripPlan]:
+    plans = []
+    for index in range(first_day, first_day + count):
+        plan = TripPlanFactory(salesperson=personas.salesperson)
+        plan.starts_on += timedelta(days=7 * index)
+        plan.ends_on = plan.starts_on + timedelta(days=2)
+        plan.save()
+        PlannedVisitFactory(plan=plan, customer=CustomerFactory(territory=personas.xihu))
+        plans.append(plan_services.submit_trip_plan(plan=plan, by=personas.salesperson))
+    return plans
+
+
+def _listed_plans(response) -> list[int]:
+    sections = {section["key"]: section for section in response.context["sections"]}
+    return [row["record"].pk for row in sections["trip_plan"]["rows"]]
+
+
+def test_waiting_for_me_shows_the_first_of_each_kind_and_pages_through_one(personas, login):
+    plans = _submitted_plans(personas, WAITING_PER_PAGE + 3)
+    client = login(personas.manager)
+
+    overview = client.get(reverse("waiting"))
+    assert _listed_plans(overview) == [plan.pk for plan in plans[:WAITING_PER_PAGE]]
+    page = overview.content.decode()
+    assert f"({WAITING_PER_PAGE + 3})" in page and 'href="?type=trip_plan"' in page
+    assert f'id="waiting-count">{WAITING_PER_PAGE + 3}<' in page
+
+    second = client.get(reverse("waiting"), {"type": "trip_plan", "page": 2})
+    assert _listed_plans(second) == [plan.pk for plan in plans[WAITING_PER_PAGE:]]
+    assert 'href="?type=trip_plan&page=1"' in second.content.decode()
+    past_the_end = client.get(reverse("waiting"), {"type": "trip_plan", "page": 9})
+    assert _listed_plans(past_the_end) == _listed_plans(second)
+    not_a_number = client.get(reverse("waiting"), {"type": "trip_plan", "page": "二"})
+    assert _listed_plans(not_a_number) == _listed_plans(overview)
+
+
+def test_waiting_for_me_reads_as_many_rows_for_a_long_queue_as_for_a_short_one(
+    personas, login, django_assert_num_queries
+):
+    client = login(personas.manager)
+    _submitted_plans(personas, 2)
+    with CaptureQueriesContext(connection) as short:
+        client.get(reverse("waiting"))
+    _submitted_plans(personas, WAITING_PER_PAGE + 5, first_day=2)
+    with django_assert_num_queries(len(short.captured_queries)):
+        long = client.get(reverse("waiting"))
+    assert len(_listed_plans(long)) == WAITING_PER_PAGE
 
 
 def test_the_old_queues_open_waiting_for_me(personas, login):
