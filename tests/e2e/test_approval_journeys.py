@@ -1,13 +1,14 @@
 """The manager decides where the request is: on the plan page, on the claim page, and on
 "Waiting for me" (plans, claims and cross-territory requests together), in both languages."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from expenses import services as claim_services
 from expenses.models import ExpenseClaim
+from salesops.views import WAITING_PER_PAGE
 from territories.models import CrossTerritoryRequest
 from tests.conftest import log_in_through_browser
 from tests.customers.factories import CustomerFactory
@@ -98,3 +99,34 @@ def test_manager_decides_everything_waiting_on_one_page(lang_page, personas):
     assert TripPlan.objects.get(pk=plan.pk).status == TripPlan.Status.RETURNED
     assert ExpenseClaim.objects.get(pk=claim.pk).status == ExpenseClaim.Status.APPROVED
     assert CrossTerritoryRequest.objects.get(pk=request.pk).status == "rejected"
+
+
+def test_a_long_queue_shows_the_soonest_trips_and_pages_through_the_rest(lang_page, personas):
+    page = lang_page
+    plans = []
+    for week in range(WAITING_PER_PAGE + 2):
+        plan = TripPlanFactory(salesperson=personas.salesperson, title=f"第{week + 1}周拜访")
+        plan.starts_on += timedelta(days=7 * week)
+        plan.ends_on = plan.starts_on + timedelta(days=2)
+        plan.save()
+        PlannedVisitFactory(plan=plan, customer=CustomerFactory(territory=personas.xihu))
+        plans.append(plan_services.submit_trip_plan(plan=plan, by=personas.salesperson))
+    log_in_through_browser(page, personas.manager)
+    page.goto("/approvals/")
+
+    section = page.locator("#waiting-trip_plan")
+    assert section.locator("tbody tr").count() == WAITING_PER_PAGE
+    assert section.locator(f"#waiting-trip_plan-{plans[-1].pk}").count() == 0
+    see_all = {"en": "see them all", "zh-hans": "查看全部"}[page.language]
+    section.get_by_role("link", name=see_all).click()
+    page.wait_for_url("**/approvals/?type=trip_plan")
+    next_page = {"en": "Next", "zh-hans": "下一页"}[page.language]
+    page.get_by_role("link", name=next_page).click()
+    page.wait_for_url("**/approvals/?type=trip_plan&page=2")
+
+    rows = page.locator("#waiting-trip_plan tbody tr")
+    assert rows.count() == 2
+    last_box = page.locator(f"#decision-trip_plan-{plans[-1].pk}")
+    last_box.locator("[name=decision][value=approve]").click()
+    page.locator(f"#decision-trip_plan-{plans[-1].pk} [role=status]").wait_for()
+    assert TripPlan.objects.get(pk=plans[-1].pk).status == TripPlan.Status.APPROVED
