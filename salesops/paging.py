@@ -9,7 +9,9 @@ person reads a team a screen at a time anyway. The same holds for what waits for
 from collections.abc import Sequence
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import QuerySet
+
+from salesops.panel_rows import rows_counted
 
 PEOPLE_PER_PAGE = 25
 
@@ -52,5 +54,4 @@ def _whole_number(number) -> int:
 
 def _rows_of_page(queryset: QuerySet, number: int, per_page: int) -> list:
     start = (number - 1) * per_page
-    counted = queryset.annotate(rows_in_all=Window(Count("pk")))
-    return list(counted[start : start + per_page])
+    return rows_counted(queryset, start, start + per_page)

@@ -11,8 +11,14 @@ from django.db.models.functions import RowNumber
 
 def first_rows_with_count(queryset: QuerySet, limit: int) -> tuple[list, int]:
     """The first `limit` rows of the queryset, in its order, and the number of rows in all."""
-    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:limit])
+    rows = rows_counted(queryset, 0, limit)
     return rows, rows[0].rows_in_all if rows else 0
+
+
+def rows_counted(queryset: QuerySet, start: int, stop: int) -> list:
+    """The rows `start` to `stop` of the queryset, in its order, each carrying the number of
+    rows in all (`rows_in_all`): a window count taken before the slice."""
+    return list(queryset.annotate(rows_in_all=Window(Count("pk")))[start:stop])
 
 
 def first_rows_by_scope(
