@@ -74,7 +74,10 @@ FROM (
            CAST(NULL AS BIGINT)
     FROM {customer} AS lapsed
     WHERE {lapsed_customers}
-        AND EXISTS (SELECT 1 FROM {sales_cell} AS older WHERE older.customer_id = lapsed.id)
+        AND EXISTS (
+            SELECT 1 FROM {sales_cell} AS older
+            WHERE older.customer_id = lapsed.id AND older.month < %s
+        )
         AND NOT EXISTS (
             SELECT 1 FROM {sales_cell} AS newer
             WHERE newer.customer_id = lapsed.id AND newer.month >= %s
@@ -177,7 +180,7 @@ def _write(last_month: date, customer_ids: Collection[int] | None) -> int:
         lapsed_customers=lapsed_customers,
         visit_customers=visit_customers,
     )
-    params = [last_month, end, first, *sales_params, first, *lapsed_params, first]
+    params = [last_month, end, first, *sales_params, first, *lapsed_params, first, first]
     params += [first, end, *visit_params]
     scope = Q() if customer_ids is None else Q(customer_id__in=customer_ids)
     return len(_sync(CustomerValue, (sql, params), COLUMNS, scope, touched="customer_id"))
