@@ -339,9 +339,10 @@ def table(tier: str, results: dict, manifests: dict) -> str:
             f"{_yes(ratio <= GOALS['P1'])} |"
         )
         met = q_b - q_s == 0 and q_b <= GOALS["P2max"]
+        shown = _pages_shown(pages, name, big)
         lines.append(
             f"| P2 | {name} queries | {q_s:.0f} | {q_b:.0f} | {q_b - q_s:+.0f} | 0, ≤ 15 | "
-            f"{_yes(met)} |"
+            + (f"{_yes(met)} |" if shown is None else f"— (another page: {shown}) |")
         )
         lines.append(
             f"| P3 | {name} rows | {rows_s:.0f} | {rows_b:.0f} |  | ≤ 200 | "
@@ -391,6 +392,16 @@ def table(tier: str, results: dict, manifests: dict) -> str:
                 f"{_yes(value['ratio'] <= GOALS['P6']) if long_enough else '— (under 1 s)'} |"
             )
     return "\n".join(lines)
+
+
+def _pages_shown(pages: dict, name: str, big: str) -> str | None:
+    """Where a menu entry opens one page at S and another at the larger tier (head office's
+    regions: its one region at S, the list of regions above), the two pages' templates: their
+    query counts are not one page's at two sizes. None where it is the same page."""
+    shown = {t: {r[name].get("page") for r in pages[t] if name in r} for t in ("S", big)}
+    if shown["S"] == shown[big] or None in shown["S"] | shown[big]:
+        return None
+    return f"{' '.join(sorted(shown['S']))} at S, {' '.join(sorted(shown[big]))} at {big}"
 
 
 def _yes(met: bool) -> str:

@@ -1,0 +1,37 @@
+"""The benchmark's results table: a menu entry that opens another page at the larger tier is
+named as such, not counted as a page whose queries grew or shrank (P2)."""
+
+from tests.perf.bench import table
+
+
+def _page(queries: int, page: str) -> dict:
+    return {"p95_ms": 10.0, "median_ms": 9.0, "queries": queries, "rows": 3, "page": page}
+
+
+def _results(s_pages: dict, l_pages: dict) -> dict:
+    return {"pages": {"S": [s_pages], "L": [l_pages]}, "jobs": {"S": [], "L": []}}
+
+
+def _p2_line(text: str, name: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(f"| P2 | {name} "))
+
+
+def test_an_entry_that_opens_another_page_at_the_larger_tier_is_named_not_judged():
+    s_pages = {"regions (head_office)": _page(9, "territories/region_detail.html")}
+    l_pages = {"regions (head_office)": _page(4, "territories/region_list.html")}
+
+    line = _p2_line(table("L", _results(s_pages, l_pages), {}), "regions (head_office)")
+
+    assert line.endswith(
+        "| — (another page: territories/region_detail.html at S, "
+        "territories/region_list.html at L) |"
+    )
+
+
+def test_the_same_page_at_both_tiers_is_judged_on_its_queries():
+    same = "territories/region_detail.html"
+    grew = _results({"region page": _page(9, same)}, {"region page": _page(10, same)})
+    equal = _results({"region page": _page(9, same)}, {"region page": _page(9, same)})
+
+    assert _p2_line(table("L", grew, {}), "region page").endswith("| **no** |")
+    assert _p2_line(table("L", equal, {}), "region page").endswith("| yes |")
