@@ -58,7 +58,9 @@ def home_panels(request: HttpRequest) -> list[Panel]:
         .annotate(**kept.versions_carried())  # for the regions' kept figures
     )
     ranked = _rankings_and_flags(scores)
-    level.knows_versions(ranked.pop("versions"))
+    versions = ranked.pop("versions")
+    if versions is not None:
+        level.knows_versions(versions)
     # The region comparison's "not placed" row needs the month's scores summed: the rankings'
     # query counted them over the same rows, so the comparison does not read them again.
     totals = ranked.pop("totals")
@@ -80,7 +82,10 @@ def _rankings_and_flags(scores) -> dict:
     among the flags listed. The same query sums the month's
     scores over every row ("totals": `rollups.selectors.PLACED`'s measures; empty without a
     score), as windows taken before the rows are kept, and carries the versions the regions'
-    figures are kept under ("versions"; none without a score, and nothing is kept then)."""
+    figures are kept under ("versions"). A month without a score yet (its first day, before
+    anyone has a quota) has no row to carry them: "versions" is None, and the level reads them
+    in a query of their own, so the regions' figures are still kept (four reads of the cells
+    on every open otherwise)."""
     top = Window(RowNumber(), order_by=[F("attainment").desc(nulls_last=True), F("pk").asc()])
     bottom = Window(RowNumber(), order_by=[F("attainment").asc(nulls_last=True), F("pk").desc()])
     flagged = Q(bonus_flag=True) | Q(probation_flag=True) | Q(dismissal_flag=True)
@@ -103,7 +108,7 @@ def _rankings_and_flags(scores) -> dict:
     )
     # Every month's row is ranked from the top, so the first is kept whenever there are rows.
     totals = {name: getattr(rows[0], f"month_{name}") for name in selectors.PLACED} if rows else {}
-    versions = kept.carried_versions(rows[0]) if rows else dict.fromkeys(kept.FIGURES)
+    versions = kept.carried_versions(rows[0]) if rows else None
     ranked = [row for row in rows if row.attainment is not None]
     best = [row for row in ranked if row.from_top <= RANKED]
     worst = [row for row in ranked if row.from_bottom <= RANKED]

@@ -121,3 +121,19 @@ def test_the_home_compares_the_regions_as_the_rollup_page_does_for_the_month(per
     assert _region_rows(panel.context["regions"]) == _region_rows(rollup.context["children"])
     east = _region_rows(panel.context["regions"])["East China"]
     assert east[0] == 4  # this month's visits, two customers each of two salespeople
+
+
+def test_a_month_without_scores_yet_still_keeps_the_regions_figures(personas, login):
+    """On a month's first day nobody has a score yet, so no score carries the versions the
+    regions' figures are kept under: the home reads them itself instead of reading the cells
+    again on every open."""
+    factories.east_and_south(personas, add_months(current_month(), -1))
+    Attainment.objects.filter(month=current_month()).delete()  # before anyone is scored
+    client = login(personas.head_office)
+    client.get(reverse("home"))
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("home")).status_code == 200
+
+    cells = ("rollups_salescell", "rollups_activitycell", "rollups_classcell", "rollups_scoreshare")
+    assert [q["sql"] for q in captured if any(f'"{table}"' in q["sql"] for table in cells)] == []
