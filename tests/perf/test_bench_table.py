@@ -1,6 +1,10 @@
 """The benchmark's results table: a menu entry that opens another page at the larger tier is
 named as such, not counted as a page whose queries grew or shrank (P2)."""
 
+import pytest
+from django.urls import reverse
+
+from tests.perf import measure
 from tests.perf.bench import table
 
 
@@ -35,3 +39,13 @@ def test_the_same_page_at_both_tiers_is_judged_on_its_queries():
 
     assert _p2_line(table("L", grew, {}), "region page").endswith("| **no** |")
     assert _p2_line(table("L", equal, {}), "region page").endswith("| yes |")
+
+
+@pytest.mark.django_db
+def test_the_page_a_request_rendered_is_named_by_its_first_template(personas, login):
+    client = login(personas.head_office)
+
+    with measure.templates_rendered() as templates:
+        client.get(reverse("territories:regions"))
+
+    assert templates[0] == "territories/region_list.html"
