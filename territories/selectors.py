@@ -54,11 +54,14 @@ def children_of(user: User, territory: Territory) -> list[Territory]:
 
 def with_holders(territories: list[Territory], region: Region | None) -> list[Territory]:
     """Set `holder` (the active assignment covering each territory, its own or one above it)
-    and `holds_itself` on each, with one query for the whole region."""
+    and `holds_itself` on each, with one query for all of them. Only the assignments that can
+    cover them are read: those of the territories themselves and of those above them. A
+    region of the largest tier holds 300 active assignments, of counties, which the folded
+    tree of its provinces and cities never shows (docs/performance.md, P1)."""
     active = {
         assignment.territory.path: assignment
         for assignment in Assignment.objects.active()
-        .filter(territory__region=region)
+        .filter(territory__region=region, territory__path__in=_paths_covering(territories))
         .select_related("territory", "salesperson")
     }
     for territory in territories:
@@ -66,6 +69,18 @@ def with_holders(territories: list[Territory], region: Region | None) -> list[Te
         territory.holder = active[max(covering, key=len)] if covering else None
         territory.holds_itself = territory.path in active
     return territories
+
+
+def _paths_covering(territories: list[Territory]) -> set[str]:
+    """The paths of these territories and of every territory above them ("330000/",
+    "330000/330100/", …): an assignment covers a territory when its own path is one of them."""
+    covering = set()
+    for territory in territories:
+        codes = territory.path.split("/")[:-1]
+        covering.update(
+            "".join(f"{code}/" for code in codes[:depth]) for depth in range(1, len(codes) + 1)
+        )
+    return covering
 
 
 def assignment_history(user: User, region: Region) -> QuerySet[Assignment]:

@@ -42,6 +42,17 @@ def test_counties_load_below_their_city_on_demand(personas, login):
     assert "<html" not in response.text  # a partial for htmx
 
 
+def test_a_county_unfolded_shows_its_holder_through_the_province_above(personas, login):
+    """The rows read only the assignments that can cover them, which includes those above."""
+    with translation.override("en"):
+        response = login(personas.manager).get(
+            reverse("territories:children", args=[personas.hangzhou.pk])
+        )
+    xihu = next(row for row in response.text.split("<tr")[1:] if "Xihu District" in row)
+    assert str(personas.salesperson) in xihu
+    assert "through Zhejiang" in xihu
+
+
 def test_assigning_through_the_form_refuses_a_held_territory_next_to_the_field(personas, login):
     response = login(personas.manager).post(
         reverse("territories:assign", args=[personas.ningbo.pk]),
