@@ -34,7 +34,7 @@ from sales.services.sales import import_sales
 from sales.services.scoring import score_months
 from salesops import history
 from salesops.models import CompanySettings, JobRun, User
-from salesops.months import month_of
+from salesops.months import add_months, current_month, half_year_of, month_of
 from salesops.navigation import menu_entries
 from tests.factories import sign_in
 from visits.models import TripPlan, Visit
@@ -214,7 +214,7 @@ def job_differences() -> dict[str, int]:
     """How many rows each nightly job's stored result differs from its SQL floor (P4's
     equality, without the timing)."""
     first, last = _months()
-    attainment = {"first": periods_touching(first, last)[0], "last": last}
+    attainment = _attainment_span(first, last)
     classes = _class_floor_params()
     return {
         "sales rollup": _floor(ROLLUP_FLOOR, ROLLUP_DIFFERENCE, [first, last])[1],
@@ -343,6 +343,15 @@ WHERE f.person IS NULL OR f.target <> a.target
 """
 
 
+def _attainment_span(first, last) -> dict:
+    """The months the attainment job scores for sales of first..last, as its floor's range: it
+    starts where the first half-year does, and runs each half-year up to the current month, so
+    past the last month with sales when the current month falls later in the same half-year
+    (its target is what was carried over, with no sale yet)."""
+    scored_to = min(add_months(half_year_of(last), 5), current_month())
+    return {"first": periods_touching(first, last)[0], "last": max(last, scored_to)}
+
+
 def _floor(create: str, difference: str, params) -> tuple[float, int]:
     with rolled_back(), connection.cursor() as cursor:
         started = time.perf_counter()
@@ -366,7 +375,7 @@ def measure_jobs(rounds: int = 1, warm_up: bool = False) -> dict:
     which would be charged to whichever of the two ran first)."""
     first, last = _months()
     # The attainment job scores whole half-years, so its floor starts where the first one does.
-    periods = {"first": periods_touching(first, last)[0], "last": last}
+    periods = _attainment_span(first, last)
     jobs = {
         "sales rollup rebuild": (
             lambda: rebuild_sales_rollup(first, last),
