@@ -98,8 +98,11 @@ def test_a_class_a_customer_alerts_after_30_days_without_order_or_contact(person
 def test_a_recent_order_silences_the_alert_of_a_top_customer(personas):
     person = personas.salesperson
     now = timezone.now()
-    customer = _bought(person, "5000")
+    customer = customer_of(person)
     Customer.objects.filter(pk=customer.pk).update(created_at=now - timedelta(days=400))
+    # Its large order ten days ago, so that the order three days ago is the latest on any day
+    # of the month (an order on the month's first day is not older than three days on the 1st).
+    make_sale(person, "10000", now - timedelta(days=10), customer=customer, gross_profit="5000")
     make_sale(person, "100", now - timedelta(days=3), customer=customer, gross_profit="10")
     refresh_derived_tables(current_month())
 
