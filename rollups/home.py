@@ -82,10 +82,10 @@ def _rankings_and_flags(scores) -> dict:
     among the flags listed. The same query sums the month's
     scores over every row ("totals": `rollups.selectors.PLACED`'s measures; empty without a
     score), as windows taken before the rows are kept, and carries the versions the regions'
-    figures are kept under ("versions"). A month without a score yet (its first day, before
-    anyone has a quota) has no row to carry them: "versions" is None, and the level reads them
-    in a query of their own, so the regions' figures are still kept (four reads of the cells
-    on every open otherwise)."""
+    figures are kept under ("versions"). A month without a score yet (its first hours, before
+    the night's scoring) has no row to carry them: "versions" is None, and the level reads
+    them in a query of their own, so the regions' figures are still kept (four reads of the
+    cells on every open otherwise)."""
     top = Window(RowNumber(), order_by=[F("attainment").desc(nulls_last=True), F("pk").asc()])
     bottom = Window(RowNumber(), order_by=[F("attainment").asc(nulls_last=True), F("pk").desc()])
     flagged = Q(bonus_flag=True) | Q(probation_flag=True) | Q(dismissal_flag=True)
