@@ -7,7 +7,8 @@ carry-over runs from month to month without a reset (rules.md §7.5) and the pro
 dismissal windows may reach back before the half-year; the recurrence runs over those monthly
 totals (a handful of rows per person, never per sale), once for every half-year scored: here,
 person by person, on SQLite; on PostgreSQL in closed form for everyone at once, inside one
-statement that never brings a row into Python (`sales.scoring_sql`). Each
+statement that never brings a row into Python (`sales.scoring_sql`); there a re-score of some
+people starts from their stored scores shortly before the half-year instead (`_parts`). Each
 month is scored with the settings version in force on its first day (rules.md §0.3). A person's
 rows depend on their own figures only, so one day's new sales re-score only the people they
 belong to; what depends on everyone in the month (ranks, who met the target first, bonuses) is
@@ -152,6 +153,9 @@ def score_periods(
     if not months:
         return 0
     with transaction.atomic():
+        # One scoring at a time: a re-score reads the stored scores of earlier months, which
+        # another may be rewriting (`_parts`).
+        standings.take_turn()
         score = _score_in_sql if _set_based() else _score_in_python
         written, emptied = score(months_by_period, people, since)
         months = sorted(set(months) | emptied)
@@ -193,14 +197,17 @@ def _score_in_sql(
     stale scores removed, the crossing sales set, and only the new and changed rows written.
     Returns the rows written and the months that lost a row."""
     months = _scored_months(months_by_period)
-    history = _history(months)
-    computed = scoring_sql.compute(
-        _calendar(history, months_by_period, since),
-        travel=_travel_costs(history[0], history[-1]),
-        people=people,
-        now=timezone.now(),
-        fits=" AND ".join(_fits_sql()),
-    )
+    now, fits = timezone.now(), " AND ".join(_fits_sql())
+    for index, (history, part_people, carried_in) in enumerate(_parts(months, people, since)):
+        computed = scoring_sql.compute(
+            _calendar(history, months_by_period, since),
+            travel=_travel_costs(history[0], history[-1]),
+            people=part_people,
+            now=now,
+            fits=fits,
+            carried_in=carried_in,
+            add=index > 0,
+        )
     with connection.cursor() as cursor:
         cursor.execute(_WRITTEN_SQL.format(computed=computed))
         written, misfits = cursor.fetchone()
@@ -211,6 +218,33 @@ def _score_in_sql(
         standings.mark_crossings_of(computed, among=WRITTEN)
         _upsert_scored(cursor, computed)
     return written, emptied
+
+
+def _parts(
+    months: list[date], people: set[int] | None, since: date | None
+) -> list[tuple[list[date], set[int] | None, dict[int, Decimal]]]:
+    """Whose scores are computed over which history, and what each carried into its first
+    month: (history, people, carried in).
+
+    A re-score of some people from a month (a day's new sales) starts each of them two months
+    before the first half-year scored (the months its flags look back on), with what their
+    stored score of that month carried over, instead of at the first month on record: their
+    figures before `since` have not changed, and every change re-scores from its own month. At
+    tier L a day's re-score read 36 months of the sales cells of everyone with a sale, for
+    six (docs/performance.md, P5). Whoever has no stored score there (a newcomer, a gap in
+    their history, a score left out) is scored from the first month on record, as the nightly
+    run and a run of everyone always are."""
+    start = add_months(months[0], -2)
+    if since is None or people is None or not people:
+        return [(_history(months), people, {})]
+    stored = Attainment.objects.filter(month=start, salesperson_id__in=people)
+    carried_in = dict(stored.values_list("salesperson_id", "carried_over"))
+    parts = []
+    if carried_in:
+        parts.append((months_between(start, months[-1]), set(carried_in), carried_in))
+    if people - set(carried_in):
+        parts.append((_history(months), people - set(carried_in), {}))
+    return parts
 
 
 def _stale_sql(computed: str, months: list[date], people: set[int] | None) -> tuple[str, list]:

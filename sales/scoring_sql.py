@@ -11,11 +11,18 @@ owed(k) for k up to n (owed at the stretch's first month is 0). Two windows give
 person and month at once, where a recursive statement steps month by month (the benchmark's
 floor, docs/performance.md, P4).
 
+A history that starts later. A re-score of some people (a day's new sales) need not read their
+months back to the first on record: the stored score of the history's first month holds what
+was carried into it, c. With that start, carried(n) = owed(n) − the least of −c and every
+owed(k) up to n, in the stretch the history begins with; a restart month after it starts a
+stretch from 0 as before.
+
 Rounding. Percentages and travel efficiency are rounded half away from zero, as the Python
 reference does (`sales.scoring._percent`), after dividing with twenty decimals.
 """
 
 from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
@@ -41,12 +48,16 @@ class CalendarMonth(NamedTuple):
 _WITH_FITS = """
 CREATE TEMP TABLE {computed} ON COMMIT DROP AS SELECT *, {fits} AS fits FROM ({scores}) AS scores
 """
+_ADD_WITH_FITS = """
+INSERT INTO {computed} SELECT *, {fits} AS fits FROM ({scores}) AS scores
+"""
 
 # Each month of the history, with what the settings version in force that month says, and
 # whether its scores are wanted. `{calendar}` is a VALUES list; `{travel}` the union of the
 # travel costs' statements (person, month, cost); `{people}` a condition on `person`. The
 # parameters, in order: the calendar's, the history's first and last month twice, the travel
-# statements', the people (when named), the time of the computation.
+# statements', the people (when named), the people carrying an amount into the history's first
+# month and those amounts, the time of the computation.
 _SCORES_SQL = """
 WITH
 calendar (
@@ -81,10 +92,13 @@ grid AS (
     SELECT people.person, calendar.*,
            COALESCE(totals.quota, 0.00) AS quota, COALESCE(totals.sales, 0.00) AS sales,
            COALESCE(totals.gross_profit, 0.00) AS gross_profit,
-           COALESCE(totals.travel_cost, 0.00) AS travel_cost
+           COALESCE(totals.travel_cost, 0.00) AS travel_cost,
+           COALESCE(seeds.carried, 0.00) AS carried_into_history
     FROM (SELECT DISTINCT person FROM scored) AS people
     CROSS JOIN calendar
     LEFT JOIN totals ON totals.person = people.person AND totals.month = calendar.month
+    LEFT JOIN unnest(%s::bigint[], %s::numeric[]) AS seeds (person, carried)
+        ON seeds.person = people.person
 ),
 -- Each window runs in the person's month order, so the rows are sorted once; a running sum
 -- is the default frame (a person has one row a month). `{in_stretch}` is `by_month` when no
@@ -97,7 +111,10 @@ owed AS (
            in_stretch AS (PARTITION BY person, stretch ORDER BY month)
 ),
 carried AS (
-    SELECT *, owed_before - MIN(owed_before) OVER {in_stretch} AS carried_over
+    SELECT *, owed_before - LEAST(
+               MIN(owed_before) OVER {in_stretch},
+               CASE WHEN stretch = 0 THEN -carried_into_history ELSE 0.00 END
+           ) AS carried_over
     FROM owed
     WINDOW by_month AS (PARTITION BY person ORDER BY month),
            in_stretch AS (PARTITION BY person, stretch ORDER BY month)
@@ -188,7 +205,13 @@ def _basis(first_month: str, quota: str, sales: str, threshold: str) -> str:
     )
 
 
-def _statement(calendar: list[CalendarMonth], travel: list[QuerySet], people: set[int] | None, now):
+def _statement(
+    calendar: list[CalendarMonth],
+    travel: list[QuerySet],
+    people: set[int] | None,
+    carried_in: dict[int, Decimal],
+    now,
+):
     travel_sql, travel_params = [], []
     for costs in travel:
         sql, params = costs.query.sql_with_params()
@@ -219,6 +242,8 @@ def _statement(calendar: list[CalendarMonth], travel: list[QuerySet], people: se
     history = [calendar[0].month, calendar[-1].month]
     params = [value for row in calendar for value in row] + history + history + travel_params
     params += [] if people is None else [sorted(people)]
+    seeded = sorted(carried_in)
+    params += [seeded, [carried_in[person] for person in seeded]]
     return sql, [*params, now]
 
 
@@ -229,12 +254,17 @@ def compute(
     people: set[int] | None,
     now,
     fits: str,
+    carried_in: dict[int, Decimal] | None = None,
+    add: bool = False,
 ) -> str:
     """Fill a temporary table with every score of the calendar's months in a scored half-year,
     with its half-year (`period`), whether it is `wanted` (the others carry the history only)
     and whether it `fits` (the condition `fits` on its figures). Returns the table's name.
-    `calendar` holds the history's months in order."""
-    sql, params = _statement(calendar, travel, people, now)
+    `calendar` holds the history's months in order; `carried_in` what each person carried into
+    its first month, where that is not the first on record (none carried in otherwise). With
+    `add`, the scores join those already in the table."""
+    sql, params = _statement(calendar, travel, people, carried_in or {}, now)
+    into = _ADD_WITH_FITS if add else _WITH_FITS
     with connection.cursor() as cursor:
-        cursor.execute(_WITH_FITS.format(computed=COMPUTED, scores=sql, fits=fits), params)
+        cursor.execute(into.format(computed=COMPUTED, scores=sql, fits=fits), params)
     return COMPUTED

@@ -130,13 +130,19 @@ def rank_and_flag(months: list[date]) -> None:
     """Ranks in the region and the company, and the first-to-target flag, of these months."""
     table = connection.ops.quote_name(Attainment._meta.db_table)
     sql = _STANDINGS_SQL.format(attainment=table, months=", ".join(["%s"] * len(months)))
+    take_turn()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Two re-scores of different people may run at once: the second waits here for the
-            # first to commit, so its window reads both people's new rows (SQLite writes one
-            # transaction at a time).
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [STANDINGS_LOCK])
         cursor.execute(sql, months)
+
+
+def take_turn() -> None:
+    """Wait, until the transaction ends, for any other scoring to commit. Two re-scores of
+    different people may start at once: the second waits for the first, so its ranks read
+    both people's new rows (SQLite writes one transaction at a time). Held already, it
+    returns at once."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [STANDINGS_LOCK])
 
 
 def record_bonuses(months: list[date]) -> None:

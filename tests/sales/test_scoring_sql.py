@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from sales import scoring
+from sales import scoring, scoring_sql
 from sales.models import Attainment, QuotaChannel
-from sales.scoring import periods_touching, score_periods
+from sales.scoring import periods_to_score, periods_touching, score_periods
 from salesops.models import CompanySettings
-from salesops.months import add_months, months_between
+from salesops.months import add_months, half_year_of, months_between
 from tests.expenses.factories import approved_claim
 from tests.sales.factories import local, make_sale, set_quota
 
@@ -35,13 +35,14 @@ class _RolledBack(Exception):
     pass
 
 
-def _scores_by(set_based: bool, monkeypatch, **options) -> dict:
-    """Every stored score after scoring the history one way; the writes are rolled back."""
+def _scores_by(set_based: bool, monkeypatch, periods=None, **options) -> dict:
+    """Every stored score after scoring the history (or `periods`) one way; the writes are
+    rolled back."""
     monkeypatch.setattr(scoring, "_set_based", lambda: set_based)
     found = {}
     try:
         with transaction.atomic():
-            score_periods(periods_touching(FIRST, LAST), **options)
+            score_periods(periods or periods_touching(FIRST, LAST), **options)
             found.update(
                 {
                     (row["salesperson_id"], row["month"]): row
@@ -109,18 +110,73 @@ def test_the_statement_scores_as_the_rules_do_person_by_person(irregular_history
     assert any(row["carried_over"] > 0 for row in rows)
 
 
+@pytest.mark.parametrize(
+    "since",
+    [date(2025, 9, 1), date(2026, 1, 1), date(2026, 3, 1)],
+    ids=["from September: starts in May", "from January: starts in November", "from March"],
+)
 def test_a_re_score_of_some_people_from_a_month_is_the_same_either_way(
-    irregular_history, monkeypatch
+    irregular_history, personas, monkeypatch, since
 ):
-    salesperson = irregular_history[0]
+    salesperson, newcomer = irregular_history[0], personas.other_manager
+    for month in months_between(date(2025, 8, 1), LAST):  # nothing stored before August
+        set_quota(newcomer, month, "3000", QuotaChannel.TERMINAL)
+        make_sale(newcomer, "1000", local(month.year, month.month, 9))
     score_periods(periods_touching(FIRST, LAST))
-    make_sale(salesperson, "90000", local(2025, 9, 12))
-    options = {"people": {salesperson.pk}, "since": date(2025, 9, 1)}
+    make_sale(salesperson, "90000", local(since.year, since.month, 12))
+    make_sale(newcomer, "500", local(since.year, since.month, 13))
+    # As a day's re-score runs (sales.services.scoring.score_months).
+    options = {
+        "periods": periods_to_score(since, since),
+        "people": {salesperson.pk, newcomer.pk},
+        "since": since,
+    }
+    histories = _histories_read(monkeypatch)
 
     in_python = _scores_by(False, monkeypatch, **options)
     in_sql = _scores_by(True, monkeypatch, **options)
 
     assert in_sql == in_python
-    september = in_sql[salesperson.pk, date(2025, 9, 1)]
-    assert september["sales"] >= Decimal("90000")
-    assert in_sql[salesperson.pk, add_months(date(2025, 9, 1), 1)]["carried_over"] == 0
+    assert in_sql[salesperson.pk, since]["sales"] >= Decimal("90000")
+    assert in_sql[salesperson.pk, add_months(since, 1)]["carried_over"] == 0
+    # The salesperson is scored from two months before the half-year, carrying in what their
+    # stored score of that month says; the newcomer, with no score stored there in September's
+    # case, from the first month on record.
+    start = add_months(half_year_of(since), -2)
+    assert histories[start] == {salesperson.pk} | ({newcomer.pk} if since.month != 9 else set())
+    assert histories.get(FIRST) == ({newcomer.pk} if since.month == 9 else None)
+
+
+def test_what_a_stored_score_carried_in_is_what_a_later_start_continues_from(
+    irregular_history, monkeypatch
+):
+    """The re-score's result depends on the carry-over it reads: a stored score's carried-over
+    amount changed by hand moves the later months' targets by the same amount."""
+    salesperson = irregular_history[0]
+    CompanySettings.objects.update(carry_over_restart_months=[])
+    score_periods(periods_touching(FIRST, LAST))
+    start, since = date(2025, 11, 1), date(2026, 1, 1)
+    stored = Attainment.objects.get(salesperson=salesperson, month=start)
+    before = Attainment.objects.get(salesperson=salesperson, month=since).carried_over
+    Attainment.objects.filter(pk=stored.pk).update(
+        carried_over=stored.carried_over + Decimal("1000000.00")
+    )
+
+    monkeypatch.setattr(scoring, "_set_based", lambda: True)
+    score_periods(periods_to_score(since, since), people={salesperson.pk}, since=since)
+
+    after = Attainment.objects.get(salesperson=salesperson, month=since).carried_over
+    assert after == before + Decimal("1000000.00")
+
+
+def _histories_read(monkeypatch) -> dict[date, set[int]]:
+    """The people whose scores each computation reads, by the first month of its history."""
+    histories: dict[date, set[int]] = {}
+    compute = scoring_sql.compute
+
+    def recorded(calendar, **options):
+        histories.setdefault(calendar[0].month, set()).update(options["people"] or ())
+        return compute(calendar, **options)
+
+    monkeypatch.setattr(scoring_sql, "compute", recorded)
+    return histories
