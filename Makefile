@@ -21,8 +21,10 @@ run: $(STAMP)
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
 ## make test: the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
+## The suite runs in one process per core (TEST_PROCESSES=0: in this process alone).
+TEST_PROCESSES ?= auto
 test: $(STAMP)
-	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-$$(date +%s)} $(BIN)/pytest $(PYTEST_ARGS)
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-$$(date +%s)} $(BIN)/pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -17,6 +17,16 @@ from tests.factories import (
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """`make test` spreads the suite over processes (pytest-xdist, `--dist loadgroup`). The
+    tests of a real Celery worker run in one of them, one after another: they share the
+    broker's queue, and a worker in one process would take the tasks another's test sent."""
+    for item in items:
+        if item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.xdist_group("broker"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _plain_http():
     """Production security settings assume HTTPS; the test client and the live server speak
