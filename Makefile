@@ -24,7 +24,7 @@ run: $(STAMP)
 ## The suite runs in one process per core (TEST_PROCESSES=0: in this process alone).
 TEST_PROCESSES ?= auto
 test: $(STAMP)
-	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-$$(date +%s)} $(BIN)/pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-$$(date +%s)} $(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -17,14 +17,28 @@ from tests.factories import (
 )
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items):
-    """`make test` spreads the suite over processes (pytest-xdist, `--dist loadgroup`). The
-    tests of a real Celery worker run in one of them, one after another: they share the
-    broker's queue, and a worker in one process would take the tasks another's test sent."""
-    for item in items:
-        if item.get_closest_marker("worker"):
-            item.add_marker(pytest.mark.xdist_group("broker"))
+@pytest.fixture(scope="session", autouse=True)
+def _a_broker_database_per_process():
+    """`make test` runs the suite in one process per core (pytest-xdist). Each process sends
+    its tasks to, and runs its real workers on, a Redis database of its own: on a shared one,
+    a worker in one process would take the tasks another process's test sent."""
+    import os
+
+    from django.conf import settings
+
+    from salesops.celery import app
+    from tests.broker import forget_connections, own_database
+
+    process = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", …
+    if not process or not settings.REDIS_URL:
+        yield
+        return
+    saved = (app.conf.broker_url, app.conf.result_backend)
+    app.conf.broker_url = app.conf.result_backend = own_database(settings.REDIS_URL, process)
+    forget_connections(app)
+    yield
+    app.conf.broker_url, app.conf.result_backend = saved
+    forget_connections(app)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -25,7 +25,6 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
-from kombu import pools as kombu_pools
 
 from customers import classification, importing, tasks
 from customers.models import ClassChange, Customer, ImportBatch
@@ -33,6 +32,7 @@ from sales.models import Sale, SalesImport, ScoringRun
 from salesops import ledger
 from salesops.celery import app
 from salesops.models import JobRun
+from tests.broker import forget_connections
 from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.worker
@@ -161,23 +161,14 @@ def _publishing_to(url: str):
     """This process (the web side) publishes to the test's Redis, for real."""
     saved = (app.conf.broker_url, app.conf.result_backend)
     app.conf.broker_url = app.conf.result_backend = url
-    _forget_connections()
+    forget_connections(app)
     app.conf.task_always_eager = False
     try:
         yield
     finally:
         app.conf.broker_url, app.conf.result_backend = saved
-        _forget_connections()
+        forget_connections(app)
         app.conf.task_always_eager = True
-
-
-def _forget_connections() -> None:
-    """Drop every broker and result connection this process holds, so the next publish
-    connects to the broker now named (kombu keeps its producer pools process-wide)."""
-    kombu_pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-    app._local.__dict__.pop("backend", None)
 
 
 @pytest.fixture
