@@ -57,7 +57,7 @@ INSERT INTO {computed} SELECT *, {fits} AS fits FROM ({scores}) AS scores
 # travel costs' statements (person, month, cost); `{people}` a condition on `person`. The
 # parameters, in order: the calendar's, the history's first and last month twice, the travel
 # statements', the people (when named), the people carrying an amount into the history's first
-# month and those amounts, the time of the computation.
+# month and those amounts (when any do), the time of the computation.
 _SCORES_SQL = """
 WITH
 calendar (
@@ -92,14 +92,11 @@ grid AS (
     SELECT people.person, calendar.*,
            COALESCE(totals.quota, 0.00) AS quota, COALESCE(totals.sales, 0.00) AS sales,
            COALESCE(totals.gross_profit, 0.00) AS gross_profit,
-           COALESCE(totals.travel_cost, 0.00) AS travel_cost,
-           COALESCE(seeds.carried, 0.00) AS carried_into_history
+           COALESCE(totals.travel_cost, 0.00) AS travel_cost{carried_into_history}
     FROM (SELECT DISTINCT person FROM scored) AS people
     CROSS JOIN calendar
     LEFT JOIN totals ON totals.person = people.person AND totals.month = calendar.month
-    LEFT JOIN unnest(%s::bigint[], %s::numeric[]) AS seeds (person, carried)
-        ON seeds.person = people.person
-),
+{seeds}),
 -- Each window runs in the person's month order, so the rows are sorted once; a running sum
 -- is the default frame (a person has one row a month). `{in_stretch}` is `by_month` when no
 -- month of the history restarts carry-over, which makes a level's windows one pass.
@@ -111,10 +108,7 @@ owed AS (
            in_stretch AS (PARTITION BY person, stretch ORDER BY month)
 ),
 carried AS (
-    SELECT *, owed_before - LEAST(
-               MIN(owed_before) OVER {in_stretch},
-               CASE WHEN stretch = 0 THEN -carried_into_history ELSE 0.00 END
-           ) AS carried_over
+    SELECT *, owed_before - {least_owed} AS carried_over
     FROM owed
     WINDOW by_month AS (PARTITION BY person ORDER BY month),
            in_stretch AS (PARTITION BY person, stretch ORDER BY month)
@@ -205,6 +199,20 @@ def _basis(first_month: str, quota: str, sales: str, threshold: str) -> str:
     )
 
 
+# What a history that starts later adds (the module's docstring): each person's amount carried
+# into its first month, as two arrays (people, amounts), and the least owed capped at minus
+# that amount in the stretch the history begins with.
+_CARRIED_INTO_HISTORY = ",\n           COALESCE(seeds.carried, 0.00) AS carried_into_history"
+_SEEDS = """    LEFT JOIN unnest(%s::bigint[], %s::numeric[]) AS seeds (person, carried)
+        ON seeds.person = people.person
+"""
+_LEAST_OWED = "MIN(owed_before) OVER {in_stretch}"
+_LEAST_OWED_FROM_SEEDS = (
+    "LEAST(MIN(owed_before) OVER {in_stretch}, "
+    "CASE WHEN stretch = 0 THEN -carried_into_history ELSE 0.00 END)"
+)
+
+
 def _statement(
     calendar: list[CalendarMonth],
     travel: list[QuerySet],
@@ -219,9 +227,14 @@ def _statement(
         travel_params += params
     if not travel_sql:
         travel_sql = ["SELECT NULL::bigint, NULL::date, NULL::numeric WHERE FALSE"]
+    in_stretch = "in_stretch" if any(row.restarted for row in calendar) else "by_month"
+    least_owed = _LEAST_OWED_FROM_SEEDS if carried_in else _LEAST_OWED
     sql = _SCORES_SQL.format(
         calendar=", ".join(["(%s::date, %s::date, %s, %s, %s, %s, %s, %s, %s)"] * len(calendar)),
-        in_stretch="in_stretch" if any(row.restarted for row in calendar) else "by_month",
+        in_stretch=in_stretch,
+        least_owed=least_owed.format(in_stretch=in_stretch),
+        carried_into_history=_CARRIED_INTO_HISTORY if carried_in else "",
+        seeds=_SEEDS if carried_in else "",
         travel=" UNION ALL ".join(travel_sql),
         people="TRUE" if people is None else "person = ANY(%s)",
         percent_of_target=_percent("flagged.sales", "flagged.target"),
@@ -242,8 +255,9 @@ def _statement(
     history = [calendar[0].month, calendar[-1].month]
     params = [value for row in calendar for value in row] + history + history + travel_params
     params += [] if people is None else [sorted(people)]
-    seeded = sorted(carried_in)
-    params += [seeded, [carried_in[person] for person in seeded]]
+    if carried_in:
+        seeded = sorted(carried_in)
+        params += [seeded, [carried_in[person] for person in seeded]]
     return sql, [*params, now]
 
 
