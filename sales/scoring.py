@@ -230,13 +230,13 @@ def _parts(
     before the first half-year scored (the months its flags look back on), with what their
     stored score of that month carried over, instead of at the first month on record: their
     figures before `since` have not changed, and every change re-scores from its own month. At
-    tier L a day's re-score read 36 months of the sales cells of everyone with a sale, for
-    six (docs/performance.md, P5). Whoever has no stored score there (a newcomer, a gap in
-    their history, a score left out) is scored from the first month on record, as the nightly
-    run and a run of everyone always are."""
-    start = add_months(months[0], -2)
+    tier L a day's re-score read 37 months of sales cells, quotas and travel for nearly every
+    salesperson, where 8 now do (docs/performance.md, P5). Whoever has no stored score there (a
+    newcomer, a gap in their history, a score left out) is scored from the first month on
+    record, as the nightly run and a run of everyone always are."""
     if since is None or people is None or not people:
         return [(_history(months), people, {})]
+    start = add_months(months[0], -2)
     stored = Attainment.objects.filter(month=start, salesperson_id__in=people)
     carried_in = dict(stored.values_list("salesperson_id", "carried_over"))
     parts = []
