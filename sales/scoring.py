@@ -239,11 +239,12 @@ def _parts(
     start = add_months(months[0], -2)
     stored = Attainment.objects.filter(month=start, salesperson_id__in=people)
     carried_in = dict(stored.values_list("salesperson_id", "carried_over"))
+    unseeded = people - carried_in.keys()
     parts = []
     if carried_in:
         parts.append((months_between(start, months[-1]), set(carried_in), carried_in))
-    if people - set(carried_in):
-        parts.append((_history(months), people - set(carried_in), {}))
+    if unseeded:
+        parts.append((_history(months), unseeded, {}))
     return parts
 
 
