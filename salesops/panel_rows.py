@@ -40,7 +40,11 @@ def first_rows_by_scope(
         }
         kept.append(Q(**{f"panel_in_{index}": 1, f"panel_place_{index}__lte": limit}))
     in_any = reduce(or_, scopes.values())
-    rows = list(queryset.filter(in_any).annotate(**annotations).filter(reduce(or_, kept)))
+    # No order of its own: the rows are placed by their numbers below, and the model's default
+    # order (a customer's name) sorted every due customer of the scope once more (the
+    # manager's home at tier L: 3,496 rows, about a seventh of the statement).
+    picked = queryset.filter(in_any).annotate(**annotations).filter(reduce(or_, kept))
+    rows = list(picked.order_by())
     found: dict[str, dict] = {}
     for index, name in enumerate(scopes):
         inside = [row for row in rows if getattr(row, f"panel_in_{index}") == 1]
