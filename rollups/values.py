@@ -109,6 +109,25 @@ WHERE {value}.customer_id = priced.customer_id AND {value}.last_month = %s
 """
 # On PostgreSQL the costs go into a table of their own first (`computed_apart`).
 PRICED_TABLE = "repriced_values"
+# Each customer keeps a copy of its value's month, gross profit and latest order on its own row
+# (customers.Customer.value_month, …), which the no-contact alert reads from the customers'
+# covering index before it looks up any value. A customer whose value row is gone gets none;
+# a copy already equal is not written again (a day's visits change the values of thousands of
+# customers without changing these three).
+COPIED = """
+UPDATE {customer} SET value_month = value.last_month,
+    value_gross_profit = value.gross_profit_12m, value_last_order_at = value.last_order_at
+FROM (
+    SELECT customer.id, kept.last_month, kept.gross_profit_12m, kept.last_order_at
+    FROM {customer} AS customer LEFT JOIN {value} AS kept ON kept.customer_id = customer.id
+    WHERE {customers}
+) AS value
+WHERE {customer}.id = value.id AND (
+    {customer}.value_month IS DISTINCT FROM value.last_month
+    OR {customer}.value_gross_profit IS DISTINCT FROM value.gross_profit_12m
+    OR {customer}.value_last_order_at IS DISTINCT FROM value.last_order_at
+)
+"""
 
 COLUMNS = [
     "customer_id",
@@ -183,7 +202,17 @@ def _write(last_month: date, customer_ids: Collection[int] | None) -> int:
     params = [last_month, end, first, *sales_params, first, *lapsed_params, first, first]
     params += [first, end, *visit_params]
     scope = Q() if customer_ids is None else Q(customer_id__in=customer_ids)
-    return len(_sync(CustomerValue, (sql, params), COLUMNS, scope, touched="customer_id"))
+    touched = _sync(CustomerValue, (sql, params), COLUMNS, scope, touched="customer_id")
+    if touched:
+        _copy_to_customers(None if customer_ids is None else touched)
+    return len(touched)
+
+
+def _copy_to_customers(customer_ids: Collection[int] | None) -> None:
+    """Each of these customers' copy of its value (COPIED), every customer's with None."""
+    customers, params = among("customer.id", customer_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(COPIED.format(**_tables(), customers=customers), params)
 
 
 # When more than this share of the salespeople with a rate changed theirs (a day's visits touch

@@ -52,6 +52,48 @@ def _profit(customer) -> Decimal:
     return ranked.customers.get().gross_profit_12m
 
 
+def _copies() -> dict[int, tuple]:
+    """Each customer's copy of its value (None for all three when it has no row)."""
+    rows = Customer.objects.values_list(
+        "pk", "value_month", "value_gross_profit", "value_last_order_at"
+    )
+    return {pk: tuple(copy) for pk, *copy in rows}
+
+
+def _copied_values() -> dict[int, tuple]:
+    rows = CustomerValue.objects.values_list(
+        "customer_id", "last_month", "gross_profit_12m", "last_order_at"
+    )
+    copied = dict.fromkeys(Customer.objects.values_list("pk", flat=True), (None, None, None))
+    return copied | {pk: tuple(copy) for pk, *copy in rows}
+
+
+def test_each_customer_keeps_a_copy_of_its_value_through_refreshes(personas):
+    """The copy the no-contact alert reads first (scorecards.value) follows the value row: it
+    is written with the row, changed with it and cleared when the row goes."""
+    world = factories.east_and_south(personas, MONTH, customers_each=1)
+    gone = factories.customer_in(world.ningbo, world.salesperson, name="只买过一次")
+    line = factories.sale(gone, world.salesperson, MONTH, "900", gross_profit="300")
+    building.rebuild_all()
+    assert _copies()[gone.pk][1] == Decimal("300")
+    assert _copies() == _copied_values()
+
+    Sale.objects.filter(pk=line.pk).delete()
+    newcomer = factories.customer_in(world.ningbo, world.salesperson, name="新来的")
+    factories.sale(newcomer, world.salesperson, add_months(MONTH, -1), "50", gross_profit="20")
+    building.refresh_sales(add_months(MONTH, -1), MONTH)
+
+    assert _copies()[gone.pk] == (None, None, None)
+    assert _copies()[newcomer.pk][:2] == (MONTH, Decimal("20"))
+    assert _copies() == _copied_values()
+
+    CustomerValue.objects.update(last_month=add_months(MONTH, -1))  # as the month turned
+    with transaction.atomic():
+        values.refresh([newcomer.pk])  # a stale table: every row written again
+    assert _copies() == _copied_values()
+    assert {copy[0] for copy in _copies().values() if copy[0]} == {MONTH}
+
+
 def test_the_window_holds_twelve_months_and_the_latest_order_is_of_any_month(personas):
     world = factories.east_and_south(personas, MONTH, customers_each=1)
     customer = factories.customer_in(world.ningbo, world.salesperson, name="宁波老客户")
