@@ -303,6 +303,9 @@ class ImportBatch(Job):
         "value_month",
         "value_gross_profit",
         "value_last_order_at",
+        "value_visits",
+        "value_shared_visit_cost",
+        "value_visitor",
     ]
 )
 class Customer(models.Model):
@@ -377,13 +380,29 @@ class Customer(models.Model):
         blank=True,
     )
     # Copies of the customer's row of the region rollup's values (rollups.CustomerValue): the
-    # last month of the window it is for, its twelve months' gross profit and its latest order,
-    # written with that row (rollups.values). The no-contact alert tests them in the covering
-    # index below before it looks up any value (scorecards.value): at tier L the manager's home
-    # looked up 13,432 customers among the values for 298 alerts. Nothing shows them.
+    # last month of the window it is for, its twelve months' gross profit, latest order,
+    # visits, shared visit cost and one visitor, written with that row (rollups.values). The
+    # 80/20's counts of its marks and the quiet customers' panel read them in the covering
+    # index below instead of joining every customer of the scope to its value
+    # (scorecards.value): at tier L head office's counts joined 200,000 customers to their
+    # values on each open. Nothing shows them.
     value_month = models.DateField(null=True, editable=False)
     value_gross_profit = MoneyField(signed=True, null=True, editable=False)
     value_last_order_at = models.DateTimeField(null=True, editable=False)
+    value_visits = models.PositiveIntegerField(null=True, editable=False)
+    value_shared_visit_cost = models.DecimalField(
+        max_digits=20, decimal_places=6, null=True, editable=False
+    )
+    # As on the value row: no constraint, the copy is derived and rewritten by the jobs.
+    value_visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -419,6 +438,9 @@ class Customer(models.Model):
                     "value_month",
                     "value_gross_profit",
                     "value_last_order_at",
+                    "value_visits",
+                    "value_shared_visit_cost",
+                    "value_visitor",
                 ],
                 name="customer_marks_and_names",
             ),

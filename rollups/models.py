@@ -438,11 +438,12 @@ class VisitorRate(models.Model):
     their approved travel cost ÷ all their visits (rules.md §11.2). Kept beside the customer
     values, so that a changed rate re-prices exactly the customers its salesperson visited."""
 
+    # Reached from a customer's copy of its one visitor (customers.Customer.value_visitor).
     salesperson = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("salesperson"),
         on_delete=models.CASCADE,
-        related_name="+",
+        related_name="visitor_rate",
     )
     last_month = models.DateField(_("month"))
     cost_per_visit = models.DecimalField(_("cost per visit"), max_digits=20, decimal_places=6)

@@ -109,16 +109,19 @@ WHERE {value}.customer_id = priced.customer_id AND {value}.last_month = %s
 """
 # On PostgreSQL the costs go into a table of their own first (`computed_apart`).
 PRICED_TABLE = "repriced_values"
-# Each customer keeps a copy of its value's month, gross profit and latest order on its own row
-# (customers.Customer.value_month, …), which the no-contact alert reads from the customers'
-# covering index before it looks up any value. A customer whose value row is gone gets none;
-# a copy already equal is not written again (a day's visits change the values of thousands of
-# customers without changing these three).
+# Each customer keeps a copy of its value row on its own row (customers.Customer.value_month,
+# …), which the 80/20's counts and the quiet customers' panel read from the customers' covering
+# index instead of joining the values. A customer whose value row is gone gets none; a copy
+# already equal is not written again. Every write of a value row is followed by its copy, in
+# the same transaction: `_write` and `_reprice_customers`.
 COPIED = """
 UPDATE {customer} SET value_month = value.last_month,
-    value_gross_profit = value.gross_profit_12m, value_last_order_at = value.last_order_at
+    value_gross_profit = value.gross_profit_12m, value_last_order_at = value.last_order_at,
+    value_visits = value.visits_12m, value_shared_visit_cost = value.shared_visit_cost_12m,
+    value_visitor_id = value.visitor_id
 FROM (
-    SELECT customer.id, kept.last_month, kept.gross_profit_12m, kept.last_order_at
+    SELECT customer.id, kept.last_month, kept.gross_profit_12m, kept.last_order_at,
+           kept.visits_12m, kept.shared_visit_cost_12m, kept.visitor_id
     FROM {customer} AS customer LEFT JOIN {value} AS kept ON kept.customer_id = customer.id
     WHERE {customers}
 ) AS value
@@ -126,6 +129,9 @@ WHERE {customer}.id = value.id AND (
     {customer}.value_month IS DISTINCT FROM value.last_month
     OR {customer}.value_gross_profit IS DISTINCT FROM value.gross_profit_12m
     OR {customer}.value_last_order_at IS DISTINCT FROM value.last_order_at
+    OR {customer}.value_visits IS DISTINCT FROM value.visits_12m
+    OR {customer}.value_shared_visit_cost IS DISTINCT FROM value.shared_visit_cost_12m
+    OR {customer}.value_visitor_id IS DISTINCT FROM value.visitor_id
 )
 """
 
@@ -250,10 +256,14 @@ def _reprice_customers(customers: Collection[int], last_month: date) -> int:
         if connection.vendor != "postgresql":
             reprice = REPRICE.format(**_tables(), priced=f"({priced})")
             cursor.execute(reprice, [*priced_params, last_month])
-            return cursor.rowcount
-        with computed_apart(cursor, PRICED_TABLE, priced, priced_params):
-            cursor.execute(REPRICE.format(**_tables(), priced=PRICED_TABLE), [last_month])
-            return cursor.rowcount
+            repriced = cursor.rowcount
+        else:
+            with computed_apart(cursor, PRICED_TABLE, priced, priced_params):
+                cursor.execute(REPRICE.format(**_tables(), priced=PRICED_TABLE), [last_month])
+                repriced = cursor.rowcount
+    if repriced:
+        _copy_to_customers(customers)
+    return repriced
 
 
 def refresh_all() -> int:

@@ -19,7 +19,9 @@ from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
     DecimalField,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     IntegerField,
@@ -33,7 +35,6 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Greatest
-from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from customers.models import Customer, CustomerClass
@@ -50,6 +51,7 @@ from sales.selectors.customer_value import (
     ValueWindow,
     by_gross_profit,
     rank_customers,
+    ranked_population,
 )
 from salesops.models import CompanySettings, User
 from territories.models import Territory
@@ -66,6 +68,7 @@ class ValueAnalysis:
     ranking: Ranking
     customers: QuerySet[Customer]  # ranked, with visits, visit cost and the three marks
     unranked: QuerySet[Customer]  # the same figures and `last_touch_at`, no rank nor marks
+    copied: QuerySet[Customer]  # `unranked`, its figures read from the customers' own rows
     settings: CompanySettings
     # Each mark's condition on a row (FILTERS: top 20%, hand-off, no-contact alert), which
     # `unranked` can be filtered or counted on: the top 20% is a threshold read beforehand.
@@ -97,6 +100,35 @@ def with_visit_cost(valued: QuerySet[Customer]) -> QuerySet[Customer]:
     is kept between requests (rollups.kept), where the rates change with every visit."""
     return valued.annotate(
         visit_cost_12m=Coalesce(visit_cost("kept_value__"), Value(ZERO), output_field=RATE)
+    )
+
+
+def copied_values(customers: QuerySet[Customer], window: ValueWindow) -> QuerySet[Customer]:
+    """`with_visit_cost(rollup_values(…))`'s figures, under the same names, read from each
+    customer's copy of its value row (customers.Customer.value_*, which rollups.values keeps
+    equal to the row in the same transaction): what reads every customer of a scope reads
+    them here, in the customers' covering index, with no join to the values (at tier L head
+    office's counts of the marks joined 200,000 customers to their values on each open). A
+    copy of another window stands for no value, as a stale value row does."""
+    this_window = Q(value_month=window.last_month)
+
+    def copied(column: str, output_field) -> Case:
+        return Case(When(this_window, then=F(column)), output_field=output_field)
+
+    # The copy's one visitor's cost per visit, for this window (rollups.models.visit_cost).
+    rate = FilteredRelation(
+        "value_visitor__visitor_rate",
+        condition=Q(value_visitor__visitor_rate__last_month=window.last_month),
+    )
+    own_cost = F("value_visits") * Coalesce(F("copied_rate__cost_per_visit"), Value(0))
+    visit_cost = ExpressionWrapper(F("value_shared_visit_cost") + own_cost, output_field=RATE)
+    return customers.annotate(copied_rate=rate).annotate(
+        gross_profit_12m=Coalesce(copied("value_gross_profit", MONEY), Value(ZERO)),
+        last_order_at=copied("value_last_order_at", DateTimeField()),
+        visits_12m=Coalesce(copied("value_visits", IntegerField()), Value(0)),
+        visit_cost_12m=Coalesce(
+            Case(When(this_window, then=visit_cost), output_field=RATE), Value(ZERO)
+        ),
     )
 
 
@@ -147,37 +179,19 @@ def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
     # rules.md §11.4: a top-20% or class-A customer with neither an order nor a contact for
     # `no_contact_alert_days` days (a customer never contacted counts from its creation).
     alert = (top | Q(customer_class=CustomerClass.A)) & Q(last_touch_at__lte=quiet_since)
-    # Implied by the last touch, and on the customer's own row: a customer contacted since is
-    # ruled out before its value is looked up (the manager's home at tier L: 29,000 lookups
-    # for a region's alerts, about half of them for customers contacted within the month).
-    alert &= Q(LessThanOrEqual(Coalesce("last_contacted_at", "created_at"), quiet_since))
-    alert &= _may_alert_by_own_row(ranking, quiet_since)
     conditions = {FILTER_TOP: top, FILTER_HANDOFF: handoff, FILTER_ALERT: alert}
     marked = valued.annotate(
         **{MARKS[which]: _row_flag(condition) for which, condition in conditions.items()}
     )
+    copied = copied_values(ranked_population(customers), ranking.window)
     return ValueAnalysis(
         ranking=ranking,
         customers=marked,
         unranked=with_visit_cost(ranking.unranked).annotate(last_touch_at=last_touch_at),
+        copied=copied.annotate(last_touch_at=last_touch_at),
         settings=settings_row,
         conditions=conditions,
     )
-
-
-def _may_alert_by_own_row(ranking: Ranking, quiet_since) -> Q:
-    """What the alert implies of the customer's copy of its value (rollups.values keeps it
-    equal to the value row): a class A customer, or one whose copy for this window reaches the
-    top 20%; and no order since `quiet_since` by the same copy. Tested in the covering index
-    the quiet customers' panel reads, before any value is looked up: at tier L the manager's
-    home looked up 13,432 of the region's customers uncontacted for thirty days, for 298
-    alerts. A copy of another window stands for no value, as a stale value row does."""
-    this_window = Q(value_month=ranking.window.last_month)
-    may_be_top = Q(customer_class=CustomerClass.A)
-    if ranking.threshold is not None:
-        may_be_top |= this_window & Q(value_gross_profit__gte=ranking.threshold - HALF_CENT)
-    ordered_since = this_window & Q(value_last_order_at__gt=quiet_since)
-    return may_be_top & ~ordered_since
 
 
 def only(analysis: ValueAnalysis, which: str) -> QuerySet[Customer]:
@@ -211,7 +225,7 @@ def first_alerts_with_count(
     the scope first (the manager's home at tier L: 290 ms for this panel)."""
     analysis = analyse(customers, now=now)
     alerts = (
-        analysis.unranked.filter(analysis.conditions[FILTER_ALERT])
+        analysis.copied.filter(analysis.conditions[FILTER_ALERT])
         .annotate(top_mark=_one_or_zero(analysis.ranking.top_q), alerts_in_all=Window(Count("pk")))
         .order_by(*RANKING_ORDER)
         # What the panel shows, alone: whole rows with their territory and owner, hashed for
@@ -253,7 +267,11 @@ def _page_ids(analysis: ValueAnalysis, show: str, offset: int, per_page: int, *,
     office's 80/20 at tier L: every one of 200,000 customers for a page of 100). Rows
     without a value, and a span reaching down to no profit, are read by sorting."""
     listed = analysis.unranked
-    if show in MARKS:
+    if show in (FILTER_HANDOFF, FILTER_ALERT):
+        # Picked out from every customer of the scope, so read from the copies; the whole
+        # list and the top 20% are read a span at a time through the values' index below.
+        listed = analysis.copied.filter(analysis.conditions[show])
+    elif show == FILTER_TOP:
         listed = listed.filter(analysis.conditions[show])
     ids = listed.order_by(*RANKING_ORDER).values_list("pk", flat=True)
     ladder = analysis.ranking.ladder
@@ -276,9 +294,9 @@ def _ranked(customer: Customer, ladder: Ladder) -> Customer:
 
 def alert_counts(analysis: ValueAnalysis) -> dict[str, int]:
     """How many customers carry each mark, in one query: each mark's condition summed as 1 or
-    0 over the customers, which needs no rank, so nothing is sorted (head office's 80/20 at
-    tier M: 159 → 93 ms)."""
-    sums = analysis.unranked.aggregate(
+    0 over the customers' copies of their values, which needs no rank, so nothing is sorted
+    (head office's 80/20 at tier M: 159 → 93 ms) and no value is read."""
+    sums = analysis.copied.aggregate(
         **{which: Sum(_one_or_zero(analysis.conditions[which])) for which in FILTERS}
     )
     return {which: sums[which] or 0 for which in FILTERS}

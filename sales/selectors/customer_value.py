@@ -210,6 +210,11 @@ class Ranking:
         return Q(gross_profit_12m__gte=self.threshold - HALF_CENT)
 
 
+def ranked_population(customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    """The customers a ranking places: those that have bought, not the prospects."""
+    return customers.filter(status=Customer.Status.CUSTOMER)
+
+
 def rank_customers(
     customers: QuerySet[Customer],
     *,
@@ -224,7 +229,7 @@ def rank_customers(
     from (its sale lines by default), and `keep` how the ladder is read (a caller may keep it
     between requests)."""
     window = value_window(last_month)
-    valued = valuer(customers.filter(status=Customer.Status.CUSTOMER), window)
+    valued = valuer(ranked_population(customers), window)
     ladder = keep(_profits_in_cents(valued), Ladder.of)
     ranking = Ranking(window=window, customers=valued, unranked=valued, ladder=ladder)
     ranking.customers = valued.annotate(

@@ -13,6 +13,7 @@ from rollups import building, tasks, values
 from rollups.models import ActivityCell, CustomerValue, VisitorRate, visit_cost
 from sales.models import Sale
 from sales.scoring import score_period
+from sales.selectors.customer_value import value_window
 from salesops.months import add_months, current_month, half_year_of
 from scorecards import value
 from tests.expenses.factories import approved_claim
@@ -52,45 +53,76 @@ def _profit(customer) -> Decimal:
     return ranked.customers.get().gross_profit_12m
 
 
+COPY_FIELDS = {
+    "value_month": "last_month",
+    "value_gross_profit": "gross_profit_12m",
+    "value_last_order_at": "last_order_at",
+    "value_visits": "visits_12m",
+    "value_shared_visit_cost": "shared_visit_cost_12m",
+    "value_visitor": "visitor",
+}
+
+
 def _copies() -> dict[int, tuple]:
-    """Each customer's copy of its value (None for all three when it has no row)."""
-    rows = Customer.objects.values_list(
-        "pk", "value_month", "value_gross_profit", "value_last_order_at"
-    )
+    """Each customer's copy of its value (None for every field when it has no row)."""
+    rows = Customer.objects.values_list("pk", *COPY_FIELDS)
     return {pk: tuple(copy) for pk, *copy in rows}
 
 
 def _copied_values() -> dict[int, tuple]:
-    rows = CustomerValue.objects.values_list(
-        "customer_id", "last_month", "gross_profit_12m", "last_order_at"
-    )
-    copied = dict.fromkeys(Customer.objects.values_list("pk", flat=True), (None, None, None))
+    rows = CustomerValue.objects.values_list("customer_id", *COPY_FIELDS.values())
+    none = (None,) * len(COPY_FIELDS)
+    copied = dict.fromkeys(Customer.objects.values_list("pk", flat=True), none)
     return copied | {pk: tuple(copy) for pk, *copy in rows}
 
 
+def _figures_read_from_copies() -> dict[int, tuple]:
+    """What the 80/20's counts read of each customer (scorecards.value.copied_values)."""
+    window = value_window()
+    read = value.copied_values(Customer.objects.all(), window)
+    return {row.pk: _figures(row) for row in read}
+
+
+def _figures_read_from_values() -> dict[int, tuple]:
+    """The same figures as the 80/20's ranked list reads them, joined to the values."""
+    window = value_window()
+    read = value.with_visit_cost(value.rollup_values(Customer.objects.all(), window))
+    return {row.pk: _figures(row) for row in read}
+
+
+def _figures(row) -> tuple:
+    return (row.gross_profit_12m, row.last_order_at, row.visits_12m, row.visit_cost_12m)
+
+
+def _copies_follow_the_values() -> bool:
+    return (
+        _copies() == _copied_values() and _figures_read_from_copies() == _figures_read_from_values()
+    )
+
+
 def test_each_customer_keeps_a_copy_of_its_value_through_refreshes(personas):
-    """The copy the no-contact alert reads first (scorecards.value) follows the value row: it
-    is written with the row, changed with it and cleared when the row goes."""
+    """The copy the 80/20's counts read (scorecards.value) follows the value row: it is
+    written with the row, changed with it and cleared when the row goes."""
     world = factories.east_and_south(personas, MONTH, customers_each=1)
     gone = factories.customer_in(world.ningbo, world.salesperson, name="只买过一次")
     line = factories.sale(gone, world.salesperson, MONTH, "900", gross_profit="300")
     building.rebuild_all()
     assert _copies()[gone.pk][1] == Decimal("300")
-    assert _copies() == _copied_values()
+    assert _copies_follow_the_values()
 
     Sale.objects.filter(pk=line.pk).delete()
     newcomer = factories.customer_in(world.ningbo, world.salesperson, name="新来的")
     factories.sale(newcomer, world.salesperson, add_months(MONTH, -1), "50", gross_profit="20")
     building.refresh_sales(add_months(MONTH, -1), MONTH)
 
-    assert _copies()[gone.pk] == (None, None, None)
+    assert _copies()[gone.pk] == (None,) * len(COPY_FIELDS)
     assert _copies()[newcomer.pk][:2] == (MONTH, Decimal("20"))
-    assert _copies() == _copied_values()
+    assert _copies_follow_the_values()
 
     CustomerValue.objects.update(last_month=add_months(MONTH, -1))  # as the month turned
     with transaction.atomic():
         values.refresh([newcomer.pk])  # a stale table: every row written again
-    assert _copies() == _copied_values()
+    assert _copies_follow_the_values()
     assert {copy[0] for copy in _copies().values() if copy[0]} == {MONTH}
 
 
@@ -215,6 +247,7 @@ def test_an_approved_claim_reprices_the_visits_of_its_salesperson(personas):
     assert rate == round(Decimal("400.00") / visits["n"], 6)
     after = _priced().get(customer=visited).visit_cost_12m
     assert (before, after) == (Decimal("0"), 4 * rate)
+    assert _copies_follow_the_values()
     assert _rebuilt() == _values()
 
 
@@ -238,6 +271,7 @@ def test_new_visits_reprice_the_same_however_the_customers_are_found(
 
     after = _priced().get(customer=visited).visit_cost_12m
     assert after != before
+    assert _copies_follow_the_values()
     assert _rebuilt() == _values()
 
 
@@ -246,7 +280,8 @@ def test_a_customer_visited_by_two_salespeople_is_priced_at_each_ones_rate(
     personas, monkeypatch, whole_pass_share
 ):
     """A customer with one visitor is re-priced from its own row (its visits times the rate);
-    one visited by two is summed from its visit cells, each at its visitor's rate."""
+    one visited by two is summed from its visit cells, each at its visitor's rate, whether
+    its own visits changed or only its visitors' rates did; its copy follows either way."""
     monkeypatch.setattr(values, "WHOLE_PASS_SHARE", whole_pass_share)
     world = factories.east_and_south(personas, MONTH, customers_each=1)
     shared = factories.customer_in(world.ningbo, world.salesperson, name="两人都去的客户")
@@ -256,8 +291,13 @@ def test_a_customer_visited_by_two_salespeople_is_priced_at_each_ones_rate(
         for day in range(2, 2 + visits):
             factories.visit(shared, person, MONTH, day=day)
     factories.visit(own, world.salesperson, MONTH, day=9)
+    # Visited by both before the rebuild alone: only their rates move its cost afterwards.
+    quiet = factories.customer_in(world.ningbo, world.salesperson, name="两人去过的老客户")
+    for person in (world.salesperson, world.colleague):
+        factories.visit(quiet, person, MONTH, day=20)
     score_period(half_year_of(MONTH))
     building.rebuild_all()
+    quiet_cost = _priced().get(customer=quiet).visit_cost_12m
 
     factories.visit(own, world.salesperson, MONTH, day=10)  # both rates of the seller move
     factories.visit(shared, world.colleague, MONTH, day=11)
@@ -272,4 +312,6 @@ def test_a_customer_visited_by_two_salespeople_is_priced_at_each_ones_rate(
         own.pk: (world.salesperson.pk, 2, 2 * seller),
         shared.pk: (None, 5, 3 * seller + 2 * colleague),
     }
+    assert _priced().get(customer=quiet).visit_cost_12m == seller + colleague != quiet_cost
+    assert _copies_follow_the_values()
     assert _rebuilt() == _values()
