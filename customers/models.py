@@ -320,11 +320,14 @@ class Customer(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PROSPECT
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    # Both read through the indexes below that begin with them (Meta.indexes): an index of
+    # its own was one more for every write of a customer to keep.
     territory = models.ForeignKey(
         "territories.Territory",
         verbose_name=_("territory"),
         on_delete=models.PROTECT,
         related_name="customers",
+        db_index=False,
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -333,6 +336,7 @@ class Customer(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="customers",
+        db_index=False,
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     latitude = models.DecimalField(
@@ -354,11 +358,13 @@ class Customer(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
     last_contacted_at = models.DateTimeField(_("last contact"), null=True, blank=True)
     # Duplicate detection keys (rules.md §3.4), written by the services from name and phone.
-    normalized_name = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
-    normalized_phone = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
+    # Indexed in Meta.indexes, like the class below: compared whole, never by a prefix, so
+    # without the second, pattern-matching index that `db_index` adds on PostgreSQL.
+    normalized_name = models.CharField(max_length=200, blank=True, editable=False)
+    normalized_phone = models.CharField(max_length=20, blank=True, editable=False)
     # rules.md §4.5: written by customers.classification (nightly and after each change).
     customer_class = models.CharField(
-        _("class"), max_length=1, choices=CustomerClass.choices, blank=True, db_index=True
+        _("class"), max_length=1, choices=CustomerClass.choices, blank=True
     )
     class_since = models.DateTimeField(_("class since"), null=True, blank=True)
     next_follow_up_at = models.DateTimeField(
@@ -414,8 +420,10 @@ class Customer(models.Model):
             models.Index(fields=["territory", "name"]),
             # The list's default sort and its keyset pages (salesops.keyset): name, then id.
             models.Index(fields=["name", "id"], name="customer_name_keyset"),
-            models.Index(fields=["owner"]),
             models.Index(fields=["owner", "next_follow_up_at"], name="customer_owner_follow_up"),
+            models.Index(fields=["normalized_name"], name="customer_normalized_name"),
+            models.Index(fields=["normalized_phone"], name="customer_normalized_phone"),
+            models.Index(fields=["customer_class"], name="customer_class"),
             # A region's follow-ups due (the manager's and director's homes) are read by
             # territory: at tier L, 3,400 due among a region's 29,000 customers.
             models.Index(

@@ -71,7 +71,8 @@ class ValueAnalysis:
     copied: QuerySet[Customer]  # `unranked`, its figures read from the customers' own rows
     settings: CompanySettings
     # Each mark's condition on a row (FILTERS: top 20%, hand-off, no-contact alert), which
-    # `unranked` can be filtered or counted on: the top 20% is a threshold read beforehand.
+    # `unranked` and `copied` can be filtered or counted on: the top 20% is a threshold read
+    # beforehand.
     conditions: dict[str, Q]
 
     @property
@@ -228,8 +229,9 @@ def first_alerts_with_count(
         analysis.copied.filter(analysis.conditions[FILTER_ALERT])
         .annotate(top_mark=_one_or_zero(analysis.ranking.top_q), alerts_in_all=Window(Count("pk")))
         .order_by(*RANKING_ORDER)
-        # What the panel shows, alone: whole rows with their territory and owner, hashed for
-        # the join to the values, spilled to disk (the manager's home at tier L, 180 ms).
+        # What the panel shows, alone, so the customers are read from their covering index
+        # (whole rows with their territory and owner spilled to disk: the manager's home at
+        # tier L, 180 ms).
         .select_related(None)
         .only(*PANEL_COLUMNS)
     )
