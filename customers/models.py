@@ -291,6 +291,18 @@ class ImportBatch(Job):
         return self.file_name
 
 
+# Each customer's copy of its row of the region rollup's values (the fields below): derived,
+# kept out of the row history, and read in the covering index of Customer.Meta.
+VALUE_COPIES = (
+    "value_month",
+    "value_gross_profit",
+    "value_last_order_at",
+    "value_visits",
+    "value_shared_visit_cost",
+    "value_visitor",
+)
+
+
 # Row history for what people change; the derived fields are left out, so the nightly job
 # writing classes and follow-up dates (kept in ClassChange) adds no history rows of its own.
 @pghistory.track(
@@ -300,12 +312,7 @@ class ImportBatch(Job):
         "next_follow_up_at",
         "normalized_name",
         "normalized_phone",
-        "value_month",
-        "value_gross_profit",
-        "value_last_order_at",
-        "value_visits",
-        "value_shared_visit_cost",
-        "value_visitor",
+        *VALUE_COPIES,
     ]
 )
 class Customer(models.Model):
@@ -443,12 +450,7 @@ class Customer(models.Model):
                     "last_contacted_at",
                     "created_at",
                     "name",
-                    "value_month",
-                    "value_gross_profit",
-                    "value_last_order_at",
-                    "value_visits",
-                    "value_shared_visit_cost",
-                    "value_visitor",
+                    *VALUE_COPIES,
                 ],
                 name="customer_marks_and_names",
             ),
