@@ -106,6 +106,7 @@ UPDATE {value} SET shared_visit_cost_12m = priced.cost
 FROM {priced} AS priced
 WHERE {value}.customer_id = priced.customer_id AND {value}.last_month = %s
     AND {value}.visitor_id IS NULL AND {value}.shared_visit_cost_12m <> priced.cost
+RETURNING {value}.customer_id
 """
 # On PostgreSQL the costs go into a table of their own first (`computed_apart`).
 PRICED_TABLE = "repriced_values"
@@ -256,14 +257,16 @@ def _reprice_customers(customers: Collection[int], last_month: date) -> int:
         if connection.vendor != "postgresql":
             reprice = REPRICE.format(**_tables(), priced=f"({priced})")
             cursor.execute(reprice, [*priced_params, last_month])
-            repriced = cursor.rowcount
+            repriced = [customer for (customer,) in cursor.fetchall()]
         else:
             with computed_apart(cursor, PRICED_TABLE, priced, priced_params):
                 cursor.execute(REPRICE.format(**_tables(), priced=PRICED_TABLE), [last_month])
-                repriced = cursor.rowcount
+                repriced = [customer for (customer,) in cursor.fetchall()]
+    # Only the re-priced ones' copies can differ: a day's whole pass offers tens of thousands
+    # of customers and re-prices those whose visitors' rates moved.
     if repriced:
-        _copy_to_customers(customers)
-    return repriced
+        _copy_to_customers(repriced)
+    return len(repriced)
 
 
 def refresh_all() -> int:
