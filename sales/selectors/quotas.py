@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from customers.models import Channel, Customer
 from sales.models import DealerTarget, Quota, QuotaChannel, RegionQuota
 from salesops.keyset import KeysetPage, keyset_page
-from salesops.models import User
+from salesops.paging import people_page
 from territories.models import Region
 from territories.selectors import sellers_in
 
@@ -21,18 +22,20 @@ ZERO = Decimal("0.00")
 class QuotaGrid:
     region: Region
     months: list[date]
-    people: list[User]
+    # The page of the region's team shown (salesops.paging), and its people's quotas.
+    team_page: Page
     cells: dict[tuple[int, date, str], Decimal] = field(default_factory=dict)
+    # Per month, over the whole team and every dealer of the region.
+    quota_totals: dict[date, Decimal] = field(default_factory=dict)
     dealer_totals: dict[date, Decimal] = field(default_factory=dict)
     region_totals: dict[date, Decimal] = field(default_factory=dict)
 
     def sums_by_month(self) -> dict[date, Decimal]:
-        """Each month's quotas and dealer targets, summed in one pass over the cells (a region
-        of 125 people at tier L holds 2,250 cells for six months)."""
-        sums = {month: self.dealer_totals.get(month, ZERO) for month in self.months}
-        for (_person, month, _channel), amount in self.cells.items():
-            sums[month] = sums.get(month, ZERO) + amount
-        return sums
+        """Each month's quotas and dealer targets."""
+        return {
+            month: self.quota_totals.get(month, ZERO) + self.dealer_totals.get(month, ZERO)
+            for month in self.months
+        }
 
     def totals(self) -> list[dict]:
         """Per month: the sum of quotas and dealer targets against the region total."""
@@ -52,13 +55,21 @@ class QuotaGrid:
         return rows
 
 
-def quota_grid_for(region: Region, months: list[date]) -> QuotaGrid:
-    """The grid of a region in the user's scope (`territories.selectors.chosen_region`)."""
-    grid = QuotaGrid(region=region, months=months, people=list(sellers_in(region)))
-    quotas = Quota.objects.filter(
-        salesperson__in=grid.people, month__gte=months[0], month__lte=months[-1]
-    ).values_list("salesperson_id", "month", "channel", "amount")
-    grid.cells = {(p, m, c): a for p, m, c, a in quotas}
+def quota_grid_for(region: Region, months: list[date], page_number=None) -> QuotaGrid:
+    """The grid of a region in the user's scope (`territories.selectors.chosen_region`): the
+    cells of one page of its team, and each month's totals over the whole team. The page's
+    cells alone are read, and the team's summed by the database: a region of 125 people at
+    tier L holds 2,250 cells for six months, of which a page shows 450."""
+    team = list(sellers_in(region))
+    grid = QuotaGrid(region=region, months=months, team_page=people_page(team, page_number))
+    in_months = Q(month__gte=months[0], month__lte=months[-1])
+    shown = [person.pk for person in grid.team_page.object_list]
+    quotas = Quota.objects.filter(in_months, salesperson__in=shown)
+    cells = quotas.values_list("salesperson_id", "month", "channel", "amount")
+    grid.cells = {(p, m, c): a for p, m, c, a in cells}
+    team_quotas = Quota.objects.filter(in_months, salesperson__in=[person.pk for person in team])
+    monthly = team_quotas.values("month").annotate(total=Sum("amount")).order_by()
+    grid.quota_totals = {row["month"]: row["total"] for row in monthly}
     # The dealers' own targets are paged on their page; the grid needs only their monthly sums.
     dealer_targets = DealerTarget.objects.filter(
         dealer__territory__region=region, month__gte=months[0], month__lte=months[-1]
@@ -73,11 +84,11 @@ def quota_grid_for(region: Region, months: list[date]) -> QuotaGrid:
     return grid
 
 
-def grid_rows(grid: QuotaGrid, people=None) -> list[dict]:
+def grid_rows(grid: QuotaGrid) -> list[dict]:
     """One row per salesperson × channel with a cell per month (template-friendly), for the
-    grid's people or the page of them given."""
+    page of the team shown."""
     rows = defaultdict(list)
-    for person in grid.people if people is None else people:
+    for person in grid.team_page.object_list:
         for channel, label in QuotaChannel.choices:
             rows[person.pk].append(
                 {

@@ -19,7 +19,6 @@ from sales.services import quotas as quota_services
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error, month_parameter
 from salesops.months import add_months, current_month, half_year_of, months_between
-from salesops.paging import people_page
 from territories.selectors import chosen_region, regions_for, sellers_in
 
 
@@ -48,11 +47,10 @@ def _region_and_regions(request: HttpRequest, region_code: str) -> tuple:
 
 def _grid_context(request, region_code, months) -> dict:
     region, regions = _region_and_regions(request, region_code)
-    grid = quota_selectors.quota_grid_for(region, months)
     # 75 rows a page at three quota channels (a region of 125 salespeople is 375); the totals
     # and the check cover the whole region.
-    people = people_page(list(grid.people), request.GET.get("page"))
-    rows = quota_selectors.grid_rows(grid, people.object_list)
+    grid = quota_selectors.quota_grid_for(region, months, request.GET.get("page"))
+    rows = quota_selectors.grid_rows(grid)
     total_cells = quota_selectors.region_total_cells(grid)
     cells = [cell for row in rows for cell in row["cells"]] + total_cells
     return {
@@ -63,7 +61,7 @@ def _grid_context(request, region_code, months) -> dict:
         "can_edit": quota_services.can_set_quotas(request.user, grid.region),
         "period": months[0],
         "regions": regions,
-        "people_page": people,
+        "people_page": grid.team_page,
         "period_key": f"{months[0]:%Y-%m}",
     } | _cell_lists(months, cells)
 

@@ -1,12 +1,14 @@
 """The pages render with their real templates and show the scores, scoped to the viewer."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Sum
 from django.urls import reverse
 
-from sales.models import Attainment, Quota, Sale, ScoringRun
+from sales.models import Attainment, DealerTarget, Quota, Sale, ScoringRun
 from sales.scoring import score_period
 from salesops import paging
 from salesops.months import add_months, current_month, half_year_of
@@ -107,7 +109,7 @@ def test_the_grid_shows_a_page_of_people_and_saving_it_keeps_the_others(
     first, second = client.get(url), client.get(url, {"page": 2})
     people = [{row["person"] for row in page.context["rows"]} for page in (first, second)]
     assert len(people[0]) == 2 and people[0].isdisjoint(people[1])
-    assert people[0] | people[1] == set(first.context["grid"].people)
+    assert people[0] | people[1] == set(first.context["grid"].team_page.paginator.object_list)
     kept, last = next(iter(people[0])), next(iter(people[1]))
     set_quota(kept, month, 500)
     field = f"q-{last.pk}-{month:%Y-%m}-terminal"
@@ -117,6 +119,21 @@ def test_the_grid_shows_a_page_of_people_and_saving_it_keeps_the_others(
     assert saved.status_code == 302 and saved.url.endswith("?page=2")
     assert Quota.objects.get(salesperson=last, month=month, channel="terminal").amount == 700
     assert Quota.objects.get(salesperson=kept, month=month).amount == 500
+    # Each page's totals are the whole team's: the first page's month holds both amounts,
+    # though it shows the cells of one of the two people alone.
+    for page in (client.get(url), client.get(url, {"page": 2})):
+        grid = page.context["grid"]
+        shown = {row["person"].pk for row in page.context["rows"]}
+        assert {person for person, _month, _channel in grid.cells} <= shown
+        assert grid.sums_by_month()[month] == _planned_in_region(month)
+
+
+def _planned_in_region(month) -> Decimal:
+    """Every quota and dealer target of East China for the month, summed here."""
+    quotas = Quota.objects.filter(month=month, salesperson__regions__code="east-china")
+    targets = DealerTarget.objects.filter(month=month, dealer__territory__region__code="east-china")
+    summed = [query.aggregate(total=Sum("amount"))["total"] for query in (quotas, targets)]
+    return sum((total or Decimal(0) for total in summed), Decimal(0))
 
 
 def test_director_spreads_a_total_over_the_open_months(personas, login):
