@@ -262,8 +262,8 @@ def _reprice_customers(customers: Collection[int], last_month: date) -> int:
             with computed_apart(cursor, PRICED_TABLE, priced, priced_params):
                 cursor.execute(REPRICE.format(**_tables(), priced=PRICED_TABLE), [last_month])
                 repriced = [customer for (customer,) in cursor.fetchall()]
-    # Only the re-priced ones' copies can differ: a day's whole pass offers tens of thousands
-    # of customers and re-prices those whose visitors' rates moved.
+    # Only the re-priced ones' copies can differ: a whole pass offers every customer visited
+    # by several salespeople, and re-prices those whose visitors' rates moved.
     if repriced:
         _copy_to_customers(repriced)
     return len(repriced)
