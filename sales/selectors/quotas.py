@@ -25,17 +25,14 @@ class QuotaGrid:
     # The page of the region's team shown (salesops.paging), and its people's quotas.
     team_page: Page
     cells: dict[tuple[int, date, str], Decimal] = field(default_factory=dict)
-    # Per month, over the whole team and every dealer of the region.
-    quota_totals: dict[date, Decimal] = field(default_factory=dict)
-    dealer_totals: dict[date, Decimal] = field(default_factory=dict)
+    # Per month: the whole team's quotas with the region's dealers' targets, and the region's
+    # own total they are checked against.
+    planned: dict[date, Decimal] = field(default_factory=dict)
     region_totals: dict[date, Decimal] = field(default_factory=dict)
 
     def sums_by_month(self) -> dict[date, Decimal]:
         """Each month's quotas and dealer targets."""
-        return {
-            month: self.quota_totals.get(month, ZERO) + self.dealer_totals.get(month, ZERO)
-            for month in self.months
-        }
+        return {month: self.planned.get(month, ZERO) for month in self.months}
 
     def totals(self) -> list[dict]:
         """Per month: the sum of quotas and dealer targets against the region total."""
@@ -67,21 +64,27 @@ def quota_grid_for(region: Region, months: list[date], page_number=None) -> Quot
     quotas = Quota.objects.filter(in_months, salesperson__in=shown)
     cells = quotas.values_list("salesperson_id", "month", "channel", "amount")
     grid.cells = {(p, m, c): a for p, m, c, a in cells}
-    team_quotas = Quota.objects.filter(in_months, salesperson__in=[person.pk for person in team])
-    monthly = team_quotas.values("month").annotate(total=Sum("amount")).order_by()
-    grid.quota_totals = {row["month"]: row["total"] for row in monthly}
-    # The dealers' own targets are paged on their page; the grid needs only their monthly sums.
-    dealer_targets = DealerTarget.objects.filter(
-        dealer__territory__region=region, month__gte=months[0], month__lte=months[-1]
-    )
-    totals = dealer_targets.values("month").annotate(total=Sum("amount"))
-    grid.dealer_totals = {row["month"]: row["total"] for row in totals}
+    grid.planned = _planned_by_month(region, [person.pk for person in team], in_months)
     grid.region_totals = dict(
         RegionQuota.objects.filter(
             region=region, month__gte=months[0], month__lte=months[-1]
         ).values_list("month", "amount")
     )
     return grid
+
+
+def _planned_by_month(region: Region, team: list[int], in_months: Q) -> dict[date, Decimal]:
+    """The team's quotas and the region's dealers' targets summed per month, in one query (the
+    dealers' own targets are paged on their page; the grid needs only their sums)."""
+    quotas = Quota.objects.filter(in_months, salesperson__in=team)
+    targets = DealerTarget.objects.filter(in_months, dealer__territory__region=region)
+    monthly = [
+        rows.values("month").annotate(total=Sum("amount")).order_by() for rows in (quotas, targets)
+    ]
+    planned = defaultdict(lambda: ZERO)
+    for row in monthly[0].union(monthly[1], all=True):
+        planned[row["month"]] += row["total"]
+    return dict(planned)
 
 
 def grid_rows(grid: QuotaGrid) -> list[dict]:
