@@ -34,6 +34,11 @@ PASSWORD = "bench-password"
 # Every expense claim carries about this many items (about 300,000 at L).
 ITEMS_PER_CLAIM = 8
 PLANNED_VISITS_PER_PLAN = 4
+# About one visit in thirty is by a colleague of the owner's region (cover for leave, a hand-over
+# under way, a second pair of eyes on a big account): an assumption, not a measured share. Such a
+# customer has several visitors, whose costs per visit price its visits together, and each day's
+# rates re-price it (rollups.values).
+SHARED_VISIT_SHARE = 0.03
 CHANNEL_MIX = [
     (Channel.TERMINAL_LARGE, 10),
     (Channel.TERMINAL_MEDIUM, 25),
@@ -336,6 +341,14 @@ class _Builder:
         # small ones still get their calls.
         cum = list(accumulate(weight**0.5 for *_rest, weight in self.customers))
         kinds = list(Visit.Kind.values)
+        colleagues: dict[int, list[int]] = {}
+        for person in self.salespeople:
+            colleagues.setdefault(self.region_of[person], []).append(person)
+
+        def visitor(owner: int) -> int:
+            if rng.random() >= SHARED_VISIT_SHARE:
+                return owner
+            return rng.choice(colleagues[self.region_of[owner]])
 
         def rows():
             for _month, start, seconds, count in self._per_month(self.tier.visits):
@@ -344,7 +357,8 @@ class _Builder:
                         bisect_left(cum, rng.random() * cum[-1])
                     ]
                     moment = start + timedelta(seconds=offset)
-                    yield (owner, pk, territory, moment, rng.choice(kinds), moment, moment)
+                    kind = rng.choice(kinds)
+                    yield (visitor(owner), pk, territory, moment, kind, moment, moment)
 
         columns = ["salesperson_id", "customer_id", "territory_id", "visited_at", "kind"]
         columns += ["created_at", "updated_at"]
