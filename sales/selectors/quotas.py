@@ -65,11 +65,8 @@ def quota_grid_for(region: Region, months: list[date], page_number=None) -> Quot
     cells = quotas.values_list("salesperson_id", "month", "channel", "amount")
     grid.cells = {(p, m, c): a for p, m, c, a in cells}
     grid.planned = _planned_by_month(region, [person.pk for person in team], in_months)
-    grid.region_totals = dict(
-        RegionQuota.objects.filter(
-            region=region, month__gte=months[0], month__lte=months[-1]
-        ).values_list("month", "amount")
-    )
+    region_totals = RegionQuota.objects.filter(in_months, region=region)
+    grid.region_totals = dict(region_totals.values_list("month", "amount"))
     return grid
 
 
@@ -78,11 +75,11 @@ def _planned_by_month(region: Region, team: list[int], in_months: Q) -> dict[dat
     dealers' own targets are paged on their page; the grid needs only their sums)."""
     quotas = Quota.objects.filter(in_months, salesperson__in=team)
     targets = DealerTarget.objects.filter(in_months, dealer__territory__region=region)
-    monthly = [
+    quota_sums, target_sums = (
         rows.values("month").annotate(total=Sum("amount")).order_by() for rows in (quotas, targets)
-    ]
+    )
     planned = defaultdict(lambda: ZERO)
-    for row in monthly[0].union(monthly[1], all=True):
+    for row in quota_sums.union(target_sums, all=True):
         planned[row["month"]] += row["total"]
     return dict(planned)
 
