@@ -298,9 +298,42 @@ VALUE_COPIES = (
     "value_gross_profit",
     "value_last_order_at",
     "value_visits",
-    "value_shared_visit_cost",
+    "value_other_visit_cost",
     "value_visitor",
+    "value_visitor_visits",
+    "value_second_visitor",
+    "value_second_visitor_visits",
 )
+# The named visitors' costs per visit, joined from the copies: no columns, nothing to track.
+VALUE_RATES = ("value_visitor_rate", "value_second_visitor_rate")
+
+
+def _copied_visitor() -> models.ForeignKey:
+    """A copy of a visitor named on the customer's value row. As on that row: no constraint,
+    the copy is derived and rewritten by the jobs."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+
+def _copied_rate_of(visitor: str) -> models.ForeignObject:
+    """A copied visitor's cost per visit for the copy's window, joined straight from the copy:
+    through the visitor's user row, head office's counts joined 200,000 customers to the users
+    as well. A join on two columns, no column of its own."""
+    return models.ForeignObject(
+        "rollups.VisitorRate",
+        from_fields=[visitor, "value_month"],
+        to_fields=["salesperson", "last_month"],
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+    )
 
 
 # Row history for what people change; the derived fields are left out, so the nightly job
@@ -313,6 +346,7 @@ VALUE_COPIES = (
         "normalized_name",
         "normalized_phone",
         *VALUE_COPIES,
+        *VALUE_RATES,
     ]
 )
 class Customer(models.Model):
@@ -394,28 +428,24 @@ class Customer(models.Model):
     )
     # Copies of the customer's row of the region rollup's values (rollups.CustomerValue): the
     # last month of the window it is for, its twelve months' gross profit, latest order,
-    # visits, shared visit cost and one visitor, written with that row (rollups.values). The
-    # 80/20's counts of its marks and the quiet customers' panel read them in the covering
-    # index below instead of joining every customer of the scope to its value
-    # (scorecards.value): at tier L head office's counts joined 200,000 customers to their
-    # values on each open. Nothing shows them.
+    # visits, the other visitors' visit cost and its two named visitors with their visits,
+    # written with that row (rollups.values). The 80/20's counts of its marks and the quiet
+    # customers' panel read them in the covering index below instead of joining every
+    # customer of the scope to its value (scorecards.value): at tier L head office's counts
+    # joined 200,000 customers to their values on each open. Nothing shows them.
     value_month = models.DateField(null=True, editable=False)
     value_gross_profit = MoneyField(signed=True, null=True, editable=False)
     value_last_order_at = models.DateTimeField(null=True, editable=False)
     value_visits = models.PositiveIntegerField(null=True, editable=False)
-    value_shared_visit_cost = models.DecimalField(
+    value_other_visit_cost = models.DecimalField(
         max_digits=20, decimal_places=6, null=True, editable=False
     )
-    # As on the value row: no constraint, the copy is derived and rewritten by the jobs.
-    value_visitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    value_visitor = _copied_visitor()
+    value_visitor_visits = models.PositiveIntegerField(null=True, editable=False)
+    value_second_visitor = _copied_visitor()
+    value_second_visitor_visits = models.PositiveIntegerField(null=True, editable=False)
+    value_visitor_rate = _copied_rate_of("value_visitor")
+    value_second_visitor_rate = _copied_rate_of("value_second_visitor")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -366,6 +366,34 @@ class ChannelQuotaShare(Placed):
         return f"{self.month:%Y-%m} {self.salesperson_id} {self.territory_id} {self.channel}"
 
 
+def _visitor(verbose_name) -> models.ForeignKey:
+    """A salesperson named on a customer value. No constraint in the database: the row is
+    derived and rewritten by the rollup's jobs, and SQLite drops a constrained column by
+    copying the table, which loses the table's triggers (migration 0010)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+
+def _rate_of(visitor: str) -> models.ForeignObject:
+    """The named visitor's cost per visit for the value's window: a join on two columns, no
+    column of its own."""
+    return models.ForeignObject(
+        "rollups.VisitorRate",
+        from_fields=[visitor, "last_month"],
+        to_fields=["salesperson", "last_month"],
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+    )
+
+
 class CustomerValue(models.Model):
     """One customer's twelve months as the 80/20 reads them (rules.md §11): its gross profit
     and visits over the window ending with `last_month`, and its latest order ever. Kept from
@@ -382,35 +410,25 @@ class CustomerValue(models.Model):
     last_month = models.DateField(_("month"))
     gross_profit_12m = MoneyField(signed=True, verbose_name=_("gross profit"))
     visits_12m = models.PositiveIntegerField(_("visits"))
-    # The visit cost (each visit priced at its salesperson's cost per visit, `VisitorRate`,
-    # rules.md §11.2) of a customer visited by several salespeople, summed from its visit
-    # cells; 0 for a customer with one visitor, whose cost is its visits times that visitor's
-    # rate, applied when read (`visit_cost`): a day's visits move nearly every salesperson's
-    # rate, and kept costs made the day rewrite nearly every customer's row.
-    shared_visit_cost_12m = models.DecimalField(_("visit cost"), max_digits=20, decimal_places=6)
-    # The one salesperson who visited the customer in the window, when only one did (nearly
-    # always). No constraint in the database: the row is derived and rewritten by the rollup's
-    # jobs, and SQLite drops a constrained column by copying the table, which loses the table's
-    # triggers (migration 0010).
-    visitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("visitor"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
+    # Each visit is priced at its salesperson's cost per visit (`VisitorRate`, rules.md §11.2),
+    # and a day's visits move nearly every salesperson's rate. So the row names the two
+    # salespeople who visited the customer most in the window (most visits first, then the
+    # lower id) with their visits, and those visits are priced when read (`visit_cost`); only
+    # the visits of a third salesperson and later are kept priced, here, and re-priced when a
+    # rate moves. Kept costs made a day rewrite every customer with several visitors: at tier
+    # L, 46,842 of them (docs/performance.md, P5).
+    other_visit_cost_12m = models.DecimalField(
+        _("other visitors' visit cost"), max_digits=20, decimal_places=6
     )
+    # The visits are nullable (none without a visitor): SQLite adds a column with a default by
+    # copying the table, which loses its triggers (migration 0010).
+    visitor = _visitor(_("visitor"))
+    visitor_visits = models.PositiveIntegerField(_("visitor's visits"), null=True)
+    second_visitor = _visitor(_("second visitor"))
+    second_visitor_visits = models.PositiveIntegerField(_("second visitor's visits"), null=True)
     last_order_at = models.DateTimeField(_("last order"), null=True)
-    # The visitor's rate for the same window: a join on two columns, no column of its own.
-    visitor_rate = models.ForeignObject(
-        "rollups.VisitorRate",
-        from_fields=["visitor", "last_month"],
-        to_fields=["salesperson", "last_month"],
-        on_delete=models.DO_NOTHING,
-        null=True,
-        related_name="+",
-    )
+    visitor_rate = _rate_of("visitor")
+    second_visitor_rate = _rate_of("second_visitor")
 
     class Meta:
         verbose_name = _("customer value")
@@ -427,10 +445,22 @@ class CustomerValue(models.Model):
 
 def visit_cost(value: str = "") -> Expression:
     """The visit cost of a customer value, reached through the relation `value` (none: the
-    value itself): its shared cost, plus its visits times its one visitor's rate."""
-    rate = Coalesce(F(f"{value}visitor_rate__cost_per_visit"), Value(0), output_field=VISIT_COST)
-    own = ExpressionWrapper(F(f"{value}visits_12m") * rate, output_field=VISIT_COST)
-    return ExpressionWrapper(F(f"{value}shared_visit_cost_12m") + own, output_field=VISIT_COST)
+    value itself): the other visitors' kept cost, plus each named visitor's visits times their
+    rate."""
+    return priced_visits(
+        F(f"{value}other_visit_cost_12m"),
+        (F(f"{value}visitor_visits"), F(f"{value}visitor_rate__cost_per_visit")),
+        (F(f"{value}second_visitor_visits"), F(f"{value}second_visitor_rate__cost_per_visit")),
+    )
+
+
+def priced_visits(other_cost, *visits_and_rates: tuple[Expression, Expression]) -> Expression:
+    """`other_cost` plus each pair's visits times its rate (nothing without either)."""
+    cost = other_cost
+    for visits, rate in visits_and_rates:
+        priced = ExpressionWrapper(visits * rate, output_field=VISIT_COST)
+        cost = cost + Coalesce(priced, Value(0), output_field=VISIT_COST)
+    return ExpressionWrapper(cost, output_field=VISIT_COST)
 
 
 class VisitorRate(models.Model):
@@ -438,7 +468,7 @@ class VisitorRate(models.Model):
     their approved travel cost ÷ all their visits (rules.md §11.2). Kept beside the customer
     values, so that a changed rate re-prices exactly the customers its salesperson visited."""
 
-    # Reached from a customer's copy of its one visitor (customers.Customer.value_visitor).
+    # Reached from a customer's copy of its visitors (customers.Customer.value_visitor, …).
     salesperson = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("salesperson"),

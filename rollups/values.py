@@ -7,18 +7,20 @@ profit and prices its visits. Summed from the cells on each open, that is one ag
 customer: 15–110 s a page at tier L (docs/performance.md, P1). Here the sums are kept, one row
 per customer, by the same jobs that write the cells: a refresh of some months' cells brings up
 to date the customers whose cells it changed and, when a salesperson's cost per visit changed,
-the customers they visited together with another salesperson (a customer with one visitor is
-priced when read: its visits times the rate); the nightly rebuild brings every customer up to
-date. The window is the current month and the eleven before it, so when the month turns every
-row is stale: the first refresh of the new month (at the latest the one scheduled just after
-midnight on the 1st) rebuilds them all, and until then the reader treats stale rows as missing.
+the customers they visited together with two or more other salespeople (the two who visited a
+customer most are named on its row and priced when read: their visits times their rates); the
+nightly rebuild brings every customer up to date. The window is the current month and the
+eleven before it, so when the month turns every row is stale: the first refresh of the new
+month (at the latest the one scheduled just after midnight on the 1st) rebuilds them all, and
+until then the reader treats stale rows as missing.
 """
 
 from collections.abc import Collection
 from datetime import date
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from customers.models import Customer
 from rollups.models import ActivityCell, CustomerValue, CustomerVisitCell, SalesCell, VisitorRate
@@ -43,9 +45,10 @@ JOIN (
 """
 RATE_COLUMNS = ["salesperson_id", "last_month", "cost_per_visit"]
 
-# Profit and visits inside the window, the latest order, the visitor when one salesperson alone
-# visited, and otherwise the visits' cost (`shared_visit_cost_12m`: a customer with one visitor
-# is priced when read, rollups.models.visit_cost).
+# Profit and visits inside the window, the latest order, the two salespeople who visited most
+# with their visits (most visits first, then the lower id), and the cost of the others' visits
+# (`other_visit_cost_12m`): the named visitors' visits are priced when read
+# (rollups.models.visit_cost).
 #
 # A cell's latest order falls in its own month, so a customer's latest order is in its cells
 # from the window's first month on whenever it has any; only a customer with none (`lapsed`:
@@ -53,25 +56,25 @@ RATE_COLUMNS = ["salesperson_id", "last_month", "cost_per_visit"]
 # (customer, month). Reading every month's cells for the latest order read three years of them
 # to sum one (a day's refresh at tier L: 181,171 cells for 6,714 customers).
 #
-# One visitor is told by the least and the greatest visitor being the same (COUNT(DISTINCT …)
-# would make PostgreSQL sort the parts to group them, spilling to disk, where it hashes them).
+# The visit cells are summed per customer and salesperson first, and only those sums are
+# placed, a few hundred thousand rows at tier L against the window's millions of cells.
 VALUES = """
 SELECT part.customer_id, %s AS last_month, SUM(part.gross_profit) AS gross_profit_12m,
-       SUM(part.visits) AS visits_12m,
-       CASE WHEN MIN(part.visitor_id) = MAX(part.visitor_id) THEN 0 ELSE SUM(part.visit_cost) END
-           AS shared_visit_cost_12m,
+       SUM(part.visits) AS visits_12m, SUM(part.other_visit_cost) AS other_visit_cost_12m,
        MAX(part.last_sold_at) AS last_order_at,
-       CASE WHEN MIN(part.visitor_id) = MAX(part.visitor_id) THEN MIN(part.visitor_id) END
-           AS visitor_id
+       MAX(part.visitor_id) AS visitor_id, MAX(part.visitor_visits) AS visitor_visits,
+       MAX(part.second_visitor_id) AS second_visitor_id,
+       MAX(part.second_visitor_visits) AS second_visitor_visits
 FROM (
     SELECT customer_id, CASE WHEN month < %s THEN gross_profit ELSE 0 END AS gross_profit,
-           0 AS visits, 0 AS visit_cost, last_sold_at, NULL AS visitor_id
+           0 AS visits, 0 AS other_visit_cost, last_sold_at, NULL AS visitor_id,
+           NULL AS visitor_visits, NULL AS second_visitor_id, NULL AS second_visitor_visits
     FROM {sales_cell} WHERE month >= %s AND {sales_customers}
     UNION ALL
     SELECT lapsed.id, 0, 0, 0,
            (SELECT MAX(older.last_sold_at) FROM {sales_cell} AS older
             WHERE older.customer_id = lapsed.id AND older.month < %s),
-           CAST(NULL AS BIGINT)
+           CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
     FROM {customer} AS lapsed
     WHERE {lapsed_customers}
         AND EXISTS (
@@ -83,29 +86,45 @@ FROM (
             WHERE newer.customer_id = lapsed.id AND newer.month >= %s
         )
     UNION ALL
-    SELECT cell.customer_id, 0, cell.visits, cell.visits * COALESCE(rate.cost_per_visit, 0), NULL,
-           cell.salesperson_id
-    FROM {visit_cell} AS cell
-    LEFT JOIN {rate} AS rate ON rate.salesperson_id = cell.salesperson_id
-    WHERE cell.month >= %s AND cell.month < %s AND {visit_customers}
+    SELECT customer_id, 0, visits, CASE WHEN place > 2 THEN cost ELSE 0 END, NULL,
+           CASE WHEN place = 1 THEN salesperson_id END, CASE WHEN place = 1 THEN visits END,
+           CASE WHEN place = 2 THEN salesperson_id END, CASE WHEN place = 2 THEN visits END
+    FROM (
+        SELECT visitor.*, ROW_NUMBER() OVER (
+            PARTITION BY customer_id ORDER BY visits DESC, salesperson_id
+        ) AS place
+        FROM (
+            SELECT cell.customer_id, cell.salesperson_id, SUM(cell.visits) AS visits,
+                   SUM(cell.visits * COALESCE(rate.cost_per_visit, 0)) AS cost
+            FROM {visit_cell} AS cell
+            LEFT JOIN {rate} AS rate ON rate.salesperson_id = cell.salesperson_id
+            WHERE cell.month >= %s AND cell.month < %s AND {visit_customers}
+            GROUP BY cell.customer_id, cell.salesperson_id
+        ) AS visitor
+    ) AS placed
 ) AS part
 GROUP BY part.customer_id
 """
-# A changed rate re-prices the customers visited by several salespeople, one of them its own:
-# their visit cost only (their profit and latest order did not move), summed again from their
-# visit cells, each cell's visits times its salesperson's rate, exact in decimals.
+# A changed rate re-prices the customers with visitors beyond their two named ones: those
+# others' cost only (their profit, latest order and named visitors did not move), summed again
+# from their visit cells, each cell's visits times its salesperson's rate, exact in decimals.
+# A row written before the visitors were named (migration 0020) names none, and all its
+# visits are the others'.
 PRICED = """
 SELECT cell.customer_id, SUM(cell.visits * COALESCE(rate.cost_per_visit, 0)) AS cost
 FROM {visit_cell} AS cell
+JOIN {value} AS kept ON kept.customer_id = cell.customer_id
 LEFT JOIN {rate} AS rate ON rate.salesperson_id = cell.salesperson_id
 WHERE cell.month >= %s AND cell.month < %s AND {cell_customers}
+    AND cell.salesperson_id <> COALESCE(kept.visitor_id, 0)
+    AND cell.salesperson_id <> COALESCE(kept.second_visitor_id, 0)
 GROUP BY cell.customer_id
 """
 REPRICE = """
-UPDATE {value} SET shared_visit_cost_12m = priced.cost
+UPDATE {value} SET other_visit_cost_12m = priced.cost
 FROM {priced} AS priced
 WHERE {value}.customer_id = priced.customer_id AND {value}.last_month = %s
-    AND {value}.visitor_id IS NULL AND {value}.shared_visit_cost_12m <> priced.cost
+    AND {value}.other_visit_cost_12m <> priced.cost
 RETURNING {value}.customer_id
 """
 # On PostgreSQL the costs go into a table of their own first (`computed_apart`).
@@ -118,11 +137,14 @@ PRICED_TABLE = "repriced_values"
 COPIED = """
 UPDATE {customer} SET value_month = value.last_month,
     value_gross_profit = value.gross_profit_12m, value_last_order_at = value.last_order_at,
-    value_visits = value.visits_12m, value_shared_visit_cost = value.shared_visit_cost_12m,
-    value_visitor_id = value.visitor_id
+    value_visits = value.visits_12m, value_other_visit_cost = value.other_visit_cost_12m,
+    value_visitor_id = value.visitor_id, value_visitor_visits = value.visitor_visits,
+    value_second_visitor_id = value.second_visitor_id,
+    value_second_visitor_visits = value.second_visitor_visits
 FROM (
     SELECT customer.id, kept.last_month, kept.gross_profit_12m, kept.last_order_at,
-           kept.visits_12m, kept.shared_visit_cost_12m, kept.visitor_id
+           kept.visits_12m, kept.other_visit_cost_12m, kept.visitor_id, kept.visitor_visits,
+           kept.second_visitor_id, kept.second_visitor_visits
     FROM {customer} AS customer LEFT JOIN {value} AS kept ON kept.customer_id = customer.id
     WHERE {customers}
 ) AS value
@@ -131,8 +153,11 @@ WHERE {customer}.id = value.id AND (
     OR {customer}.value_gross_profit IS DISTINCT FROM value.gross_profit_12m
     OR {customer}.value_last_order_at IS DISTINCT FROM value.last_order_at
     OR {customer}.value_visits IS DISTINCT FROM value.visits_12m
-    OR {customer}.value_shared_visit_cost IS DISTINCT FROM value.shared_visit_cost_12m
+    OR {customer}.value_other_visit_cost IS DISTINCT FROM value.other_visit_cost_12m
     OR {customer}.value_visitor_id IS DISTINCT FROM value.visitor_id
+    OR {customer}.value_visitor_visits IS DISTINCT FROM value.visitor_visits
+    OR {customer}.value_second_visitor_id IS DISTINCT FROM value.second_visitor_id
+    OR {customer}.value_second_visitor_visits IS DISTINCT FROM value.second_visitor_visits
 )
 """
 
@@ -141,9 +166,12 @@ COLUMNS = [
     "last_month",
     "gross_profit_12m",
     "visits_12m",
-    "shared_visit_cost_12m",
+    "other_visit_cost_12m",
     "last_order_at",
     "visitor_id",
+    "visitor_visits",
+    "second_visitor_id",
+    "second_visitor_visits",
 ]
 
 
@@ -229,26 +257,31 @@ WHOLE_PASS_SHARE = 0.2
 
 
 def _reprice(salespeople: set[int], last_month: date) -> int:
-    """The visit cost of the customers with several visitors, one of them among these
-    salespeople, in the window; how many changed. A customer with one visitor has nothing to
-    re-price: its cost is its visits times the visitor's rate, applied when read."""
-    shared = CustomerValue.objects.filter(
-        last_month=last_month, visitor__isnull=True, visits_12m__gt=0
-    )
+    """The others' visit cost of the customers with visitors beyond their two named ones, one
+    of them among these salespeople, in the window; how many changed. The named visitors'
+    visits are priced when read: a customer visited by two salespeople or fewer has nothing
+    to re-price."""
+    others = CustomerValue.objects.filter(last_month=last_month).filter(_other_visitors())
     everyone = VisitorRate.objects.filter(last_month=last_month).count()
     if len(salespeople) <= everyone * WHOLE_PASS_SHARE:
         first, end = _window(last_month)
         visited = CustomerVisitCell.objects.filter(
             salesperson_id__in=one_of(salespeople), month__gte=first, month__lt=end
         )
-        shared = shared.filter(customer_id__in=visited.values("customer_id"))
-    customers = list(shared.values_list("customer_id", flat=True))
+        others = others.filter(customer_id__in=visited.values("customer_id"))
+    customers = list(others.values_list("customer_id", flat=True))
     return _reprice_customers(customers, last_month) if customers else 0
 
 
+def _other_visitors() -> Q:
+    """A value with visits beyond its named visitors' (all of them in a row written before
+    the visitors were named, which names none)."""
+    named = Coalesce(F("visitor_visits"), 0) + Coalesce(F("second_visitor_visits"), 0)
+    return Q(visits_12m__gt=named)
+
+
 def _reprice_customers(customers: Collection[int], last_month: date) -> int:
-    """The visit cost of these customers, each visited by several salespeople; how many
-    changed."""
+    """The others' visit cost of these customers; how many changed."""
     first, end = _window(last_month)
     cell_customers, cell_params = among("cell.customer_id", customers)
     priced = PRICED.format(**_tables(), cell_customers=cell_customers)
@@ -262,8 +295,8 @@ def _reprice_customers(customers: Collection[int], last_month: date) -> int:
             with computed_apart(cursor, PRICED_TABLE, priced, priced_params):
                 cursor.execute(REPRICE.format(**_tables(), priced=PRICED_TABLE), [last_month])
                 repriced = [customer for (customer,) in cursor.fetchall()]
-    # Only the re-priced ones' copies can differ: a whole pass offers every customer visited
-    # by several salespeople, and re-prices those whose visitors' rates moved.
+    # Only the re-priced ones' copies can differ: a whole pass offers every customer with
+    # other visitors, and re-prices those whose others' rates moved.
     if repriced:
         _copy_to_customers(repriced)
     return len(repriced)

@@ -21,7 +21,6 @@ from django.db.models import (
     Count,
     DateTimeField,
     DecimalField,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     IntegerField,
@@ -40,7 +39,7 @@ from django.utils import timezone
 from customers.models import Customer, CustomerClass
 from customers.selectors import customers_for
 from rollups import kept
-from rollups.models import visit_cost
+from rollups.models import priced_visits, visit_cost
 from sales.selectors.customer_value import (
     HALF_CENT,
     MONEY,
@@ -116,14 +115,14 @@ def copied_values(customers: QuerySet[Customer], window: ValueWindow) -> QuerySe
     def copied(column: str, output_field) -> Case:
         return Case(When(this_window, then=F(column)), output_field=output_field)
 
-    # The copy's one visitor's cost per visit, for this window (rollups.models.visit_cost).
-    rate = FilteredRelation(
-        "value_visitor__visitor_rate",
-        condition=Q(value_visitor__visitor_rate__last_month=window.last_month),
+    # The copy's named visitors' visits priced at their rates for the copy's window, as the
+    # value row's are (rollups.models.visit_cost).
+    visit_cost = priced_visits(
+        F("value_other_visit_cost"),
+        (F("value_visitor_visits"), F("value_visitor_rate__cost_per_visit")),
+        (F("value_second_visitor_visits"), F("value_second_visitor_rate__cost_per_visit")),
     )
-    own_cost = F("value_visits") * Coalesce(F("copied_rate__cost_per_visit"), Value(0))
-    visit_cost = ExpressionWrapper(F("value_shared_visit_cost") + own_cost, output_field=RATE)
-    return customers.annotate(copied_rate=rate).annotate(
+    return customers.annotate(
         gross_profit_12m=Coalesce(copied("value_gross_profit", MONEY), Value(ZERO)),
         last_order_at=copied("value_last_order_at", DateTimeField()),
         visits_12m=Coalesce(copied("value_visits", IntegerField()), Value(0)),

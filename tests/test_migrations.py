@@ -10,10 +10,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from customers.models import Customer
 from rollups import building
-from rollups.models import CustomerValue, visit_cost
+from rollups.kept import RANKING
+from rollups.models import CellsVersion, CustomerValue, visit_cost
 from sales.scoring import score_period
+from sales.selectors.customer_value import value_window
 from salesops.months import add_months, current_month, half_year_of
+from scorecards import value
 from tests.expenses.factories import approved_claim
 from tests.sales.factories import local, make_sale
 from tests.scorecards.factories import customer_of, make_visit
@@ -251,4 +255,89 @@ def test_a_customer_with_one_visitor_is_priced_when_read_after_the_migration(per
     after = CustomerValue.objects.annotate(cost=visit_cost()).get(customer=customer)
     assert priced == Decimal("300.00")  # three visits at 100.00 each
     assert kept_before.visit_cost_12m == priced
-    assert (after.shared_visit_cost_12m, after.cost) == (0, priced)
+    assert (after.other_visit_cost_12m, after.cost) == (0, priced)
+
+
+BEFORE_TWO_VISITORS_NAMED = [
+    ("customers", "0016_fewer_indexes_to_write"),
+    ("rollups", "0019_customer_value_visit_copies"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_customer_with_several_visitors_keeps_its_cost_through_the_migration(personas):
+    """Back before the visitors were named, a customer visited by two salespeople keeps its
+    whole visit cost, on its value and its copy, and names no visitor; forward again, it
+    names none either and reads the same cost, which the jobs go on re-pricing until they
+    write the row again with its visitors named."""
+    person, colleague = personas.salesperson, personas.colleague
+    customer = customer_of(person)
+    month = current_month()
+    for visitor, day in ((person, 1), (person, 2), (colleague, 3)):
+        make_visit(visitor, customer, local(month.year, month.month, day, 9))
+    for visitor in (person, colleague):
+        approved_claim(visitor, month, amounts=["300.00"])
+    score_period(half_year_of(month))
+    building.rebuild_all()
+    priced = _cost_read(customer)
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_TWO_VISITORS_NAMED)
+    try:
+        old = executor.loader.project_state(BEFORE_TWO_VISITORS_NAMED).apps
+        kept_before = old.get_model("rollups", "CustomerValue").objects.get(customer_id=customer.pk)
+        copy_before = old.get_model("customers", "Customer").objects.get(pk=customer.pk)
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    migrated = CustomerValue.objects.get(customer=customer)
+    cost_migrated = _cost_read(customer)
+    elsewhere = customer_of(colleague)  # a second visit halves the colleague's rate
+    make_visit(colleague, elsewhere, local(month.year, month.month, 4, 9))
+    building.refresh_visits(month)
+    repriced = _cost_read(customer)
+    building.rebuild_all()
+
+    assert priced == Decimal("600.00")  # two visits at 150.00 and one at 300.00
+    assert (kept_before.visitor_id, kept_before.shared_visit_cost_12m) == (None, priced)
+    assert (copy_before.value_visitor_id, copy_before.value_shared_visit_cost) == (None, priced)
+    assert (migrated.visitor_id, migrated.visitor_visits, migrated.other_visit_cost_12m) == (
+        None,
+        None,
+        priced,
+    )
+    assert cost_migrated == priced
+    assert repriced == Decimal("450.00") == _cost_read(customer)  # the colleague's at 150.00
+    rebuilt = CustomerValue.objects.get(customer=customer)
+    assert (rebuilt.visitor_id, rebuilt.second_visitor_id) == (person.pk, colleague.pk)
+
+
+def _cost_read(customer) -> Decimal:
+    """A customer's visit cost as its value gives it, once it equals what its copy gives."""
+    window = value_window()
+    from_value = CustomerValue.objects.annotate(cost=visit_cost()).get(customer=customer).cost
+    copied = value.copied_values(Customer.objects.filter(pk=customer.pk), window).get()
+    assert copied.visit_cost_12m == from_value
+    return from_value
+
+
+BEFORE_FEWER_CUSTOMER_INDEXES = [("customers", "0015_customer_value_visit_copies")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_customers_rename_still_moves_the_ranking_after_their_table_is_copied(personas):
+    """SQLite copies the customers' table to change some columns (customers' migration 0016),
+    which loses its triggers; a database with the ranking's triggers before that migration
+    gets them back (rollups' migration 0021), so a renamed customer still gives a new
+    ranking version."""
+    customer = customer_of(personas.salesperson)
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_FEWER_CUSTOMER_INDEXES)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    before = CellsVersion.objects.get(cells=RANKING).version
+
+    Customer.objects.filter(pk=customer.pk).update(name="改了名字的客户")
+
+    assert CellsVersion.objects.get(cells=RANKING).version != before

@@ -163,8 +163,10 @@ def drop_triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(POSTGRESQL_REVERSE)
     elif schema_editor.connection.vendor == "sqlite":
+        # IF EXISTS: going back, the customers' migration 0016 copies their table again,
+        # which drops its triggers (migration 0021).
         for name, _create in sqlite_triggers():
-            schema_editor.execute(f"DROP TRIGGER {name}")
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
     schema_editor.execute(f"DELETE FROM rollups_cellsversion WHERE cells = '{RANKING}'")
 
 

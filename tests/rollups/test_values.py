@@ -30,9 +30,12 @@ def _values() -> dict[int, tuple]:
             row.gross_profit_12m,
             row.visits_12m,
             row.last_order_at,
-            row.shared_visit_cost_12m,
+            row.other_visit_cost_12m,
             row.visit_cost_12m,
             row.visitor_id,
+            row.visitor_visits,
+            row.second_visitor_id,
+            row.second_visitor_visits,
         )
         for row in _priced()
     }
@@ -58,8 +61,11 @@ COPY_FIELDS = {
     "value_gross_profit": "gross_profit_12m",
     "value_last_order_at": "last_order_at",
     "value_visits": "visits_12m",
-    "value_shared_visit_cost": "shared_visit_cost_12m",
+    "value_other_visit_cost": "other_visit_cost_12m",
     "value_visitor": "visitor",
+    "value_visitor_visits": "visitor_visits",
+    "value_second_visitor": "second_visitor",
+    "value_second_visitor_visits": "second_visitor_visits",
 }
 
 
@@ -276,42 +282,81 @@ def test_new_visits_reprice_the_same_however_the_customers_are_found(
 
 
 @pytest.mark.parametrize("whole_pass_share", [0.0, 1.0], ids=["one-pass", "listed-customers"])
-def test_a_customer_visited_by_two_salespeople_is_priced_at_each_ones_rate(
+def test_a_customers_two_most_frequent_visitors_are_priced_when_read(
     personas, monkeypatch, whole_pass_share
 ):
-    """A customer with one visitor is re-priced from its own row (its visits times the rate);
-    one visited by two is summed from its visit cells, each at its visitor's rate, whether
-    its own visits changed or only its visitors' rates did; its copy follows either way."""
+    """The two salespeople who visited a customer most are named on its value with their
+    visits, and priced when read at their rates; the visits of a third are kept priced, and
+    only such a customer is re-priced when rates move. Its copy follows either way."""
     monkeypatch.setattr(values, "WHOLE_PASS_SHARE", whole_pass_share)
     world = factories.east_and_south(personas, MONTH, customers_each=1)
-    shared = factories.customer_in(world.ningbo, world.salesperson, name="两人都去的客户")
-    own = factories.customer_in(world.ningbo, world.salesperson, name="一人去的客户")
-    for person, visits in ((world.salesperson, 3), (world.colleague, 1)):
-        approved_claim(person, MONTH, amounts=["300.00"])
+    seller, colleague, third = world.salesperson, world.colleague, world.other_salesperson
+    shared = factories.customer_in(world.ningbo, seller, name="两人都去的客户")
+    own = factories.customer_in(world.ningbo, seller, name="一人去的客户")
+    for person, visits in ((seller, 3), (colleague, 1)):
         for day in range(2, 2 + visits):
             factories.visit(shared, person, MONTH, day=day)
-    factories.visit(own, world.salesperson, MONTH, day=9)
-    # Visited by both before the rebuild alone: only their rates move its cost afterwards.
-    quiet = factories.customer_in(world.ningbo, world.salesperson, name="两人去过的老客户")
-    for person in (world.salesperson, world.colleague):
+    for person in (seller, colleague, third):
+        approved_claim(person, MONTH, amounts=["300.00"])
+    factories.visit(own, seller, MONTH, day=9)
+    # Visited by three once each before the rebuild: only their rates move its cost afterwards.
+    quiet = factories.customer_in(world.ningbo, seller, name="三人去过的老客户")
+    for person in (seller, colleague, third):
         factories.visit(quiet, person, MONTH, day=20)
     score_period(half_year_of(MONTH))
     building.rebuild_all()
     quiet_cost = _priced().get(customer=quiet).visit_cost_12m
+    offered = _offered_for_repricing(monkeypatch)
 
-    factories.visit(own, world.salesperson, MONTH, day=10)  # both rates of the seller move
-    factories.visit(shared, world.colleague, MONTH, day=11)
+    factories.visit(own, seller, MONTH, day=10)  # every rate moves
+    factories.visit(shared, colleague, MONTH, day=11)
+    factories.visit(factories.customer_in(world.shenzhen, third), third, MONTH, day=12)
     building.refresh_visits(MONTH)
 
     rates = dict(VisitorRate.objects.values_list("salesperson", "cost_per_visit"))
-    seller, colleague = rates[world.salesperson.pk], rates[world.colleague.pk]
-    rows = _priced().filter(customer__in=[shared, own])
-    assert {
-        row.customer_id: (row.visitor_id, row.visits_12m, row.visit_cost_12m) for row in rows
-    } == {
-        own.pk: (world.salesperson.pk, 2, 2 * seller),
-        shared.pk: (None, 5, 3 * seller + 2 * colleague),
+    rows = {row.customer_id: row for row in _priced().filter(customer__in=[shared, own, quiet])}
+    assert {pk: _named_visitors(row) for pk, row in rows.items()} == {
+        own.pk: (seller.pk, 2, None, None, 0),
+        shared.pk: (seller.pk, 3, colleague.pk, 2, 0),
+        # Each visited once: the lower ids are named, the highest is the others'.
+        quiet.pk: (*_first_two(seller, colleague, third), 1),
     }
-    assert _priced().get(customer=quiet).visit_cost_12m == seller + colleague != quiet_cost
+    others = rates[max(seller.pk, colleague.pk, third.pk)]
+    assert rows[quiet.pk].other_visit_cost_12m == others
+    assert rows[own.pk].visit_cost_12m == 2 * rates[seller.pk]
+    assert rows[shared.pk].visit_cost_12m == 3 * rates[seller.pk] + 2 * rates[colleague.pk]
+    quiet_now = rates[seller.pk] + rates[colleague.pk] + rates[third.pk]
+    assert rows[quiet.pk].visit_cost_12m == quiet_now != quiet_cost
+    assert offered == [quiet.pk]
     assert _copies_follow_the_values()
     assert _rebuilt() == _values()
+
+
+def _named_visitors(row) -> tuple:
+    """Who is named on a value and with how many visits, and how many visits are the others'."""
+    named = (row.visitor_visits or 0) + (row.second_visitor_visits or 0)
+    return (
+        row.visitor_id,
+        row.visitor_visits,
+        row.second_visitor_id,
+        row.second_visitor_visits,
+        row.visits_12m - named,
+    )
+
+
+def _first_two(*people) -> tuple:
+    first, second = sorted(person.pk for person in people)[:2]
+    return (first, 1, second, 1)
+
+
+def _offered_for_repricing(monkeypatch) -> list[int]:
+    """The customers the refreshes offer to re-price from now on, in order."""
+    offered = []
+    reprice = values._reprice_customers
+
+    def recording(customers, last_month):
+        offered.extend(sorted(customers))
+        return reprice(customers, last_month)
+
+    monkeypatch.setattr(values, "_reprice_customers", recording)
+    return offered
