@@ -49,3 +49,29 @@ def test_the_page_a_request_rendered_is_named_by_its_first_template(personas, lo
         client.get(reverse("territories:regions"))
 
     assert templates[0] == "territories/region_list.html"
+
+
+def _jobs_at_l(p5: dict) -> dict:
+    rollup = {"cells": 10, "job_s": 100.0}
+    p7 = {"lines": 1000, "import_s": 2.0, "lines_per_s": 500, "copy_s": 1.0, "ratio": 2.0}
+    figures = {"P4": {}, "region rollup": rollup, "P5": p5, "P7": p7}
+    return {"pages": {"S": [], "L": []}, "jobs": {"S": [], "L": [figures]}}
+
+
+def test_one_day_is_shown_as_each_of_its_runs_and_judged_on_their_median():
+    p5 = {
+        "lines": 9200,
+        "visits": 7900,
+        "days_s": [5.1, 11.6, 4.9],
+        "incremental_s": 5.1,
+        "full_s": 150.0,
+        "ratio": 0.034,
+    }
+
+    text = table("L", _jobs_at_l(p5), {})
+    line = next(line for line in text.splitlines() if line.startswith("| P5 (L) |"))
+
+    assert line == (
+        "| P5 (L) | one day (9200 lines, 7900 visits), median of 5.1, 11.6, 4.9 s: 5.1 s ÷ full "
+        "150.0 s | 0.034 | ≤ 0.05 | yes |"
+    )
