@@ -34,13 +34,21 @@ moving its gross profit, so it does not change the version. On PostgreSQL that v
 changes as the writing transaction commits, so that no writer of customers waits for a long
 one; until then, the writing transaction's own reads are not kept.
 
+The 80/20's counts of its marks read more than a ranking: each customer's own row (its copy of
+its value, its class, its last contact) and each salesperson's cost per visit. They are kept
+under the ranking's version and the version "marks" together (`kept_marks`), which every
+write to the customers or the rates changes (migration 0022): a contact logged, a class set, a
+value copied. During a working day at tier L a visit is logged every few seconds somewhere in
+the company, so head office's counts are kept for seconds to minutes; a region's for as long
+as its own customers and the company's rates stay still.
+
 Each process keeps its own copies (the default cache): the first open after a change in each
 pays for the read, as every open did before.
 """
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache as once
 from functools import partial
 from typing import TypeVar
@@ -73,13 +81,16 @@ RANKING_TABLES = frozenset(
         "territories_region_members",
     }
 )
+# What the 80/20's marks read besides a ranking, whose every write changes the row "marks"
+# (migration 0022's triggers).
+MARKS = "marks"
+MARK_TABLES = RANKING_TABLES | {"rollups_visitorrate"}
 QUOTED_NAME = re.compile(r'"([^"]+)"')
 # Whether this transaction noted a write that could move a ranking (migration 0010): a
 # transaction that has written nothing has no id, and asking for one with txid_current() would
 # give it one.
-WRITTEN_HERE = (
-    "EXISTS (SELECT 1 FROM rollups_ranking_pending WHERE txid = txid_current_if_assigned())"
-)
+WRITTEN_HERE = "EXISTS (SELECT 1 FROM {pending} WHERE txid = txid_current_if_assigned())"
+PENDING = {RANKING: "rollups_ranking_pending", MARKS: "rollups_marks_pending"}
 KEPT_FOR_SECONDS = 24 * 60 * 60  # a bound on memory only: a stale copy is never used
 T = TypeVar("T")
 
@@ -134,55 +145,95 @@ def kept_rows(
     parameters, which name the scope (a user's regions or territories), the window and
     whatever else it asks; what the scope's territories and regions hold is read when it
     runs, and is versioned with the rest. A statement that reads any other table is run
-    every time. `version` reads the ranking's version (`settings_and_keeper` passes one
+    every time. `version` reads the ranking's version (`settings_and_keepers` passes one
     already read)."""
-    sql, params = queryset.query.sql_with_params()
-    if not _tables_read(sql) <= RANKING_TABLES:
+    statement = queryset.query.sql_with_params()
+    if not _tables_read(statement[0]) <= RANKING_TABLES:
         return make(queryset)
-    statement = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
     read_version = version or _ranking_version
-    return kept_read(f"statement:{statement}", read_version(), lambda: make(queryset))
+    return kept_read(f"statement:{_key_of(statement)}", read_version(), lambda: make(queryset))
 
 
-def settings_and_keeper() -> tuple[CompanySettings, Callable]:
-    """The company settings in force, and `kept_rows` for a ranking. When this request reads
-    the settings now, the ranking's version rides in the same statement: a page that ranks
-    reads both, and the manager's home pays one query for them instead of two."""
-    settings_row, carried = CompanySettings.current_carrying(**_ranking_version_carried())
+def kept_marks(
+    querysets: Sequence[QuerySet],
+    read: Callable[[], T],
+    *,
+    version: Callable[[], tuple[int | None, int | None]] | None = None,
+) -> T:
+    """What `read` returns, kept while the ranking's version and the marks' stay the same.
+    `read` must read only what the statements `querysets` read, and those only the marks'
+    tables (MARK_TABLES); their SQL and parameters are the key, as for `kept_rows`. Statements
+    reading any other table are run every time. `version` reads the two versions
+    (`settings_and_keepers` passes them already read)."""
+    statements = [queryset.query.sql_with_params() for queryset in querysets]
+    if not all(_tables_read(sql) <= MARK_TABLES for sql, _params in statements):
+        return read()
+    read_version = version or partial(_read_versions, RANKING, MARKS)
+    return kept_read(f"marks:{_key_of(statements)}", read_version(), read)
+
+
+def settings_and_keepers() -> tuple[CompanySettings, Callable, Callable]:
+    """The company settings in force, `kept_rows` for a ranking and `kept_marks` for the counts
+    of its marks. When this request reads the settings now, the ranking's and the marks'
+    versions ride in the same statement: a page that ranks reads all three, and the manager's
+    home pays one query for them instead of two."""
+    settings_row, carried = CompanySettings.current_carrying(**_versions_carried(RANKING, MARKS))
     if carried is None:
-        return settings_row, kept_rows
-    version = _usable(carried["ranking_version"], carried.get("ranking_written", False))
-    return settings_row, partial(kept_rows, version=lambda: version)
+        return settings_row, kept_rows, kept_marks
+    ranking, marks = (_carried_version(carried, cells) for cells in (RANKING, MARKS))
+    return (
+        settings_row,
+        partial(kept_rows, version=lambda: ranking),
+        partial(kept_marks, version=lambda: (ranking, marks)),
+    )
 
 
 def _ranking_version() -> int | None:
-    """The ranking's version; None (nothing kept) inside a transaction that has written what
-    could move a ranking and not yet committed, whose reads see rows nobody else does: on
-    PostgreSQL the version changes only as that transaction commits (migration 0010)."""
-    written = _written_here()
-    found = (
-        CellsVersion.objects.filter(cells=RANKING)
+    return _read_versions(RANKING)[0]
+
+
+def _read_versions(*cells: str) -> tuple[int | None, ...]:
+    """These rows' versions; None (nothing kept) for one not on record, or inside a
+    transaction that has written what could move it and not yet committed, whose reads see
+    rows nobody else does: on PostgreSQL the versions change only as that transaction commits
+    (migrations 0010 and 0022)."""
+    written = _written_here(*cells)
+    rows = (
+        CellsVersion.objects.filter(cells__in=cells)
         .annotate(**written)
-        .values_list("version", *written)
-        .first()
+        .values("cells", "version", *written)
     )
-    return _usable(*found) if found else None
+    found = {
+        row["cells"]: _usable(row["version"], row.get(f"{row['cells']}_written")) for row in rows
+    }
+    return tuple(found.get(name) for name in cells)
 
 
-def _ranking_version_carried() -> dict[str, Expression]:
-    """The ranking's version and `_written_here`, as expressions another statement carries."""
-    version = CellsVersion.objects.filter(cells=RANKING).values("version")[:1]
-    return {"ranking_version": Subquery(version)} | _written_here()
+def _versions_carried(*cells: str) -> dict[str, Expression]:
+    """These rows' versions and `_written_here`, as expressions another statement carries."""
+    versions = {f"{name}_version": version_of_cells(name) for name in cells}
+    return versions | _written_here(*cells)
 
 
-def _written_here() -> dict[str, Expression]:
-    """On PostgreSQL, whether this transaction noted a write that could move a ranking."""
+def _carried_version(carried: dict, cells: str) -> int | None:
+    return _usable(carried[f"{cells}_version"], carried.get(f"{cells}_written", False))
+
+
+def _written_here(*cells: str) -> dict[str, Expression]:
+    """On PostgreSQL, whether this transaction noted a write that could move each row."""
     if connection.vendor != "postgresql":
         return {}
-    return {"ranking_written": RawSQL(WRITTEN_HERE, [], BooleanField())}  # noqa: S611 (constant)
+    return {
+        f"{name}_written": RawSQL(WRITTEN_HERE.format(pending=PENDING[name]), [], BooleanField())  # noqa: S611 (constant)
+        for name in cells
+    }
 
 
-def _usable(version: int | None, written_here: bool = False) -> int | None:
+def _key_of(statements) -> str:
+    return hashlib.sha256(repr(statements).encode()).hexdigest()
+
+
+def _usable(version: int | None, written_here: bool | None = False) -> int | None:
     return None if written_here else version
 
 

@@ -11,8 +11,11 @@ salesperson's cost per visit (their visit cells and the travel cost of their mon
 rate.
 """
 
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Paginator
@@ -73,6 +76,11 @@ class ValueAnalysis:
     # `unranked` and `copied` can be filtered or counted on: the top 20% is a threshold read
     # beforehand.
     conditions: dict[str, Q]
+    # The no-contact alert is a candidate (a top-20% or class-A customer) last touched at or
+    # before `quiet_since`.
+    alert_candidates: Q
+    quiet_since: datetime
+    keep_marks: Callable  # rollups.kept.kept_marks, with the versions this request read
 
     @property
     def window(self) -> ValueWindow:
@@ -157,7 +165,7 @@ def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
     # Every customer's gross profit, which gives the population, total, threshold and ranks,
     # is kept while nothing that ranks customers changes (rollups.kept): at tier L, head
     # office's 80/20 read and sorted 200,000 customers for them on every open.
-    settings_row, keep = kept.settings_and_keeper()
+    settings_row, keep, keep_marks = kept.settings_and_keepers()
     ranking = rank_customers(customers, valuer=rollup_values, keep=keep)
     now = now or timezone.now()
     quiet_since = now - timedelta(days=settings_row.no_contact_alert_days)
@@ -178,7 +186,8 @@ def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
     )
     # rules.md §11.4: a top-20% or class-A customer with neither an order nor a contact for
     # `no_contact_alert_days` days (a customer never contacted counts from its creation).
-    alert = (top | Q(customer_class=CustomerClass.A)) & Q(last_touch_at__lte=quiet_since)
+    alert_candidates = top | Q(customer_class=CustomerClass.A)
+    alert = alert_candidates & Q(last_touch_at__lte=quiet_since)
     conditions = {FILTER_TOP: top, FILTER_HANDOFF: handoff, FILTER_ALERT: alert}
     marked = valued.annotate(
         **{MARKS[which]: _row_flag(condition) for which, condition in conditions.items()}
@@ -191,6 +200,9 @@ def analyse(customers: QuerySet[Customer], *, now=None) -> ValueAnalysis:
         copied=copied.annotate(last_touch_at=last_touch_at),
         settings=settings_row,
         conditions=conditions,
+        alert_candidates=alert_candidates,
+        quiet_since=quiet_since,
+        keep_marks=keep_marks,
     )
 
 
@@ -293,14 +305,70 @@ def _ranked(customer: Customer, ladder: Ladder) -> Customer:
     return customer
 
 
+@dataclass(frozen=True)
+class MarkCounts:
+    """How many customers of a scope carry the top-20% and hand-off marks, and the last touch
+    of each candidate for the no-contact alert last touched at or before `until`: the alert's
+    count for any `quiet_since` up to `until` is the number of touches at or before it."""
+
+    top: int
+    handoff: int
+    touches: array  # microseconds since the epoch, ascending
+    until: datetime
+
+    def alerts(self, quiet_since: datetime) -> int:
+        return bisect_right(self.touches, _microseconds(quiet_since))
+
+
 def alert_counts(analysis: ValueAnalysis) -> dict[str, int]:
-    """How many customers carry each mark, in one query: each mark's condition summed as 1 or
-    0 over the customers' copies of their values, which needs no rank, so nothing is sorted
-    (head office's 80/20 at tier M: 159 → 93 ms) and no value is read."""
-    sums = analysis.copied.aggregate(
-        **{which: Sum(_one_or_zero(analysis.conditions[which])) for which in FILTERS}
-    )
-    return {which: sums[which] or 0 for which in FILTERS}
+    """How many customers carry each mark, read from the customers' copies of their values,
+    which needs no rank, so nothing is sorted (head office's 80/20 at tier M: 159 → 93 ms) and
+    no value is read.
+
+    Kept between requests while nothing they read changes (rollups.kept.kept_marks): at tier L
+    head office's counts read the covering index's entries of all 200,000 customers, 259 ms of
+    a page. The alert moves with the clock, so what is kept for it is each candidate's last
+    touch up to the end of the day `quiet_since` falls on; the next day's moment is another
+    parameter of the statement, and so another key."""
+    until = _end_of_day(analysis.quiet_since)
+    candidates = analysis.copied.filter(analysis.alert_candidates, last_touch_at__lte=until)
+    touches = candidates.order_by().values_list("last_touch_at", flat=True)
+    # The hand-off's statement names everything the two counts read: the scope, the window,
+    # the threshold of the top 20% and the hand-off's settings.
+    handoff = analysis.copied.filter(analysis.conditions[FILTER_HANDOFF])
+
+    def read() -> MarkCounts:
+        counted = (FILTER_TOP, FILTER_HANDOFF)
+        conditions = analysis.conditions
+        sums = analysis.copied.aggregate(
+            **{which: Sum(_one_or_zero(conditions[which])) for which in counted}
+        )
+        return MarkCounts(
+            top=sums[FILTER_TOP] or 0,
+            handoff=sums[FILTER_HANDOFF] or 0,
+            touches=array("q", sorted(map(_microseconds, touches))),
+            until=until,
+        )
+
+    marks = analysis.keep_marks([handoff, touches], read)
+    return {
+        FILTER_TOP: marks.top,
+        FILTER_HANDOFF: marks.handoff,
+        FILTER_ALERT: marks.alerts(analysis.quiet_since),
+    }
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def _end_of_day(moment: datetime) -> datetime:
+    """The first moment of the next day in company time."""
+    next_day = timezone.localdate(moment) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(next_day, time.min))
 
 
 __all__ = [

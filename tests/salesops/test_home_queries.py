@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 # Today's cost of each home with every panel it shows, within the goal of 15
 # (docs/performance.md, P2): a panel that adds a query fails here. The ranking's version rides
-# in the settings' query (rollups.kept.settings_and_keeper).
+# in the settings' query (rollups.kept.settings_and_keepers).
 HOME_QUERY_BUDGET = {"salesperson": 10, "manager": 15, "director": 14, "head_office": 11}
 
 
