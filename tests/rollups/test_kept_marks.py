@@ -38,7 +38,10 @@ def _committed() -> None:
 
 def _book(world) -> dict[str, Customer]:
     """A salesperson's book with one customer of each mark: a top customer, a class-A
-    customer nobody has touched for a year, and one whose six visits cost 60% of its profit."""
+    customer nobody has touched for a year, and one whose six visits cost 60% of its profit.
+    The two that were visited were last contacted just now, not on the day of their visits:
+    otherwise the top customer would carry the alert too, once the month is older than the
+    alert's days."""
     person = world.salesperson
     top = _bought(person, "100000")
     costly = _bought(person, "1000")
@@ -47,6 +50,7 @@ def _book(world) -> dict[str, Customer]:
         make_visit(person, customer, _this_month(1))
     approved_claim(person, current_month(), amounts=["1000"])  # 100 a visit
     refresh_derived_tables(current_month())
+    Customer.objects.filter(pk__in=[top.pk, costly.pk]).update(last_contacted_at=timezone.now())
     _committed()
     return {"top": top, "costly": costly, "quiet": quiet}
 
@@ -118,14 +122,16 @@ def test_every_write_the_marks_read_gives_a_new_version_and_fresh_counts(persona
 def test_the_alert_follows_the_clock_without_a_read(personas):
     book = _book(personas)
     days = value.analyse(_scope(personas)).settings.no_contact_alert_days
+    # Both candidates, the top customer and the class-A one, last touched at noon today.
     touched = timezone.make_aware(datetime.combine(timezone.localdate(), time(12)))
-    Customer.objects.filter(pk=book["quiet"].pk).update(last_contacted_at=touched)
+    candidates = Customer.objects.filter(pk__in=[book["top"].pk, book["quiet"].pk])
+    candidates.update(last_contacted_at=touched)
     _committed()
     before, after = (touched + timedelta(days=days, hours=hours) for hours in (-1, 1))
 
     assert _counts(personas, now=before)[0][value.FILTER_ALERT] == 0
     counts, reads = _counts(personas, now=after)  # the same day of `quiet_since`: kept
-    assert (counts[value.FILTER_ALERT], reads) == (1, 0)
+    assert (counts[value.FILTER_ALERT], reads) == (2, 0)
     assert counts == _afresh(personas, now=after)
 
     next_day = after + timedelta(days=1)  # the next day's candidates: read again
