@@ -117,16 +117,22 @@ def carried_versions(row) -> dict[str, int | None]:
     return {cells: getattr(row, f"version_{cells}") for cells in FIGURES}
 
 
-def kept_read(key: str, version: int | tuple | None, read: Callable[[], T]) -> T:
+def kept_read(
+    key: str,
+    version: int | tuple | None,
+    read: Callable[[], T],
+    holds: Callable[[T], bool] | None = None,
+) -> T:
     """`read()`, or what it returned for the same key at the same version. `read` must read
     only tables whose version this is, and return rows, not a lazy queryset. A read of several
     versioned tables passes their versions as a tuple; it is kept only when all are on
-    record."""
+    record. A read that also depends on something no version follows (the clock) passes
+    `holds`, which says whether what was kept still answers this request."""
     if version is None or (isinstance(version, tuple) and None in version):
         return read()
     key = f"rollups:{connection.settings_dict['NAME']}:{key}"
     found = cache.get(key)
-    if found is not None and found[0] == version:
+    if found is not None and found[0] == version and (holds is None or holds(found[1])):
         return found[1]
     rows = read()
     cache.set(key, (version, rows), KEPT_FOR_SECONDS)
@@ -158,18 +164,19 @@ def kept_marks(
     querysets: Sequence[QuerySet],
     read: Callable[[], T],
     *,
+    holds: Callable[[T], bool] | None = None,
     version: Callable[[], tuple[int | None, int | None]] | None = None,
 ) -> T:
-    """What `read` returns, kept while the ranking's version and the marks' stay the same.
-    `read` must read only what the statements `querysets` read, and those only the marks'
-    tables (MARK_TABLES); their SQL and parameters are the key, as for `kept_rows`. Statements
-    reading any other table are run every time. `version` reads the two versions
-    (`settings_and_keepers` passes them already read)."""
+    """What `read` returns, kept while the ranking's version and the marks' stay the same and
+    `holds` (see `kept_read`) says it answers. `read` must read only what the statements
+    `querysets` read, and those only the marks' tables (MARK_TABLES); their SQL and parameters
+    are the key, as for `kept_rows`. Statements reading any other table are run every time.
+    `version` reads the two versions (`settings_and_keepers` passes them already read)."""
     statements = [queryset.query.sql_with_params() for queryset in querysets]
     if not all(_tables_read(sql) <= MARK_TABLES for sql, _params in statements):
         return read()
     read_version = version or partial(_read_versions, RANKING, MARKS)
-    return kept_read(f"marks:{_key_of(statements)}", read_version(), read)
+    return kept_read(f"marks:{_key_of(statements)}", read_version(), read, holds)
 
 
 def settings_and_keepers() -> tuple[CompanySettings, Callable, Callable]:

@@ -11,11 +11,9 @@ salesperson's cost per visit (their visit cells and the travel cost of their mon
 rate.
 """
 
-from array import array
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Paginator
@@ -28,6 +26,7 @@ from django.db.models import (
     FilteredRelation,
     IntegerField,
     Max,
+    Min,
     Q,
     QuerySet,
     RowRange,
@@ -307,17 +306,20 @@ def _ranked(customer: Customer, ladder: Ladder) -> Customer:
 
 @dataclass(frozen=True)
 class MarkCounts:
-    """How many customers of a scope carry the top-20% and hand-off marks, and the last touch
-    of each candidate for the no-contact alert last touched at or before `until`: the alert's
-    count for any `quiet_since` up to `until` is the number of touches at or before it."""
+    """How many customers of a scope carry each mark, read with the alert's cut-off `since`,
+    and the earliest last touch after it among the alert's candidates: the alert's count is
+    the same for every cut-off from `since` until that touch (for ever, when none)."""
 
     top: int
     handoff: int
-    touches: array  # microseconds since the epoch, ascending
-    until: datetime
+    alert: int
+    since: datetime
+    next_touch: datetime | None
 
-    def alerts(self, quiet_since: datetime) -> int:
-        return bisect_right(self.touches, _microseconds(quiet_since))
+    def hold_at(self, quiet_since: datetime) -> bool:
+        return self.since <= quiet_since and (
+            self.next_touch is None or quiet_since < self.next_touch
+        )
 
 
 def alert_counts(analysis: ValueAnalysis) -> dict[str, int]:
@@ -327,48 +329,37 @@ def alert_counts(analysis: ValueAnalysis) -> dict[str, int]:
 
     Kept between requests while nothing they read changes (rollups.kept.kept_marks): at tier L
     head office's counts read the covering index's entries of all 200,000 customers, 259 ms of
-    a page. The alert moves with the clock, so what is kept for it is each candidate's last
-    touch up to the end of the day `quiet_since` falls on; the next day's moment is another
-    parameter of the statement, and so another key."""
-    until = _end_of_day(analysis.quiet_since)
-    candidates = analysis.copied.filter(analysis.alert_candidates, last_touch_at__lte=until)
-    touches = candidates.order_by().values_list("last_touch_at", flat=True)
-    # The hand-off's statement names everything the two counts read: the scope, the window,
-    # the threshold of the top 20% and the hand-off's settings.
-    handoff = analysis.copied.filter(analysis.conditions[FILTER_HANDOFF])
+    a page. The alert moves with the clock: the same statement reads the next candidate's last
+    touch after the cut-off, and the kept counts serve each later cut-off until it passes that
+    touch (docs/architecture.md, "The 80/20")."""
+    quiet_since = analysis.quiet_since
+    conditions = analysis.conditions
+    # The key: the statements of the hand-off and of the alert's candidates, which name
+    # everything the counts read but the moment (the scope, the window, the threshold of the
+    # top 20% and the settings). Their ids alone: the rows a page's scope selects with each
+    # customer (its owner and territory) are not read, and a statement that names the users'
+    # table would never be kept.
+    handoff = analysis.copied.filter(conditions[FILTER_HANDOFF]).values("pk")
+    candidates = analysis.copied.filter(analysis.alert_candidates).values("pk")
+    later_touches = analysis.alert_candidates & Q(last_touch_at__gt=quiet_since)
 
     def read() -> MarkCounts:
-        counted = (FILTER_TOP, FILTER_HANDOFF)
-        conditions = analysis.conditions
         sums = analysis.copied.aggregate(
-            **{which: Sum(_one_or_zero(conditions[which])) for which in counted}
+            **{which: Sum(_one_or_zero(conditions[which])) for which in FILTERS},
+            next_touch=Min("last_touch_at", filter=later_touches),
         )
         return MarkCounts(
             top=sums[FILTER_TOP] or 0,
             handoff=sums[FILTER_HANDOFF] or 0,
-            touches=array("q", sorted(map(_microseconds, touches))),
-            until=until,
+            alert=sums[FILTER_ALERT] or 0,
+            since=quiet_since,
+            next_touch=sums["next_touch"],
         )
 
-    marks = analysis.keep_marks([handoff, touches], read)
-    return {
-        FILTER_TOP: marks.top,
-        FILTER_HANDOFF: marks.handoff,
-        FILTER_ALERT: marks.alerts(analysis.quiet_since),
-    }
-
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _microseconds(moment: datetime) -> int:
-    return (moment - EPOCH) // timedelta(microseconds=1)
-
-
-def _end_of_day(moment: datetime) -> datetime:
-    """The first moment of the next day in company time."""
-    next_day = timezone.localdate(moment) + timedelta(days=1)
-    return timezone.make_aware(datetime.combine(next_day, time.min))
+    marks = analysis.keep_marks(
+        [handoff, candidates], read, holds=lambda kept: kept.hold_at(quiet_since)
+    )
+    return {FILTER_TOP: marks.top, FILTER_HANDOFF: marks.handoff, FILTER_ALERT: marks.alert}
 
 
 __all__ = [

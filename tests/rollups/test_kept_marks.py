@@ -1,7 +1,7 @@
 """The 80/20's counts of its marks kept between requests (rollups.kept.kept_marks): used while
 nothing they read changes, read again after any committed write to the customers or the rates,
-always equal to the counts read afresh, and moving with the clock for the no-contact alert
-without a read."""
+always equal to the counts read afresh, and moving with the clock for the no-contact alert:
+kept until the cut-off passes the next candidate's last touch."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -64,7 +64,9 @@ def _quiet_customer(person) -> Customer:
 
 
 def _scope(world):
-    return Customer.objects.filter(owner=world.salesperson)
+    """The salesperson's book as the 80/20 page reads it, with each customer's owner and
+    territory selected."""
+    return value.value_scope(world.salesperson)
 
 
 def _counts(world, **kwargs) -> tuple[dict[str, int], int]:
@@ -85,7 +87,7 @@ def test_the_counts_are_read_once_and_kept(personas):
     _book(personas)
     first, reads = _counts(personas)
     assert first == {value.FILTER_TOP: 1, value.FILTER_HANDOFF: 1, value.FILTER_ALERT: 1}
-    assert reads == 2  # the top and hand-off counts, and the alert's candidates
+    assert reads == 1  # the three counts and the next candidate's touch, in one statement
     assert _counts(personas) == (first, 0)
     assert first == _afresh(personas)
 
@@ -114,7 +116,7 @@ def test_every_write_the_marks_read_gives_a_new_version_and_fresh_counts(persona
     _committed()
     assert _version(MARKS) not in (before[0], None)
     counts, reads = _counts(personas)
-    assert reads == 2
+    assert reads == 1
     assert counts == _afresh(personas)
     assert counts != kept
 
@@ -127,16 +129,23 @@ def test_the_alert_follows_the_clock_without_a_read(personas):
     candidates = Customer.objects.filter(pk__in=[book["top"].pk, book["quiet"].pk])
     candidates.update(last_contacted_at=touched)
     _committed()
-    before, after = (touched + timedelta(days=days, hours=hours) for hours in (-1, 1))
 
-    assert _counts(personas, now=before)[0][value.FILTER_ALERT] == 0
-    counts, reads = _counts(personas, now=after)  # the same day of `quiet_since`: kept
-    assert (counts[value.FILTER_ALERT], reads) == (2, 0)
-    assert counts == _afresh(personas, now=after)
+    def cut_off_after(hours: float) -> datetime:
+        """The moment whose cut-off is `hours` after the candidates' touch."""
+        return touched + timedelta(days=days, hours=hours)
 
-    next_day = after + timedelta(days=1)  # the next day's candidates: read again
-    counts, reads = _counts(personas, now=next_day)
-    assert (counts, reads) == (_afresh(personas, now=next_day), 2)
+    first = cut_off_after(-1)
+    assert _counts(personas, now=first) == (_afresh(personas, now=first), 1)
+    assert _afresh(personas, now=first)[value.FILTER_ALERT] == 0
+    counts, reads = _counts(personas, now=cut_off_after(-0.5))  # before the next touch: kept
+    assert (counts[value.FILTER_ALERT], reads) == (0, 0)
+
+    past = cut_off_after(1)  # past the candidates' touch: read again
+    counts, reads = _counts(personas, now=past)
+    assert (counts[value.FILTER_ALERT], reads) == (2, 1)
+    assert counts == _afresh(personas, now=past)
+    later = cut_off_after(24 * 3)  # no candidate's touch is later: kept from then on
+    assert _counts(personas, now=later) == (_afresh(personas, now=later), 0)
 
 
 def test_a_scope_reading_another_table_is_counted_every_time(personas):
@@ -145,7 +154,7 @@ def test_a_scope_reading_another_table_is_counted_every_time(personas):
     for _ in range(2):
         with CaptureQueriesContext(connection) as captured:
             value.alert_counts(analysis)
-        assert sum('"customers_customer"' in query["sql"] for query in captured) == 2
+        assert sum('"customers_customer"' in query["sql"] for query in captured) == 1
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers, one per write")
@@ -164,8 +173,8 @@ def test_a_transaction_that_wrote_counts_afresh_until_it_commits(personas):
     _counts(personas)
     Customer.objects.filter(pk=book["quiet"].pk).update(last_contacted_at=timezone.now())
     counts, reads = _counts(personas)
-    assert (counts[value.FILTER_ALERT], reads) == (0, 2)  # its own write, seen, not kept
-    assert _counts(personas)[1] == 2
+    assert (counts[value.FILTER_ALERT], reads) == (0, 1)  # its own write, seen, not kept
+    assert _counts(personas)[1] == 1
     _committed()
-    assert _counts(personas)[1] == 2
+    assert _counts(personas)[1] == 1
     assert _counts(personas) == (counts, 0)
