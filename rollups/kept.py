@@ -38,9 +38,9 @@ The 80/20's counts of its marks read more than a ranking: each customer's own ro
 its value, its class, its last contact) and each salesperson's cost per visit. They are kept
 under the ranking's version and the version "marks" together (`kept_marks`), which every
 write to the customers or the rates changes (migration 0022): a contact logged, a class set, a
-value copied. During a working day at tier L a visit is logged every few seconds somewhere in
-the company, so head office's counts are kept for seconds to minutes; a region's for as long
-as its own customers and the company's rates stay still.
+value copied. The version is the company's, so a write to any customer reads every scope's
+counts again: during a working day at tier L a visit is logged every few seconds somewhere in
+the company, and the counts are kept for seconds to minutes then, and overnight for hours.
 
 Each process keeps its own copies (the default cache): the first open after a change in each
 pays for the read, as every open did before.
