@@ -331,7 +331,7 @@ def alert_counts(analysis: ValueAnalysis) -> dict[str, int]:
     head office's counts read the covering index's entries of all 200,000 customers, 259 ms of
     a page. The alert moves with the clock: the same statement reads the next candidate's last
     touch after the cut-off, and the kept counts serve each later cut-off until it passes that
-    touch (docs/architecture.md, "The 80/20")."""
+    touch (docs/architecture.md, "Customer value, 80/20")."""
     quiet_since = analysis.quiet_since
     conditions = analysis.conditions
     # The key: the statements of the hand-off and of the alert's candidates, which name
