@@ -1,5 +1,4 @@
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import DenseRank
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
 from salesops import access
@@ -13,18 +12,23 @@ PEOPLE_ROWS = 50
 def _people_with_regions(people: QuerySet[User]) -> list[User]:
     """The first PEOPLE_ROWS people by role and username, each with `region_list` (all their
     regions, by code), in one query: a row per person and region (a left join, so a person
-    without a region still shows), the people numbered by a dense rank before the limit."""
-    place = Window(DenseRank(), order_by=[F("role").asc(), F("username").asc()])
-    rows = (
+    without a region still shows) for the people a limited subquery picks. The subquery reads
+    the first people off the sort alone; numbering every person of the scope by a window over
+    the join to their regions read the company's 1,000 people at tier L for 50 of them
+    (docs/performance.md, P1)."""
+    first = (
         User.objects.filter(pk__in=people.order_by().values("pk"))
+        .order_by("role", "username")
+        .values("pk")[:PEOPLE_ROWS]
+    )
+    rows = (
+        User.objects.filter(pk__in=first)
         .annotate(
-            place=place,
             region_pk=F("regions__pk"),
             region_code=F("regions__code"),
             region_name_zh=F("regions__name_zh"),
             region_name_en=F("regions__name_en"),
         )
-        .filter(place__lte=PEOPLE_ROWS)
         .order_by("role", "username", "regions__code")
     )
     by_person: dict[int, User] = {}

@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.models import Customer
-from salesops import approvals
+from salesops import access, approvals
 from salesops.models import Role
+from territories import home as territories_home
 from tests.factories import UserFactory
 from tests.test_query_counts import MORE, SMALL, _grow
 
@@ -72,6 +73,21 @@ def test_people_panel_lists_each_person_with_all_their_regions(personas, login):
     regions = {person.username: [region.code for region in person.region_list] for person in people}
     assert regions[both.username] == ["east-china", "south-china"]
     assert regions[personas.head_office.username] == []  # no region, still listed
+
+
+@pytest.mark.parametrize("viewer", ["head_office", "manager"])
+def test_people_panel_shows_the_first_people_by_role_and_name(personas, login, monkeypatch, viewer):
+    """A person of two regions is one person of the first few, with both regions."""
+    monkeypatch.setattr(territories_home, "PEOPLE_ROWS", 2)
+    UserFactory(username="aaa-zhou", role=Role.DIRECTOR, regions=[personas.east, personas.south])
+    response = login(getattr(personas, viewer)).get(reverse("home"))
+
+    people = _panel(response, "territories/_partials/people_panel.html").context["people"]
+    seen = access.visible_people(getattr(personas, viewer)).filter(is_active=True).exclude(role="")
+    first = list(seen.order_by("role", "username").values_list("username", flat=True).distinct())
+    assert [person.username for person in people] == first[:2]
+    both = next(person for person in people if person.username == "aaa-zhou")
+    assert [region.code for region in both.region_list] == ["east-china", "south-china"]
 
 
 def test_waiting_panel_counts_what_waits_for_the_manager(personas, login):
