@@ -10,6 +10,7 @@ from salesops import access, approvals
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error, clean_search_text
 from salesops.navigation import page_panels
+from salesops.suggestions import name_contains
 from territories import selectors, services
 from territories.forms import (
     AssignForm,
@@ -152,7 +153,7 @@ def request_customers(request: HttpRequest) -> HttpResponse:
     """Suggestions for the request form: customers the user may ask for, matching the text."""
     customers = selectors.customers_open_to_request(request.user)
     text = clean_search_text(request.GET.get("customer"))
-    customers = customers.filter(name__icontains=text)[:10] if text else customers.none()
+    customers = customers.filter(name_contains(text))[:10] if text else customers.none()
     return render(request, "_partials/customer_options.html", {"customers": customers})
 
 
