@@ -8,7 +8,7 @@ import re
 import statistics
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -201,6 +201,78 @@ def measure_pages(runs: int) -> dict:
             "queries": len(queries.captured_queries),
             "rows": rows_per_table(response.content.decode()),
             "page": templates[0] if templates else "",
+        }
+    return results
+
+
+POST_DISCUSSION = "Next month's order (benchmark post)"
+
+
+def form_posts(people: dict[str, User]) -> list[tuple[str, str, str, dict, Callable[[], bool]]]:
+    """(post, persona, url, form, done): the posts users send most, those of the load stage
+    (P8): the salesperson logging a visit to one of their customers, and the manager approving
+    the first trip plan waiting in their region. `done()` tells whether the post did what it
+    asks: a refused form answers quickly and would be timed as a post."""
+    seller, manager = people["salesperson"], people["manager"]
+    customer = Customer.objects.filter(owner=seller).order_by("pk").first()
+    visit = {
+        "customer": customer.name,
+        "visited_at": (timezone.localtime() - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
+        "kind": "phone",
+        "person_met": "Purchasing",
+        "discussion": POST_DISCUSSION,
+        "result": "Quote requested",
+        "next_step": "Send the quote",
+    }
+    plan = (
+        TripPlan.objects.filter(status=TripPlan.Status.SUBMITTED, region__in=manager.regions.all())
+        .order_by("pk")
+        .first()
+    )
+    decision = {"decision": "approve", "next": reverse("waiting")}
+    return [
+        (
+            "log a visit (salesperson)",
+            "salesperson",
+            reverse("visits:visit_new"),
+            visit,
+            lambda: Visit.objects.filter(salesperson=seller, discussion=POST_DISCUSSION).exists(),
+        ),
+        (
+            "approve a trip plan (manager)",
+            "manager",
+            reverse("decide", args=["trip_plan", plan.pk]),
+            decision,
+            lambda: TripPlan.objects.filter(
+                pk=plan.pk, status=TripPlan.Status.MANAGER_APPROVED
+            ).exists(),
+        ),
+    ]
+
+
+def measure_posts(runs: int) -> dict:
+    """Each form post's p95 in process, after one untimed post, every post in a transaction
+    rolled back after it: the same visit logged and the same plan approved each time. What a
+    post queues on commit (the rollups' refreshes) goes to the broker in production, after the
+    answer; rolled back, it is never queued, so the figure is the answer's alone."""
+    people = personas()
+    results = {}
+    for name, persona, url, form, done in form_posts(people):
+        client = Client()
+        sign_in(client, people[persona])
+        timings = []
+        for _ in range(runs + 1):
+            with rolled_back():
+                started = time.perf_counter()
+                response = client.post(url, form, secure=True)
+                timings.append(time.perf_counter() - started)
+                if not done():
+                    raise SystemExit(f"{name}: {url} answered {response.status_code} undone.")
+        timings = timings[1:]
+        results[name] = {
+            "url": url,
+            "p95_ms": round(_p95(timings) * 1000, 1),
+            "median_ms": round(statistics.median(timings) * 1000, 1),
         }
     return results
 

@@ -75,3 +75,16 @@ def test_one_day_is_shown_as_each_of_its_runs_and_judged_on_their_median():
         "| P5 (L) | one day (9200 lines, 7900 visits), median of 5.1, 11.6, 4.9 s: 5.1 s ÷ full "
         "150.0 s | 0.034 | ≤ 0.05 | yes |"
     )
+
+
+def test_a_form_post_is_judged_by_its_absolute_figure_at_the_larger_tier():
+    def posts(ms: float) -> list[dict]:
+        return [{"log a visit (salesperson)": {"p95_ms": ms, "median_ms": ms}}]
+
+    results = {"pages": {"S": [], "L": []}, "jobs": {"S": [], "L": []}}
+    quick = table("L", results | {"posts": {"S": posts(40.0), "L": posts(120.0)}}, {})
+    slow = table("L", results | {"posts": {"S": posts(40.0), "L": posts(260.0)}}, {})
+
+    line = "| post | log a visit (salesperson) p95 ms | 40 | 120 | 3.00 | ≤ 200 ms at L | yes |"
+    assert line in quick.splitlines()
+    assert slow.splitlines()[-1].endswith("| ≤ 200 ms at L | **no** |")

@@ -5,6 +5,7 @@ with COPY); on SQLite the generator's refusal is what is checked.
 - P2: no page runs more than 15 queries; that the count does not grow with the data is
   tests/test_query_counts.py;
 - P3: no table renders more than 200 rows;
+- the form posts the benchmark times (a visit logged, a trip plan approved) succeed;
 - P4: each nightly job's stored result equals one hand-written SQL statement's."""
 
 from datetime import date
@@ -48,6 +49,10 @@ def test_tier_s_passes_the_checks_that_hold_on_any_machine(tier_s):
         if page["status"] != 200 or page["rows"] > 200 or page["queries"] > 15
     }
     assert not over, f"pages short of P2/P3 (status, queries, rows): {over}"
+
+    # The form posts the benchmark times each do what they ask (measure_posts stops otherwise).
+    posts = measure.measure_posts(runs=1)
+    assert set(posts) == {"log a visit (salesperson)", "approve a trip plan (manager)"}
 
 
 def _fresh_client_for(user):
