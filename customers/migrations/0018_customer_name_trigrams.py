@@ -1,9 +1,9 @@
 """A trigram index on the customers' upper-cased names (PostgreSQL only; SQLite has none): the
 visit form's customer typed by name (`name__iexact`) and its suggestions (`name__icontains`)
 read a region's every customer without it. At tier L, a region of 29,000 customers: a visit
-logged by name 450 → 106 ms, a suggestion of three characters or more 100-111 → 20-28 ms
-(docs/performance.md, "Form posts"). pg_trgm is a trusted extension: the database's owner may
-create it."""
+logged by name 450 → 106 ms, a suggestion of three characters or more 100-111 → 14-23 ms
+(docs/performance.md, "Form posts, and a customer typed by name"). pg_trgm is a trusted
+extension: the database's owner may create it."""
 
 from django.db import migrations
 

@@ -63,7 +63,7 @@ def _vacuum_database() -> None:
     has: there autovacuum clears what the committed nightly jobs leave before the day's work.
     In that state at L the day took 4.8 s against 2.9–3.5 s vacuumed, and a region's 80/20
     counts read 25,801 of its 29,473 customers' rows besides their covering index, 38 ms
-    against 23 (docs/performance.md, nineteenth round)."""
+    against 23 (docs/performance-history.md, nineteenth round)."""
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
 
