@@ -18,13 +18,13 @@ SUGGESTED_PEOPLE = 10
 TRIGRAM = 3
 
 
-def name_contains(text: str, field: str = "name") -> Q:
-    """Records whose `field` holds `text`, whatever its case: `icontains`, which the trigram
+def name_contains(text: str) -> Q:
+    """Records whose name holds `text`, whatever its case: `icontains`, which the trigram
     index serves, from three characters on; below that, the same test on the lower-cased
     name, which the index does not serve, so that PostgreSQL walks the names instead."""
     if len(text) >= TRIGRAM:
-        return Q(**{f"{field}__icontains": text})
-    return Q(Contains(Lower(field), text.lower()))
+        return Q(name__icontains=text)
+    return Q(Contains(Lower("name"), text.lower()))
 
 
 def person_options(request: HttpRequest, people: QuerySet, typed: str) -> HttpResponse:

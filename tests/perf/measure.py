@@ -37,6 +37,7 @@ from salesops.models import CompanySettings, JobRun, User
 from salesops.months import add_months, current_month, half_year_of, month_of
 from salesops.navigation import menu_entries
 from tests.factories import sign_in
+from tests.perf.load import visit_form
 from visits.models import TripPlan, Visit
 
 
@@ -215,15 +216,6 @@ def form_posts(people: dict[str, User]) -> list[tuple[str, str, str, dict, Calla
     asks: a refused form answers quickly and would be timed as a post."""
     seller, manager = people["salesperson"], people["manager"]
     customer = Customer.objects.filter(owner=seller).order_by("pk").first()
-    visit = {
-        "customer": customer.name,
-        "visited_at": (timezone.localtime() - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
-        "kind": "phone",
-        "person_met": "Purchasing",
-        "discussion": POST_DISCUSSION,
-        "result": "Quote requested",
-        "next_step": "Send the quote",
-    }
     plan = (
         TripPlan.objects.filter(status=TripPlan.Status.SUBMITTED, region__in=manager.regions.all())
         .order_by("pk")
@@ -235,7 +227,7 @@ def form_posts(people: dict[str, User]) -> list[tuple[str, str, str, dict, Calla
             "log a visit (salesperson)",
             "salesperson",
             reverse("visits:visit_new"),
-            visit,
+            visit_form(customer.name, POST_DISCUSSION),
             lambda: Visit.objects.filter(salesperson=seller, discussion=POST_DISCUSSION).exists(),
         ),
         (
