@@ -144,8 +144,10 @@ def score_periods(
        (on PostgreSQL steps 1–4 are one statement and a few set-based ones: `_score_in_sql`);
     3. find the sale that crossed each met target (one query over those person-months' lines);
     4. upsert the rows, and remove the scores of people with nothing left in a half-year;
-    5. ranks and the first-to-target flag, set-based over the months (`standings`);
-    6. bonuses from the flags.
+    5. ranks and the first-to-target flag, set-based over the months whose rows were written
+       or removed (`standings`): a month whose rows are as they were keeps the standings the
+       run that wrote them gave it, in the same transaction;
+    6. bonuses from the flags, of the same months.
     """
     months_by_period = _months_by_period(periods)
     months = sorted(_scored_months(months_by_period))
@@ -157,10 +159,11 @@ def score_periods(
         # another may be rewriting (`_parts`).
         standings.take_turn()
         score = _score_in_sql if _set_based() else _score_in_python
-        written, emptied = score(months_by_period, people, since)
-        months = sorted(set(months) | emptied)
-        standings.rank_and_flag(months)
-        standings.record_bonuses(months)
+        written, changed = score(months_by_period, people, since)
+        if changed:
+            standings.rank_and_flag(sorted(changed))
+            standings.record_bonuses(sorted(changed))
+        months = sorted(set(months) | changed)
         scores_changed.send(Attainment, first_month=months[0], last_month=months[-1])
     return written
 
@@ -175,7 +178,8 @@ def _set_based() -> bool:
 def _score_in_python(
     months_by_period: dict[date, list[date]], people: set[int] | None, since: date | None
 ) -> tuple[int, set[date]]:
-    """Steps 1–4, row by row. Returns the rows written and the months that lost a row."""
+    """Steps 1–4, row by row. Returns the rows written and the months whose rows were written
+    or removed (every row computed is written)."""
     scores, scored = _scores(months_by_period, people, since)
     rows = _writable(scores)
     standings.mark_target_crossings(rows)
@@ -186,7 +190,8 @@ def _score_in_python(
         unique_fields=["salesperson", "month"],
         update_fields=_SCORE_FIELDS,
     )
-    return len(rows), _remove_stale(scored, months_by_period, people)
+    emptied = _remove_stale(scored, months_by_period, people)
+    return len(rows), {row.month for row in scores} | emptied
 
 
 def _score_in_sql(
@@ -195,7 +200,7 @@ def _score_in_sql(
     """Steps 1–4 set-based: the scores computed into a temporary table by one statement
     (`scoring_sql`), the rows that do not fit their columns left out (as `_writable` does), the
     stale scores removed, the crossing sales set, and only the new and changed rows written.
-    Returns the rows written and the months that lost a row."""
+    Returns the rows written and the months whose rows were written or removed."""
     months = _scored_months(months_by_period)
     now, fits = timezone.now(), " AND ".join(_fits_sql())
     for index, (history, part_people, carried_in) in enumerate(_parts(months, people, since)):
@@ -211,13 +216,14 @@ def _score_in_sql(
     with connection.cursor() as cursor:
         cursor.execute(_WRITTEN_SQL.format(computed=computed))
         written, misfits = cursor.fetchone()
+        left_out = {date.fromisoformat(month) for _person, month in misfits or ()}
         for person, month in misfits or ():
             _leave_out(int(person), date.fromisoformat(month))
         cursor.execute(*_stale_sql(computed, months, people))
         emptied = {month for (month,) in cursor.fetchall()}
         standings.mark_crossings_of(computed, among=WRITTEN)
-        _upsert_scored(cursor, computed)
-    return written, emptied
+        upserted = _upsert_scored(cursor, computed)
+    return written, left_out | emptied | upserted
 
 
 def _parts(
@@ -587,6 +593,7 @@ SELECT {scored_columns}, {defaults} FROM (SELECT * FROM {scored} WHERE {written}
 LEFT JOIN {table} stored ON {stored_is_scored}
 WHERE stored.id IS NULL OR ({stored_figures}) IS DISTINCT FROM ({scored_figures})
 ON CONFLICT ({key}) DO UPDATE SET {update}
+RETURNING month
 """
 
 
@@ -650,9 +657,9 @@ def _fits_sql() -> list[str]:
     ]
 
 
-def _upsert_scored(cursor, scored: str) -> None:
+def _upsert_scored(cursor, scored: str) -> set[date]:
     """The rows of the temporary table `scored` written in one statement, only the new ones
-    and those whose figures differ; the table is dropped."""
+    and those whose figures differ; the table is dropped. Returns the months written."""
     quote = connection.ops.quote_name
     upsert = _UPSERT_SQL.format(
         table=quote(Attainment._meta.db_table),
@@ -675,5 +682,7 @@ def _upsert_scored(cursor, scored: str) -> None:
         ),
     )
     cursor.execute(upsert, list(_NEW_ROW_DEFAULTS.values()))
+    upserted = {month for (month,) in cursor.fetchall()}
     # Dropped now, not at the commit: a second run in the same transaction creates it again.
     cursor.execute(f"DROP TABLE {scored}")
+    return upserted

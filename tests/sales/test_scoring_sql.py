@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from sales import scoring, scoring_sql
+from sales import scoring, scoring_sql, standings
 from sales.models import Attainment, QuotaChannel
 from sales.scoring import periods_to_score, periods_touching, score_periods
 from salesops.models import CompanySettings
@@ -180,3 +180,52 @@ def _histories_read(monkeypatch) -> dict[date, set[int]]:
 
     monkeypatch.setattr(scoring_sql, "compute", recorded)
     return histories
+
+
+@pytest.mark.parametrize("quota", ["1", "700", "1999.99", "2000", "2000.01", "3500", "5000"])
+def test_the_crossing_read_from_the_end_of_the_month_is_the_first_to_reach_the_target(
+    personas, monkeypatch, quota
+):
+    """The statement finds each crossing counting back from the month's last sale
+    (`sales.standings`); the rules find it counting forward. Lines sold at one moment, lines of
+    nothing, and targets reached exactly, just before and just after a line, the same either
+    way."""
+    person, month = personas.salesperson, date(2025, 7, 1)
+    set_quota(person, month, quota, QuotaChannel.TERMINAL)
+    draw = random.Random(quota)
+    for amount in ["500", "0", "0", "1000", "500", "0", "750", "1000", "250", "0"]:
+        day, hour = draw.choice([3, 3, 9, 20]), draw.choice([9, 9, 15])
+        make_sale(person, amount, local(2025, 7, day, hour))
+
+    in_python = _scores_by(False, monkeypatch, periods=[month])
+    in_sql = _scores_by(True, monkeypatch, periods=[month])
+
+    assert in_sql == in_python
+    score = in_sql[person.pk, month]
+    assert (score["crossing_sale_id"] is not None) == (score["sales"] >= Decimal(quota))
+
+
+def test_the_standings_are_written_again_only_for_the_months_whose_scores_changed(
+    irregular_history, monkeypatch
+):
+    """A month's ranks and first-to-target flag depend on its scores alone, so a run that
+    leaves a month's scores as they were leaves its standings too; a changed score ranks its
+    month again, for everyone."""
+    monkeypatch.setattr(scoring, "_set_based", lambda: True)
+    score_periods(periods_touching(FIRST, LAST))
+    ranked = []
+    rank_and_flag = standings.rank_and_flag
+    monkeypatch.setattr(standings, "rank_and_flag", lambda months: ranked.append(months))
+
+    score_periods(periods_touching(FIRST, LAST))
+    make_sale(irregular_history[1], "90000", local(2026, 2, 12))
+    monkeypatch.setattr(standings, "rank_and_flag", rank_and_flag)
+    score_periods(periods_touching(FIRST, LAST))
+
+    assert ranked == []  # the rerun changed nothing
+    february = Attainment.objects.filter(month=date(2026, 2, 1))
+    best = february.get(salesperson=irregular_history[1])
+    assert (best.company_rank, best.region_rank) == (1, 1)
+    assert sorted(row.company_rank for row in february.exclude(attainment=None)) == list(
+        range(1, february.exclude(attainment=None).count() + 1)
+    )
