@@ -87,7 +87,11 @@ def _rankings_and_flags(scores) -> dict:
     them in a query of their own, so the regions' figures are still kept (four reads of the
     cells on every open otherwise)."""
     top = Window(RowNumber(), order_by=[F("attainment").desc(nulls_last=True), F("pk").asc()])
-    bottom = Window(RowNumber(), order_by=[F("attainment").asc(nulls_last=True), F("pk").desc()])
+    # Counted from the bottom, the attained rows are in the reverse of their order from the
+    # top, so their places come from it and their number, without sorting the month's scores
+    # a second time; a row without an attainment keeps its place beyond them both ways.
+    attained = Window(Count("attainment"))
+    bottom = Case(When(attainment__isnull=True, then=top), default=attained - top + 1)
     flagged = Q(bonus_flag=True) | Q(probation_flag=True) | Q(dismissal_flag=True)
     is_flagged = Case(When(flagged, then=Value(True)), default=Value(False))
     by_region = Window(
@@ -97,14 +101,18 @@ def _rankings_and_flags(scores) -> dict:
     )
     sums = {f"month_{name}": Window(Sum(name)) for name in selectors.PLACED}
     rows = list(
-        scores.annotate(
+        # In no order: the rows kept are few, and sorted here (the model's order sorted the
+        # month's every score once more).
+        scores.order_by()
+        .annotate(
             from_top=top,
             from_bottom=bottom,
             place=Least(top, bottom),
             flag_place=by_region,
             flags_in_all=Window(Count("pk", filter=flagged)),
             **sums,
-        ).filter(Q(place__lte=RANKED) | (flagged & Q(flag_place__lte=FLAGS_LISTED)))
+        )
+        .filter(Q(place__lte=RANKED) | (flagged & Q(flag_place__lte=FLAGS_LISTED)))
     )
     # Every month's row is ranked from the top, so the first is kept whenever there are rows.
     totals = {name: getattr(rows[0], f"month_{name}") for name in selectors.PLACED} if rows else {}

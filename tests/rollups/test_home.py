@@ -8,6 +8,7 @@ from customers.models import Customer
 from rollups import building
 from sales.models import Attainment
 from salesops.months import add_months, current_month
+from tests.factories import UserFactory
 from tests.rollups import factories
 
 
@@ -69,6 +70,26 @@ def test_the_five_best_and_lowest_attainments_come_in_their_order(personas, logi
     expected = list(scores.order_by("-attainment", "pk")[:5])
     assert [score.pk for score in panel.context["best"]] == [score.pk for score in expected]
     lowest = list(scores.order_by("attainment", "-pk")[:5])
+    assert [score.pk for score in panel.context["worst"]] == [score.pk for score in lowest]
+
+
+def test_the_lowest_attainments_leave_out_scores_without_one_and_break_ties_by_row(personas, login):
+    """The places from the bottom are counted back from those from the top: the rows without
+    an attainment (no target) stay out of both lists, and equal attainments keep the order
+    the page promises (the lower row first from the top, last from the bottom)."""
+    world = factories.east_and_south(personas, current_month())
+    stored = Attainment.objects.filter(month=current_month()).first()
+    for attainment in [None, "50.0", None, "10.0", "50.0", "10.0", None, "50.0", "120.0"]:
+        stored.pk, stored.salesperson, stored.attainment = None, UserFactory(), attainment
+        stored.save()
+    scores = Attainment.objects.filter(month=current_month(), attainment__isnull=False)
+
+    response = login(world.head_office).get(reverse("home"))
+
+    panel = next(p for p in response.context["panels"] if p.template.startswith("rollups/"))
+    best = list(scores.order_by("-attainment", "pk")[:5])
+    lowest = list(scores.order_by("attainment", "-pk")[:5])
+    assert [score.pk for score in panel.context["best"]] == [score.pk for score in best]
     assert [score.pk for score in panel.context["worst"]] == [score.pk for score in lowest]
 
 
