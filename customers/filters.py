@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from customers import selectors
 from customers.models import Channel, Customer, CustomerClass
 from salesops.forms import LongSelect, PersonChoiceField, offers_a_choice
-from salesops.suggestions import name_contains
+from salesops.names import name_contains
 
 OWNER_OPTIONS = "owner-options"  # the <datalist> of the owner filter's suggestions
 FOLLOW_UP_CHOICES = [
@@ -88,7 +88,7 @@ class CustomerFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset)
 
     def filter_name(self, queryset, name, value):
-        return queryset.filter(name_contains(value) | Q(phone__icontains=value))
+        return queryset.filter(name_contains(queryset.model, value) | Q(phone__icontains=value))
 
     def filter_territory(self, queryset, name, territory):
         return queryset.filter(territory__path__startswith=territory.path)

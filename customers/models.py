@@ -356,6 +356,10 @@ class Customer(models.Model):
         PROSPECT = "prospect", _("Prospect")
         CUSTOMER = "customer", _("Customer")
 
+    # On PostgreSQL the names are searched in a table of their own, with their trigram index,
+    # kept by triggers (migration 0019): `salesops.suggestions` reads it.
+    NAMES_APART = "customer_names"
+
     name = models.CharField(_("name"), max_length=200)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROSPECT

@@ -20,6 +20,7 @@ from salesops.company_settings import EDITABLE_FIELDS
 from salesops.decisions import COMMENT_MAX_LENGTH, DECISION_LABELS
 from salesops.models import CompanySettings, people_named
 from salesops.months import EARLIEST_DATE, LATEST_DATE, in_date_window, parse_month
+from salesops.names import name_contains, name_is
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -277,7 +278,9 @@ class NamedChoiceField(forms.CharField):
 
     def named(self, text: str, lookup: str) -> QuerySet:
         """The records whose name matches `text` by `lookup` ("iexact", "icontains")."""
-        return self.queryset.filter(**{f"name__{lookup}": text})
+        model = self.queryset.model
+        found = name_is(model, text) if lookup == "iexact" else name_contains(model, text)
+        return self.queryset.filter(found)
 
     def explain_missing(self, text: str, match) -> None:
         """Hook for a field that can say why nothing matched (raise a ValidationError); by
@@ -310,7 +313,8 @@ class RegionalNamedChoiceField(NamedChoiceField):
         # Only an exact name (with or without its "#id") tells the region: ids alone cannot be
         # used to probe the other regions' customers.
         name = NAME_ID_SUFFIX.sub("", text).strip()
-        elsewhere = self.queryset.model._default_manager.filter(name__iexact=name).exclude(
+        model = self.queryset.model
+        elsewhere = model._default_manager.filter(name_is(model, name)).exclude(
             pk__in=self.queryset.values("pk")
         )
         if match:

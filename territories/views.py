@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from salesops import access, approvals
 from salesops.errors import DomainError
 from salesops.forms import add_domain_error, clean_search_text
+from salesops.names import name_contains
 from salesops.navigation import page_panels
-from salesops.suggestions import name_contains
 from territories import selectors, services
 from territories.forms import (
     AssignForm,
@@ -153,7 +153,10 @@ def request_customers(request: HttpRequest) -> HttpResponse:
     """Suggestions for the request form: customers the user may ask for, matching the text."""
     customers = selectors.customers_open_to_request(request.user)
     text = clean_search_text(request.GET.get("customer"))
-    customers = customers.filter(name_contains(text))[:10] if text else customers.none()
+    if text:
+        customers = customers.filter(name_contains(customers.model, text))[:10]
+    else:
+        customers = customers.none()
     return render(request, "_partials/customer_options.html", {"customers": customers})
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from customers.models import Channel, CompetitorObservation, Customer
 from salesops import access
 from salesops.models import AuditEntry, CompanySettings, User
-from salesops.suggestions import name_contains
+from salesops.names import name_contains
 from territories.models import Region, Territory
 from visits import services
 from visits.models import PlannedVisit, TripPlan, Visit, WeekLock
@@ -138,7 +138,8 @@ def customer_suggestions(user: User, text: str, limit: int = 10) -> QuerySet[Cus
     text = text.strip()
     if not text:
         return Customer.objects.none()
-    return visitable_customers(user).filter(name_contains(text)).order_by("name")[:limit]
+    customers = visitable_customers(user)
+    return customers.filter(name_contains(customers.model, text)).order_by("name")[:limit]
 
 
 # --- visits -----------------------------------------------------------------------------------
