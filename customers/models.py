@@ -357,7 +357,7 @@ class Customer(models.Model):
         CUSTOMER = "customer", _("Customer")
 
     # On PostgreSQL the names are searched in a table of their own, with their trigram index,
-    # kept by triggers (migration 0019): `salesops.suggestions` reads it.
+    # kept by triggers (migration 0019): `salesops.names` reads it.
     NAMES_APART = "customer_names"
 
     name = models.CharField(_("name"), max_length=200)

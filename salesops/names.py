@@ -33,8 +33,9 @@ def name_is(model, text: str) -> Q:
 def names_apart(model, operator: str, value: str) -> Q | None:
     """The records whose upper-cased name compares to the upper-cased `value` by `operator`,
     read from the table of names the model keeps apart with their trigram index (`NAMES_APART`,
-    PostgreSQL only): its rows are rewritten often, and every new version of a row would add
-    its name's trigrams to an index on the rows themselves. None without such a table."""
+    keyed by the model's name and `_id`; PostgreSQL only): its rows are rewritten often, and
+    every new version of a row would add its name's trigrams to an index on the rows
+    themselves. None without such a table."""
     table = getattr(model, "NAMES_APART", None)
     if table is None or connection.vendor != "postgresql":
         return None
