@@ -161,8 +161,9 @@ def score_periods(
         score = _score_in_sql if _set_based() else _score_in_python
         written, changed = score(months_by_period, people, since)
         if changed:
-            standings.rank_and_flag(sorted(changed))
-            standings.record_bonuses(sorted(changed))
+            restanded = sorted(changed)
+            standings.rank_and_flag(restanded)
+            standings.record_bonuses(restanded)
         months = sorted(set(months) | changed)
         scores_changed.send(Attainment, first_month=months[0], last_month=months[-1])
     return written
@@ -216,14 +217,14 @@ def _score_in_sql(
     with connection.cursor() as cursor:
         cursor.execute(_WRITTEN_SQL.format(computed=computed))
         written, misfits = cursor.fetchone()
-        left_out = {date.fromisoformat(month) for _person, month in misfits or ()}
-        for person, month in misfits or ():
-            _leave_out(int(person), date.fromisoformat(month))
+        left_out = [(int(person), date.fromisoformat(month)) for person, month in misfits or ()]
+        for person, month in left_out:
+            _leave_out(person, month)
         cursor.execute(*_stale_sql(computed, months, people))
         emptied = {month for (month,) in cursor.fetchall()}
         standings.mark_crossings_of(computed, among=WRITTEN)
         upserted = _upsert_scored(cursor, computed)
-    return written, left_out | emptied | upserted
+    return written, {month for _person, month in left_out} | emptied | upserted
 
 
 def _parts(

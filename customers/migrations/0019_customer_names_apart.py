@@ -6,7 +6,7 @@ changed: the day's rewrites of the customers' copies of their values (rollups.va
 customer's trigrams anew, 8,000 copies at tier L taking 790–1,385 ms with the index against
 514–547 ms without it (docs/performance.md, P5). A name changes rarely; the table beside the
 customers is written only when one is inserted, renamed, deleted or truncated, and the
-searches by name (`salesops.suggestions`) read it."""
+searches by name (`salesops.names`) read it."""
 
 from django.db import migrations
 
