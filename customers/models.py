@@ -303,9 +303,11 @@ VALUE_COPIES = (
     "value_visitor_visits",
     "value_second_visitor",
     "value_second_visitor_visits",
+    "value_third_visitor",
+    "value_third_visitor_visits",
 )
 # The named visitors' costs per visit, joined from the copies: no columns, nothing to track.
-VALUE_RATES = ("value_visitor_rate", "value_second_visitor_rate")
+VALUE_RATES = ("value_visitor_rate", "value_second_visitor_rate", "value_third_visitor_rate")
 
 
 def _copied_visitor() -> models.ForeignKey:
@@ -432,7 +434,7 @@ class Customer(models.Model):
     )
     # Copies of the customer's row of the region rollup's values (rollups.CustomerValue): the
     # last month of the window it is for, its twelve months' gross profit, latest order,
-    # visits, the other visitors' visit cost and its two named visitors with their visits,
+    # visits, the other visitors' visit cost and its three named visitors with their visits,
     # written with that row (rollups.values). The 80/20's counts of its marks and the quiet
     # customers' panel read them in the covering index below instead of joining every
     # customer of the scope to its value (scorecards.value): at tier L head office's counts
@@ -448,8 +450,11 @@ class Customer(models.Model):
     value_visitor_visits = models.PositiveIntegerField(null=True, editable=False)
     value_second_visitor = _copied_visitor()
     value_second_visitor_visits = models.PositiveIntegerField(null=True, editable=False)
+    value_third_visitor = _copied_visitor()
+    value_third_visitor_visits = models.PositiveIntegerField(null=True, editable=False)
     value_visitor_rate = _copied_rate_of("value_visitor")
     value_second_visitor_rate = _copied_rate_of("value_second_visitor")
+    value_third_visitor_rate = _copied_rate_of("value_third_visitor")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

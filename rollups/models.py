@@ -411,12 +411,13 @@ class CustomerValue(models.Model):
     gross_profit_12m = MoneyField(signed=True, verbose_name=_("gross profit"))
     visits_12m = models.PositiveIntegerField(_("visits"))
     # Each visit is priced at its salesperson's cost per visit (`VisitorRate`, rules.md §11.2),
-    # and a day's visits move nearly every salesperson's rate. So the row names the two
+    # and a day's visits move nearly every salesperson's rate. So the row names the three
     # salespeople who visited the customer most in the window (most visits first, then the
     # lower id) with their visits, and those visits are priced when read (`visit_cost`); only
-    # the visits of a third salesperson and later are kept priced, here, and re-priced when a
+    # the visits of a fourth salesperson and later are kept priced, here, and re-priced when a
     # rate moves. Kept costs made a day rewrite every customer with several visitors: at tier
-    # L, 46,842 of them (docs/performance.md, P5).
+    # L, 46,842 of them with one visitor named, 8,146 with two, about 1,700 with three
+    # (docs/performance.md, P5).
     other_visit_cost_12m = models.DecimalField(
         _("other visitors' visit cost"), max_digits=20, decimal_places=6
     )
@@ -426,9 +427,12 @@ class CustomerValue(models.Model):
     visitor_visits = models.PositiveIntegerField(_("visitor's visits"), null=True)
     second_visitor = _visitor(_("second visitor"))
     second_visitor_visits = models.PositiveIntegerField(_("second visitor's visits"), null=True)
+    third_visitor = _visitor(_("third visitor"))
+    third_visitor_visits = models.PositiveIntegerField(_("third visitor's visits"), null=True)
     last_order_at = models.DateTimeField(_("last order"), null=True)
     visitor_rate = _rate_of("visitor")
     second_visitor_rate = _rate_of("second_visitor")
+    third_visitor_rate = _rate_of("third_visitor")
 
     class Meta:
         verbose_name = _("customer value")
@@ -451,6 +455,7 @@ def visit_cost(value: str = "") -> Expression:
         F(f"{value}other_visit_cost_12m"),
         (F(f"{value}visitor_visits"), F(f"{value}visitor_rate__cost_per_visit")),
         (F(f"{value}second_visitor_visits"), F(f"{value}second_visitor_rate__cost_per_visit")),
+        (F(f"{value}third_visitor_visits"), F(f"{value}third_visitor_rate__cost_per_visit")),
     )
 
 

@@ -7,8 +7,8 @@ profit and prices its visits. Summed from the cells on each open, that is one ag
 customer: 15–110 s a page at tier L (docs/performance.md, P1). Here the sums are kept, one row
 per customer, by the same jobs that write the cells: a refresh of some months' cells brings up
 to date the customers whose cells it changed and, when a salesperson's cost per visit changed,
-the customers they visited together with two or more other salespeople (the two who visited a
-customer most are named on its row and priced when read: their visits times their rates); the
+the customers they visited together with three or more other salespeople (the three who visited
+a customer most are named on its row and priced when read: their visits times their rates); the
 nightly rebuild brings every customer up to date. The window is the current month and the
 eleven before it, so when the month turns every row is stale: the first refresh of the new
 month (at the latest the one scheduled just after midnight on the 1st) rebuilds them all, and
@@ -45,7 +45,7 @@ JOIN (
 """
 RATE_COLUMNS = ["salesperson_id", "last_month", "cost_per_visit"]
 
-# Profit and visits inside the window, the latest order, the two salespeople who visited most
+# Profit and visits inside the window, the latest order, the three salespeople who visited most
 # with their visits (most visits first, then the lower id), and the cost of the others' visits
 # (`other_visit_cost_12m`): the named visitors' visits are priced when read
 # (rollups.models.visit_cost).
@@ -64,17 +64,21 @@ SELECT part.customer_id, %s AS last_month, SUM(part.gross_profit) AS gross_profi
        MAX(part.last_sold_at) AS last_order_at,
        MAX(part.visitor_id) AS visitor_id, MAX(part.visitor_visits) AS visitor_visits,
        MAX(part.second_visitor_id) AS second_visitor_id,
-       MAX(part.second_visitor_visits) AS second_visitor_visits
+       MAX(part.second_visitor_visits) AS second_visitor_visits,
+       MAX(part.third_visitor_id) AS third_visitor_id,
+       MAX(part.third_visitor_visits) AS third_visitor_visits
 FROM (
     SELECT customer_id, CASE WHEN month < %s THEN gross_profit ELSE 0 END AS gross_profit,
            0 AS visits, 0 AS other_visit_cost, last_sold_at, NULL AS visitor_id,
-           NULL AS visitor_visits, NULL AS second_visitor_id, NULL AS second_visitor_visits
+           NULL AS visitor_visits, NULL AS second_visitor_id, NULL AS second_visitor_visits,
+           NULL AS third_visitor_id, NULL AS third_visitor_visits
     FROM {sales_cell} WHERE month >= %s AND {sales_customers}
     UNION ALL
     SELECT lapsed.id, 0, 0, 0,
            (SELECT MAX(older.last_sold_at) FROM {sales_cell} AS older
             WHERE older.customer_id = lapsed.id AND older.month < %s),
-           CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+           CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT),
+           CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
     FROM {customer} AS lapsed
     WHERE {lapsed_customers}
         AND EXISTS (
@@ -86,9 +90,10 @@ FROM (
             WHERE newer.customer_id = lapsed.id AND newer.month >= %s
         )
     UNION ALL
-    SELECT customer_id, 0, visits, CASE WHEN place > 2 THEN cost ELSE 0 END, NULL,
+    SELECT customer_id, 0, visits, CASE WHEN place > 3 THEN cost ELSE 0 END, NULL,
            CASE WHEN place = 1 THEN salesperson_id END, CASE WHEN place = 1 THEN visits END,
-           CASE WHEN place = 2 THEN salesperson_id END, CASE WHEN place = 2 THEN visits END
+           CASE WHEN place = 2 THEN salesperson_id END, CASE WHEN place = 2 THEN visits END,
+           CASE WHEN place = 3 THEN salesperson_id END, CASE WHEN place = 3 THEN visits END
     FROM (
         SELECT visitor.*, ROW_NUMBER() OVER (
             PARTITION BY customer_id ORDER BY visits DESC, salesperson_id
@@ -105,7 +110,7 @@ FROM (
 ) AS part
 GROUP BY part.customer_id
 """
-# A changed rate re-prices the customers with visitors beyond their two named ones: those
+# A changed rate re-prices the customers with visitors beyond their three named ones: those
 # others' cost only (their profit, latest order and named visitors did not move), summed again
 # from their visit cells, each cell's visits times its salesperson's rate, exact in decimals.
 # A row written before the visitors were named (migration 0020) names none, and all its
@@ -118,6 +123,7 @@ LEFT JOIN {rate} AS rate ON rate.salesperson_id = cell.salesperson_id
 WHERE cell.month >= %s AND cell.month < %s AND {cell_customers}
     AND cell.salesperson_id <> COALESCE(kept.visitor_id, 0)
     AND cell.salesperson_id <> COALESCE(kept.second_visitor_id, 0)
+    AND cell.salesperson_id <> COALESCE(kept.third_visitor_id, 0)
 GROUP BY cell.customer_id
 """
 REPRICE = """
@@ -140,11 +146,14 @@ UPDATE {customer} SET value_month = value.last_month,
     value_visits = value.visits_12m, value_other_visit_cost = value.other_visit_cost_12m,
     value_visitor_id = value.visitor_id, value_visitor_visits = value.visitor_visits,
     value_second_visitor_id = value.second_visitor_id,
-    value_second_visitor_visits = value.second_visitor_visits
+    value_second_visitor_visits = value.second_visitor_visits,
+    value_third_visitor_id = value.third_visitor_id,
+    value_third_visitor_visits = value.third_visitor_visits
 FROM (
     SELECT customer.id, kept.last_month, kept.gross_profit_12m, kept.last_order_at,
            kept.visits_12m, kept.other_visit_cost_12m, kept.visitor_id, kept.visitor_visits,
-           kept.second_visitor_id, kept.second_visitor_visits
+           kept.second_visitor_id, kept.second_visitor_visits, kept.third_visitor_id,
+           kept.third_visitor_visits
     FROM {customer} AS customer LEFT JOIN {value} AS kept ON kept.customer_id = customer.id
     WHERE {customers}
 ) AS value
@@ -158,6 +167,8 @@ WHERE {customer}.id = value.id AND (
     OR {customer}.value_visitor_visits IS DISTINCT FROM value.visitor_visits
     OR {customer}.value_second_visitor_id IS DISTINCT FROM value.second_visitor_id
     OR {customer}.value_second_visitor_visits IS DISTINCT FROM value.second_visitor_visits
+    OR {customer}.value_third_visitor_id IS DISTINCT FROM value.third_visitor_id
+    OR {customer}.value_third_visitor_visits IS DISTINCT FROM value.third_visitor_visits
 )
 """
 
@@ -172,6 +183,8 @@ COLUMNS = [
     "visitor_visits",
     "second_visitor_id",
     "second_visitor_visits",
+    "third_visitor_id",
+    "third_visitor_visits",
 ]
 
 
@@ -257,9 +270,9 @@ WHOLE_PASS_SHARE = 0.2
 
 
 def _reprice(salespeople: set[int], last_month: date) -> int:
-    """The others' visit cost of the customers with visitors beyond their two named ones, one
-    of them among these salespeople, in the window; how many changed. The named visitors'
-    visits are priced when read: a customer visited by two salespeople or fewer has nothing
+    """The others' visit cost of the customers with visitors beyond their three named ones,
+    one of them among these salespeople, in the window; how many changed. The named visitors'
+    visits are priced when read: a customer visited by three salespeople or fewer has nothing
     to re-price."""
     others = CustomerValue.objects.filter(last_month=last_month).filter(_other_visitors())
     everyone = VisitorRate.objects.filter(last_month=last_month).count()
@@ -277,6 +290,7 @@ def _other_visitors() -> Q:
     """A value with visits beyond its named visitors' (all of them in a row written before
     the visitors were named, which names none)."""
     named = Coalesce(F("visitor_visits"), 0) + Coalesce(F("second_visitor_visits"), 0)
+    named += Coalesce(F("third_visitor_visits"), 0)
     return Q(visits_12m__gt=named)
 
 

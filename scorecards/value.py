@@ -128,6 +128,7 @@ def copied_values(customers: QuerySet[Customer], window: ValueWindow) -> QuerySe
         F("value_other_visit_cost"),
         (F("value_visitor_visits"), F("value_visitor_rate__cost_per_visit")),
         (F("value_second_visitor_visits"), F("value_second_visitor_rate__cost_per_visit")),
+        (F("value_third_visitor_visits"), F("value_third_visitor_rate__cost_per_visit")),
     )
     return customers.annotate(
         gross_profit_12m=Coalesce(copied("value_gross_profit", MONEY), Value(ZERO)),

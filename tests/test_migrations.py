@@ -313,6 +313,51 @@ def test_a_customer_with_several_visitors_keeps_its_cost_through_the_migration(p
     assert (rebuilt.visitor_id, rebuilt.second_visitor_id) == (person.pk, colleague.pk)
 
 
+BEFORE_THREE_VISITORS_NAMED = [
+    ("customers", "0019_customer_names_apart"),
+    ("rollups", "0022_marks_version"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_customers_third_visitor_keeps_its_cost_through_the_migration(personas):
+    """Back before the third visitor was named, a customer visited by three salespeople keeps
+    its whole visit cost, the third's visits priced into the kept cost on its value and its
+    copy; forward again, it reads the same cost, and the next write names the third."""
+    person, colleague, third = personas.salesperson, personas.colleague, personas.other_salesperson
+    customer = customer_of(person)
+    month = current_month()
+    for visitor, day in ((person, 1), (person, 2), (colleague, 3), (third, 4)):
+        make_visit(visitor, customer, local(month.year, month.month, day, 9))
+    for visitor in (person, colleague, third):
+        approved_claim(visitor, month, amounts=["300.00"])
+    score_period(half_year_of(month))
+    building.rebuild_all()
+    priced = _cost_read(customer)
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_THREE_VISITORS_NAMED)
+    try:
+        old = executor.loader.project_state(BEFORE_THREE_VISITORS_NAMED).apps
+        kept_before = old.get_model("rollups", "CustomerValue").objects.get(customer_id=customer.pk)
+        copy_before = old.get_model("customers", "Customer").objects.get(pk=customer.pk)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    cost_migrated = _cost_read(customer)
+    building.rebuild_all()
+
+    assert priced == Decimal("900.00")  # two visits at 150.00, one at 300.00 and one at 300.00
+    assert (kept_before.second_visitor_id, kept_before.other_visit_cost_12m) == (
+        colleague.pk,
+        Decimal("300.00"),
+    )
+    assert copy_before.value_other_visit_cost == Decimal("300.00")
+    assert cost_migrated == priced
+    rebuilt = CustomerValue.objects.get(customer=customer)
+    assert (rebuilt.third_visitor_id, rebuilt.other_visit_cost_12m) == (third.pk, 0)
+    assert _cost_read(customer) == priced
+
+
 def _cost_read(customer) -> Decimal:
     """A customer's visit cost as its value gives it, once it equals what its copy gives."""
     window = value_window()

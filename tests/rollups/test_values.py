@@ -14,9 +14,11 @@ from rollups.models import ActivityCell, CustomerValue, VisitorRate, visit_cost
 from sales.models import Sale
 from sales.scoring import score_period
 from sales.selectors.customer_value import value_window
+from salesops.models import Role
 from salesops.months import add_months, current_month, half_year_of
 from scorecards import value
 from tests.expenses.factories import approved_claim
+from tests.factories import UserFactory
 from tests.rollups import factories
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +38,8 @@ def _values() -> dict[int, tuple]:
             row.visitor_visits,
             row.second_visitor_id,
             row.second_visitor_visits,
+            row.third_visitor_id,
+            row.third_visitor_visits,
         )
         for row in _priced()
     }
@@ -66,6 +70,8 @@ COPY_FIELDS = {
     "value_visitor_visits": "visitor_visits",
     "value_second_visitor": "second_visitor",
     "value_second_visitor_visits": "second_visitor_visits",
+    "value_third_visitor": "third_visitor",
+    "value_third_visitor_visits": "third_visitor_visits",
 }
 
 
@@ -282,52 +288,65 @@ def test_new_visits_reprice_the_same_however_the_customers_are_found(
 
 
 @pytest.mark.parametrize("whole_pass_share", [0.0, 1.0], ids=["one-pass", "listed-customers"])
-def test_a_customers_two_most_frequent_visitors_are_priced_when_read(
+def test_a_customers_three_most_frequent_visitors_are_priced_when_read(
     personas, monkeypatch, whole_pass_share
 ):
-    """The two salespeople who visited a customer most are named on its value with their
-    visits, and priced when read at their rates; the visits of a third are kept priced, and
+    """The three salespeople who visited a customer most are named on its value with their
+    visits, and priced when read at their rates; the visits of a fourth are kept priced, and
     only such a customer is re-priced when rates move. Its copy follows either way."""
     monkeypatch.setattr(values, "WHOLE_PASS_SHARE", whole_pass_share)
     world = factories.east_and_south(personas, MONTH, customers_each=1)
     seller, colleague, third = world.salesperson, world.colleague, world.other_salesperson
+    fourth = UserFactory(
+        username="zhou", display_name="周强", role=Role.SALESPERSON, regions=[world.east]
+    )
     shared = factories.customer_in(world.ningbo, seller, name="两人都去的客户")
     own = factories.customer_in(world.ningbo, seller, name="一人去的客户")
     for person, visits in ((seller, 3), (colleague, 1)):
         for day in range(2, 2 + visits):
             factories.visit(shared, person, MONTH, day=day)
-    for person in (seller, colleague, third):
+    for person in (seller, colleague, third, fourth):
         approved_claim(person, MONTH, amounts=["300.00"])
     factories.visit(own, seller, MONTH, day=9)
-    # Visited by three once each before the rebuild: only their rates move its cost afterwards.
-    quiet = factories.customer_in(world.ningbo, seller, name="三人去过的老客户")
+    # Visited once each before the rebuild: by three, whose visits are all priced when read,
+    # and by four, the fourth's visits kept priced, which their rate's moves re-price.
+    trio = factories.customer_in(world.ningbo, seller, name="三人去过的老客户")
+    quartet = factories.customer_in(world.ningbo, seller, name="四人去过的老客户")
     for person in (seller, colleague, third):
-        factories.visit(quiet, person, MONTH, day=20)
+        factories.visit(trio, person, MONTH, day=20)
+    for person in (seller, colleague, third, fourth):
+        factories.visit(quartet, person, MONTH, day=21)
     score_period(half_year_of(MONTH))
     building.rebuild_all()
-    quiet_cost = _priced().get(customer=quiet).visit_cost_12m
+    quartet_cost = _priced().get(customer=quartet).visit_cost_12m
     offered = _offered_for_repricing(monkeypatch)
 
     factories.visit(own, seller, MONTH, day=10)  # every rate moves
     factories.visit(shared, colleague, MONTH, day=11)
     factories.visit(factories.customer_in(world.shenzhen, third), third, MONTH, day=12)
+    factories.visit(factories.customer_in(world.hangzhou, fourth), fourth, MONTH, day=13)
     building.refresh_visits(MONTH)
 
     rates = dict(VisitorRate.objects.values_list("salesperson", "cost_per_visit"))
-    rows = {row.customer_id: row for row in _priced().filter(customer__in=[shared, own, quiet])}
+    listed = [shared, own, trio, quartet]
+    rows = {row.customer_id: row for row in _priced().filter(customer__in=listed)}
     assert {pk: _named_visitors(row) for pk, row in rows.items()} == {
-        own.pk: (seller.pk, 2, None, None, 0),
-        shared.pk: (seller.pk, 3, colleague.pk, 2, 0),
+        own.pk: (seller.pk, 2, None, None, None, None, 0),
+        shared.pk: (seller.pk, 3, colleague.pk, 2, None, None, 0),
+        trio.pk: (*_first_three(seller, colleague, third), 0),
         # Each visited once: the lower ids are named, the highest is the others'.
-        quiet.pk: (*_first_two(seller, colleague, third), 1),
+        quartet.pk: (*_first_three(seller, colleague, third, fourth), 1),
     }
-    others = rates[max(seller.pk, colleague.pk, third.pk)]
-    assert rows[quiet.pk].other_visit_cost_12m == others
+    others = rates[max(seller.pk, colleague.pk, third.pk, fourth.pk)]
+    assert rows[quartet.pk].other_visit_cost_12m == others
+    assert rows[trio.pk].other_visit_cost_12m == 0
     assert rows[own.pk].visit_cost_12m == 2 * rates[seller.pk]
     assert rows[shared.pk].visit_cost_12m == 3 * rates[seller.pk] + 2 * rates[colleague.pk]
-    quiet_now = rates[seller.pk] + rates[colleague.pk] + rates[third.pk]
-    assert rows[quiet.pk].visit_cost_12m == quiet_now != quiet_cost
-    assert offered == [quiet.pk]
+    trio_now = rates[seller.pk] + rates[colleague.pk] + rates[third.pk]
+    assert rows[trio.pk].visit_cost_12m == trio_now
+    quartet_now = trio_now + rates[fourth.pk]
+    assert rows[quartet.pk].visit_cost_12m == quartet_now != quartet_cost
+    assert offered == [quartet.pk]
     assert _copies_follow_the_values()
     assert _rebuilt() == _values()
 
@@ -335,18 +354,21 @@ def test_a_customers_two_most_frequent_visitors_are_priced_when_read(
 def _named_visitors(row) -> tuple:
     """Who is named on a value and with how many visits, and how many visits are the others'."""
     named = (row.visitor_visits or 0) + (row.second_visitor_visits or 0)
+    named += row.third_visitor_visits or 0
     return (
         row.visitor_id,
         row.visitor_visits,
         row.second_visitor_id,
         row.second_visitor_visits,
+        row.third_visitor_id,
+        row.third_visitor_visits,
         row.visits_12m - named,
     )
 
 
-def _first_two(*people) -> tuple:
-    first, second = sorted(person.pk for person in people)[:2]
-    return (first, 1, second, 1)
+def _first_three(*people) -> tuple:
+    first, second, third = sorted(person.pk for person in people)[:3]
+    return (first, 1, second, 1, third, 1)
 
 
 def _offered_for_repricing(monkeypatch) -> list[int]:

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from sales.models import Sale, SalesRollup
-from sales.sales_rollup import rebuild_sales_rollup
+from sales.sales_rollup import rebuild_sales_rollup, refresh_sales_rollup
 from sales.services.sales import import_sales
 from tests.customers.factories import CustomerFactory
 
@@ -89,3 +89,22 @@ def test_rebuild_writes_the_changed_cell_and_removes_the_cell_whose_sales_are_go
 
     assert written == 2
     assert [(cell[0], cell[4], cell[6]) for cell in _cells()] == [(JULY, Decimal("1200.00"), 1)]
+
+
+def test_a_refresh_brings_up_to_date_exactly_the_pairs_it_names(personas, customer):
+    """The pairs are grouped by month (one array of salespeople each): a pair named is brought
+    up to date, the same salesperson's other month and another salesperson's are not."""
+    rows = [_row(1, "07-03", "1000"), _row(2, "08-09", "500")]
+    import_sales(rows=rows, by=personas.head_office, file_name="a")
+    Sale.objects.update(amount=Decimal("900"))  # behind the rollup's back: no refresh queued
+    li, zhang = personas.salesperson.pk, personas.colleague.pk
+
+    refresh_sales_rollup({(li, JULY), (zhang, JULY), (zhang, AUGUST)})
+    one_named = [(cell[0], cell[4]) for cell in _cells()]
+    refresh_sales_rollup({(li, JULY), (li, AUGUST)})
+
+    assert one_named == [(JULY, Decimal("900.00")), (AUGUST, Decimal("500.00"))]
+    assert [(cell[0], cell[4]) for cell in _cells()] == [
+        (JULY, Decimal("900.00")),
+        (AUGUST, Decimal("900.00")),
+    ]
