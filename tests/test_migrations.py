@@ -273,24 +273,8 @@ def test_a_customer_with_several_visitors_keeps_its_cost_through_the_migration(p
     person, colleague = personas.salesperson, personas.colleague
     customer = customer_of(person)
     month = current_month()
-    for visitor, day in ((person, 1), (person, 2), (colleague, 3)):
-        make_visit(visitor, customer, local(month.year, month.month, day, 9))
-    for visitor in (person, colleague):
-        approved_claim(visitor, month, amounts=["300.00"])
-    score_period(half_year_of(month))
-    building.rebuild_all()
-    priced = _cost_read(customer)
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE_TWO_VISITORS_NAMED)
-    try:
-        old = executor.loader.project_state(BEFORE_TWO_VISITORS_NAMED).apps
-        kept_before = old.get_model("rollups", "CustomerValue").objects.get(customer_id=customer.pk)
-        copy_before = old.get_model("customers", "Customer").objects.get(pk=customer.pk)
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+    priced = _visited_and_priced(customer, [person, person, colleague], month)
+    kept_before, copy_before = _value_and_copy_back_at(BEFORE_TWO_VISITORS_NAMED, customer)
     migrated = CustomerValue.objects.get(customer=customer)
     cost_migrated = _cost_read(customer)
     elsewhere = customer_of(colleague)  # a second visit halves the colleague's rate
@@ -326,23 +310,8 @@ def test_a_customers_third_visitor_keeps_its_cost_through_the_migration(personas
     copy; forward again, it reads the same cost, and the next write names the third."""
     person, colleague, third = personas.salesperson, personas.colleague, personas.other_salesperson
     customer = customer_of(person)
-    month = current_month()
-    for visitor, day in ((person, 1), (person, 2), (colleague, 3), (third, 4)):
-        make_visit(visitor, customer, local(month.year, month.month, day, 9))
-    for visitor in (person, colleague, third):
-        approved_claim(visitor, month, amounts=["300.00"])
-    score_period(half_year_of(month))
-    building.rebuild_all()
-    priced = _cost_read(customer)
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE_THREE_VISITORS_NAMED)
-    try:
-        old = executor.loader.project_state(BEFORE_THREE_VISITORS_NAMED).apps
-        kept_before = old.get_model("rollups", "CustomerValue").objects.get(customer_id=customer.pk)
-        copy_before = old.get_model("customers", "Customer").objects.get(pk=customer.pk)
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+    priced = _visited_and_priced(customer, [person, person, colleague, third], current_month())
+    kept_before, copy_before = _value_and_copy_back_at(BEFORE_THREE_VISITORS_NAMED, customer)
     cost_migrated = _cost_read(customer)
     building.rebuild_all()
 
@@ -356,6 +325,33 @@ def test_a_customers_third_visitor_keeps_its_cost_through_the_migration(personas
     rebuilt = CustomerValue.objects.get(customer=customer)
     assert (rebuilt.third_visitor_id, rebuilt.other_visit_cost_12m) == (third.pk, 0)
     assert _cost_read(customer) == priced
+
+
+def _visited_and_priced(customer, visitors: list, month) -> Decimal:
+    """The customer visited once by each of `visitors` (a day each, from the 1st), each of
+    them with an approved claim of 300.00 this month, scored and rolled up: its visit cost."""
+    for day, visitor in enumerate(visitors, start=1):
+        make_visit(visitor, customer, local(month.year, month.month, day, 9))
+    for visitor in dict.fromkeys(visitors):
+        approved_claim(visitor, month, amounts=["300.00"])
+    score_period(half_year_of(month))
+    building.rebuild_all()
+    return _cost_read(customer)
+
+
+def _value_and_copy_back_at(target: list, customer) -> tuple:
+    """The customer's value row and its copy as they stand with the migrations rolled back to
+    `target`, read through that state's models; every migration applied again afterwards."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(target)
+    try:
+        old = executor.loader.project_state(target).apps
+        kept = old.get_model("rollups", "CustomerValue").objects.get(customer_id=customer.pk)
+        copy = old.get_model("customers", "Customer").objects.get(pk=customer.pk)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    return kept, copy
 
 
 def _cost_read(customer) -> Decimal:

@@ -53,7 +53,15 @@ def test_the_page_a_request_rendered_is_named_by_its_first_template(personas, lo
 
 def _jobs_at_l(p5: dict) -> dict:
     rollup = {"cells": 10, "job_s": 100.0}
-    p7 = {"lines": 1000, "import_s": 2.0, "lines_per_s": 500, "copy_s": 1.0, "ratio": 2.0}
+    p7 = {
+        "lines": 1000,
+        "imports_s": [2.0, 2.2],
+        "copies_s": [1.0, 1.0],
+        "import_s": 2.1,
+        "lines_per_s": 476,
+        "copy_s": 1.0,
+        "ratio": 2.1,
+    }
     figures = {"P4": {}, "region rollup": rollup, "P5": p5, "P7": p7}
     return {"pages": {"S": [], "L": []}, "jobs": {"S": [], "L": [figures]}}
 
@@ -74,6 +82,17 @@ def test_one_day_is_shown_as_each_of_its_runs_and_judged_on_their_median():
     assert line == (
         "| P5 (L) | one day (9200 lines, 7900 visits), median of 5.1, 11.6, 4.9 s: 5.1 s ÷ full "
         "150.0 s | 0.034 | ≤ 0.05 | yes |"
+    )
+
+
+def test_the_import_is_shown_as_each_of_its_runs_and_judged_on_their_medians():
+    p5 = {"lines": 1, "visits": 1, "days_s": [1.0], "incremental_s": 1.0, "full_s": 100.0}
+    text = table("L", _jobs_at_l({**p5, "ratio": 0.01}), {})
+    line = next(line for line in text.splitlines() if line.startswith("| P7 (L) |"))
+
+    assert line == (
+        "| P7 (L) | import of 1000 lines, medians of 2.0, 2.2 s and 1.0, 1.0 s: 2.1 s (476/s) "
+        "÷ COPY 1.0 s | 2.1 | ≤ 2 | **no** |"
     )
 
 
