@@ -416,7 +416,7 @@ class CustomerValue(models.Model):
     # lower id) with their visits, and those visits are priced when read (`visit_cost`); only
     # the visits of a fourth salesperson and later are kept priced, here, and re-priced when a
     # rate moves. Kept costs made a day rewrite every customer with several visitors: at tier
-    # L, 46,842 of them with one visitor named, 8,146 with two, about 1,700 with three
+    # L, 46,842 of them with one visitor named, 8,146 with two, 1,509 with three
     # (docs/performance.md, P5).
     other_visit_cost_12m = models.DecimalField(
         _("other visitors' visit cost"), max_digits=20, decimal_places=6
