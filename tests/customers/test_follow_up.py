@@ -102,6 +102,38 @@ def test_other_regions_manager_does_not_see_the_follow_up(make_customer, persona
     assert "宁波超能胶带" not in response.content.decode()
 
 
+def test_each_queue_lists_its_first_ten_in_date_order_and_counts_them_all(make_customer, personas):
+    now = timezone.now()
+    start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    overdue = [
+        make_customer(
+            name=f"逾期客户{days:02d}", next_follow_up_at=start_of_today - timedelta(days=days)
+        )
+        for days in (5, 12, 1, 9, 3, 11, 7, 2, 10, 4, 8, 6)
+    ]
+    colleagues = make_customer(
+        name="同事的客户",
+        owner=personas.colleague,
+        next_follow_up_at=start_of_today - timedelta(days=30),
+    )
+    today = [
+        make_customer(
+            name=f"今日客户{hour}", next_follow_up_at=start_of_today + timedelta(hours=hour)
+        )
+        for hour in (15, 9)
+    ]
+    make_customer(name="明天的客户", next_follow_up_at=start_of_today + timedelta(days=1, hours=1))
+
+    mine = selectors.follow_up_queues(personas.salesperson, ["mine"], 10)["mine"]
+    region = selectors.follow_up_queues(personas.manager, ["region"], 10)["region"]
+
+    by_date = sorted(overdue, key=lambda customer: customer.next_follow_up_at)
+    assert mine["overdue"] == (by_date[:10], 12)
+    assert mine["today"] == (sorted(today, key=lambda customer: customer.next_follow_up_at), 2)
+    assert region["overdue"] == ([colleagues, *by_date[:9]], 13)
+    assert region["today"][1] == 2
+
+
 def test_home_page_queries_do_not_grow_with_the_follow_ups(make_customer, personas, login):
     client = login(personas.manager)
 
