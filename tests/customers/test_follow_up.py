@@ -6,12 +6,14 @@ from unittest import mock
 
 import pytest
 from django.db import connection
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from customers import classification, selectors
 from customers.models import Customer
+from salesops.panel_rows import first_rows_by_scope
 from tests.customers.conftest import LARGE, days_ahead, local
 
 NOW = local(2026, 3, 2, 10, 0)
@@ -132,6 +134,41 @@ def test_each_queue_lists_its_first_ten_in_date_order_and_counts_them_all(make_c
     assert mine["today"] == (sorted(today, key=lambda customer: customer.next_follow_up_at), 2)
     assert region["overdue"] == ([colleagues, *by_date[:9]], 13)
     assert region["today"][1] == 2
+
+
+def test_scopes_read_in_one_statement_number_their_rows_apart(make_customer, personas):
+    now = timezone.now()
+    mine = [make_customer(next_follow_up_at=now - timedelta(days=days)) for days in (3, 5, 4, 1)]
+    theirs = [
+        make_customer(owner=personas.colleague, next_follow_up_at=now - timedelta(days=days))
+        for days in (6, 2, 1)
+    ]
+    half_way = Case(
+        When(next_follow_up_at__lt=now - timedelta(days=2, hours=12), then=Value("early")),
+        default=Value("late"),
+        output_field=CharField(),
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        found = first_rows_by_scope(
+            Customer.objects.all(),
+            {
+                "mine": Q(owner=personas.salesperson),
+                "theirs": Q(owner=personas.colleague),
+                "everyone's": Q(pk__isnull=False),
+            },
+            group=half_way,
+            order_by=[F("next_follow_up_at").asc(), F("pk").asc()],
+            limit=2,
+        )
+
+    assert len(queries) == 1
+    assert found["mine"] == {"early": ([mine[1], mine[2]], 3), "late": ([mine[3]], 1)}
+    assert found["theirs"] == {"early": ([theirs[0]], 1), "late": ([theirs[1], theirs[2]], 2)}
+    assert found["everyone's"] == {
+        "early": ([theirs[0], mine[1]], 4),
+        "late": ([theirs[1], mine[3]], 3),
+    }
 
 
 def test_home_page_queries_do_not_grow_with_the_follow_ups(make_customer, personas, login):
