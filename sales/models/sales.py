@@ -53,11 +53,13 @@ class Sale(models.Model):
     # rules.md §7.2, §0.2: months are counted in the company's time zone; the local month is
     # stored so month filters and rollups never apply a function to the date column.
     month = models.DateField(_("month"), db_index=True)
+    # Indexed below, led by it: the customer's lines by month with their amounts.
     customer = models.ForeignKey(
         "customers.Customer",
         verbose_name=_("customer"),
         on_delete=models.PROTECT,
         related_name="sales",
+        db_index=False,
     )
     # Indexed below, led by it: the salesperson's lines newest first.
     salesperson = models.ForeignKey(
@@ -103,8 +105,13 @@ class Sale(models.Model):
             ),
             models.Index(fields=["sold_at"]),
             # A customer's recent months (the classification's three-month average) read
-            # only those months' lines, not the customer's whole history.
-            models.Index(fields=["customer", "month"], name="sale_customer_month"),
+            # only those months' lines, not the customer's whole history, and their amounts
+            # from the index alone: a day's 4,000 customers at tier M, 194 → 66 ms.
+            models.Index(
+                fields=["customer", "month"],
+                include=["amount"],
+                name="sale_customer_months",
+            ),
             # A salesperson's sales list, newest first, reads its page and stops, where the
             # time index alone walked every line sold since (tier L: 138,000 for 52).
             models.Index(fields=["salesperson", "sold_at", "id"], name="sale_salesperson_recent"),
