@@ -50,12 +50,11 @@ def first_rows_by_scope(
     kept = []
     for index, condition in enumerate(scopes.values()):
         within = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+        members = Count("pk", filter=condition)
         annotations |= {
             f"panel_in_{index}": within,
-            f"panel_place_{index}": Window(
-                Count("pk", filter=condition), **in_order, frame=up_to_here
-            ),
-            f"panel_count_{index}": Window(Count("pk", filter=condition), partition_by=[group]),
+            f"panel_place_{index}": Window(members, **in_order, frame=up_to_here),
+            f"panel_count_{index}": Window(members, partition_by=[group]),
         }
         kept.append(Q(**{f"panel_in_{index}": 1, f"panel_place_{index}__lte": limit}))
     in_any = reduce(or_, scopes.values())

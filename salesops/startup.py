@@ -40,10 +40,9 @@ def settle() -> None:
 def _without_parallel_workers() -> None:
     """The web process's connections, opened from here on, run without parallel workers. The
     connections read their options from the settings when they connect."""
-    database = settings.DATABASES["default"]
-    if not database["ENGINE"].endswith("postgresql"):
+    if not settings.ON_POSTGRES:
         return
-    options = database.setdefault("OPTIONS", {})
+    options = settings.DATABASES["default"].setdefault("OPTIONS", {})
     if NO_PARALLEL_WORKERS not in options.get("options", ""):
         options["options"] = f"{options.get('options', '')} {NO_PARALLEL_WORKERS}".strip()
 
